@@ -1,0 +1,30 @@
+//! `iothub-codegen rust`: the generated Rust, for reading and review.
+
+use std::io::Write;
+use std::path::Path;
+
+use iothub_codegen::Error;
+
+/// Prints the generated Rust, or writes it to `out` when its content changed.
+pub fn run(spec: &Path, out: Option<&Path>) -> Result<(), Error> {
+    let api = iothub_codegen::load(spec)?;
+    let code = iothub_codegen::rust::generate(&api)?;
+    match out {
+        Some(path) => {
+            let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == code);
+            if !unchanged {
+                std::fs::write(path, &code).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            }
+            Ok(())
+        }
+        None => std::io::stdout()
+            .write_all(code.as_bytes())
+            .map_err(|source| Error::Io {
+                path: "<stdout>".into(),
+                source,
+            }),
+    }
+}

@@ -1,0 +1,64 @@
+//! Integers written in decimal or `0x` hexadecimal, as the MQTT 5 and IoT Hub
+//! documents write reason codes and masks.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+/// An unsigned integer that may be written `131` or `0x83` in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Number<T>(pub T);
+
+impl<'de, T> Deserialize<'de> for Number<T>
+where
+    T: TryFrom<u64> + Copy,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NumberVisitor(PhantomData))
+    }
+}
+
+struct NumberVisitor<T>(PhantomData<T>);
+
+impl<T> NumberVisitor<T>
+where
+    T: TryFrom<u64>,
+{
+    fn convert<E: de::Error>(value: u64) -> Result<Number<T>, E> {
+        T::try_from(value).map(Number).map_err(|_| {
+            E::custom(format!(
+                "{value} is too large for this field (an {})",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+}
+
+impl<'de, T> Visitor<'de> for NumberVisitor<T>
+where
+    T: TryFrom<u64>,
+{
+    type Value = Number<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an unsigned integer, decimal (131) or hexadecimal (0x83)")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::convert(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim();
+        let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(hex) => u64::from_str_radix(hex, 16),
+            None => t.parse::<u64>(),
+        };
+        match parsed {
+            Ok(n) => Self::convert(n),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Rust names: every name that becomes a Rust identifier has one, and no two
+//! names of one scope become the same identifier.
+
+use std::collections::HashMap;
+
+use super::property_lists;
+use crate::diagnostic::DiagnosticKind;
+use crate::ident;
+use crate::spec::model::{Spec, Text};
+use crate::spec::source::Source;
+
+pub(super) fn check(spec: &Spec, source: &mut Source) {
+    scope(
+        spec.operations.iter().map(|o| &o.name),
+        ident::type_name,
+        "operation",
+        source,
+    );
+    scope(
+        spec.responses.iter().map(|r| &r.name),
+        ident::type_name,
+        "response",
+        source,
+    );
+    scope(
+        spec.schemas.iter().map(|s| &s.name),
+        ident::type_name,
+        "schema",
+        source,
+    );
+    scope(
+        spec.types.iter().map(|t| &t.name),
+        ident::type_name,
+        "type",
+        source,
+    );
+    for op in &spec.operations {
+        let keys = op
+            .alternatives
+            .iter()
+            .filter_map(|a| a.name.as_ref().or(a.response.as_ref()));
+        scope(
+            keys,
+            ident::type_name,
+            &format!("alternative of `{}`", op.name.as_str()),
+            source,
+        );
+        for parameter_topic in [&op.topic] {
+            let params = parameter_names(parameter_topic);
+            for p in params {
+                if ident::field_name(&p).is_none() {
+                    source.report(
+                        parameter_topic,
+                        DiagnosticKind::IdentifierCollision,
+                        format!("path parameter `{{{p}}}` has no Rust identifier form"),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    for (place, list) in property_lists(spec) {
+        scope(
+            list.iter().map(|p| &p.name),
+            ident::field_name,
+            &format!("property in {place}"),
+            source,
+        );
+    }
+}
+
+fn parameter_names(topic: &Text) -> Vec<String> {
+    topic
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn scope<'a>(
+    names: impl Iterator<Item = &'a Text>,
+    convert: fn(&str) -> Option<String>,
+    what: &str,
+    source: &mut Source,
+) {
+    let mut seen: HashMap<String, &Text> = HashMap::new();
+    for name in names {
+        let Some(rust) = convert(name) else {
+            source.report(
+                name,
+                DiagnosticKind::IdentifierCollision,
+                format!("{what} `{}` has no Rust identifier form", name.as_str()),
+                Some("names need an ASCII letter first and only ASCII letters, digits, spaces, `-` or `_`".to_owned()),
+            );
+            continue;
+        };
+        match seen.get(&rust) {
+            // Identical names are reported as duplicates by the names check.
+            Some(first) if first.as_str() == name.as_str() => {}
+            Some(first) => {
+                let line = source.at(first).line;
+                source.report(
+                    name,
+                    DiagnosticKind::IdentifierCollision,
+                    format!(
+                        "{what} `{}` and `{}` (line {line}) both become the Rust identifier `{rust}`",
+                        name.as_str(),
+                        first.as_str()
+                    ),
+                    Some("rename one of them".to_owned()),
+                );
+            }
+            None => {
+                seen.insert(rust, name);
+            }
+        }
+    }
+}

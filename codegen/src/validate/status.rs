@@ -1,0 +1,163 @@
+//! Status codes: four hex digits, no reserved bits, kind bits agreeing with
+//! the reason code; and a layout whose masks make sense.
+
+use marked_yaml::Spanned;
+
+use crate::diagnostic::DiagnosticKind;
+use crate::spec::model::{Spec, Text};
+use crate::spec::number::Number;
+use crate::spec::source::Source;
+use crate::status::{reason_is_success, StatusKind, StatusLayout, StatusProblem};
+
+pub(super) fn check(spec: &Spec, source: &mut Source) {
+    let layout = layout_of(spec);
+    check_layout(spec, &layout, source);
+    for response in &spec.responses {
+        code(&response.status, &response.reason_code, &layout, source);
+    }
+    for op in &spec.operations {
+        for alt in &op.alternatives {
+            if let (Some(status), Some(reason)) = (&alt.status, &alt.reason_code) {
+                code(status, reason, &layout, source);
+            } else if let Some(status) = &alt.status {
+                text_only(status, &layout, source);
+            }
+        }
+    }
+}
+
+/// The layout as the spec writes it (checked separately).
+pub(crate) fn layout_of(spec: &Spec) -> StatusLayout {
+    let s = &spec.connection.status_code;
+    StatusLayout {
+        digits: s.digits.0,
+        kind_mask: s.kind_mask.0,
+        success: s.kinds.success.0,
+        client_error: s.kinds.client_error.0,
+        server_error: s.kinds.server_error.0,
+        retryable_bit: s.retryable_bit.0,
+        reserved_mask: s.reserved_mask.0,
+    }
+}
+
+fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
+    let s = &spec.connection.status_code;
+    if layout.digits != 4 {
+        source.report(
+            &s.digits,
+            DiagnosticKind::InvalidValue,
+            format!(
+                "a status code is two bytes, so four hex digits, not {}",
+                layout.digits
+            ),
+            Some("set `digits: 4`".to_owned()),
+        );
+    }
+    let overlaps = [
+        (
+            &s.retryable_bit,
+            layout.retryable_bit & (layout.kind_mask | layout.reserved_mask),
+        ),
+        (&s.reserved_mask, layout.reserved_mask & layout.kind_mask),
+    ];
+    for (value, overlap) in overlaps {
+        if overlap != 0 {
+            source.report(
+                value,
+                DiagnosticKind::InvalidValue,
+                format!("bits {overlap:#06x} are used twice in the status-code layout"),
+                Some("kind bits, the retryable bit and reserved bits must not overlap".to_owned()),
+            );
+        }
+    }
+    let kinds = [
+        &s.kinds.success,
+        &s.kinds.client_error,
+        &s.kinds.server_error,
+    ];
+    for (i, kind) in kinds.iter().enumerate() {
+        if kind.0 & !layout.kind_mask != 0 {
+            source.report(
+                *kind,
+                DiagnosticKind::InvalidValue,
+                format!(
+                    "kind value {:#06x} has bits outside kind-mask {:#06x}",
+                    kind.0, layout.kind_mask
+                ),
+                None,
+            );
+        }
+        if kinds[..i].iter().any(|k| k.0 == kind.0) {
+            source.report(
+                *kind,
+                DiagnosticKind::InvalidValue,
+                format!("kind value {:#06x} is used for two kinds", kind.0),
+                None,
+            );
+        }
+    }
+}
+
+fn text_only(status: &Text, layout: &StatusLayout, source: &mut Source) {
+    if let Err(problem) = layout.parse(status) {
+        report(status, &problem, layout, source);
+    }
+}
+
+fn code(status: &Text, reason: &Spanned<Number<u8>>, layout: &StatusLayout, source: &mut Source) {
+    match layout.parse(status) {
+        Err(problem) => report(status, &problem, layout, source),
+        Ok(parsed) => {
+            let reason_ok = reason_is_success(reason.0);
+            let status_ok = parsed.kind == StatusKind::Success;
+            if reason_ok != status_ok {
+                source.report(
+                    status,
+                    DiagnosticKind::StatusKindMismatch,
+                    format!(
+                        "status {} is a {} but reason code {} is {}",
+                        status.as_str(),
+                        parsed.kind,
+                        reason.0,
+                        if reason_ok { "a success (below 0x80)" } else { "an error (0x80 or above)" }
+                    ),
+                    Some("success statuses have kind bits 00 and a reason code below 128; errors the opposite".to_owned()),
+                );
+            }
+        }
+    }
+}
+
+fn report(status: &Text, problem: &StatusProblem, layout: &StatusLayout, source: &mut Source) {
+    let (kind, message, help) = match problem {
+        StatusProblem::NotHex => (
+            DiagnosticKind::InvalidStatus,
+            format!(
+                "status `{}` is not {} hex digits",
+                status.as_str(),
+                layout.digits
+            ),
+            "write the two-byte code as four hex digits, e.g. \"0100\" (quote it)".to_owned(),
+        ),
+        StatusProblem::Reserved(bits) => (
+            DiagnosticKind::ReservedStatusBits,
+            format!(
+                "status `{}` sets reserved bits {bits:#06x}",
+                status.as_str()
+            ),
+            format!(
+                "bits {:#06x} of the first byte must be 0",
+                layout.reserved_mask
+            ),
+        ),
+        StatusProblem::NoKind(bits) => (
+            DiagnosticKind::StatusKindMismatch,
+            format!(
+                "status `{}` has kind bits {bits:#06x}, which are no kind of the layout",
+                status.as_str()
+            ),
+            "kind bits are 00 success, 01 client error, 10 server error".to_owned(),
+        ),
+    };
+    source.report(status, kind, message, Some(help));
+}
