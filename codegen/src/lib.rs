@@ -45,7 +45,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<ir::Api> {
 
 /// Validates and lowers spec `text`; `file` names it in diagnostics.
 pub fn parse(text: &str, file: &Path) -> Result<ir::Api> {
-    let mut source = Source::new(file);
+    let mut source = Source::new(file, text);
     let parsed = spec::load::parse(text, &mut source);
     if let Some(model) = &parsed {
         validate::validate(model, &mut source);

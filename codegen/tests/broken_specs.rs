@@ -61,7 +61,10 @@ fn corpus_is_large_enough() {
             expectations(&text, f).len() > 1
         })
         .count();
-    assert!(multi >= 3, "only {multi} broken specs with several problems");
+    assert!(
+        multi >= 3,
+        "only {multi} broken specs with several problems"
+    );
 }
 
 #[test]
@@ -70,7 +73,11 @@ fn each_broken_spec_reports_exactly_its_problems() {
     for file in corpus() {
         let text = std::fs::read_to_string(&file).expect("readable");
         let expected = expectations(&text, &file);
-        assert!(!expected.is_empty(), "{}: no `# expect:` line", file.display());
+        assert!(
+            !expected.is_empty(),
+            "{}: no `# expect:` line",
+            file.display()
+        );
         match iothub_codegen::parse(&text, &file) {
             Ok(_) => failures.push(format!("{}: loaded without error", file.display())),
             Err(Error::InvalidSpec(diagnostics)) => {

@@ -21,13 +21,20 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             let lines = text.lines().count().max(1) + 1;
             for d in diagnostics.iter() {
                 prop_assert_eq!(&d.location.file, file);
-                prop_assert!(d.location.line >= 1 && d.location.line <= lines, "line {} of {}", d.location.line, lines);
+                prop_assert!(
+                    d.location.line >= 1 && d.location.line <= lines,
+                    "line {} of {}",
+                    d.location.line,
+                    lines
+                );
                 prop_assert!(d.location.column >= 1);
                 prop_assert!(!d.message.is_empty());
             }
             Ok(())
         }
-        Err(other) => Err(TestCaseError::fail(format!("unexpected error kind: {other}"))),
+        Err(other) => Err(TestCaseError::fail(format!(
+            "unexpected error kind: {other}"
+        ))),
     }
 }
 

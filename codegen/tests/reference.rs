@@ -23,9 +23,14 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut text = String::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row: Vec<String> = Vec::new();
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS) {
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS,
+    ) {
         match event {
-            Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::CodeBlock(_) | Tag::TableCell) => text.clear(),
+            Event::Start(
+                Tag::Heading { .. } | Tag::Paragraph | Tag::CodeBlock(_) | Tag::TableCell,
+            ) => text.clear(),
             Event::Start(Tag::Table(_)) => rows.clear(),
             Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => text.push_str("**"),
             Event::Text(t) => text.push_str(&t),
@@ -65,7 +70,10 @@ struct Section {
 
 impl Section {
     fn part(&self, heading: &str) -> Option<&[Block]> {
-        self.parts.iter().find(|(h, _)| h == heading).map(|(_, b)| b.as_slice())
+        self.parts
+            .iter()
+            .find(|(h, _)| h == heading)
+            .map(|(_, b)| b.as_slice())
     }
 }
 
@@ -152,7 +160,11 @@ fn payload_text(api: &Api, schema: &str) -> String {
 }
 
 fn check_message(api: &Api, what: &str, blocks: &[Block], message: &Message) {
-    assert_eq!(property_rows(blocks), spec_rows(&message.properties), "{what}: properties");
+    assert_eq!(
+        property_rows(blocks),
+        spec_rows(&message.properties),
+        "{what}: properties"
+    );
     assert_eq!(
         labelled(blocks, "Payload"),
         Some(payload_text(api, &message.payload).as_str()),
@@ -188,26 +200,48 @@ fn spec_matches_the_english_reference() {
     let Some(sources) = common::sources_dir("spec_matches_the_english_reference") else {
         return;
     };
-    let markdown = std::fs::read_to_string(sources.join("reference/en-US/iot-hub-mqtt-5-reference.md"))
-        .expect("English reference readable");
+    let markdown =
+        std::fs::read_to_string(sources.join("reference/en-US/iot-hub-mqtt-5-reference.md"))
+            .expect("English reference readable");
     let api = iothub_codegen::load(common::spec_path()).unwrap_or_else(|e| panic!("{e}"));
     let blocks = blocks(&markdown);
     let top = sections(&blocks);
     let d = &api.document;
 
-    assert_eq!(blocks.iter().find_map(|b| match b {
-        Block::Heading(1, t) => Some(t.as_str()),
-        _ => None,
-    }), Some(d.heading.as_str()));
-    assert!(blocks.contains(&Block::Paragraph(d.introduction.clone())), "introduction");
-    assert!(markdown.contains(&format!("title: {}\n", d.title)), "front matter title");
-    assert!(markdown.contains(&format!("description: {}\n", d.description)), "front matter description");
+    assert_eq!(
+        blocks.iter().find_map(|b| match b {
+            Block::Heading(1, t) => Some(t.as_str()),
+            _ => None,
+        }),
+        Some(d.heading.as_str())
+    );
+    assert!(
+        blocks.contains(&Block::Paragraph(d.introduction.clone())),
+        "introduction"
+    );
+    assert!(
+        markdown.contains(&format!("title: {}\n", d.title)),
+        "front matter title"
+    );
+    assert!(
+        markdown.contains(&format!("description: {}\n", d.description)),
+        "front matter description"
+    );
     for (key, value) in &d.metadata {
-        assert!(markdown.contains(&format!(" {key}: {value}\n")), "front matter {key}");
+        assert!(
+            markdown.contains(&format!(" {key}: {value}\n")),
+            "front matter {key}"
+        );
     }
 
     let titles: Vec<&str> = top.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(titles, [d.text("sections.operations").unwrap(), d.text("sections.responses").unwrap()]);
+    assert_eq!(
+        titles,
+        [
+            d.text("sections.operations").unwrap(),
+            d.text("sections.responses").unwrap()
+        ]
+    );
     let (_, operations) = &top[0];
     let (_, responses) = &top[1];
 
@@ -219,13 +253,31 @@ fn spec_matches_the_english_reference() {
     for (section, op) in operations.iter().zip(&api.operations) {
         let what = &op.title;
         let intro = section.part("").expect("summary");
-        assert_eq!(intro, [Block::Paragraph(op.summary.clone())], "{what}: summary");
+        assert_eq!(
+            intro,
+            [Block::Paragraph(op.summary.clone())],
+            "{what}: summary"
+        );
         let (first, success, alternatives) = match op.interaction {
-            Interaction::RequestResponse => ("headings.request", "headings.success-response", "headings.alternative-responses"),
-            _ => ("headings.message", "headings.success-acknowledgment", "headings.alternative-acknowledgments"),
+            Interaction::RequestResponse => (
+                "headings.request",
+                "headings.success-response",
+                "headings.alternative-responses",
+            ),
+            _ => (
+                "headings.message",
+                "headings.success-acknowledgment",
+                "headings.alternative-acknowledgments",
+            ),
         };
-        let first = section.part(d.text(first).unwrap()).unwrap_or_else(|| panic!("{what}: first message"));
-        assert_eq!(labelled(first, "Topic name"), Some(format!("`{}`", op.topic.text).as_str()), "{what}: topic");
+        let first = section
+            .part(d.text(first).unwrap())
+            .unwrap_or_else(|| panic!("{what}: first message"));
+        assert_eq!(
+            labelled(first, "Topic name"),
+            Some(format!("`{}`", op.topic.text).as_str()),
+            "{what}: topic"
+        );
         check_message(&api, what, first, &op.first);
         checked_rows += op.first.properties.len();
 
@@ -235,7 +287,11 @@ fn spec_matches_the_english_reference() {
                 checked_rows += message.properties.len();
             }
             (None, None) => {}
-            (doc, spec) => panic!("{what}: success section in reference {} / spec {}", doc.is_some(), spec.is_some()),
+            (doc, spec) => panic!(
+                "{what}: success section in reference {} / spec {}",
+                doc.is_some(),
+                spec.is_some()
+            ),
         }
 
         let rows: Vec<Vec<String>> = match section.part(d.text(alternatives).unwrap()) {
@@ -246,20 +302,38 @@ fn spec_matches_the_english_reference() {
             .alternatives
             .iter()
             .map(|a| match op.interaction {
-                Interaction::RequestResponse => vec![a.status.to_string(), a.title.clone(), a.description.clone()],
-                _ => vec![a.reason_code.to_string(), a.status.to_string(), a.title.clone(), a.description.clone()],
+                Interaction::RequestResponse => {
+                    vec![a.status.to_string(), a.title.clone(), a.description.clone()]
+                }
+                _ => vec![
+                    a.reason_code.to_string(),
+                    a.status.to_string(),
+                    a.title.clone(),
+                    a.description.clone(),
+                ],
             })
             .collect();
         if rows.is_empty() {
-            assert!(spec_rows.is_empty(), "{what}: spec has alternatives the reference lacks");
+            assert!(
+                spec_rows.is_empty(),
+                "{what}: spec has alternatives the reference lacks"
+            );
         } else {
             assert_eq!(rows[1..].to_vec(), spec_rows, "{what}: alternatives");
             checked_rows += spec_rows.len();
         }
 
-        let sample = section.part(d.text("headings.pseudo-code-sample").unwrap()).expect("sample");
-        let Some(Block::Code(code)) = sample.first() else { panic!("{what}: sample code") };
-        assert_eq!(sample_publish(code, &op.topic.text), (op.direction, op.qos), "{what}: direction and QoS");
+        let sample = section
+            .part(d.text("headings.pseudo-code-sample").unwrap())
+            .expect("sample");
+        let Some(Block::Code(code)) = sample.first() else {
+            panic!("{what}: sample code")
+        };
+        assert_eq!(
+            sample_publish(code, &op.topic.text),
+            (op.direction, op.qos),
+            "{what}: direction and QoS"
+        );
     }
 
     // Named responses: same list, same order, same content.
@@ -270,23 +344,58 @@ fn spec_matches_the_english_reference() {
     for (section, response) in responses.iter().zip(&api.responses) {
         let what = &response.title;
         let blocks = section.part("").expect("response body");
-        assert_eq!(blocks[0], Block::Paragraph(response.description.clone()), "{what}: description");
-        assert_eq!(labelled(blocks, "Reason Code"), Some(format!("`{}`", response.reason_code).as_str()), "{what}");
-        assert_eq!(labelled(blocks, "Status"), Some(format!("`{}`", response.status).as_str()), "{what}");
-        assert_eq!(property_rows(blocks), spec_rows(&response.properties), "{what}: properties");
-        assert_eq!(labelled(blocks, "Payload"), Some(payload_text(&api, &response.payload).as_str()), "{what}");
+        assert_eq!(
+            blocks[0],
+            Block::Paragraph(response.description.clone()),
+            "{what}: description"
+        );
+        assert_eq!(
+            labelled(blocks, "Reason Code"),
+            Some(format!("`{}`", response.reason_code).as_str()),
+            "{what}"
+        );
+        assert_eq!(
+            labelled(blocks, "Status"),
+            Some(format!("`{}`", response.status).as_str()),
+            "{what}"
+        );
+        assert_eq!(
+            property_rows(blocks),
+            spec_rows(&response.properties),
+            "{what}: properties"
+        );
+        assert_eq!(
+            labelled(blocks, "Payload"),
+            Some(payload_text(&api, &response.payload).as_str()),
+            "{what}"
+        );
         checked_rows += response.properties.len();
     }
 
     // Every heading and label the reference uses is prose the spec carries.
     for block in &blocks {
         if let Block::Heading(4, text) = block {
-            assert!(d.texts.iter().any(|(k, v)| k.starts_with("headings.") && v == text), "heading {text}");
+            assert!(
+                d.texts
+                    .iter()
+                    .any(|(k, v)| k.starts_with("headings.") && v == text),
+                "heading {text}"
+            );
         }
     }
-    for label in ["labels.topic-name", "labels.properties", "labels.payload", "labels.reason-code", "labels.status"] {
+    for label in [
+        "labels.topic-name",
+        "labels.properties",
+        "labels.payload",
+        "labels.reason-code",
+        "labels.status",
+    ] {
         let text = d.text(label).unwrap();
         assert!(markdown.contains(&format!("**{text}")), "label {label}");
     }
-    println!("reference conformance: {} operations, {} responses, {checked_rows} table rows checked", api.operations.len(), api.responses.len());
+    println!(
+        "reference conformance: {} operations, {} responses, {checked_rows} table rows checked",
+        api.operations.len(),
+        api.responses.len()
+    );
 }

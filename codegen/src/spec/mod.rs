@@ -1,6 +1,7 @@
 //! The spec file: its serde model, how it is parsed, and source positions.
 
 pub mod load;
+mod locate;
 pub mod model;
 pub mod number;
 pub mod source;

@@ -11,20 +11,84 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Location};
 #[derive(Debug)]
 pub struct Source {
     file: PathBuf,
+    lines: Vec<Vec<char>>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Source {
-    /// A source named `file` (used in every location).
-    pub fn new(file: &Path) -> Self {
+    /// The spec `text`, read from `file` (named in every location).
+    pub fn new(file: &Path, text: &str) -> Self {
         Self {
             file: file.to_path_buf(),
+            lines: text.lines().map(|l| l.chars().collect()).collect(),
             diagnostics: Vec::new(),
         }
     }
 
-    /// The location of a marker.
+    fn char_at(&self, line: usize, column: usize) -> Option<char> {
+        let line = self.lines.get(line.checked_sub(1)?)?;
+        line.get(column.checked_sub(1)?).copied()
+    }
+
+    /// The YAML parser marks a block mapping at its first key's `:`; a
+    /// person expects the key. Moves such a marker to the key's first
+    /// character (keys of the spec are plain or quoted words).
+    fn key_start(&self, line: usize, column: usize) -> usize {
+        if self.char_at(line, column) != Some(':') {
+            return column;
+        }
+        let mut start = column;
+        while start > 1 {
+            match self.char_at(line, start - 1) {
+                Some(c) if !c.is_whitespace() && !matches!(c, '{' | ',' | '[') => start -= 1,
+                _ => break,
+            }
+        }
+        if start < column {
+            start
+        } else {
+            column
+        }
+    }
+
+    /// The `&anchor` before the value an anchor error points at, if the
+    /// token before that value is one.
+    pub fn anchor_start(&self, marker: Marker) -> Marker {
+        let line = marker.line();
+        let mut column = marker.column();
+        while column > 1
+            && self
+                .char_at(line, column - 1)
+                .is_some_and(char::is_whitespace)
+        {
+            column -= 1;
+        }
+        let end = column;
+        while column > 1
+            && self
+                .char_at(line, column - 1)
+                .is_some_and(|c| !c.is_whitespace())
+        {
+            column -= 1;
+        }
+        if column < end && self.char_at(line, column) == Some('&') {
+            Marker::new(marker.source(), marker.character(), line, column)
+        } else {
+            marker
+        }
+    }
+
+    /// The location of a marker of a node: a block mapping is shown at its
+    /// first key.
     pub fn marker(&self, marker: Option<&Marker>) -> Location {
+        let location = self.exact(marker);
+        let column = self.key_start(location.line, location.column);
+        Location { column, ..location }
+    }
+
+    /// The location of a marker as is (for syntax errors, which point at
+    /// the offending character).
+    pub fn exact(&self, marker: Option<&Marker>) -> Location {
         let (line, column) = marker.map_or((1, 1), |m| (m.line().max(1), m.column().max(1)));
         Location {
             file: self.file.clone(),

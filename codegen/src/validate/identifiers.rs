@@ -45,19 +45,6 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             &format!("alternative of `{}`", op.name.as_str()),
             source,
         );
-        for parameter_topic in [&op.topic] {
-            let params = parameter_names(parameter_topic);
-            for p in params {
-                if ident::field_name(&p).is_none() {
-                    source.report(
-                        parameter_topic,
-                        DiagnosticKind::IdentifierCollision,
-                        format!("path parameter `{{{p}}}` has no Rust identifier form"),
-                        None,
-                    );
-                }
-            }
-        }
     }
     for (place, list) in property_lists(spec) {
         scope(
@@ -67,15 +54,6 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             source,
         );
     }
-}
-
-fn parameter_names(topic: &Text) -> Vec<String> {
-    topic
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 fn scope<'a>(

@@ -124,7 +124,7 @@ fn qos(op: &Operation, max_qos: u8, source: &mut Source) {
                 "operation `{}` has QoS {qos}, above the hub's Maximum QoS {max_qos}",
                 op.name.as_str()
             ),
-            None,
+            Some("lower the operation's QoS or raise connack.maximum-qos".to_owned()),
         );
     }
 }

@@ -45,12 +45,26 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             source,
         );
     }
+    let app_prefix = spec.connection.application_property_prefix.as_str();
     for (place, list) in property_lists(spec) {
         unique(
             list.iter().map(|p| &p.name),
             &format!("property in {place}"),
             source,
         );
+        for property in list {
+            if !app_prefix.is_empty() && property.name.starts_with(app_prefix) {
+                source.report(
+                    &property.name,
+                    DiagnosticKind::InvalidName,
+                    format!(
+                        "property `{}` in {place} starts with `{app_prefix}`, the application property prefix",
+                        property.name.as_str()
+                    ),
+                    Some("system properties are named without the prefix; application properties are not listed".to_owned()),
+                );
+            }
+        }
     }
 
     for text in texts(spec) {
@@ -138,6 +152,25 @@ fn texts(spec: &Spec) -> Vec<&Text> {
         &d.table_headers.status,
         &d.table_headers.reason_code,
     ];
+    let c = &spec.connection;
+    out.extend(
+        d.front_matter
+            .metadata
+            .iter()
+            .flat_map(|m| [&m.key, &m.value]),
+    );
+    out.extend(
+        c.authentication_methods
+            .iter()
+            .flat_map(|m| [&m.name, &m.description]),
+    );
+    out.extend(
+        c.disconnect_reasons
+            .iter()
+            .flat_map(|r| [&r.name, &r.description]),
+    );
+    out.extend([&c.sas.algorithm, &c.sas.key_encoding, &c.topics.responses]);
+    out.extend(&c.sas.string_to_sign);
     out.extend(spec.types.iter().flat_map(|t| [&t.name, &t.description]));
     out.extend(spec.schemas.iter().flat_map(|s| [&s.name, &s.description]));
     out.extend(spec.schemas.iter().filter_map(|s| s.text.as_ref()));

@@ -112,7 +112,7 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
                     alt,
                     DiagnosticKind::Shape,
                     "an alternative needs exactly one of `response:` (a named response) or `name:` (an outcome of this operation)",
-                    None,
+                    Some("keep `response:` to reuse a named response, or `name:` with title, description, reason-code and status".to_owned()),
                 ),
             }
         }

@@ -84,7 +84,10 @@ fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
                     "kind value {:#06x} has bits outside kind-mask {:#06x}",
                     kind.0, layout.kind_mask
                 ),
-                None,
+                Some(
+                    "kind values only use bits of kind-mask (0x0300 in the overview's layout)"
+                        .to_owned(),
+                ),
             );
         }
         if kinds[..i].iter().any(|k| k.0 == kind.0) {
@@ -92,7 +95,7 @@ fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
                 *kind,
                 DiagnosticKind::InvalidValue,
                 format!("kind value {:#06x} is used for two kinds", kind.0),
-                None,
+                Some("give success, client-error and server-error distinct kind bits".to_owned()),
             );
         }
     }

@@ -1,0 +1,101 @@
+//! Finding the YAML node a deserialization error is about, from the error's
+//! logical path (`operations[1].message.properties[0].wire`).
+
+use marked_yaml::{Marker, Node};
+
+/// One step of a path.
+#[derive(Debug, PartialEq, Eq)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn steps(path: &str) -> Vec<Step<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Step::Key(key));
+        }
+        while let Some(close) = rest.find(']') {
+            if let Ok(i) = rest[1..close].parse() {
+                out.push(Step::Index(i));
+            }
+            rest = &rest[close + 1..];
+        }
+    }
+    out
+}
+
+/// Where the error at `path` is: the node it names (its key when `at_key`,
+/// as for an unknown field), or the deepest existing node on the way (for a
+/// missing field, the mapping that lacks it).
+pub fn locate(root: &Node, path: &str, at_key: bool) -> Option<Marker> {
+    let mut node = root;
+    let mut marker = node.span().start().copied();
+    let steps = steps(path);
+    let last = steps.len().saturating_sub(1);
+    for (n, step) in steps.into_iter().enumerate() {
+        let next = match step {
+            Step::Key(key) => {
+                let mapping = node.as_mapping()?;
+                let found = mapping.iter().find(|(k, _)| k.as_str() == key);
+                match found {
+                    Some((k, v)) => {
+                        marker = k.span().start().copied().or(marker);
+                        Some(v)
+                    }
+                    None => None,
+                }
+            }
+            Step::Index(i) => node.as_sequence().and_then(|s| s.get(i)),
+        };
+        let Some(next) = next else { break };
+        node = next;
+        if n == last && at_key && matches!(step, Step::Key(_)) {
+            break;
+        }
+        // A scalar or a list item is shown where it starts; a mapping or
+        // sequence under a key is shown at that key.
+        let is_scalar = node.as_mapping().is_none() && node.as_sequence().is_none();
+        if is_scalar || matches!(step, Step::Index(_)) {
+            marker = node.span().start().copied().or(marker);
+        }
+    }
+    marker
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_paths() {
+        assert_eq!(
+            steps("operations[1].message.properties[0].wire"),
+            [
+                Step::Key("operations"),
+                Step::Index(1),
+                Step::Key("message"),
+                Step::Key("properties"),
+                Step::Index(0),
+                Step::Key("wire"),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_values_keys_and_parents() {
+        let yaml = "a:\n  - x: 1\n    y: [2, 3]\n";
+        let root = marked_yaml::parse_yaml(0, yaml).unwrap();
+        let at = |p: &str, key| locate(&root, p, key).map(|m| (m.line(), m.column()));
+        assert_eq!(at("a[0].x", false), Some((2, 8)));
+        assert_eq!(at("a[0].x", true), Some((2, 5)));
+        assert_eq!(at("a[0].y[1]", false), Some((3, 12)));
+        // Missing: the deepest node that exists.
+        assert_eq!(at("a[0].z", false), at("a[0]", false));
+    }
+}
