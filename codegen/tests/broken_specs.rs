@@ -8,18 +8,10 @@ use std::path::{Path, PathBuf};
 
 use iothub_codegen::Error;
 
+mod common;
+
 fn manifest_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
-fn corpus() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest_path("tests/broken"))
-        .expect("tests/broken exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// `(kind, line, column)` triples from the `# expect:` header lines.
@@ -52,7 +44,7 @@ fn minimal_fixture_is_valid() {
 
 #[test]
 fn corpus_is_large_enough() {
-    let files = corpus();
+    let files = common::broken_specs();
     assert!(files.len() >= 25, "only {} broken specs", files.len());
     let multi = files
         .iter()
@@ -70,7 +62,7 @@ fn corpus_is_large_enough() {
 #[test]
 fn each_broken_spec_reports_exactly_its_problems() {
     let mut failures = Vec::new();
-    for file in corpus() {
+    for file in common::broken_specs() {
         let text = std::fs::read_to_string(&file).expect("readable");
         let expected = expectations(&text, &file);
         assert!(

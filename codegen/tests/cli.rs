@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
@@ -17,17 +16,6 @@ fn run(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn broken_specs() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -44,7 +32,7 @@ fn check_accepts_the_real_spec_with_the_default_path() {
 
 #[test]
 fn check_exits_1_with_located_messages_on_every_broken_spec() {
-    let files = broken_specs();
+    let files = common::broken_specs();
     assert!(files.len() >= 25);
     for file in files {
         let out = run(&["check", "--spec", file.to_str().expect("utf-8 path")]);

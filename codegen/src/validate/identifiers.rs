@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::property_lists;
+use super::{alternative_keys, property_lists};
 use crate::diagnostic::DiagnosticKind;
 use crate::ident;
 use crate::spec::model::{Spec, Text};
@@ -35,12 +35,8 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
         source,
     );
     for op in &spec.operations {
-        let keys = op
-            .alternatives
-            .iter()
-            .filter_map(|a| a.name.as_ref().or(a.response.as_ref()));
         scope(
-            keys,
+            alternative_keys(op),
             ident::type_name,
             &format!("alternative of `{}`", op.name.as_str()),
             source,

@@ -42,6 +42,11 @@ fn sections(op: &Spanned<Operation>, source: &mut Source) {
         Interaction::Message => (&["message"], &["message"]),
     };
     let present: Vec<&str> = super::sections(op).map(|(key, _)| key).collect();
+    let help = format!(
+        "a {} operation has {}",
+        name(interaction),
+        allowed.join(" and ")
+    );
     for key in needed {
         if !present.contains(key) {
             source.report(
@@ -52,11 +57,7 @@ fn sections(op: &Spanned<Operation>, source: &mut Source) {
                     name(interaction),
                     op.name.as_str()
                 ),
-                Some(format!(
-                    "a {} operation has {}",
-                    name(interaction),
-                    allowed.join(" and ")
-                )),
+                Some(help.clone()),
             );
         }
     }
@@ -70,11 +71,7 @@ fn sections(op: &Spanned<Operation>, source: &mut Source) {
                     name(interaction),
                     op.name.as_str()
                 ),
-                Some(format!(
-                    "a {} operation has {}",
-                    name(interaction),
-                    allowed.join(" and ")
-                )),
+                Some(help.clone()),
             );
         }
     }

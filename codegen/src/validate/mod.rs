@@ -10,7 +10,7 @@ mod topics;
 
 use marked_yaml::Spanned;
 
-use crate::spec::model::{MessageDef, Operation, Property, Spec};
+use crate::spec::model::{MessageDef, Operation, Property, Spec, Text};
 use crate::spec::source::Source;
 
 pub(crate) use status::layout_of;
@@ -37,6 +37,14 @@ pub(crate) fn sections(
     ]
     .into_iter()
     .filter_map(|(key, section)| section.map(|s| (key, s)))
+}
+
+/// The key of each alternative of an operation: its own name or the response
+/// it refers to.
+pub(crate) fn alternative_keys(op: &Operation) -> impl Iterator<Item = &Text> {
+    op.alternatives
+        .iter()
+        .filter_map(|a| a.name.as_ref().or(a.response.as_ref()))
 }
 
 /// Every property list of the spec with a description of where it is.

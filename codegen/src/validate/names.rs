@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use marked_yaml::Spanned;
 
-use super::property_lists;
+use super::{alternative_keys, property_lists};
 use crate::diagnostic::DiagnosticKind;
 use crate::spec::model::{Spec, Text};
 use crate::spec::source::Source;
@@ -35,12 +35,8 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
         source,
     );
     for op in &spec.operations {
-        let keys = op
-            .alternatives
-            .iter()
-            .filter_map(|a| a.name.as_ref().or(a.response.as_ref()));
         unique(
-            keys,
+            alternative_keys(op),
             &format!("alternative of operation `{}`", *op.name),
             source,
         );

@@ -22,6 +22,18 @@ pub fn sources_dir(test: &str) -> Option<PathBuf> {
     }
 }
 
+/// The broken specs of `tests/broken/`, sorted.
+pub fn broken_specs() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("tests/broken exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The real spec of the workspace.
 pub fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/iothub-mqtt5.yaml")
