@@ -20,6 +20,19 @@ pub enum Error {
     /// The spec has problems; each one is located.
     #[error("{0}")]
     InvalidSpec(Diagnostics),
+    /// A translation catalog is malformed.
+    #[error("{}:{line}: {message}", path.display())]
+    Catalog {
+        /// The catalog file.
+        path: PathBuf,
+        /// Line of the (first) problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The docs template failed to render (a bug in iothub-codegen).
+    #[error("rendering the reference document: {0}")]
+    Template(#[from] askama::Error),
     /// Generated Rust did not parse back (a bug in the generator, never in the spec).
     #[error("generated Rust does not parse: {0}")]
     GeneratedRust(#[from] syn::Error),

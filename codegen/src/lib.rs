@@ -17,9 +17,11 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod docs;
 mod error;
 pub mod ident;
 pub mod ir;
+pub mod output;
 pub mod rust;
 pub mod spec;
 pub mod status;

@@ -6,8 +6,15 @@ use std::path::{Path, PathBuf};
 /// Default spec location.
 pub const DEFAULT_SPEC: &str = "spec/iothub-mqtt5.yaml";
 
-/// `path` as is if it exists from the current directory or is absolute;
-/// otherwise the same relative path under the nearest ancestor that has it.
+/// Default catalogs folder.
+pub const DEFAULT_LOCALES: &str = "spec/locales";
+
+/// Default docs folder.
+pub const DEFAULT_DOCS: &str = "docs";
+
+/// `path` as is if it is absolute or the current directory is inside no
+/// workspace; otherwise relative to the workspace root (the nearest
+/// ancestor holding `spec/iothub-mqtt5.yaml`) when it does not exist here.
 pub fn resolve_default(path: &Path) -> PathBuf {
     if path.is_absolute() || path.exists() {
         return path.to_path_buf();
@@ -16,7 +23,6 @@ pub fn resolve_default(path: &Path) -> PathBuf {
         return path.to_path_buf();
     };
     cwd.ancestors()
-        .map(|dir| dir.join(path))
-        .find(|candidate| candidate.exists())
-        .unwrap_or_else(|| path.to_path_buf())
+        .find(|dir| dir.join(DEFAULT_SPEC).is_file())
+        .map_or_else(|| path.to_path_buf(), |root| root.join(path))
 }

@@ -1,0 +1,50 @@
+//! `iothub-codegen docs` and `generate`.
+
+use std::path::Path;
+
+use iothub_codegen::docs::publish;
+use iothub_codegen::Error;
+
+fn report(written: &[std::path::PathBuf]) {
+    for path in written {
+        println!("wrote {}", path.display());
+    }
+}
+
+/// Writes the documents of the wanted locales.
+pub fn docs(spec: &Path, locales: &Path, only: &[String], out: &Path) -> Result<bool, Error> {
+    let api = iothub_codegen::load(spec)?;
+    let catalogs = publish::load_catalogs(locales)?;
+    let rendered = publish::render_all(&api, &catalogs, only)?;
+    let unknown: Vec<&String> = only
+        .iter()
+        .filter(|tag| !rendered.iter().any(|r| &&r.locale == tag))
+        .collect();
+    for tag in &unknown {
+        eprintln!(
+            "error: no catalog for locale `{tag}` in {} (import one with `iothub-codegen import --locale {tag} --from FILE.md`)",
+            locales.display()
+        );
+    }
+    report(&publish::write_docs(&rendered, out)?);
+    Ok(unknown.is_empty())
+}
+
+/// Validates, then writes every document and the POT template.
+pub fn generate(spec: &Path, locales: &Path, out: &Path) -> Result<bool, Error> {
+    let api = iothub_codegen::load(spec)?;
+    let catalogs = publish::load_catalogs(locales)?;
+    let rendered = publish::render_all(&api, &catalogs, &[])?;
+    report(&publish::write_docs(&rendered, out)?);
+    report(
+        &publish::write_pot(&api, locales)?
+            .into_iter()
+            .collect::<Vec<_>>(),
+    );
+    let locales: Vec<&str> = rendered.iter().map(|r| r.locale.as_str()).collect();
+    println!(
+        "docs and the POT template are up to date ({})",
+        locales.join(", ")
+    );
+    Ok(true)
+}

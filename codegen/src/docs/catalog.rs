@@ -1,0 +1,218 @@
+//! Translation catalogs: one gettext PO file per locale, read and written
+//! with `polib` (after [`po_lint`](super::po_lint) has checked the text), and
+//! the lookup rules of the translation policy.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use polib::catalog::Catalog as PoCatalog;
+use polib::message::{Message, MessageFlags};
+use polib::metadata::CatalogMetadata;
+
+use super::plan::Unit;
+use super::po_lint;
+use crate::error::Error;
+
+/// `msgctxt` prefix of locale-specific front matter values (not translations).
+pub const FRONT_MATTER_PREFIX: &str = "front-matter.meta.";
+
+/// One translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The English text it translates (`msgid`).
+    pub msgid: String,
+    /// The translation (`msgstr`).
+    pub msgstr: String,
+    /// Marked `#, fuzzy` in the file.
+    pub fuzzy: bool,
+    /// Line of the entry in its file (0 for entries made in memory).
+    pub line: usize,
+}
+
+/// How a place was rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// A current translation.
+    Translated,
+    /// A translation of older English text, or marked fuzzy: shown, reported.
+    Fuzzy,
+    /// No translation: English shown, reported.
+    Missing,
+}
+
+/// A locale's catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Locale tag, e.g. `sv-SE`.
+    pub locale: String,
+    entries: HashMap<String, Entry>,
+    order: Vec<String>,
+    /// Front matter keys and values of this locale's document that are not
+    /// translations (`ms.contentlocale`, `ms.locfileid`, …), in order.
+    pub front_matter: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// An empty catalog for `locale`.
+    pub fn new(locale: &str) -> Self {
+        Self {
+            locale: locale.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds or replaces the entry of `context`.
+    pub fn insert(&mut self, context: &str, entry: Entry) {
+        if self.entries.insert(context.to_owned(), entry).is_none() {
+            self.order.push(context.to_owned());
+        }
+    }
+
+    /// The entry of `context`.
+    pub fn get(&self, context: &str) -> Option<&Entry> {
+        self.entries.get(context)
+    }
+
+    /// Every entry with its context, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.order
+            .iter()
+            .filter_map(|k| self.entries.get(k).map(|e| (k.as_str(), e)))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The text to show for `unit` and how it was found: the place's own
+    /// entry, else the shared one, else the English.
+    pub fn lookup<'a>(&'a self, unit: &'a Unit) -> (&'a str, Status) {
+        let entry = self
+            .entries
+            .get(&unit.place)
+            .or_else(|| unit.shared.as_ref().and_then(|s| self.entries.get(s)))
+            .filter(|e| !e.msgstr.is_empty());
+        match entry {
+            None => (&unit.english, Status::Missing),
+            Some(e) if e.fuzzy || e.msgid != unit.english => (&e.msgstr, Status::Fuzzy),
+            Some(e) => (&e.msgstr, Status::Translated),
+        }
+    }
+
+    /// Reads the catalog at `path`.
+    pub fn load(path: &Path, locale: &str) -> Result<Self, Error> {
+        let text = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(text).map_err(|e| {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            Error::Catalog {
+                path: path.to_path_buf(),
+                line,
+                message: "the file is not valid UTF-8".to_owned(),
+            }
+        })?;
+        Self::parse(&text, path, locale)
+    }
+
+    /// Parses catalog `text`; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path, locale: &str) -> Result<Self, Error> {
+        let layout = po_lint::check(text).map_err(|problems| Error::Catalog {
+            path: path.to_path_buf(),
+            line: problems[0].line,
+            message: problems
+                .iter()
+                .map(|p| format!("line {}: {}", p.line, p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        })?;
+        let po =
+            polib::po_file::parse_from_reader(text.as_bytes()).map_err(|e| Error::Catalog {
+                path: path.to_path_buf(),
+                line: 1,
+                message: e.to_string(),
+            })?;
+        let mut catalog = Catalog::new(locale);
+        for (message, line) in po.messages().zip(layout.entry_lines.iter().copied()) {
+            let context = message.msgctxt().unwrap_or_default().to_owned();
+            let msgstr = message.msgstr().unwrap_or_default().to_owned();
+            if let Some(key) = context.strip_prefix(FRONT_MATTER_PREFIX) {
+                catalog.front_matter.push((key.to_owned(), msgstr));
+                continue;
+            }
+            catalog.insert(
+                &context,
+                Entry {
+                    msgid: message.msgid().to_owned(),
+                    msgstr,
+                    fuzzy: message.flags().is_fuzzy(),
+                    line,
+                },
+            );
+        }
+        Ok(catalog)
+    }
+
+    /// The catalog as PO text, entries in their order.
+    pub fn to_po(&self, project: &str) -> String {
+        let mut po = PoCatalog::new(metadata(project, &self.locale));
+        for (key, value) in &self.front_matter {
+            po.append_or_update(
+                Message::build_singular()
+                    .with_extracted_comments(
+                        "Front matter value of this locale's document (not a translation)."
+                            .to_owned(),
+                    )
+                    .with_msgctxt(format!("{FRONT_MATTER_PREFIX}{key}"))
+                    .with_msgid(key.clone())
+                    .with_msgstr(value.clone())
+                    .done(),
+            );
+        }
+        for (context, entry) in self.entries() {
+            let mut flags = MessageFlags::new();
+            if entry.fuzzy {
+                flags.add_flag("fuzzy");
+            }
+            po.append_or_update(
+                Message::build_singular()
+                    .with_flags(flags)
+                    .with_msgctxt(context.to_owned())
+                    .with_msgid(entry.msgid.clone())
+                    .with_msgstr(entry.msgstr.clone())
+                    .done(),
+            );
+        }
+        write_po(&po)
+    }
+}
+
+/// The header every catalog and the template carry.
+pub fn metadata(project: &str, locale: &str) -> CatalogMetadata {
+    let mut m = CatalogMetadata::new();
+    m.project_id_version = project.to_owned();
+    m.language = locale.to_owned();
+    m.mime_version = "1.0".to_owned();
+    m.content_type = "text/plain; charset=UTF-8".to_owned();
+    m.content_transfer_encoding = "8bit".to_owned();
+    m
+}
+
+/// PO text of a polib catalog.
+pub fn write_po(po: &PoCatalog) -> String {
+    let mut buffer = std::io::BufWriter::new(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = polib::po_file::write(po, &mut buffer);
+    String::from_utf8(buffer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,80 @@
+//! The API reference in every locale: the document [`plan`](plan::plan) of
+//! the spec, rendered per locale from gettext catalogs, the POT template,
+//! import of existing localized documents, and freshness / coverage checks.
+//!
+//! Translation policy (see the design): the English text lives in the spec;
+//! each other locale is a PO catalog whose `msgctxt` is the stable key of a
+//! place in the document (or the key shared by all places showing the same
+//! English in the same role) and whose `msgid` is that English text. A
+//! translation of older English is *fuzzy*: shown and reported. A missing
+//! one falls back to English and is reported. Identifiers are never
+//! translated.
+
+pub mod catalog;
+pub mod escape;
+pub mod import;
+mod markdown;
+pub mod plan;
+mod po_lint;
+pub mod publish;
+pub mod render;
+pub mod sample;
+
+use crate::error::Result;
+use crate::ir::Api;
+
+pub use catalog::{Catalog, Entry, Status};
+pub use plan::{plan, Plan, Unit};
+pub use render::Coverage;
+
+/// File name of the reference document in each locale folder.
+pub const DOC_FILE: &str = "iot-hub-mqtt-5-reference.md";
+
+/// The source locale.
+pub const SOURCE_LOCALE: &str = "en-US";
+
+/// File name of the POT template in the locales folder.
+pub const POT_FILE: &str = "iothub-mqtt5.pot";
+
+/// `Project-Id-Version` of catalogs.
+pub fn project_id(api: &Api) -> String {
+    format!("iothub-mqtt5 {}", api.info.api_version)
+}
+
+/// The reference document of `api` in the catalog's locale (English without
+/// one), with the coverage of its places.
+pub fn render(api: &Api, catalog: Option<&Catalog>) -> Result<(String, Coverage)> {
+    render::render(&plan(api), catalog)
+}
+
+/// The POT template: one entry per key, in document order, each with the
+/// English text and, as a comment, the places it serves.
+pub fn pot(api: &Api) -> String {
+    use polib::message::Message;
+
+    let plan = plan(api);
+    let mut keys: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for unit in plan.units() {
+        match keys.iter_mut().find(|(k, _, _)| *k == unit.key()) {
+            Some((_, _, places)) => places.push(&unit.place),
+            None => keys.push((unit.key(), &unit.english, vec![&unit.place])),
+        }
+    }
+    let mut po = polib::catalog::Catalog::new(catalog::metadata(&project_id(api), ""));
+    for (key, english, places) in keys {
+        let comment = if places.len() == 1 && places[0] == key {
+            String::new()
+        } else {
+            format!("Shown at: {}", places.join(", "))
+        };
+        po.append_or_update(
+            Message::build_singular()
+                .with_extracted_comments(comment)
+                .with_msgctxt(key.to_owned())
+                .with_msgid(english.to_owned())
+                .with_msgstr(String::new())
+                .done(),
+        );
+    }
+    catalog::write_po(&po)
+}

@@ -1,0 +1,153 @@
+//! The docs workflow over folders: catalogs in `spec/locales/`, documents in
+//! `docs/<TAG>/`, the POT template; and the freshness and coverage check.
+
+use std::path::{Path, PathBuf};
+
+use super::catalog::Catalog;
+use super::render::Coverage;
+use super::{pot, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
+use crate::error::{Error, Result};
+use crate::ir::Api;
+use crate::output::write_if_changed;
+
+/// Every `<TAG>.po` in `dir`, sorted by tag.
+pub fn load_catalogs(dir: &Path) -> Result<Vec<Catalog>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "po"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let tag = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            Catalog::load(path, tag)
+        })
+        .collect()
+}
+
+/// Where the document of `locale` goes under `out`.
+pub fn doc_path(out: &Path, locale: &str) -> PathBuf {
+    out.join(locale).join(DOC_FILE)
+}
+
+/// One rendered document.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Locale tag.
+    pub locale: String,
+    /// Document text.
+    pub text: String,
+    /// How its places were filled.
+    pub coverage: Coverage,
+}
+
+/// English plus every catalog (or only the `only` locales, when given).
+pub fn render_all(api: &Api, catalogs: &[Catalog], only: &[String]) -> Result<Vec<Rendered>> {
+    let wanted = |tag: &str| only.is_empty() || only.iter().any(|o| o == tag);
+    let mut out = Vec::new();
+    if wanted(SOURCE_LOCALE) {
+        let (text, coverage) = render(api, None)?;
+        out.push(Rendered {
+            locale: SOURCE_LOCALE.to_owned(),
+            text,
+            coverage,
+        });
+    }
+    for catalog in catalogs.iter().filter(|c| wanted(&c.locale)) {
+        let (text, coverage) = render(api, Some(catalog))?;
+        out.push(Rendered {
+            locale: catalog.locale.clone(),
+            text,
+            coverage,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes each rendered document under `out` (only when changed); returns
+/// the paths written.
+pub fn write_docs(rendered: &[Rendered], out: &Path) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for r in rendered {
+        let path = doc_path(out, &r.locale);
+        if write_if_changed(&path, &r.text)? {
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Writes the POT template into `locales` (only when changed).
+pub fn write_pot(api: &Api, locales: &Path) -> Result<Option<PathBuf>> {
+    let path = locales.join(POT_FILE);
+    Ok(write_if_changed(&path, &pot(api))?.then_some(path))
+}
+
+/// What `check` found about the docs and catalogs.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Documents that differ from what the spec and catalogs render.
+    pub stale: Vec<PathBuf>,
+    /// Catalog entries whose place no longer exists: (locale, key, line).
+    pub obsolete: Vec<(String, String, usize)>,
+    /// Coverage per locale.
+    pub coverage: Vec<(String, Coverage)>,
+    /// Whether the POT template is out of date.
+    pub stale_pot: Option<PathBuf>,
+}
+
+impl CheckReport {
+    /// Whether anything must be fixed (fuzzy and missing translations are
+    /// reported, not failures).
+    pub fn is_ok(&self) -> bool {
+        self.stale.is_empty() && self.obsolete.is_empty() && self.stale_pot.is_none()
+    }
+}
+
+/// Compares `docs` and the POT in `locales` with what would be generated,
+/// and every catalog with the spec's places.
+pub fn check(api: &Api, catalogs: &[Catalog], locales: &Path, docs: &Path) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    let plan = super::plan(api);
+    let keys: std::collections::HashSet<&str> = plan
+        .units()
+        .into_iter()
+        .flat_map(|u| [Some(u.place.as_str()), u.shared.as_deref()])
+        .flatten()
+        .collect();
+    for catalog in catalogs {
+        for (key, entry) in catalog.entries() {
+            if !keys.contains(key) {
+                report
+                    .obsolete
+                    .push((catalog.locale.clone(), key.to_owned(), entry.line));
+            }
+        }
+    }
+    for r in render_all(api, catalogs, &[])? {
+        let path = doc_path(docs, &r.locale);
+        if std::fs::read(&path).ok().as_deref() != Some(r.text.as_bytes()) {
+            report.stale.push(path);
+        }
+        report.coverage.push((r.locale, r.coverage));
+    }
+    let pot_path = locales.join(POT_FILE);
+    if std::fs::read(&pot_path).ok().as_deref() != Some(pot(api).as_bytes()) {
+        report.stale_pot = Some(pot_path);
+    }
+    Ok(report)
+}
