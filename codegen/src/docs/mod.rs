@@ -54,18 +54,29 @@ pub fn pot(api: &Api) -> String {
 
     let plan = plan(api);
     let mut keys: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for unit in plan.units() {
-        match keys.iter_mut().find(|(k, _, _)| *k == unit.key()) {
-            Some((_, _, places)) => places.push(&unit.place),
-            None => keys.push((unit.key(), &unit.english, vec![&unit.place])),
+        match index.get(unit.key()) {
+            Some(&i) => keys[i].2.push(&unit.place),
+            None => {
+                index.insert(unit.key(), keys.len());
+                keys.push((unit.key(), &unit.english, vec![&unit.place]));
+            }
         }
     }
     let mut po = polib::catalog::Catalog::new(catalog::metadata(&project_id(api), ""));
     for (key, english, places) in keys {
-        let comment = if places.len() == 1 && places[0] == key {
-            String::new()
-        } else {
-            format!("Shown at: {}", places.join(", "))
+        let comment = match places.as_slice() {
+            [only] if *only == key => String::new(),
+            [only] => format!("Shown at {only}"),
+            many if many.len() <= 4 => {
+                format!("Shown at {} places: {}", many.len(), many.join(", "))
+            }
+            many => format!(
+                "Shown at {} places, e.g. {}, …",
+                many.len(),
+                many[..3].join(", ")
+            ),
         };
         po.append_or_update(
             Message::build_singular()

@@ -3,7 +3,9 @@
 //! import and coverage all walk the same plan, so they cannot disagree about
 //! what a place is.
 
-use crate::ir::{Api, Interaction, Message, Property};
+use std::collections::HashMap;
+
+use crate::ir::{Api, Interaction, Message, Property, Response, Schema};
 
 use super::sample;
 
@@ -206,6 +208,8 @@ pub fn slug(text: &str) -> String {
 
 struct Builder<'a> {
     api: &'a Api,
+    responses: HashMap<&'a str, &'a Response>,
+    schemas: HashMap<&'a str, &'a Schema>,
 }
 
 impl Builder<'_> {
@@ -215,8 +219,8 @@ impl Builder<'_> {
 
     fn payload(&self, place: &str, schema: &str) -> Unit {
         let shown = self
-            .api
-            .schema(schema)
+            .schemas
+            .get(schema)
             .and_then(|s| s.text.clone())
             .unwrap_or_else(|| schema.to_owned());
         Unit::shared(
@@ -353,7 +357,10 @@ impl Builder<'_> {
                     .iter()
                     .map(|a| {
                         let row = format!("{place}.{}", a.name);
-                        let response = a.response.as_ref().and_then(|r| self.api.response(r));
+                        let response = a
+                            .response
+                            .as_deref()
+                            .and_then(|r| self.responses.get(r).copied());
                         let shared_with = |field: &str, text: &str, own: &str| match response {
                             Some(r) if own == text => Some(format!("response.{}.{field}", r.name)),
                             _ => None,
@@ -421,7 +428,11 @@ impl Builder<'_> {
 
 /// The plan of the reference document of `api`.
 pub fn plan(api: &Api) -> Plan {
-    let b = Builder { api };
+    let b = Builder {
+        api,
+        responses: api.responses.iter().map(|r| (r.name.as_str(), r)).collect(),
+        schemas: api.schemas.iter().map(|s| (s.name.as_str(), s)).collect(),
+    };
     let d = &api.document;
     Plan {
         title: Unit::new("front-matter.title", d.title.clone()),
