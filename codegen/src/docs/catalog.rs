@@ -97,7 +97,7 @@ impl Catalog {
             .entries
             .get(&unit.place)
             .or_else(|| unit.shared.as_ref().and_then(|s| self.entries.get(s)))
-            .filter(|e| !e.msgstr.is_empty());
+            .filter(|e| !e.msgstr.trim().is_empty());
         match entry {
             None => (&unit.english, Status::Missing),
             Some(e) if e.fuzzy || e.msgid != unit.english => (&e.msgstr, Status::Fuzzy),
@@ -144,7 +144,10 @@ impl Catalog {
                 message: e.to_string(),
             })?;
         let mut catalog = Catalog::new(locale);
-        for (message, line) in po.messages().zip(layout.entry_lines.iter().copied()) {
+        // The parser makes an empty message of a comment block standing
+        // alone; the check has made sure that every entry has a msgid.
+        let messages = po.messages().filter(|m| !m.msgid().is_empty());
+        for (message, line) in messages.zip(layout.entry_lines.iter().copied()) {
             let context = message.msgctxt().unwrap_or_default().to_owned();
             let msgstr = message.msgstr().unwrap_or_default().to_owned();
             if let Some(key) = context.strip_prefix(FRONT_MATTER_PREFIX) {

@@ -65,12 +65,18 @@ fn one_line(text: &str) -> String {
 }
 
 fn escape_text(text: &str, in_table: bool, out: &mut String) {
+    let mut backslashes = 0;
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '|' if in_table => out.push_str("\\|"),
+            // A backtick here has no partner in this text (pairs are code
+            // spans): it must not pair with a code span that follows (a
+            // topic or status after a label).
+            '`' if backslashes % 2 == 0 => out.push_str("\\`"),
             _ => out.push(c),
         }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
     }
 }
 
@@ -88,7 +94,8 @@ fn escape(text: &str, in_table: bool) -> String {
 }
 
 /// Whether a line starting with `text` would open a block (heading, quote,
-/// list, table, fence, thematic break, setext underline, HTML).
+/// list, table, fence, thematic break, setext underline, HTML, link
+/// reference definition).
 fn opens_block(text: &str) -> bool {
     let t = text;
     let starts = |p: &str| t.starts_with(p);
@@ -101,14 +108,24 @@ fn opens_block(text: &str) -> bool {
     if starts("---") || starts("***") || starts("___") {
         return true;
     }
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    (1..=9).contains(&digits) && matches!(t[digits..].chars().next(), Some('.' | ')'))
+    // `[label]: destination` defines a link and shows nothing.
+    starts("[") && t.contains("]:")
+}
+
+/// Digits that would start an ordered list (`1.`, `2)`): their count.
+fn list_number(text: &str) -> Option<usize> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    ((1..=9).contains(&digits) && matches!(text[digits..].chars().next(), Some('.' | ')')))
+        .then_some(digits)
 }
 
 /// Text for a paragraph or a label line.
 pub fn inline(text: &str) -> String {
     let out = escape(text, false);
-    if opens_block(&out) {
+    if let Some(digits) = list_number(&out) {
+        // A backslash only escapes punctuation: escape the `.` / `)`.
+        format!("{}\\{}", &out[..digits], &out[digits..])
+    } else if opens_block(&out) {
         format!("\\{out}")
     } else {
         out
@@ -120,8 +137,9 @@ pub fn inline(text: &str) -> String {
 pub fn heading(text: &str) -> String {
     let out = inline(text);
     match out.strip_suffix('#') {
-        Some(rest) => format!("{rest}\\#"),
-        None => out,
+        // Not when already escaped (`\#`): that `#` closes nothing.
+        Some(rest) if !rest.ends_with('\\') => format!("{rest}\\#"),
+        _ => out,
     }
 }
 
@@ -197,7 +215,9 @@ mod tests {
             "a &lt;script>x&lt;/script> # b"
         );
         assert_eq!(inline("# not a heading"), "\\# not a heading");
-        assert_eq!(inline("1. not a list"), "\\1. not a list");
+        assert_eq!(inline("1. not a list"), "1\\. not a list");
+        assert_eq!(inline("[x]: /url"), "\\[x]: /url");
+        assert_eq!(heading("#"), "\\#");
         assert_eq!(heading("C#"), "C\\#");
         assert_eq!(inline("`a <b>`"), "`a <b>`");
     }
@@ -206,7 +226,7 @@ mod tests {
     fn cells_cannot_split() {
         assert_eq!(cell("a | b"), "a \\| b");
         assert_eq!(cell("`x|y` | z"), "`x\\|y` \\| z");
-        assert_eq!(cell("unbalanced ` <i> |"), "unbalanced ` &lt;i> \\|");
+        assert_eq!(cell("unbalanced ` <i> |"), "unbalanced \\` &lt;i> \\|");
     }
 
     #[test]

@@ -62,6 +62,7 @@ impl<'p> Aligner<'p> {
         label: Option<(&str, usize)>,
         table: Option<&Block>,
         place: &str,
+        line: usize,
     ) {
         if let Some((text, _)) = label {
             let unit = match plan {
@@ -94,7 +95,28 @@ impl<'p> Aligner<'p> {
                         ),
                     );
                 }
-                for (row, (_, cells)) in rows.iter().zip(body) {
+                // A row is the property it names, else the one at its
+                // position (names may be translated), never one taken.
+                let mut used = vec![false; rows.len()];
+                for (i, (_, cells)) in body.iter().enumerate() {
+                    let name = cells.first().map(String::as_str).unwrap_or_default();
+                    let by_name = rows
+                        .iter()
+                        .enumerate()
+                        .position(|(j, r)| !used[j] && r.name.eq_ignore_ascii_case(name));
+                    let named_elsewhere = |j: usize| {
+                        body.iter().any(|(_, c)| {
+                            c.first()
+                                .is_some_and(|n| rows[j].name.eq_ignore_ascii_case(n))
+                        })
+                    };
+                    let by_position =
+                        (i < used.len() && !used[i] && !named_elsewhere(i)).then_some(i);
+                    let Some(j) = by_name.or(by_position) else {
+                        continue;
+                    };
+                    used[j] = true;
+                    let row = &rows[j];
                     if let Some(cell) = cells.get(2) {
                         self.take(&row.required, cell);
                     }
@@ -104,8 +126,8 @@ impl<'p> Aligner<'p> {
                 }
             }
             (PropertiesPlan::Table { .. }, other) => {
-                let line = other.map_or(label.map_or(0, |(_, l)| l), Block::line);
-                self.miss(line, format!("{place}: expected a properties table"));
+                let at = other.map_or(label.map_or(line, |(_, l)| l), Block::line);
+                self.miss(at, format!("{place}: expected a properties table"));
             }
             (PropertiesPlan::None(_), Some(t)) => self.miss(
                 t.line(),
@@ -127,27 +149,72 @@ impl<'p> Aligner<'p> {
         }
     }
 
-    fn section(&mut self, api: &Api, s: &'p SectionPlan, blocks: &[Block], place: &str) {
-        let mut paragraphs: Vec<(&str, usize)> = blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Paragraph { text, line } => Some((text.as_str(), *line)),
-                _ => None,
-            })
-            .collect();
-        let table = blocks.iter().find(|b| matches!(b, Block::Table { .. }));
-        let identifier = identifier_schema(api, &s.payload);
-        // The payload line is last, the properties line before it.
-        let payload = paragraphs.pop();
-        let properties = paragraphs.pop();
-        if let Some((text, _)) = payload {
-            self.payload(&s.payload, text, identifier.as_deref());
-        } else {
-            self.miss(
-                blocks.first().map_or(0, Block::line),
-                format!("{place}: no payload line"),
-            );
+    /// The properties line and the payload line of a part, taken out of
+    /// `before` (paragraphs before the table, or all of them) and `after`
+    /// (after the table): with a table, the paragraph right before it and
+    /// the first after it; without, the last two paragraphs when there are
+    /// `others` + 2 of them. Which line is missing cannot be told otherwise:
+    /// then neither is taken (nor any other), and that is reported.
+    #[allow(clippy::type_complexity)]
+    fn tail<'b>(
+        &mut self,
+        before: &mut Vec<(&'b str, usize)>,
+        after: &[(&'b str, usize)],
+        table: Option<&Block>,
+        others: usize,
+        place: &str,
+        line: usize,
+    ) -> (Option<(&'b str, usize)>, Option<(&'b str, usize)>) {
+        match table {
+            Some(t) => {
+                if after.is_empty() {
+                    self.miss(
+                        t.line(),
+                        format!("{place}: no payload line after the properties table"),
+                    );
+                }
+                if let Some((_, l)) = after.get(1) {
+                    self.miss(
+                        *l,
+                        format!(
+                            "{place}: {} paragraphs after the properties table where the spec has 1",
+                            after.len()
+                        ),
+                    );
+                }
+                (before.pop(), after.first().copied())
+            }
+            None if before.len() >= others + 2 => {
+                let payload = before.pop();
+                (before.pop(), payload)
+            }
+            None => {
+                self.miss(
+                    before.first().map_or(line, |(_, l)| *l),
+                    format!(
+                        "{place}: {} paragraphs where the spec has {} (the properties or the payload line is missing)",
+                        before.len(),
+                        others + 2
+                    ),
+                );
+                before.clear();
+                (None, None)
+            }
         }
+    }
+
+    fn section(
+        &mut self,
+        api: &Api,
+        s: &'p SectionPlan,
+        blocks: &[Block],
+        place: &str,
+        line: usize,
+    ) {
+        let (mut paragraphs, after, table) = paragraphs_around_table(blocks);
+        let identifier = identifier_schema(api, &s.payload);
+        // The topic line is found by its topic.
+        let mut topic_label = None;
         if let Some((label, topic)) = &s.topic {
             let pos = paragraphs
                 .iter()
@@ -156,23 +223,31 @@ impl<'p> Aligner<'p> {
                 Some(i) => {
                     let (text, _) = paragraphs.remove(i);
                     let before = text.split(topic.as_str()).next().unwrap_or_default();
-                    self.take(label, before.trim_end().trim_end_matches('`').trim_end());
+                    topic_label = Some((label, before.trim_end().trim_end_matches('`').trim_end()));
                 }
                 None => self.miss(
-                    properties.map_or(0, |(_, l)| l),
+                    paragraphs.first().map_or(line, |(_, l)| *l),
                     format!("{place}: no line shows the topic `{topic}`"),
                 ),
             }
         }
+        let others = usize::from(s.description.is_some());
+        let ambiguous = table.is_none() && paragraphs.len() < others + 2;
+        let (properties, payload) = self.tail(&mut paragraphs, &after, table, others, place, line);
+        if let Some((text, _)) = payload {
+            self.payload(&s.payload, text, identifier.as_deref());
+        }
+        if let Some((label, text)) = topic_label {
+            self.take(label, text);
+        }
         match (&s.description, paragraphs.as_slice()) {
             (Some(unit), [(text, _)]) => self.take(unit, text),
             (None, []) => {}
+            (Some(_), []) if ambiguous => {}
             (_, rest) => {
-                let line = rest
-                    .first()
-                    .map_or(blocks.first().map_or(0, Block::line), |(_, l)| *l);
+                let at = rest.first().map_or(line, |(_, l)| *l);
                 self.miss(
-                    line,
+                    at,
                     format!(
                         "{place}: {} paragraphs where the spec has {}",
                         rest.len(),
@@ -181,16 +256,23 @@ impl<'p> Aligner<'p> {
                 );
             }
         }
-        self.properties(&s.properties, properties, table, place);
+        self.properties(&s.properties, properties, table, place, line);
     }
 
-    fn operation(&mut self, api: &Api, op: &'p OperationPlan, heading: &str, blocks: &[Block]) {
+    fn operation(
+        &mut self,
+        api: &Api,
+        op: &'p OperationPlan,
+        heading: &str,
+        heading_line: usize,
+        blocks: &[Block],
+    ) {
         self.take(&op.title, heading);
         let (intro, parts) = split_at_level(blocks, 4);
         match intro.iter().find_map(paragraph) {
             Some(text) => self.take(&op.summary, text),
             None => self.miss(
-                blocks.first().map_or(0, Block::line),
+                intro.first().map_or(heading_line, Block::line),
                 format!("operation `{}`: no summary", op.anchor),
             ),
         }
@@ -200,6 +282,7 @@ impl<'p> Aligner<'p> {
             expected.push(a.anchor);
         }
         expected.push("pseudo-code-sample");
+        let claimed = claimed(&parts);
         for (i, (anchor, text, line, body)) in parts.iter().enumerate() {
             let which = anchor
                 .as_deref()
@@ -208,6 +291,7 @@ impl<'p> Aligner<'p> {
                     (anchor.is_none())
                         .then(|| expected.get(i).copied())
                         .flatten()
+                        .filter(|a| !claimed.contains(a))
                 });
             let place = format!("operation `{}`", op.anchor);
             match which {
@@ -215,13 +299,13 @@ impl<'p> Aligner<'p> {
                 Some(a) if op.alternatives.as_ref().is_some_and(|x| x.anchor == a) => {
                     if let Some(alts) = &op.alternatives {
                         self.take(&alts.heading, text);
-                        self.alternatives(alts, body, &place);
+                        self.alternatives(alts, body, &place, *line);
                     }
                 }
                 Some(a) => {
                     if let Some(s) = op.sections.iter().find(|s| s.anchor == a) {
                         self.take(&s.heading, text);
-                        self.section(api, s, body, &format!("{place}, {a}"));
+                        self.section(api, s, body, &format!("{place}, {a}"), *line);
                     }
                 }
                 None => self.miss(
@@ -232,12 +316,18 @@ impl<'p> Aligner<'p> {
         }
     }
 
-    fn alternatives(&mut self, plan: &'p plan::AlternativesPlan, blocks: &[Block], place: &str) {
+    fn alternatives(
+        &mut self,
+        plan: &'p plan::AlternativesPlan,
+        blocks: &[Block],
+        place: &str,
+        heading_line: usize,
+    ) {
         let Some(Block::Table { rows, line }) =
             blocks.iter().find(|b| matches!(b, Block::Table { .. }))
         else {
             self.miss(
-                blocks.first().map_or(0, Block::line),
+                blocks.first().map_or(heading_line, Block::line),
                 format!("{place}: no alternatives table"),
             );
             return;
@@ -286,19 +376,60 @@ impl<'p> Aligner<'p> {
         }
     }
 
-    fn response(&mut self, api: &Api, r: &'p ResponsePlan, heading: &str, blocks: &[Block]) {
+    fn response(
+        &mut self,
+        api: &Api,
+        r: &'p ResponsePlan,
+        heading: &str,
+        heading_line: usize,
+        blocks: &[Block],
+    ) {
         self.take(&r.title, heading);
-        let mut paragraphs: Vec<(&str, usize)> = blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Paragraph { text, line } => Some((text.as_str(), *line)),
-                _ => None,
-            })
-            .collect();
-        let table = blocks.iter().find(|b| matches!(b, Block::Table { .. }));
+        let (paragraphs, after, table) = paragraphs_around_table(blocks);
         let place = format!("response `{}`", r.anchor);
-        let payload = paragraphs.pop();
-        let properties = paragraphs.pop();
+        // Labels followed by a code span holding the value, found by it;
+        // the description comes before them, the properties after.
+        let labels = [
+            (&r.reason_code_label, r.reason_code.to_string()),
+            (&r.status_label, r.status.clone()),
+        ];
+        let mut found = [false; 2];
+        let mut label_texts = Vec::new();
+        let mut description: Vec<(&str, usize)> = Vec::new();
+        let mut rest: Vec<(&str, usize)> = Vec::new();
+        for (text, line) in paragraphs {
+            let code_of = |value: &str| format!("`{value}`");
+            let label = labels.iter().enumerate().position(|(k, (_, value))| {
+                !found[k] && text.trim_end().ends_with(&code_of(value))
+            });
+            match label {
+                Some(k) => {
+                    found[k] = true;
+                    let (unit, value) = &labels[k];
+                    let before = &text[..text.trim_end().len() - code_of(value).len()];
+                    label_texts.push((k, *unit, before.trim_end()));
+                }
+                None if found.iter().any(|f| *f) => rest.push((text, line)),
+                None => description.push((text, line)),
+            }
+        }
+        for (k, (_, value)) in labels.iter().enumerate() {
+            if !found[k] {
+                self.miss(
+                    description.first().map_or(heading_line, |(_, l)| *l),
+                    format!("{place}: no line ends with `{value}`"),
+                );
+            }
+        }
+        // Without the labels, the description is the first paragraph.
+        let labelled = found.iter().any(|f| *f);
+        if !labelled {
+            rest = std::mem::take(&mut description);
+        }
+        let others = usize::from(!labelled);
+        let ambiguous = table.is_none() && rest.len() < others + 2;
+        let (properties, payload) =
+            self.tail(&mut rest, &after, table, others, &place, heading_line);
         if let Some((text, _)) = payload {
             self.payload(
                 &r.payload,
@@ -306,39 +437,62 @@ impl<'p> Aligner<'p> {
                 identifier_schema(api, &r.payload).as_deref(),
             );
         }
-        // Labels followed by a code span holding the value.
-        for (label, value) in [
-            (&r.reason_code_label, r.reason_code.to_string()),
-            (&r.status_label, r.status.clone()),
-        ] {
-            let code = format!("`{value}`");
-            match paragraphs
-                .iter()
-                .position(|(t, _)| t.trim_end().ends_with(&code))
-            {
-                Some(i) => {
-                    let (text, _) = paragraphs.remove(i);
-                    let before = &text[..text.trim_end().len() - code.len()];
-                    self.take(label, before.trim_end());
-                }
-                None => self.miss(
-                    blocks.first().map_or(0, Block::line),
-                    format!("{place}: no line ends with `{value}`"),
-                ),
-            }
+        label_texts.sort_by_key(|(k, _, _)| *k);
+        for (_, unit, text) in label_texts {
+            self.take(unit, text);
         }
-        match paragraphs.as_slice() {
+        if labelled {
+            if let Some((_, l)) = rest.first() {
+                self.miss(
+                    *l,
+                    format!(
+                        "{place}: {} paragraphs after the status where the spec has only the properties and payload lines",
+                        rest.len()
+                    ),
+                );
+            }
+        } else {
+            description = rest;
+        }
+        match description.as_slice() {
             [(text, _)] => self.take(&r.description, text),
-            rest => self.miss(
-                rest.first().map_or(0, |(_, l)| *l),
+            [] if ambiguous && !labelled => {}
+            other => self.miss(
+                other.first().map_or(heading_line, |(_, l)| *l),
                 format!(
                     "{place}: {} description paragraphs where the spec has 1",
-                    rest.len()
+                    other.len()
                 ),
             ),
         }
-        self.properties(&r.properties, properties, table, &place);
+        self.properties(&r.properties, properties, table, &place, heading_line);
     }
+}
+
+/// The paragraphs of `blocks` (text and line) before its first table (all
+/// of them without one) and after it, and the table.
+#[allow(clippy::type_complexity)]
+fn paragraphs_around_table(
+    blocks: &[Block],
+) -> (Vec<(&str, usize)>, Vec<(&str, usize)>, Option<&Block>) {
+    let table_at = blocks.iter().position(|b| matches!(b, Block::Table { .. }));
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (i, block) in blocks.iter().enumerate() {
+        if let Block::Paragraph { text, line } = block {
+            if table_at.is_some_and(|t| i > t) {
+                after.push((text.as_str(), *line));
+            } else {
+                before.push((text.as_str(), *line));
+            }
+        }
+    }
+    (before, after, table_at.map(|t| &blocks[t]))
+}
+
+/// Anchors that some heading among `parts` carries: an anchorless heading
+/// is not matched by position with what another heading names.
+fn claimed(parts: &[Part]) -> Vec<&str> {
+    parts.iter().filter_map(|(a, ..)| a.as_deref()).collect()
 }
 
 fn paragraph(block: &Block) -> Option<&str> {
@@ -397,9 +551,13 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
             "title" => a.take(&plan.title, &unquote(&value)),
             "description" => a.take(&plan.description, &unquote(&value)),
             _ if plan.metadata.iter().any(|(k, v)| *k == key && *v == value) => {}
-            _ if value.chars().any(char::is_control) => {
+            _ if key.chars().chain(value.chars()).any(char::is_control) => {
                 a.miss(line, format!("front matter `{key}` has control characters"))
             }
+            _ if !is_plain_key(&key) => a.miss(
+                line,
+                format!("front matter line `{key}: …` is not a plain `key: value` line"),
+            ),
             _ => catalog.front_matter.push((key, value)),
         }
     }
@@ -439,25 +597,33 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
         if is_ops && !seen_ops {
             seen_ops = true;
             a.take(&plan.operations_heading, text);
+            let claimed = claimed(&items);
             for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
                 let op = match anchor {
                     Some(x) => plan.operations.iter().find(|o| &o.anchor == x),
-                    None => plan.operations.get(j),
+                    None => plan
+                        .operations
+                        .get(j)
+                        .filter(|o| !claimed.contains(&o.anchor.as_str())),
                 };
                 match op {
-                    Some(op) => a.operation(api, op, heading, item),
+                    Some(op) => a.operation(api, op, heading, *line, item),
                     None => a.miss(*line, format!("operation `{heading}` is not in the spec")),
                 }
             }
         } else if is_resp {
             a.take(&plan.responses_heading, text);
+            let claimed = claimed(&items);
             for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
                 let r = match anchor {
                     Some(x) => plan.responses.iter().find(|r| &r.anchor == x),
-                    None => plan.responses.get(j),
+                    None => plan
+                        .responses
+                        .get(j)
+                        .filter(|r| !claimed.contains(&r.anchor.as_str())),
                 };
                 match r {
-                    Some(r) => a.response(api, r, heading, item),
+                    Some(r) => a.response(api, r, heading, *line, item),
                     None => a.miss(*line, format!("response `{heading}` is not in the spec")),
                 }
             }
@@ -468,6 +634,14 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
             );
         }
     }
+}
+
+/// A front matter key that YAML reads as itself (`ms.locfileid`).
+fn is_plain_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// A front matter value without its YAML quotes.

@@ -110,6 +110,10 @@ pub fn front_matter(text: &str) -> (Vec<(String, String, usize)>, usize) {
         if trimmed == "---" {
             return (pairs, offset);
         }
+        if trimmed.starts_with('#') {
+            // A YAML comment, not a key.
+            continue;
+        }
         if let Some((key, value)) = trimmed.split_once(':') {
             pairs.push((key.trim().to_owned(), value.trim().to_owned(), i + 2));
         }

@@ -136,6 +136,11 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
             }
             k if k.starts_with("msgstr[") => {
                 problem("plural forms are not used by these catalogs".to_owned());
+                // Still this entry's translation: no "no `msgstr`" for it.
+                if let Some(e) = current.as_mut() {
+                    e.has_str = true;
+                }
+                field = Field::Str;
                 continue;
             }
             _ => {
@@ -146,13 +151,30 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
                 continue;
             }
         };
-        if let Err(e) = literal(rest) {
-            problem(e);
-            continue;
-        }
-        // A keyword out of order starts a new entry without a blank line.
+        // A bad string is reported; the keyword still counts (no spurious
+        // "no `msgstr`" for an entry whose msgstr is malformed).
+        let value = match literal(rest) {
+            Ok(()) => inner(rest),
+            Err(e) => {
+                problem(e);
+                ""
+            }
+        };
+        // A keyword out of order starts a new entry without a blank line;
+        // the parser would merge it into the previous one.
         let starts_entry =
             matches!(next, Field::Ctxt) || (next == Field::Id && field != Field::Ctxt);
+        let repeats_str = next == Field::Str && current.as_ref().is_some_and(|e| e.has_str);
+        if (starts_entry && current.is_some()) || repeats_str {
+            problems.push(PoProblem {
+                line: line_no,
+                message: if repeats_str {
+                    "a second `msgstr` in one entry".to_owned()
+                } else {
+                    "a new entry starts here: end the previous one with a blank line".to_owned()
+                },
+            });
+        }
         if starts_entry || current.is_none() {
             finish(current.take(), &mut problems, &mut entries);
             current = Some(Entry {
@@ -164,8 +186,8 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
         }
         if let Some(e) = current.as_mut() {
             match next {
-                Field::Ctxt => e.ctxt.push_str(inner(rest)),
-                Field::Id => e.id.push_str(inner(rest)),
+                Field::Ctxt => e.ctxt.push_str(value),
+                Field::Id => e.id.push_str(value),
                 Field::Str => e.has_str = true,
                 Field::None => {}
             }

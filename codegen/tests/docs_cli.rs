@@ -1,0 +1,480 @@
+//! The docs commands of `iothub-codegen`: `docs` (one locale, several, all,
+//! an unknown one, a broken catalog), `import` (the seeds give the committed
+//! catalogs; problems are located warnings) and write-only-if-changed for
+//! `generate` and `import`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use iothub_codegen::docs::{self, publish, Catalog};
+
+fn locales_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/locales")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "iothub-codegen-docs-cli-{tag}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iothub-codegen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Locale folders under `out`, sorted.
+fn written_locales(out: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = entries
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    tags.sort();
+    tags
+}
+
+fn expected_doc(tag: &str) -> String {
+    let api = iothub_codegen::load(common::spec_path()).expect("spec loads");
+    let catalog = (tag != docs::SOURCE_LOCALE).then(|| {
+        Catalog::load(&locales_dir().join(format!("{tag}.po")), tag).expect("catalog loads")
+    });
+    docs::render(&api, catalog.as_ref()).expect("renders").0
+}
+
+#[test]
+fn docs_with_one_locale_writes_only_that_locale() {
+    let tmp = TempDir::new("one");
+    let out = tmp.path().join("out");
+    let spec = common::spec_path();
+    let locales = locales_dir();
+    let o = run(
+        tmp.path(),
+        &[
+            "docs",
+            "--spec",
+            s(&spec),
+            "--locales",
+            s(&locales),
+            "--locale",
+            "sv-SE",
+            "--out",
+            s(&out),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(written_locales(&out), ["sv-SE"]);
+    let files: Vec<_> = std::fs::read_dir(out.join("sv-SE"))
+        .expect("sv-SE folder")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(files, [docs::DOC_FILE]);
+    let path = publish::doc_path(&out, "sv-SE");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("written"),
+        expected_doc("sv-SE")
+    );
+    assert!(
+        text(&o.stdout).contains(&format!("wrote {}", path.display())),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // Two locales, one of them the source.
+    let out2 = tmp.path().join("out2");
+    let o = run(
+        tmp.path(),
+        &[
+            "docs",
+            "--spec",
+            s(&spec),
+            "--locales",
+            s(&locales),
+            "--locale",
+            "pl-PL",
+            "--locale",
+            "en-US",
+            "--out",
+            s(&out2),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(written_locales(&out2), ["en-US", "pl-PL"]);
+    assert_eq!(
+        std::fs::read_to_string(publish::doc_path(&out2, "en-US")).expect("en-US"),
+        expected_doc("en-US")
+    );
+}
+
+#[test]
+fn docs_without_locale_writes_every_catalog_and_english() {
+    let tmp = TempDir::new("all");
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "docs",
+            "--spec",
+            s(&common::spec_path()),
+            "--locales",
+            s(&locales_dir()),
+            "--out",
+            s(&out),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mut expected: Vec<String> = publish::load_catalogs(&locales_dir())
+        .expect("catalogs")
+        .into_iter()
+        .map(|c| c.locale)
+        .collect();
+    expected.push(docs::SOURCE_LOCALE.to_owned());
+    expected.sort();
+    assert!(expected.len() >= 6);
+    assert_eq!(written_locales(&out), expected);
+    for tag in &expected {
+        assert_eq!(
+            std::fs::read_to_string(publish::doc_path(&out, tag)).expect("written"),
+            expected_doc(tag),
+            "{tag}"
+        );
+    }
+}
+
+#[test]
+fn docs_with_an_unknown_locale_exits_1_and_says_why() {
+    let tmp = TempDir::new("unknown");
+    let out = tmp.path().join("out");
+    let locales = locales_dir();
+    let o = run(
+        tmp.path(),
+        &[
+            "docs",
+            "--spec",
+            s(&common::spec_path()),
+            "--locales",
+            s(&locales),
+            "--locale",
+            "xx-XX",
+            "--out",
+            s(&out),
+        ],
+    );
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no catalog for locale `xx-XX`"), "{stderr}");
+    assert!(stderr.contains(s(&locales)), "names the folder: {stderr}");
+    assert!(
+        stderr.contains("iothub-codegen import --locale xx-XX"),
+        "says how to fix it: {stderr}"
+    );
+    assert!(written_locales(&out).is_empty(), "nothing written");
+}
+
+#[test]
+fn docs_with_a_broken_catalog_exits_1_naming_file_and_line() {
+    let tmp = TempDir::new("broken");
+    let locales = tmp.path().join("locales");
+    std::fs::create_dir_all(&locales).expect("locales");
+    let po = std::fs::read_to_string(locales_dir().join("sv-SE.po")).expect("sv-SE.po");
+    let target = "msgstr \"Få dubbla\"";
+    let line = po.lines().position(|l| l == target).expect("entry") + 1;
+    let file = locales.join("sv-SE.po");
+    std::fs::write(&file, po.replacen(target, "msgstr \"Få dubbla", 1)).expect("write");
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "docs",
+            "--spec",
+            s(&common::spec_path()),
+            "--locales",
+            s(&locales),
+            "--out",
+            s(&out),
+        ],
+    );
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("{}:{line}: ", file.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn import_of_each_seed_writes_the_committed_catalog() {
+    let Some(sources) = common::sources_dir("import_of_each_seed_writes_the_committed_catalog")
+    else {
+        return;
+    };
+    let seeds = sources.join("seeds");
+    let Ok(entries) = std::fs::read_dir(&seeds) else {
+        println!(
+            "skipping import_of_each_seed_writes_the_committed_catalog: no {}",
+            seeds.display()
+        );
+        return;
+    };
+    let tmp = TempDir::new("seeds");
+    let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    let mut imported = 0;
+    for seed in paths {
+        let content = std::fs::read_to_string(&seed).expect("seed readable");
+        let Some(tag) = content
+            .lines()
+            .find_map(|l| l.strip_prefix("ms.contentlocale:"))
+            .map(str::trim)
+        else {
+            continue;
+        };
+        let committed = locales_dir().join(format!("{tag}.po"));
+        if !committed.is_file() {
+            continue;
+        }
+        let out = tmp.path().join(format!("{tag}.po"));
+        let o = run(
+            tmp.path(),
+            &[
+                "import",
+                "--locale",
+                tag,
+                "--from",
+                s(&seed),
+                "--spec",
+                s(&common::spec_path()),
+                "--out",
+                s(&out),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{tag}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).is_empty(), "{tag}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stdout).contains("(0 places could not be aligned)"),
+            "{tag}: {}",
+            text(&o.stdout)
+        );
+        let written = std::fs::read_to_string(&out).expect("catalog written");
+        let expected = std::fs::read_to_string(&committed).expect("committed catalog");
+        assert!(
+            written == expected,
+            "{tag}: the imported catalog differs from {}",
+            committed.display()
+        );
+
+        // A second import does not touch the file.
+        let past = SystemTime::now() - Duration::from_secs(3600);
+        set_mtime(&out, past);
+        let o = run(
+            tmp.path(),
+            &[
+                "import",
+                "--locale",
+                tag,
+                "--from",
+                s(&seed),
+                "--spec",
+                s(&common::spec_path()),
+                "--out",
+                s(&out),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(mtime(&out), past, "{tag}: unchanged catalog rewritten");
+        imported += 1;
+    }
+    assert!(imported >= 5, "only {imported} seeds matched a catalog");
+}
+
+#[test]
+fn import_reports_problems_as_located_warnings() {
+    let tmp = TempDir::new("warnings");
+    let api = iothub_codegen::load(common::spec_path()).expect("spec loads");
+    let (english, _) = docs::render(&api, None).expect("renders");
+    let heading = "### <a name=\"patch-twin-reported\"></a>Patch Twin Reported";
+    let doc = english.replacen(
+        heading,
+        &format!("### <a name=\"extra\"></a>Extra\n\nText.\n\n{heading}"),
+        1,
+    );
+    let line = doc
+        .lines()
+        .position(|l| l.contains("name=\"extra\""))
+        .expect("extra")
+        + 1;
+    let from = tmp.path().join("el-GR.md");
+    std::fs::write(&from, &doc).expect("write");
+    let out = tmp.path().join("el-GR.po");
+    let o = run(
+        tmp.path(),
+        &[
+            "import",
+            "--locale",
+            "el-GR",
+            "--from",
+            s(&from),
+            "--spec",
+            s(&common::spec_path()),
+            "--out",
+            s(&out),
+        ],
+    );
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "{}:{line}: warning: operation `Extra` is not in the spec",
+            from.display()
+        )
+    );
+    assert!(text(&o.stdout).contains("(1 places could not be aligned)"));
+    let catalog = Catalog::load(&out, "el-GR").expect("written catalog loads");
+    assert!(!catalog.is_empty());
+
+    // A missing input file is an input error naming it.
+    let missing = tmp.path().join("missing.md");
+    let o = run(
+        tmp.path(),
+        &[
+            "import",
+            "--locale",
+            "el-GR",
+            "--from",
+            s(&missing),
+            "--spec",
+            s(&common::spec_path()),
+            "--out",
+            s(&out),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains(s(&missing)), "{}", text(&o.stderr));
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path)
+        .expect("metadata")
+        .modified()
+        .expect("mtime")
+}
+
+fn set_mtime(path: &Path, when: SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(when)
+        .expect("set mtime");
+}
+
+#[test]
+fn generate_writes_only_what_changed() {
+    let tmp = TempDir::new("generate");
+    let spec = tmp.path().join("spec/iothub-mqtt5.yaml");
+    let locales = tmp.path().join("spec/locales");
+    let out = tmp.path().join("docs");
+    std::fs::create_dir_all(&locales).expect("locales");
+    std::fs::copy(common::spec_path(), &spec).expect("copy spec");
+    for entry in std::fs::read_dir(locales_dir()).expect("locales") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "po") {
+            std::fs::copy(&path, locales.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let args = [
+        "generate",
+        "--spec",
+        s(&spec),
+        "--locales",
+        s(&locales),
+        "--out",
+        s(&out),
+    ];
+    let o = run(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    let tags = written_locales(&out);
+    assert!(tags.len() >= 6, "{tags:?}");
+    let mut files: Vec<PathBuf> = tags.iter().map(|t| publish::doc_path(&out, t)).collect();
+    files.push(locales.join(docs::POT_FILE));
+    for file in &files {
+        assert!(
+            stdout.contains(&format!("wrote {}", file.display())),
+            "{stdout}"
+        );
+    }
+    let catalog_files: Vec<PathBuf> = tags
+        .iter()
+        .filter(|t| *t != docs::SOURCE_LOCALE)
+        .map(|t| locales.join(format!("{t}.po")))
+        .collect();
+
+    // Everything is up to date: a second run writes nothing.
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for file in files.iter().chain(&catalog_files) {
+        set_mtime(file, past);
+    }
+    let o = run(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains("wrote "), "{}", text(&o.stdout));
+    for file in files.iter().chain(&catalog_files) {
+        assert_eq!(mtime(file), past, "{} rewritten", file.display());
+    }
+
+    // One document edited: only it is written again.
+    let edited = publish::doc_path(&out, "hu-HU");
+    let before = std::fs::read_to_string(&edited).expect("hu-HU");
+    std::fs::write(&edited, "edited\n").expect("edit");
+    set_mtime(&edited, past);
+    let o = run(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(0));
+    let stdout = text(&o.stdout);
+    assert_eq!(
+        stdout.matches("wrote ").count(),
+        1,
+        "only the edited file: {stdout}"
+    );
+    assert!(stdout.contains(&format!("wrote {}", edited.display())));
+    assert_eq!(std::fs::read_to_string(&edited).expect("hu-HU"), before);
+    for file in files.iter().chain(&catalog_files).filter(|f| **f != edited) {
+        assert_eq!(mtime(file), past, "{} rewritten", file.display());
+    }
+}
