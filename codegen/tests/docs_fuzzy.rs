@@ -311,3 +311,42 @@ fn a_changed_shared_label_makes_all_its_places_fuzzy() {
         "every payload line keeps its translation"
     );
 }
+
+#[test]
+fn an_alternative_whose_text_departs_from_its_response_shows_the_old_translation_as_fuzzy() {
+    // get-twin's Bad Request row shares the response's description; give the
+    // row a text of its own in the spec.
+    let text = spec_text();
+    let old = "    alternatives:\n      - response: bad-request\n      - response: not-authorized";
+    // The first such list is get-twin's.
+    assert!(
+        text.find(old) < text.find("name: patch-twin-reported"),
+        "spec changed shape"
+    );
+    let changed = text.replacen(
+        old,
+        "    alternatives:\n      - response: bad-request\n        description: The request is malformed.\n      - response: not-authorized",
+        1,
+    );
+    let api = iothub_codegen::parse(&changed, &common::spec_path()).expect("changed spec loads");
+    let catalog = sv();
+    let shared = catalog
+        .get("response.bad-request.description")
+        .expect("sv-SE translates the Bad Request description")
+        .msgstr
+        .clone();
+    let (doc, coverage) = iothub_codegen::docs::render(&api, Some(&catalog)).expect("renders");
+    let place = "operation.get-twin.alternative-responses.bad-request.description";
+    assert!(
+        coverage.fuzzy.iter().any(|p| p == place),
+        "{:?}",
+        coverage.fuzzy
+    );
+    assert!(!coverage.missing.iter().any(|p| p == place));
+    let table = section(&doc, "alternative-responses");
+    assert!(
+        table.contains(&shared),
+        "old translation still shown:\n{table}"
+    );
+    assert!(!table.contains("The request is malformed."));
+}

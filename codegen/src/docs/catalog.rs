@@ -91,12 +91,14 @@ impl Catalog {
     }
 
     /// The text to show for `unit` and how it was found: the place's own
-    /// entry, else the shared one, else the English.
+    /// entry, else the shared one, else the fallback's (fuzzy: it translates
+    /// other English), else the English.
     pub fn lookup<'a>(&'a self, unit: &'a Unit) -> (&'a str, Status) {
         let entry = self
             .entries
             .get(&unit.place)
             .or_else(|| unit.shared.as_ref().and_then(|s| self.entries.get(s)))
+            .or_else(|| unit.fallback.as_ref().and_then(|s| self.entries.get(s)))
             .filter(|e| !e.msgstr.trim().is_empty());
         match entry {
             None => (&unit.english, Status::Missing),

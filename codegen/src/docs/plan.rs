@@ -21,6 +21,10 @@ pub struct Unit {
     pub shared: Option<String>,
     /// The English text (Markdown inline syntax allowed).
     pub english: String,
+    /// A key whose translation, of a different English text, is shown (as
+    /// fuzzy) when neither the place nor the shared key has one: where an
+    /// alternative's text once was, or is close to, its response's.
+    pub fallback: Option<String>,
 }
 
 impl Unit {
@@ -29,6 +33,7 @@ impl Unit {
             place: place.into(),
             shared: None,
             english: english.into(),
+            fallback: None,
         }
     }
 
@@ -41,6 +46,7 @@ impl Unit {
             place: place.into(),
             shared: Some(shared.into()),
             english: english.into(),
+            fallback: None,
         }
     }
 
@@ -361,15 +367,22 @@ impl Builder<'_> {
                             .response
                             .as_deref()
                             .and_then(|r| self.responses.get(r).copied());
-                        let shared_with = |field: &str, text: &str, own: &str| match response {
-                            Some(r) if own == text => Some(format!("response.{}.{field}", r.name)),
-                            _ => None,
+                        // Shared with the response while the text is the
+                        // same; its fallback (fuzzy) once the text differs.
+                        let link = |field: &str,
+                                    text: fn(&crate::ir::Response) -> &str,
+                                    own: &str| {
+                            let key = response
+                                .map(|r| (format!("response.{}.{field}", r.name), text(r) == own));
+                            match key {
+                                Some((k, true)) => (Some(k), None),
+                                Some((k, false)) => (None, Some(k)),
+                                None => (None, None),
+                            }
                         };
-                        let title_shared =
-                            response.and_then(|r| shared_with("title", &r.title, &a.title));
-                        let description_shared = response.and_then(|r| {
-                            shared_with("description", &r.description, &a.description)
-                        });
+                        let (title_shared, title_fallback) = link("title", |r| &r.title, &a.title);
+                        let (description_shared, description_fallback) =
+                            link("description", |r| &r.description, &a.description);
                         AlternativeRow {
                             reason_code: a.reason_code,
                             status: a.status.to_string(),
@@ -377,11 +390,13 @@ impl Builder<'_> {
                                 place: format!("{row}.title"),
                                 shared: title_shared,
                                 english: a.title.clone(),
+                                fallback: title_fallback,
                             },
                             description: Unit {
                                 place: format!("{row}.description"),
                                 shared: description_shared,
                                 english: a.description.clone(),
+                                fallback: description_fallback,
                             },
                         }
                     })
