@@ -1,60 +1,16 @@
-//! Constants derived from the spec: API identity, topics, status codes, limits.
+//! Constants derived from the spec: API identity, shared topics, limits.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ident;
-use crate::ir::{Api, Operation};
-
-fn upper(name: &str) -> Ident {
-    // Names were checked by validation to have an identifier form.
-    Ident::new(
-        &ident::const_name(name).unwrap_or_else(|| "INVALID".to_owned()),
-        Span::call_site(),
-    )
-}
-
-fn topic_items(op: &Operation) -> TokenStream {
-    let name = upper(&op.name);
-    let text = &op.topic.text;
-    let doc = format!(" {}: {}", op.title, op.summary);
-    let filter = op.topic.filter();
-    if op.topic.parameters().next().is_some() {
-        let filter_name = upper(&format!("{}-filter", op.name));
-        let filter_doc = format!(
-            " Subscription filter of {}: each path parameter replaced by `+`.",
-            op.title
-        );
-        quote! {
-            #[doc = #doc]
-            pub const #name: &str = #text;
-            #[doc = #filter_doc]
-            pub const #filter_name: &str = #filter;
-        }
-    } else {
-        quote! {
-            #[doc = #doc]
-            pub const #name: &str = #text;
-        }
-    }
-}
+use crate::ir::Api;
 
 /// Tokens of the constants modules.
 pub fn tokens(api: &Api) -> TokenStream {
     let api_version = &api.info.api_version;
     let version = &api.info.version;
-    let topics = api.operations.iter().map(topic_items);
     let responses = &api.connection.responses_topic;
     let prefix = &api.connection.topic_prefix;
-    let statuses = api.responses.iter().map(|r| {
-        let name = upper(&r.name);
-        let code = syn::LitInt::new(&format!("0x{:04X}", r.status.code), Span::call_site());
-        let doc = format!(" `{}` {}: {}", r.status, r.title, r.description);
-        quote! {
-            #[doc = #doc]
-            pub const #name: u16 = #code;
-        }
-    });
     let c = &api.connection;
     let k = &c.connack;
     let receive_maximum = k.receive_maximum;
@@ -71,18 +27,12 @@ pub fn tokens(api: &Api) -> TokenStream {
         /// The API version.
         pub const VERSION: &str = #version;
 
-        /// Topic names of the operations.
+        /// Topics shared by all operations (each operation's module has its own).
         pub mod topics {
             /// Prefix of every topic of the API.
             pub const PREFIX: &str = #prefix;
             /// Topic of every request–response response.
             pub const RESPONSES: &str = #responses;
-            #(#topics)*
-        }
-
-        /// Status codes of the named responses.
-        pub mod status {
-            #(#statuses)*
         }
 
         /// Limits the hub declares or enforces.

@@ -1,11 +1,17 @@
 //! Rust emission: tokens built with `quote`, formatted with `prettyplease`,
 //! deterministic, under an `@generated` header.
 //!
-//! What exists so far is the model-derived constants: API identity, topics,
-//! status codes and connection limits. Message types, status enums and
-//! operation descriptors come with the typed protocol layer.
+//! The output is what `iothub-client`'s build script includes: constants
+//! (API identity, topics, status codes, limits), the `Status` enum, the named
+//! response structs, and one module per operation with its message structs,
+//! outcomes enum, descriptor and topic helpers. It uses the derives of
+//! `iothub-macros` and the runtime of `iothub-client`.
 
 mod constants;
+mod messages;
+mod names;
+mod operations;
+mod status;
 
 use crate::error::Result;
 use crate::ir::Api;
@@ -21,7 +27,12 @@ pub fn header(api: &Api) -> String {
 
 /// The generated Rust source for `api`, formatted.
 pub fn generate(api: &Api) -> Result<String> {
-    let tokens = constants::tokens(api);
+    let mut tokens = constants::tokens(api);
+    tokens.extend(status::all_statuses(api));
+    tokens.extend(operations::responses(api));
+    for op in &api.operations {
+        tokens.extend(operations::module(api, op));
+    }
     let file: syn::File = syn::parse2(tokens)?;
     Ok(format!("{}\n{}", header(api), prettyplease::unparse(&file)))
 }

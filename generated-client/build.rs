@@ -1,0 +1,35 @@
+//! Generates the API-specific code of this crate from the spec: the file
+//! named by `IOTHUB_SPEC`, else `../spec/iothub-mqtt5.yaml`. An invalid spec
+//! fails the build with every located problem.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    println!("cargo:rerun-if-env-changed=IOTHUB_SPEC");
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let spec = std::env::var_os("IOTHUB_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../spec/iothub-mqtt5.yaml"));
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        eprintln!("error: OUT_DIR is not set (run through cargo)");
+        return ExitCode::FAILURE;
+    };
+    let result = iothub_codegen::load(&spec)
+        .and_then(|api| iothub_codegen::rust::generate(&api))
+        .and_then(|code| {
+            iothub_codegen::output::write_if_changed(&out_dir.join("iothub_api.rs"), &code)
+        });
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            // Cargo shows a failing build script's stderr: one located problem per line.
+            eprintln!(
+                "error: the spec {} cannot be used:\n{error}",
+                spec.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The wire form of messages: property values, property sets, and the trait
+//! the `MqttProperties` derive implements.
+
+mod application;
+mod properties;
+mod value;
+
+pub use application::ApplicationProperties;
+pub use properties::Properties;
+pub use value::{Timestamp, WireValue};
+
+use crate::Error;
+
+/// Where a property travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PropertyKind {
+    /// A user property.
+    User,
+    /// The first-class Content Type property.
+    ContentType,
+    /// The first-class Correlation Data property.
+    CorrelationData,
+}
+
+/// What a message states about one of its properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PropertyInfo {
+    /// Wire name (`sequence-no`; `Content Type` / `Correlation Data` for first-class ones).
+    pub name: &'static str,
+    /// The API type (`u64`, `time`, `string`, …; `bytes` for Correlation Data).
+    pub type_name: &'static str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Where it travels.
+    pub kind: PropertyKind,
+}
+
+/// A message whose fields map to MQTT 5 properties (derive it with
+/// `#[derive(iothub_macros::MqttProperties)]`).
+pub trait MqttProperties: Sized {
+    /// The wire names of the user properties this message knows.
+    const USER_PROPERTIES: &'static [&'static str];
+
+    /// Every property, in field order.
+    const PROPERTIES: &'static [PropertyInfo];
+
+    /// Whether `@` application properties are allowed.
+    const APPLICATION_PROPERTIES: bool;
+
+    /// The message's properties.
+    fn to_properties(&self) -> Properties;
+
+    /// Reads a message from properties: a missing required property, an
+    /// unparsable value, a repeated one and an unknown non-`@` user property
+    /// are distinct errors.
+    fn from_properties(properties: &Properties) -> Result<Self, Error>;
+
+    /// The properties of a PUBLISH carrying this message.
+    fn to_publish_properties(&self) -> rumqttc::v5::mqttbytes::v5::PublishProperties {
+        self.to_properties().to_publish()
+    }
+
+    /// The properties of a PUBACK carrying this message.
+    fn to_puback_properties(&self) -> rumqttc::v5::mqttbytes::v5::PubAckProperties {
+        self.to_properties().to_puback()
+    }
+
+    /// Reads a message from a PUBLISH's properties (none means no properties).
+    fn from_publish_properties(
+        p: Option<&rumqttc::v5::mqttbytes::v5::PublishProperties>,
+    ) -> Result<Self, Error> {
+        Self::from_properties(&p.map(Properties::from).unwrap_or_default())
+    }
+
+    /// Reads a message from a PUBACK's properties.
+    fn from_puback_properties(
+        p: Option<&rumqttc::v5::mqttbytes::v5::PubAckProperties>,
+    ) -> Result<Self, Error> {
+        Self::from_properties(&p.map(Properties::from).unwrap_or_default())
+    }
+}
+
+/// Checks that `value` can fill the path parameter `name` of a topic: not
+/// empty, and no `/`, `+`, `#` or NUL.
+pub fn check_topic_parameter(name: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() || value.contains(['/', '+', '#', '\0']) {
+        return Err(Error::InvalidTopicParameter {
+            name,
+            value: value.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Support for derived code: parses a required or optional user property.
+#[doc(hidden)]
+pub mod derive_support {
+    use super::{Properties, WireValue};
+    use crate::Error;
+
+    /// The single value of `name`, or `None`; a repeated name is an error.
+    pub fn single<'a>(
+        properties: &'a Properties,
+        name: &'static str,
+    ) -> Result<Option<&'a str>, Error> {
+        let mut values = properties.user.iter().filter(|(n, _)| n == name);
+        let first = values.next().map(|(_, v)| v.as_str());
+        if values.next().is_some() {
+            return Err(Error::DuplicateProperty { name });
+        }
+        Ok(first)
+    }
+
+    /// Parses an optional user property.
+    pub fn optional<T: WireValue>(
+        properties: &Properties,
+        name: &'static str,
+    ) -> Result<Option<T>, Error> {
+        match single(properties, name)? {
+            None => Ok(None),
+            Some(text) => T::from_wire(text)
+                .map(Some)
+                .ok_or_else(|| Error::InvalidProperty {
+                    name,
+                    value: text.to_owned(),
+                    expected: T::TYPE_NAME,
+                }),
+        }
+    }
+
+    /// Parses a required user property.
+    pub fn required<T: WireValue>(properties: &Properties, name: &'static str) -> Result<T, Error> {
+        optional(properties, name)?.ok_or(Error::MissingProperty { name })
+    }
+
+    /// Checks that every user property is known or (when `application` is
+    /// true) an application property (`@name`).
+    pub fn check_unknown(
+        properties: &Properties,
+        known: &[&str],
+        application: bool,
+    ) -> Result<(), Error> {
+        for (name, _) in &properties.user {
+            let allowed = known.contains(&name.as_str())
+                || (application && name.starts_with(super::application::PREFIX));
+            if !allowed {
+                return Err(Error::UnknownProperty { name: name.clone() });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! `#[derive(Operation)]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident, LitInt, LitStr, Type};
+
+use syn::parse::Parse;
+
+use crate::attr::int;
+
+#[derive(Default)]
+struct Args {
+    name: Option<LitStr>,
+    topic: Option<LitStr>,
+    interaction: Option<Ident>,
+    direction: Option<Ident>,
+    qos: Option<(u8, proc_macro2::Span)>,
+    first: Option<Type>,
+    success: Option<Type>,
+    error: Option<Type>,
+    statuses: Vec<u16>,
+}
+
+fn args(input: &DeriveInput) -> syn::Result<Args> {
+    let mut a = Args::default();
+    let mut found = false;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("operation"))
+    {
+        found = true;
+        attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            match key.as_str() {
+                "name" => a.name = Some(meta.value()?.parse()?),
+                "topic" => a.topic = Some(meta.value()?.parse()?),
+                "interaction" => a.interaction = Some(meta.value()?.parse()?),
+                "direction" => a.direction = Some(meta.value()?.parse()?),
+                "qos" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    a.qos = Some((int(&lit, "QoS")?, lit.span()));
+                }
+                "first" => a.first = Some(meta.value()?.parse()?),
+                "success" => a.success = Some(meta.value()?.parse()?),
+                "error" => a.error = Some(meta.value()?.parse()?),
+                "statuses" => {
+                    let value = meta.value()?;
+                    let content;
+                    syn::bracketed!(content in value);
+                    let list = content.parse_terminated(LitInt::parse, syn::Token![,])?;
+                    for lit in list {
+                        a.statuses.push(int(&lit, "a status code is two bytes")?);
+                    }
+                }
+                _ => {
+                    return Err(meta.error(
+                        "unknown key: expected `name`, `topic`, `interaction`, `direction`, `qos`, `first`, `success`, `error` or `statuses`",
+                    ))
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if !found {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "missing `#[operation(...)]`",
+        ));
+    }
+    Ok(a)
+}
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    match &input.data {
+        Data::Struct(s) if matches!(s.fields, Fields::Unit) => {}
+        _ => {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "Operation is derived for a unit struct (`struct GetTwin;`)",
+            ))
+        }
+    }
+    let a = args(input)?;
+    let at = input.ident.span();
+    let missing = |key: &str| syn::Error::new(at, format!("`#[operation(...)]` needs `{key}`"));
+    let name = a.name.ok_or_else(|| missing("name = \"…\""))?;
+    let topic = a.topic.ok_or_else(|| missing("topic = \"$iothub/…\""))?;
+    let interaction = a
+        .interaction
+        .ok_or_else(|| missing("interaction = request_response | message_ack | message"))?;
+    let direction = a
+        .direction
+        .ok_or_else(|| missing("direction = c2s | s2c"))?;
+    let (qos, qos_span) = a.qos.ok_or_else(|| missing("qos = 0 | 1"))?;
+    let first = a.first.ok_or_else(|| missing("first = RequestType"))?;
+
+    if !topic.value().starts_with("$iothub/") {
+        return Err(syn::Error::new(
+            topic.span(),
+            "topics of this API start with `$iothub/`",
+        ));
+    }
+    if topic.value().contains(['+', '#']) {
+        return Err(syn::Error::new(
+            topic.span(),
+            "a topic name has no wildcards; write path parameters as `{name}`",
+        ));
+    }
+    let interaction_tokens = match interaction.to_string().as_str() {
+        "request_response" => {
+            if qos != 0 {
+                return Err(syn::Error::new(
+                    qos_span,
+                    "request–response operations use QoS 0",
+                ));
+            }
+            quote!(RequestResponse)
+        }
+        "message_ack" => {
+            if qos != 1 {
+                return Err(syn::Error::new(
+                    qos_span,
+                    "message–acknowledgement operations use QoS 1",
+                ));
+            }
+            quote!(MessageAck)
+        }
+        "message" => {
+            if qos > 1 {
+                return Err(syn::Error::new(qos_span, "QoS is 0 or 1"));
+            }
+            quote!(Message)
+        }
+        _ => {
+            return Err(syn::Error::new(
+                interaction.span(),
+                "interaction is `request_response`, `message_ack` or `message`",
+            ))
+        }
+    };
+    let direction_tokens = match direction.to_string().as_str() {
+        "c2s" => quote!(ClientToServer),
+        "s2c" => quote!(ServerToClient),
+        _ => {
+            return Err(syn::Error::new(
+                direction.span(),
+                "direction is `c2s` or `s2c`",
+            ))
+        }
+    };
+    let filter = topic
+        .value()
+        .split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                "+"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let rt = quote!(::iothub_client::operation);
+    let none = quote!(#rt::NoMessage);
+    let success = a.success.map_or_else(|| none.clone(), |t| quote!(#t));
+    let error = a.error.map_or(none, |t| quote!(#t));
+    let statuses = a.statuses;
+    let ident = &input.ident;
+    Ok(quote! {
+        impl #rt::Operation for #ident {
+            const NAME: &'static str = #name;
+            const TOPIC: &'static str = #topic;
+            const INTERACTION: #rt::Interaction = #rt::Interaction::#interaction_tokens;
+            const DIRECTION: #rt::Direction = #rt::Direction::#direction_tokens;
+            const QOS: u8 = #qos;
+            const STATUSES: &'static [u16] = &[#(#statuses),*];
+            type First = #first;
+            type Success = #success;
+            type Error = #error;
+        }
+
+        impl #ident {
+            /// The subscription filter of this operation's topic (`+` for each path parameter).
+            pub const TOPIC_FILTER: &'static str = #filter;
+        }
+    })
+}

@@ -1,0 +1,258 @@
+//! `#[derive(MqttProperties)]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+use crate::attr::{is_named, option_inner};
+
+enum Kind {
+    User(LitStr),
+    ContentType,
+    CorrelationData,
+    Application,
+}
+
+struct Field<'a> {
+    ident: &'a syn::Ident,
+    ty: &'a syn::Type,
+    kind: Kind,
+}
+
+fn field_kind(field: &syn::Field) -> syn::Result<Kind> {
+    let mut kind = None;
+    let mut seen_attr = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("mqtt")) {
+        seen_attr = true;
+        attr.parse_nested_meta(|meta| {
+            if kind.is_some() {
+                return Err(meta.error("a field maps to one property: give `#[mqtt(...)]` one key"));
+            }
+            if meta.path.is_ident("user") {
+                let name: LitStr = meta.value()?.parse()?;
+                let value = name.value();
+                if value.is_empty() {
+                    return Err(syn::Error::new(name.span(), "a user property name cannot be empty"));
+                }
+                if value.starts_with('@') {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        "`@` names are application properties: use `#[mqtt(application)]` on an `ApplicationProperties` field",
+                    ));
+                }
+                kind = Some(Kind::User(name));
+            } else if meta.path.is_ident("content_type") {
+                kind = Some(Kind::ContentType);
+            } else if meta.path.is_ident("correlation_data") {
+                kind = Some(Kind::CorrelationData);
+            } else if meta.path.is_ident("application") {
+                kind = Some(Kind::Application);
+            } else {
+                return Err(meta.error(
+                    "unknown key: expected `user = \"name\"`, `content_type`, `correlation_data` or `application`",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    match kind {
+        Some(kind) => Ok(kind),
+        None if seen_attr => Err(syn::Error::new(field.span(), "`#[mqtt(...)]` needs a key")),
+        None => Err(syn::Error::new(
+            field.span(),
+            "every field needs `#[mqtt(user = \"name\")]`, `#[mqtt(content_type)]`, `#[mqtt(correlation_data)]` or `#[mqtt(application)]`",
+        )),
+    }
+}
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "MqttProperties can only be derived for structs",
+        ));
+    };
+    let named = match &data.fields {
+        Fields::Named(named) => &named.named,
+        Fields::Unit => {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "MqttProperties needs named fields",
+            ))
+        }
+        Fields::Unnamed(f) => {
+            return Err(syn::Error::new(
+                f.span(),
+                "MqttProperties needs named fields, not a tuple struct",
+            ))
+        }
+    };
+
+    let mut fields = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut push_error = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for field in named {
+        match field_kind(field) {
+            Ok(kind) => fields.push(Field {
+                ident: field.ident.as_ref().expect("named field"),
+                ty: &field.ty,
+                kind,
+            }),
+            Err(e) => push_error(e),
+        }
+    }
+
+    // One of each first-class kind; unique user names; right types.
+    let mut names: Vec<&LitStr> = Vec::new();
+    let (mut content, mut correlation, mut application) = (0, 0, 0);
+    for f in &fields {
+        match &f.kind {
+            Kind::User(name) => {
+                if names.iter().any(|n| n.value() == name.value()) {
+                    push_error(syn::Error::new(
+                        name.span(),
+                        format!("user property `{}` is mapped twice", name.value()),
+                    ));
+                }
+                names.push(name);
+            }
+            Kind::ContentType => {
+                content += 1;
+                let inner = option_inner(f.ty).unwrap_or(f.ty);
+                if !is_named(inner, "String") {
+                    push_error(syn::Error::new(
+                        f.ty.span(),
+                        "Content Type is a `String` or `Option<String>`",
+                    ));
+                }
+                if content > 1 {
+                    push_error(syn::Error::new(
+                        f.ident.span(),
+                        "only one field can be the Content Type",
+                    ));
+                }
+            }
+            Kind::CorrelationData => {
+                correlation += 1;
+                let inner = option_inner(f.ty).unwrap_or(f.ty);
+                if !is_named(inner, "Bytes") {
+                    push_error(syn::Error::new(
+                        f.ty.span(),
+                        "Correlation Data is `Bytes` or `Option<Bytes>`",
+                    ));
+                }
+                if correlation > 1 {
+                    push_error(syn::Error::new(
+                        f.ident.span(),
+                        "only one field can be the Correlation Data",
+                    ));
+                }
+            }
+            Kind::Application => {
+                application += 1;
+                if !is_named(f.ty, "ApplicationProperties") {
+                    push_error(syn::Error::new(
+                        f.ty.span(),
+                        "application properties are an `ApplicationProperties` field",
+                    ));
+                }
+                if application > 1 {
+                    push_error(syn::Error::new(
+                        f.ident.span(),
+                        "only one field can hold the application properties",
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+
+    let rt = quote!(::iothub_client::wire);
+    let encode = fields.iter().map(|f| {
+        let ident = f.ident;
+        let optional = option_inner(f.ty).is_some();
+        match (&f.kind, optional) {
+            (Kind::User(name), false) => quote! {
+                properties.user.push((#name.to_owned(), #rt::WireValue::to_wire(&self.#ident)));
+            },
+            (Kind::User(name), true) => quote! {
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    properties.user.push((#name.to_owned(), #rt::WireValue::to_wire(value)));
+                }
+            },
+            (Kind::ContentType, false) => quote! { properties.content_type = ::core::option::Option::Some(self.#ident.clone()); },
+            (Kind::ContentType, true) => quote! { properties.content_type = self.#ident.clone(); },
+            (Kind::CorrelationData, false) => quote! { properties.correlation_data = ::core::option::Option::Some(self.#ident.clone()); },
+            (Kind::CorrelationData, true) => quote! { properties.correlation_data = self.#ident.clone(); },
+            (Kind::Application, _) => quote! { self.#ident.write_to(&mut properties.user); },
+        }
+    });
+    let decode = fields.iter().map(|f| {
+        let ident = f.ident;
+        let inner = option_inner(f.ty);
+        match (&f.kind, inner) {
+            (Kind::User(name), None) => {
+                let ty = f.ty;
+                quote! { #ident: #rt::derive_support::required::<#ty>(properties, #name)? }
+            }
+            (Kind::User(name), Some(ty)) => quote! { #ident: #rt::derive_support::optional::<#ty>(properties, #name)? },
+            (Kind::ContentType, Some(_)) => quote! { #ident: properties.content_type.clone() },
+            (Kind::ContentType, None) => quote! {
+                #ident: properties.content_type.clone().ok_or(::iothub_client::Error::MissingProperty { name: "Content Type" })?
+            },
+            (Kind::CorrelationData, Some(_)) => quote! { #ident: properties.correlation_data.clone() },
+            (Kind::CorrelationData, None) => quote! {
+                #ident: properties.correlation_data.clone().ok_or(::iothub_client::Error::MissingProperty { name: "Correlation Data" })?
+            },
+            (Kind::Application, _) => quote! { #ident: #rt::ApplicationProperties::read_from(&properties.user) },
+        }
+    });
+    let has_application = application > 0;
+    let infos = fields.iter().filter_map(|f| {
+        let required = option_inner(f.ty).is_none();
+        let value_ty = option_inner(f.ty).unwrap_or(f.ty);
+        Some(match &f.kind {
+            Kind::User(name) => quote! {
+                #rt::PropertyInfo {
+                    name: #name,
+                    type_name: <#value_ty as #rt::WireValue>::TYPE_NAME,
+                    required: #required,
+                    kind: #rt::PropertyKind::User,
+                }
+            },
+            Kind::ContentType => quote! {
+                #rt::PropertyInfo { name: "Content Type", type_name: "string", required: #required, kind: #rt::PropertyKind::ContentType }
+            },
+            Kind::CorrelationData => quote! {
+                #rt::PropertyInfo { name: "Correlation Data", type_name: "bytes", required: #required, kind: #rt::PropertyKind::CorrelationData }
+            },
+            Kind::Application => return None,
+        })
+    });
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics #rt::MqttProperties for #name #ty_generics #where_clause {
+            const USER_PROPERTIES: &'static [&'static str] = &[#(#names),*];
+            const PROPERTIES: &'static [#rt::PropertyInfo] = &[#(#infos),*];
+            const APPLICATION_PROPERTIES: bool = #has_application;
+
+            fn to_properties(&self) -> #rt::Properties {
+                let mut properties = #rt::Properties::default();
+                #(#encode)*
+                properties
+            }
+
+            fn from_properties(properties: &#rt::Properties) -> ::core::result::Result<Self, ::iothub_client::Error> {
+                #rt::derive_support::check_unknown(properties, Self::USER_PROPERTIES, #has_application)?;
+                ::core::result::Result::Ok(Self { #(#decode),* })
+            }
+        }
+    })
+}
