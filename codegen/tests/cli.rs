@@ -106,11 +106,11 @@ fn rust_prints_generated_code_that_parses() {
         "{code}"
     );
     assert!(
-        code.contains(r#"pub const GET_TWIN: &str = "$iothub/twin/get";"#),
+        code.contains(r#"pub const TOPIC: &str = "$iothub/twin/get";"#),
         "{code}"
     );
     assert!(
-        code.contains("pub const THROTTLED: u16 = 0x0501;"),
+        code.contains(r#"#[status(code = 0x0501, reason = 151, name = "Throttled")]"#),
         "{code}"
     );
     syn::parse_file(&code).expect("generated code parses");
