@@ -50,6 +50,8 @@ pub fn status_enum(
     });
     quote! {
         #[doc = #doc]
+        // Variants are the spec's names (`Server Error` in an `Error` enum).
+        #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
         #[status(kind_mask = #kind_mask, success = #success, client_error = #client, server_error = #server, retryable = #retryable)]
         pub enum #name {

@@ -1,0 +1,383 @@
+//! The generated API types against the spec and the overview's rules:
+//! statuses and their bits, message encode/decode (with proptest over
+//! property values), decode errors, topics and descriptors.
+
+use std::path::PathBuf;
+
+use iothub_client::api::{self, responses};
+use iothub_client::operation::{Direction, Interaction, Operation};
+use iothub_client::status::{StatusCode, StatusKind};
+use iothub_client::wire::{
+    ApplicationProperties, MqttProperties, Properties, PropertyKind, Timestamp,
+};
+use iothub_client::Error;
+use proptest::prelude::*;
+
+fn spec() -> iothub_codegen::ir::Api {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/iothub-mqtt5.yaml");
+    iothub_codegen::load(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The overview's bit layout, computed here independently of the runtime.
+fn expected_kind(code: u16) -> StatusKind {
+    match (code >> 8) & 0b11 {
+        0b00 => StatusKind::Success,
+        0b01 => StatusKind::ClientError,
+        0b10 => StatusKind::ServerError,
+        _ => StatusKind::Unknown,
+    }
+}
+
+#[test]
+fn every_code_round_trips_through_its_text_form_with_the_overviews_bits() {
+    for code in 0..=u16::MAX {
+        let status = api::Status::from_code(code);
+        assert_eq!(status.code(), code);
+        let text = status.to_text();
+        assert_eq!(text.len(), 4);
+        assert_eq!(text.parse::<api::Status>(), Ok(status), "{text}");
+        assert_eq!(text.to_lowercase().parse::<api::Status>(), Ok(status));
+        assert_eq!(status.kind(), expected_kind(code), "{text}");
+        assert_eq!(status.retryable(), (code >> 8) & 0b100 != 0, "{text}");
+    }
+    for bad in ["", "501", "00501", "05O1", "+501", " 501"] {
+        assert!(
+            matches!(bad.parse::<api::Status>(), Err(Error::InvalidStatus { .. })),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn overview_examples() {
+    let throttled = api::Status::Throttled;
+    assert_eq!(
+        (throttled.code(), throttled.kind(), throttled.retryable()),
+        (0x0501, StatusKind::ClientError, true)
+    );
+    let busy = api::Status::ServerBusy;
+    assert_eq!(
+        (busy.code(), busy.kind(), busy.retryable()),
+        (0x0603, StatusKind::ServerError, true)
+    );
+    let bad = api::Status::BadRequest;
+    assert_eq!(
+        (bad.code(), bad.kind(), bad.retryable()),
+        (0x0100, StatusKind::ClientError, false)
+    );
+    assert_eq!(api::Status::NotModified.kind(), StatusKind::Success);
+    assert_eq!(bad.to_string(), "Bad Request");
+    assert_eq!(
+        api::Status::from_code(0x0777).to_string(),
+        "unknown status 0777"
+    );
+    // Commands' own names for shared codes.
+    assert_eq!(api::receive_commands::Error::Abandon.code(), 0x0603);
+    assert_eq!(api::receive_commands::Error::Reject.code(), 0x0100);
+    assert_eq!(
+        api::receive_commands::Error::from_code(0x0603).to_string(),
+        "Abandon"
+    );
+}
+
+#[test]
+fn statuses_and_outcomes_are_the_specs() {
+    let spec = spec();
+    for r in &spec.responses {
+        let s = api::Status::from_code(r.status.code);
+        assert!(s.is_known(), "{}", r.name);
+        assert_eq!(
+            (s.name(), s.reason_code()),
+            (r.title.as_str(), r.reason_code),
+            "{}",
+            r.name
+        );
+    }
+    let known = (0..=u16::MAX)
+        .filter(|c| api::Status::from_code(*c).is_known())
+        .count();
+    assert_eq!(known, spec.responses.len());
+    // Unknown codes get a reason code by kind.
+    assert_eq!(api::Status::from_code(0x0777).reason_code(), 131);
+    assert_eq!(api::Status::from_code(0x0077).reason_code(), 0);
+}
+
+/// A descriptor against its spec operation.
+fn check_descriptor<O: Operation>(spec: &iothub_codegen::ir::Api) {
+    let op = spec
+        .operation(O::NAME)
+        .unwrap_or_else(|| panic!("{} not in spec", O::NAME));
+    assert_eq!(O::TOPIC, op.topic.text);
+    assert_eq!(O::QOS, op.qos);
+    let interaction = match op.interaction {
+        iothub_codegen::ir::Interaction::RequestResponse => Interaction::RequestResponse,
+        iothub_codegen::ir::Interaction::MessageAck => Interaction::MessageAck,
+        iothub_codegen::ir::Interaction::Message => Interaction::Message,
+    };
+    assert_eq!(O::INTERACTION, interaction);
+    let direction = match op.direction {
+        iothub_codegen::ir::Direction::C2s => Direction::ClientToServer,
+        iothub_codegen::ir::Direction::S2c => Direction::ServerToClient,
+    };
+    assert_eq!(O::DIRECTION, direction);
+    let statuses: Vec<u16> = op.alternatives.iter().map(|a| a.status.code).collect();
+    assert_eq!(O::STATUSES, statuses.as_slice());
+}
+
+#[test]
+fn descriptors_are_the_specs() {
+    let spec = spec();
+    check_descriptor::<api::GetTwin>(&spec);
+    check_descriptor::<api::PatchTwinReported>(&spec);
+    check_descriptor::<api::ReceiveCommands>(&spec);
+    check_descriptor::<api::ReceiveDirectMethods>(&spec);
+    check_descriptor::<api::ReceiveTwinDesiredStateChanges>(&spec);
+    check_descriptor::<api::SendTelemetry>(&spec);
+    assert_eq!(
+        spec.operations.len(),
+        6,
+        "a new operation needs a line above"
+    );
+}
+
+#[test]
+fn topics_build_and_match() {
+    use api::receive_direct_methods as methods;
+    assert_eq!(
+        methods::topic("reboot").as_deref(),
+        Ok("$iothub/methods/reboot")
+    );
+    assert_eq!(
+        methods::match_topic("$iothub/methods/reboot").map(|p| p.name),
+        Some("reboot")
+    );
+    for bad in ["", "a/b", "+", "#", "a\0"] {
+        assert!(
+            matches!(
+                methods::topic(bad),
+                Err(Error::InvalidTopicParameter { name: "name", .. })
+            ),
+            "{bad:?}"
+        );
+    }
+    for other in [
+        "$iothub/methods",
+        "$iothub/methods/",
+        "$iothub/methods/a/b",
+        "$iothub/method/a",
+        "iothub/methods/a",
+    ] {
+        assert_eq!(methods::match_topic(other), None, "{other}");
+    }
+    assert_eq!(methods::TOPIC_FILTER, "$iothub/methods/+");
+    assert!(api::send_telemetry::is_topic("$iothub/telemetry"));
+    assert!(!api::send_telemetry::is_topic("$iothub/telemetry/"));
+    assert!(!api::send_telemetry::is_topic("$IOTHUB/telemetry"));
+}
+
+fn props(user: &[(&str, &str)]) -> Properties {
+    Properties {
+        user: user
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+        ..Properties::default()
+    }
+}
+
+#[test]
+fn decoding_hand_built_property_lists() {
+    use api::receive_commands::Message as Command;
+    let full = [
+        ("sequence-no", "7"),
+        ("enqueued-time", "1600987195320"),
+        ("delivery-count", "1"),
+    ];
+    let command = Command::from_properties(&props(&full)).expect("decodes");
+    assert_eq!(command.sequence_no, 7);
+    assert_eq!(command.enqueued_time, Timestamp(1_600_987_195_320));
+    assert_eq!(command.message_id, None);
+
+    let missing = &full[1..];
+    assert_eq!(
+        Command::from_properties(&props(missing)),
+        Err(Error::MissingProperty {
+            name: "sequence-no"
+        })
+    );
+
+    let bad = [("sequence-no", "12a"), full[1], full[2]];
+    assert_eq!(
+        Command::from_properties(&props(&bad)),
+        Err(Error::InvalidProperty {
+            name: "sequence-no",
+            value: "12a".into(),
+            expected: "u64"
+        })
+    );
+
+    let unknown = [full[0], full[1], full[2], ("colour", "red")];
+    assert_eq!(
+        Command::from_properties(&props(&unknown)),
+        Err(Error::UnknownProperty {
+            name: "colour".into()
+        })
+    );
+
+    let twice = [full[0], full[0], full[1], full[2]];
+    assert_eq!(
+        Command::from_properties(&props(&twice)),
+        Err(Error::DuplicateProperty {
+            name: "sequence-no"
+        })
+    );
+
+    // Application properties where the spec allows them…
+    let with_app = [("@custom", "value"), ("creation-time", "1600987195320")];
+    let telemetry =
+        api::send_telemetry::Message::from_properties(&props(&with_app)).expect("decodes");
+    assert_eq!(telemetry.application.get("custom"), Some("value"));
+    assert_eq!(telemetry.creation_time, Some(Timestamp(1_600_987_195_320)));
+    // …and nowhere else.
+    assert_eq!(
+        api::get_twin::Request::from_properties(&props(&[("@custom", "value")])),
+        Err(Error::UnknownProperty {
+            name: "@custom".into()
+        })
+    );
+    // First-class Content Type.
+    let mut p = props(&[]);
+    p.content_type = Some("application/json".into());
+    let telemetry = api::send_telemetry::Message::from_properties(&p).expect("decodes");
+    assert_eq!(telemetry.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        telemetry.to_publish_properties().content_type.as_deref(),
+        Some("application/json")
+    );
+
+    // Error responses carry their status.
+    let bad_request =
+        responses::BadRequest::from_properties(&props(&[("status", "0100"), ("reason", "no")]))
+            .expect("decodes");
+    assert_eq!(
+        (bad_request.status, bad_request.reason.as_deref()),
+        (api::Status::BadRequest, Some("no"))
+    );
+    assert!(matches!(
+        responses::BadRequest::from_properties(&props(&[("status", "01")])),
+        Err(Error::InvalidProperty { name: "status", .. })
+    ));
+}
+
+/// Random properties that are valid for a message type `M`.
+fn valid_properties<M: MqttProperties>() -> impl Strategy<Value = Properties> {
+    let fields: Vec<BoxedStrategy<Option<(PropertyKind, String, String)>>> = M::PROPERTIES
+        .iter()
+        .map(|info| {
+            let value: BoxedStrategy<String> = match info.type_name {
+                "u32" => any::<u32>().prop_map(|v| v.to_string()).boxed(),
+                "u64" | "time" => any::<u64>().prop_map(|v| v.to_string()).boxed(),
+                "i32" => any::<i32>().prop_map(|v| v.to_string()).boxed(),
+                "status" => (0u16..=u16::MAX).prop_map(|v| format!("{v:04X}")).boxed(),
+                _ => "\\PC{0,24}".boxed(),
+            };
+            let name = info.name.to_owned();
+            let kind = info.kind;
+            let entry = value.prop_map(move |v| Some((kind, name.clone(), v)));
+            if info.required {
+                entry.boxed()
+            } else {
+                prop_oneof![Just(None), entry].boxed()
+            }
+        })
+        .collect();
+    let app = if M::APPLICATION_PROPERTIES {
+        proptest::collection::vec(("[A-Za-z][A-Za-z0-9_-]{0,8}", "\\PC{0,12}"), 0..4).boxed()
+    } else {
+        Just(Vec::new()).boxed()
+    };
+    (fields, app).prop_map(|(fields, app)| {
+        let mut p = Properties::default();
+        for (kind, name, value) in fields.into_iter().flatten() {
+            match kind {
+                PropertyKind::User => p.user.push((name, value)),
+                PropertyKind::ContentType => p.content_type = Some(value),
+                PropertyKind::CorrelationData => {
+                    p.correlation_data = Some(value.into_bytes().into());
+                }
+            }
+        }
+        ApplicationProperties::from_iter(app).write_to(&mut p.user);
+        p
+    })
+}
+
+/// Decoding valid properties and encoding the message gives them back, also
+/// through rumqttc's PUBLISH properties.
+fn round_trip<M: MqttProperties + std::fmt::Debug + PartialEq>(
+    p: &Properties,
+) -> Result<(), TestCaseError> {
+    let message = M::from_properties(p).map_err(|e| TestCaseError::fail(format!("{e}: {p:?}")))?;
+    prop_assert_eq!(&message.to_properties(), p);
+    let publish = message.to_publish_properties();
+    let again = M::from_publish_properties(Some(&publish))
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(&again, &message);
+    Ok(())
+}
+
+macro_rules! round_trips {
+    ($($name:ident: $ty:ty,)*) => {
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+            $(
+                #[test]
+                fn $name(p in valid_properties::<$ty>()) {
+                    round_trip::<$ty>(&p)?;
+                }
+            )*
+        }
+
+        #[test]
+        fn every_message_type_has_a_round_trip_test() {
+            let spec = spec();
+            let per_operation: usize = spec
+                .operations
+                .iter()
+                .map(|o| 1 + usize::from(o.success.is_some()))
+                .sum();
+            let listed = [$(stringify!($name)),*].len();
+            assert_eq!(listed, per_operation + spec.responses.len(), "list every generated message type");
+        }
+    };
+}
+
+round_trips! {
+    get_twin_request: api::get_twin::Request,
+    get_twin_response: api::get_twin::Response,
+    patch_twin_reported_request: api::patch_twin_reported::Request,
+    patch_twin_reported_response: api::patch_twin_reported::Response,
+    receive_commands_message: api::receive_commands::Message,
+    receive_commands_ack: api::receive_commands::Ack,
+    receive_direct_methods_request: api::receive_direct_methods::Request,
+    receive_direct_methods_response: api::receive_direct_methods::Response,
+    receive_twin_desired_state_changes_message: api::receive_twin_desired_state_changes::Message,
+    send_telemetry_message: api::send_telemetry::Message,
+    send_telemetry_ack: api::send_telemetry::Ack,
+    bad_request: responses::BadRequest,
+    conflict: responses::Conflict,
+    not_allowed: responses::NotAllowed,
+    not_authorized: responses::NotAuthorized,
+    not_found: responses::NotFound,
+    not_modified: responses::NotModified,
+    precondition_failed: responses::PreconditionFailed,
+    quota_exceeded: responses::QuotaExceeded,
+    resource_exhausted: responses::ResourceExhausted,
+    server_busy: responses::ServerBusy,
+    server_error: responses::ServerError,
+    target_failed: responses::TargetFailed,
+    target_timeout: responses::TargetTimeout,
+    target_unavailable: responses::TargetUnavailable,
+    throttled: responses::Throttled,
+    timeout: responses::Timeout,
+}
