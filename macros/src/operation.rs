@@ -5,6 +5,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitInt, LitStr, Type};
 
 use syn::parse::Parse;
+use syn::spanned::Spanned;
 
 use crate::attr::int;
 
@@ -21,15 +22,17 @@ struct Args {
     statuses: Vec<u16>,
 }
 
-fn args(input: &DeriveInput) -> syn::Result<Args> {
+/// The arguments, and the last `#[operation]` attribute's name (where a
+/// missing key is reported).
+fn args(input: &DeriveInput) -> syn::Result<(Args, proc_macro2::Span)> {
     let mut a = Args::default();
-    let mut found = false;
+    let mut found = None;
     for attr in input
         .attrs
         .iter()
         .filter(|a| a.path().is_ident("operation"))
     {
-        found = true;
+        found = Some(attr.path().span());
         attr.parse_nested_meta(|meta| {
             let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
             match key.as_str() {
@@ -62,13 +65,13 @@ fn args(input: &DeriveInput) -> syn::Result<Args> {
             Ok(())
         })?;
     }
-    if !found {
+    let Some(at) = found else {
         return Err(syn::Error::new(
             input.ident.span(),
             "missing `#[operation(...)]`",
         ));
-    }
-    Ok(a)
+    };
+    Ok((a, at))
 }
 
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -81,8 +84,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             ))
         }
     }
-    let a = args(input)?;
-    let at = input.ident.span();
+    let (a, at) = args(input)?;
     let missing = |key: &str| syn::Error::new(at, format!("`#[operation(...)]` needs `{key}`"));
     let name = a.name.ok_or_else(|| missing("name = \"…\""))?;
     let topic = a.topic.ok_or_else(|| missing("topic = \"$iothub/…\""))?;

@@ -22,14 +22,17 @@ struct Field<'a> {
 
 fn field_kind(field: &syn::Field) -> syn::Result<Kind> {
     let mut kind = None;
-    let mut seen_attr = false;
+    let mut last_attr = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("mqtt")) {
-        seen_attr = true;
+        last_attr = Some(attr);
         attr.parse_nested_meta(|meta| {
             if kind.is_some() {
                 return Err(meta.error("a field maps to one property: give `#[mqtt(...)]` one key"));
             }
             if meta.path.is_ident("user") {
+                if !meta.input.peek(syn::Token![=]) {
+                    return Err(meta.error("`user` needs the property's wire name: `user = \"name\"`"));
+                }
                 let name: LitStr = meta.value()?.parse()?;
                 let value = name.value();
                 if value.is_empty() {
@@ -56,11 +59,15 @@ fn field_kind(field: &syn::Field) -> syn::Result<Kind> {
             Ok(())
         })?;
     }
-    match kind {
-        Some(kind) => Ok(kind),
-        None if seen_attr => Err(syn::Error::new(field.span(), "`#[mqtt(...)]` needs a key")),
-        None => Err(syn::Error::new(
-            field.span(),
+    match (kind, last_attr) {
+        (Some(kind), _) => Ok(kind),
+        (None, Some(attr)) => Err(syn::Error::new_spanned(
+            attr,
+            "`#[mqtt(...)]` needs a key: `user = \"name\"`, `content_type`, `correlation_data` or `application`",
+        )),
+        // At the field's name, not at its first token (which may be a doc comment).
+        (None, None) => Err(syn::Error::new(
+            field.ident.as_ref().map_or_else(|| field.span(), syn::Ident::span),
             "every field needs `#[mqtt(user = \"name\")]`, `#[mqtt(content_type)]`, `#[mqtt(correlation_data)]` or `#[mqtt(application)]`",
         )),
     }
@@ -124,8 +131,8 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 content += 1;
                 let inner = option_inner(f.ty).unwrap_or(f.ty);
                 if !is_named(inner, "String") {
-                    push_error(syn::Error::new(
-                        f.ty.span(),
+                    push_error(syn::Error::new_spanned(
+                        f.ty,
                         "Content Type is a `String` or `Option<String>`",
                     ));
                 }
@@ -140,8 +147,8 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 correlation += 1;
                 let inner = option_inner(f.ty).unwrap_or(f.ty);
                 if !is_named(inner, "Bytes") {
-                    push_error(syn::Error::new(
-                        f.ty.span(),
+                    push_error(syn::Error::new_spanned(
+                        f.ty,
                         "Correlation Data is `Bytes` or `Option<Bytes>`",
                     ));
                 }
@@ -155,8 +162,8 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             Kind::Application => {
                 application += 1;
                 if !is_named(f.ty, "ApplicationProperties") {
-                    push_error(syn::Error::new(
-                        f.ty.span(),
+                    push_error(syn::Error::new_spanned(
+                        f.ty,
                         "application properties are an `ApplicationProperties` field",
                     ));
                 }
@@ -176,14 +183,18 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let rt = quote!(::iothub_client::wire);
     let encode = fields.iter().map(|f| {
         let ident = f.ident;
-        let optional = option_inner(f.ty).is_some();
+        let inner = option_inner(f.ty);
+        let optional = inner.is_some();
+        // Qualified by the field's type, so a type that is not a wire value is
+        // reported at the type like the other uses, not at the derive.
+        let value_ty = inner.unwrap_or(f.ty);
         match (&f.kind, optional) {
             (Kind::User(name), false) => quote! {
-                properties.user.push((#name.to_owned(), #rt::WireValue::to_wire(&self.#ident)));
+                properties.user.push((#name.to_owned(), <#value_ty as #rt::WireValue>::to_wire(&self.#ident)));
             },
             (Kind::User(name), true) => quote! {
                 if let ::core::option::Option::Some(value) = &self.#ident {
-                    properties.user.push((#name.to_owned(), #rt::WireValue::to_wire(value)));
+                    properties.user.push((#name.to_owned(), <#value_ty as #rt::WireValue>::to_wire(value)));
                 }
             },
             (Kind::ContentType, false) => quote! { properties.content_type = ::core::option::Option::Some(self.#ident.clone()); },

@@ -64,8 +64,8 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     };
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            input.generics.span(),
+        return Err(syn::Error::new_spanned(
+            &input.generics,
             "a status enum cannot be generic",
         ));
     }
@@ -77,8 +77,19 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let mut reason: Option<u8> = None;
         let mut name: Option<LitStr> = None;
         let mut is_unknown = false;
+        // Errors point at the variant's name or its attribute, not at its
+        // first token (which may be a doc comment).
+        let mut last_attr = None;
+        let mut own_key: Option<syn::Path> = None;
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("status")) {
+            last_attr = Some(attr);
             attr.parse_nested_meta(|meta| {
+                if ["code", "reason", "name"]
+                    .iter()
+                    .any(|k| meta.path.is_ident(k))
+                {
+                    own_key.get_or_insert_with(|| meta.path.clone());
+                }
                 if meta.path.is_ident("code") {
                     let lit: LitInt = meta.value()?.parse()?;
                     code = Some((int(&lit, "a status code is two bytes")?, lit.span()));
@@ -101,20 +112,21 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             let one_u16 = matches!(&variant.fields, Fields::Unnamed(f) if f.unnamed.len() == 1
                 && matches!(&f.unnamed[0].ty, syn::Type::Path(p) if p.path.is_ident("u16")));
             if !one_u16 {
-                return Err(syn::Error::new(
-                    variant.span(),
-                    "the `#[status(unknown)]` variant holds the code: `Unknown(u16)`",
-                ));
+                let message = "the `#[status(unknown)]` variant holds the code: `Unknown(u16)`";
+                return Err(match &variant.fields {
+                    Fields::Unit => syn::Error::new(variant.ident.span(), message),
+                    fields => syn::Error::new_spanned(fields, message),
+                });
             }
             if unknown.replace(&variant.ident).is_some() {
                 return Err(syn::Error::new(
-                    variant.span(),
+                    variant.ident.span(),
                     "only one variant can be `#[status(unknown)]`",
                 ));
             }
-            if code.is_some() || reason.is_some() || name.is_some() {
-                return Err(syn::Error::new(
-                    variant.span(),
+            if let Some(key) = own_key {
+                return Err(syn::Error::new_spanned(
+                    key,
                     "the unknown variant has no code, reason or name of its own",
                 ));
             }
@@ -126,11 +138,14 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 "status variants are unit variants (only the unknown one holds a code)",
             ));
         }
+        let Some(attr) = last_attr else {
+            return Err(syn::Error::new(
+                variant.ident.span(),
+                "a status variant needs `#[status(code = 0x…, reason = …, name = \"…\")]` (or `#[status(unknown)]` on `Unknown(u16)`)",
+            ));
+        };
         let missing = |what: &str| {
-            syn::Error::new(
-                variant.span(),
-                format!("missing `{what}` in `#[status(...)]`"),
-            )
+            syn::Error::new_spanned(attr, format!("missing `{what}` in `#[status(...)]`"))
         };
         let (code, code_span) = code.ok_or_else(|| missing("code = 0x…"))?;
         let reason = reason.ok_or_else(|| missing("reason = …"))?;

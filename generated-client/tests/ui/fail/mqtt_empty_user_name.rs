@@ -1,0 +1,9 @@
+use iothub_client::MqttProperties;
+
+#[derive(MqttProperties)]
+struct Message {
+    #[mqtt(user = "")]
+    id: String,
+}
+
+fn main() {}

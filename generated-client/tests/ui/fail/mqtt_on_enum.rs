@@ -1,0 +1,9 @@
+use iothub_client::MqttProperties;
+
+#[derive(MqttProperties)]
+enum Message {
+    A,
+    B,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use iothub_client::MqttProperties;
+
+#[derive(MqttProperties)]
+struct Message {
+    #[mqtt(user = "content-type", content_type)]
+    content_type: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use iothub_client::MqttProperties;
+
+#[derive(MqttProperties)]
+struct Message;
+
+fn main() {}

@@ -1,0 +1,16 @@
+use iothub_client::{MqttProperties, Operation};
+
+#[derive(MqttProperties)]
+struct Request {}
+
+#[derive(Operation)]
+#[operation(
+    name = "get-twin",
+    topic = "$iothub/twin/get",
+    interaction = request_response,
+    qos = 0,
+    first = Request,
+)]
+struct GetTwin;
+
+fn main() {}

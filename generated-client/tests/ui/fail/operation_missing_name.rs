@@ -1,0 +1,16 @@
+use iothub_client::{MqttProperties, Operation};
+
+#[derive(MqttProperties)]
+struct Request {}
+
+#[derive(Operation)]
+#[operation(
+    topic = "$iothub/twin/get",
+    interaction = request_response,
+    direction = c2s,
+    qos = 0,
+    first = Request,
+)]
+struct GetTwin;
+
+fn main() {}

@@ -1,0 +1,19 @@
+use iothub_client::{MqttProperties, Operation};
+
+#[derive(MqttProperties)]
+struct Request {}
+
+#[derive(Operation)]
+#[operation(
+    name = "get-twin",
+    topic = "$iothub/twin/get",
+    interaction = request_response,
+    direction = c2s,
+    qos = 0,
+    first = Request,
+)]
+struct GetTwin {
+    id: u32,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use iothub_client::StatusCode;
+
+#[derive(Debug, Clone, Copy, StatusCode)]
+enum Status {
+    #[status(code = 0x0100, reason = 131, name = "Bad Request")]
+    BadRequest,
+    #[status(code = 0x0101, reason = 135, name = "Not Authorized")]
+    NotAuthorized,
+    #[status(code = 256, reason = 131, name = "Malformed")]
+    Malformed,
+    #[status(unknown)]
+    Unknown(u16),
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use iothub_client::StatusCode;
+
+#[derive(Debug, Clone, Copy, StatusCode)]
+enum Status {
+    #[status(code = 0x0100, reason = 131, name = "Bad Request")]
+    BadRequest,
+    /// Forgot its attribute.
+    NotAuthorized,
+    #[status(unknown)]
+    Unknown(u16),
+}
+
+fn main() {}

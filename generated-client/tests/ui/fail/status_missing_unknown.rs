@@ -1,0 +1,11 @@
+use iothub_client::StatusCode;
+
+#[derive(Debug, Clone, Copy, StatusCode)]
+enum Status {
+    #[status(code = 0x0100, reason = 131, name = "Bad Request")]
+    BadRequest,
+    #[status(code = 0x0101, reason = 135, name = "Not Authorized")]
+    NotAuthorized,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use iothub_client::StatusCode;
+
+#[derive(Debug, Clone, Copy, StatusCode)]
+enum Status {
+    #[status(code = 0x0100, reason = 131, name = "Bad Request")]
+    BadRequest,
+    #[status(code = 0x0900, reason = 131, name = "Odd")]
+    Odd,
+    #[status(unknown)]
+    Unknown(u16),
+}
+
+fn main() {}

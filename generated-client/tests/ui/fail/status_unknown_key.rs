@@ -1,0 +1,11 @@
+use iothub_client::StatusCode;
+
+#[derive(Debug, Clone, Copy, StatusCode)]
+enum Status {
+    #[status(code = 0x0100, reason = 131, name = "Bad Request", retryable)]
+    BadRequest,
+    #[status(unknown)]
+    Unknown(u16),
+}
+
+fn main() {}
