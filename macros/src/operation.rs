@@ -53,7 +53,11 @@ fn args(input: &DeriveInput) -> syn::Result<(Args, proc_macro2::Span)> {
                     syn::bracketed!(content in value);
                     let list = content.parse_terminated(LitInt::parse, syn::Token![,])?;
                     for lit in list {
-                        a.statuses.push(int(&lit, "a status code is two bytes")?);
+                        let code = int(&lit, "a status code is two bytes")?;
+                        if a.statuses.contains(&code) {
+                            return Err(syn::Error::new(lit.span(), format!("status {code:#06x} is listed twice")));
+                        }
+                        a.statuses.push(code);
                     }
                 }
                 _ => {
@@ -107,6 +111,19 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         return Err(syn::Error::new(
             topic.span(),
             "a topic name has no wildcards; write path parameters as `{name}`",
+        ));
+    }
+    let topic_text = topic.value();
+    let bad_segment = topic_text.split('/').skip(1).find(|segment| {
+        let parameter = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        segment.is_empty()
+            || parameter.is_some_and(|p| p.is_empty() || p.contains(['{', '}']))
+            || (parameter.is_none() && segment.contains(['{', '}']))
+    });
+    if let Some(segment) = bad_segment {
+        return Err(syn::Error::new(
+            topic.span(),
+            format!("topic segment `{segment}` is not a literal or a whole `{{name}}` parameter (and none is empty)"),
         ));
     }
     let interaction_tokens = match interaction.to_string().as_str() {

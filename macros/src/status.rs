@@ -150,10 +150,12 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let (code, code_span) = code.ok_or_else(|| missing("code = 0x…"))?;
         let reason = reason.ok_or_else(|| missing("reason = …"))?;
         let name = name.ok_or_else(|| missing("name = \"…\""))?;
-        if code & 0xF800 != 0 && layout.kind_mask == 0x0300 {
+        // Reserved: first-byte bits that are neither kind nor retryable.
+        let reserved = !(layout.kind_mask | layout.retryable | 0x00FF);
+        if code & reserved != 0 {
             return Err(syn::Error::new(
                 code_span,
-                format!("status {code:#06x} sets reserved bits (0xF800 must be 0)"),
+                format!("status {code:#06x} sets reserved bits ({reserved:#06x} must be 0)"),
             ));
         }
         if let Some(first) = known.iter().find(|k| k.code == code) {
