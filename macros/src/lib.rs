@@ -32,7 +32,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `correlation_data`: the first-class Correlation Data property (`Bytes` or `Option<Bytes>`);
 /// - `application`: the `@`-prefixed application properties (`ApplicationProperties`).
 ///
-/// ```ignore
+/// ```text
 /// #[derive(iothub_macros::MqttProperties)]
 /// struct Command {
 ///     #[mqtt(user = "sequence-no")]
