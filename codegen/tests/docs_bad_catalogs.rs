@@ -5,8 +5,9 @@
 
 mod common;
 
+use common::{floor_char_boundary, TempDir};
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iothub_codegen::docs::{self, Catalog};
 use iothub_codegen::Error;
@@ -173,28 +174,6 @@ fn problems_in_the_real_catalog_are_located() {
     );
 }
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "iothub-codegen-docs-bad-catalogs-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
 #[test]
 fn invalid_utf8_is_located_by_load() {
     let tmp = TempDir::new("utf8");
@@ -252,14 +231,6 @@ fn crlf_line_endings_read_the_same() {
 }
 
 // ---- never panics ----
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// Parses `text`: `Ok` with entries located at their `msgctxt` lines and
 /// surviving a write / read round trip, or a located catalog error.

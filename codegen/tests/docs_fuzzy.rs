@@ -5,9 +5,10 @@
 
 mod common;
 
+use common::{section, TempDir};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iothub_codegen::docs::{self, publish, Catalog, Status};
 use iothub_codegen::ir::Api;
@@ -42,37 +43,6 @@ fn changed_spec_text() -> String {
 
 fn changed_api() -> Api {
     iothub_codegen::parse(&changed_spec_text(), &common::spec_path()).expect("changed spec loads")
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "iothub-codegen-docs-fuzzy-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-fn section<'a>(doc: &'a str, anchor: &str) -> &'a str {
-    let start = doc
-        .find(&format!("<a name=\"{anchor}\"></a>"))
-        .unwrap_or_else(|| panic!("no anchor {anchor}"));
-    let rest = &doc[start..];
-    let end = rest[1..].find("\n### ").map_or(rest.len(), |i| i + 1);
-    &rest[..end]
 }
 
 #[test]

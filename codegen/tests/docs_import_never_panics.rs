@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::floor_char_boundary;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -109,14 +111,6 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     let parsed = docs::Catalog::parse(&po, std::path::Path::new("imported.po"), "sv-SE");
     prop_assert!(parsed.is_ok(), "{:?}", parsed.err());
     Ok(())
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Fragments that matter to Markdown, to the document's layout, or to YAML.

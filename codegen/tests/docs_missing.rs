@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::section;
+
 use std::path::{Path, PathBuf};
 
 use iothub_codegen::docs::{self, Catalog, Entry, Status};
@@ -32,15 +34,6 @@ fn without_entry(text: &str, context: &str) -> String {
         .collect();
     assert_eq!(kept.len() + 1, blocks.len(), "exactly one entry {context}");
     kept.join("\n\n")
-}
-
-fn section<'a>(doc: &'a str, anchor: &str) -> &'a str {
-    let start = doc
-        .find(&format!("<a name=\"{anchor}\"></a>"))
-        .unwrap_or_else(|| panic!("no anchor {anchor}"));
-    let rest = &doc[start..];
-    let end = rest[1..].find("\n### ").map_or(rest.len(), |i| i + 1);
-    &rest[..end]
 }
 
 #[test]

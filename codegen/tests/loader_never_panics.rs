@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::floor_char_boundary;
+
 use std::path::Path;
 
 use iothub_codegen::Error;
@@ -36,14 +38,6 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             "unexpected error kind: {other}"
         ))),
     }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Fragments that are significant to YAML or to the spec's rules.

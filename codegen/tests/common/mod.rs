@@ -1,7 +1,8 @@
 //! Shared helpers of the integration tests (each test binary uses some).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The folder with the source documents (`IOTHUB_SOURCES`, default
 /// `../shared` beside the workspace). `None`, after saying so in one line,
@@ -37,4 +38,52 @@ pub fn broken_specs() -> Vec<PathBuf> {
 /// The real spec of the workspace.
 pub fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/iothub-mqtt5.yaml")
+}
+
+/// A temporary folder, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh, empty folder named after `tag`.
+    pub fn new(tag: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "iothub-codegen-{tag}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// The part of a rendered document from the anchor `anchor` to the next `###`.
+pub fn section<'a>(doc: &'a str, anchor: &str) -> &'a str {
+    let start = doc
+        .find(&format!("<a name=\"{anchor}\"></a>"))
+        .unwrap_or_else(|| panic!("no anchor {anchor}"));
+    let rest = &doc[start..];
+    let end = rest[1..].find("\n### ").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+/// The largest char boundary of `s` at or before `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
