@@ -1,7 +1,7 @@
 //! Turning spec names into Rust identifiers, the single place that decides
 //! how `Content Type`, `sequence-no` or `get-twin` are spelled in Rust.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict and reserved, 2021 edition) that need `r#` or a suffix.
 const KEYWORDS: &[&str] = &[
@@ -44,14 +44,6 @@ pub fn type_name(name: &str) -> Option<String> {
     checked(name.to_upper_camel_case()).filter(|n| !is_keyword(n))
 }
 
-/// `get-twin` → `GET_TWIN`.
-pub fn const_name(name: &str) -> Option<String> {
-    if !name.is_ascii() {
-        return None;
-    }
-    checked(name.to_shouty_snake_case())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,10 +56,6 @@ mod tests {
         assert_eq!(
             type_name("receive-direct-methods").as_deref(),
             Some("ReceiveDirectMethods")
-        );
-        assert_eq!(
-            const_name("send-telemetry").as_deref(),
-            Some("SEND_TELEMETRY")
         );
     }
 
