@@ -12,6 +12,9 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
 /// Whether `word` is a Rust keyword.
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
@@ -33,7 +36,7 @@ pub fn field_name(name: &str) -> Option<String> {
     if !name.is_ascii() {
         return None;
     }
-    checked(name.to_snake_case())
+    checked(name.to_snake_case()).filter(|n| !NOT_RAW.contains(&n.as_str()))
 }
 
 /// `get-twin` → `GetTwin`.
@@ -66,5 +69,7 @@ mod tests {
         assert_eq!(field_name("2fa"), None);
         assert_eq!(field_name("värde"), None);
         assert_eq!(type_name("self"), None);
+        assert_eq!(field_name("self"), None);
+        assert_eq!(field_name("crate"), None);
     }
 }

@@ -91,6 +91,20 @@ impl TopicPattern {
         })
     }
 
+    /// Whether some topic name matches both patterns (a parameter matches
+    /// any one segment).
+    pub fn overlaps(&self, other: &Self) -> bool {
+        self.segments.len() == other.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                    _ => true,
+                })
+    }
+
     /// The subscription filter: each parameter replaced by `+`.
     pub fn filter(&self) -> String {
         self.segments
@@ -135,6 +149,10 @@ mod tests {
         let t = TopicPattern::parse("$iothub/methods/{name}", "$iothub/").unwrap();
         assert_eq!(t.parameters().collect::<Vec<_>>(), ["name"]);
         assert_eq!(t.filter(), "$iothub/methods/+");
+        let literal = TopicPattern::parse("$iothub/methods/x", "$iothub/").unwrap();
+        assert!(t.overlaps(&literal) && literal.overlaps(&t));
+        let other = TopicPattern::parse("$iothub/twin/x", "$iothub/").unwrap();
+        assert!(!t.overlaps(&other));
     }
 
     #[test]

@@ -605,15 +605,15 @@ pub mod receive_direct_methods {
     }
     /// The path parameters of `topic` if it is a topic of this operation.
     pub fn match_topic(topic: &str) -> ::core::option::Option<TopicParams<'_>> {
-        let mut parts = topic.split('/');
-        if parts.next()? != "$iothub" {
+        let mut __segments = topic.split('/');
+        if __segments.next()? != "$iothub" {
             return ::core::option::Option::None;
         }
-        if parts.next()? != "methods" {
+        if __segments.next()? != "methods" {
             return ::core::option::Option::None;
         }
-        let name = parts.next().filter(|s| !s.is_empty())?;
-        if parts.next().is_some() {
+        let name = __segments.next().filter(|s| !s.is_empty())?;
+        if __segments.next().is_some() {
             return ::core::option::Option::None;
         }
         ::core::option::Option::Some(TopicParams { name })

@@ -38,14 +38,14 @@ fn topic_helpers(op: &Operation) -> TokenStream {
         .join("/");
     let matchers = op.topic.segments.iter().map(|s| match s {
         Segment::Literal(l) => quote! {
-            if parts.next()? != #l {
+            if __segments.next()? != #l {
                 return ::core::option::Option::None;
             }
         },
         Segment::Parameter(p) => {
             let ident = names::field(p);
             quote! {
-                let #ident = parts.next().filter(|s| !s.is_empty())?;
+                let #ident = __segments.next().filter(|s| !s.is_empty())?;
             }
         }
     });
@@ -83,9 +83,9 @@ fn topic_helpers(op: &Operation) -> TokenStream {
 
         /// The path parameters of `topic` if it is a topic of this operation.
         pub fn match_topic(topic: &str) -> ::core::option::Option<TopicParams<'_>> {
-            let mut parts = topic.split('/');
+            let mut __segments = topic.split('/');
             #(#matchers)*
-            if parts.next().is_some() {
+            if __segments.next().is_some() {
                 return ::core::option::Option::None;
             }
             ::core::option::Option::Some(TopicParams { #(#idents),* })

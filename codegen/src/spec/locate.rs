@@ -20,11 +20,14 @@ fn steps(path: &str) -> Vec<Step<'_>> {
         if !key.is_empty() {
             out.push(Step::Key(key));
         }
-        while let Some(close) = rest.find(']') {
-            if let Ok(i) = rest[1..close].parse() {
-                out.push(Step::Index(i));
+        // `[n]` suffixes; anything else (a key that holds brackets) ends the walk here.
+        while let Some(inner) = rest.strip_prefix('[') {
+            let Some(close) = inner.find(']') else { break };
+            match inner[..close].parse() {
+                Ok(i) => out.push(Step::Index(i)),
+                Err(_) => break,
             }
-            rest = &rest[close + 1..];
+            rest = &inner[close + 1..];
         }
     }
     out
@@ -85,6 +88,14 @@ mod tests {
                 Step::Key("wire"),
             ]
         );
+    }
+
+    #[test]
+    fn odd_keys_do_not_panic() {
+        for path in ["x[]]", "a.[0]é]", "[", "]]", "a[1", "a[é]", "a[0]]"] {
+            let _ = steps(path);
+        }
+        assert_eq!(steps("a[0]]"), [Step::Key("a"), Step::Index(0)]);
     }
 
     #[test]

@@ -9,7 +9,71 @@ use crate::ident;
 use crate::spec::model::{Spec, Text};
 use crate::spec::source::Source;
 
+/// Names the generated code uses for its own items.
+const RESERVED_MODULES: &[&str] = &["responses", "topics", "limits", "api"];
+const RESERVED_TYPES: &[&str] = &[
+    "Status", "Unknown", "Error", "Request", "Response", "Message", "Ack",
+];
+const RESERVED_FIELDS: &[&str] = &["application", "status"];
+
+fn reserved(
+    names: &[&Text],
+    convert: fn(&str) -> Option<String>,
+    taken: &[&str],
+    what: &str,
+    source: &mut Source,
+) {
+    for name in names {
+        if let Some(rust) = convert(name).filter(|r| taken.contains(&r.as_str())) {
+            source.report(
+                *name,
+                DiagnosticKind::IdentifierCollision,
+                format!(
+                    "{what} `{}` becomes `{rust}`, which the generated code uses for its own item",
+                    name.as_str()
+                ),
+                Some(format!("rename it; reserved: {}", taken.join(", "))),
+            );
+        }
+    }
+}
+
 pub(super) fn check(spec: &Spec, source: &mut Source) {
+    let ops: Vec<&Text> = spec.operations.iter().map(|o| &o.name).collect();
+    reserved(
+        &ops,
+        ident::field_name,
+        RESERVED_MODULES,
+        "operation",
+        source,
+    );
+    reserved(&ops, ident::type_name, RESERVED_TYPES, "operation", source);
+    let responses: Vec<&Text> = spec.responses.iter().map(|r| &r.name).collect();
+    reserved(
+        &responses,
+        ident::type_name,
+        &["Unknown"],
+        "response",
+        source,
+    );
+    for op in &spec.operations {
+        let keys: Vec<&Text> = alternative_keys(op).collect();
+        reserved(&keys, ident::type_name, &["Unknown"], "alternative", source);
+    }
+    for (place, list) in property_lists(spec)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("connection."))
+    {
+        let names: Vec<&Text> = list.iter().map(|p| &p.name).collect();
+        reserved(
+            &names,
+            ident::field_name,
+            RESERVED_FIELDS,
+            &format!("property in {place}"),
+            source,
+        );
+    }
+
     scope(
         spec.operations.iter().map(|o| &o.name),
         ident::type_name,

@@ -28,9 +28,33 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             Some("MQTT 5 allows Maximum QoS 0 or 1 (omitted means 2)".to_owned()),
         );
     }
+    let connack = &spec.connection.connack;
+    not_zero(
+        &connack.receive_maximum,
+        connack.receive_maximum.0 == 0,
+        "receive-maximum",
+        source,
+    );
+    not_zero(
+        &connack.maximum_packet_size,
+        connack.maximum_packet_size.0 == 0,
+        "maximum-packet-size",
+        source,
+    );
     for op in &spec.operations {
         sections(op, source);
         qos(op, max_qos, source);
+    }
+}
+
+fn not_zero<T>(value: &Spanned<T>, zero: bool, name: &str, source: &mut Source) {
+    if zero {
+        source.report(
+            value,
+            DiagnosticKind::InvalidValue,
+            format!("CONNACK {name} is 0, which MQTT 5 does not allow"),
+            Some("give a positive value".to_owned()),
+        );
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{property_lists, sections};
 use crate::diagnostic::DiagnosticKind;
-use crate::spec::model::{Spec, Text};
+use crate::spec::model::{PropertyWire, Spec, Text, WireFormat};
 use crate::spec::source::Source;
 
 pub(super) fn check(spec: &Spec, source: &mut Source) {
@@ -15,6 +15,22 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
 
     for (place, list) in property_lists(spec) {
         for property in list {
+            let wire = property.wire.as_ref().map(|w| **w);
+            let type_wire = spec
+                .types
+                .iter()
+                .find(|t| *t.name == *property.type_)
+                .map(|t| *t.wire);
+            if wire == Some(PropertyWire::ContentType)
+                && type_wire.is_some_and(|w| w != WireFormat::Utf8)
+            {
+                source.report(
+                    &property.type_,
+                    DiagnosticKind::InvalidValue,
+                    format!("Content Type `{}` in {place} has type `{}`, but MQTT 5 carries it as UTF-8 text", property.name.as_str(), property.type_.as_str()),
+                    Some("give it a type whose wire is `utf8` (`string`)".to_owned()),
+                );
+            }
             if !types.contains(property.type_.as_str()) {
                 source.report(
                     &property.type_,

@@ -9,9 +9,71 @@ use crate::spec::number::Number;
 use crate::spec::source::Source;
 use crate::status::{reason_is_success, StatusKind, StatusLayout, StatusProblem};
 
+/// Reports a status code that a list uses twice (one enum cannot hold it twice).
+/// `items` are (status text, where to report it).
+fn unique_codes<'a>(
+    items: impl Iterator<Item = (&'a Text, &'a Text)>,
+    what: &str,
+    layout: &StatusLayout,
+    source: &mut Source,
+) {
+    let mut seen: Vec<(u16, &Text)> = Vec::new();
+    for (status, at) in items {
+        let Ok(parsed) = layout.parse(status) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(c, _)| *c == parsed.code) {
+            let line = source.at(first).line;
+            source.report(
+                at,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "status {} is used twice among {what} (first at line {line})",
+                    status.as_str()
+                ),
+                Some("each outcome of one list needs its own status code".to_owned()),
+            );
+        } else {
+            seen.push((parsed.code, at));
+        }
+    }
+}
+
 pub(super) fn check(spec: &Spec, source: &mut Source) {
     let layout = layout_of(spec);
     check_layout(spec, &layout, source);
+    // A response defined twice is reported once, as a duplicate name.
+    let mut names = std::collections::HashSet::new();
+    let first_of_each = spec
+        .responses
+        .iter()
+        .filter(|r| names.insert(r.name.as_str()));
+    unique_codes(
+        first_of_each.map(|r| (&r.status, &r.status)),
+        "the named responses",
+        &layout,
+        source,
+    );
+    for op in &spec.operations {
+        let codes = op
+            .alternatives
+            .iter()
+            .filter_map(|a| match (&a.status, &a.response) {
+                (Some(s), _) => Some((s, s)),
+                (None, Some(r)) => spec
+                    .responses
+                    .iter()
+                    .find(|x| *x.name == **r)
+                    .map(|x| (&x.status, r)),
+                (None, None) => None,
+            });
+        unique_codes(
+            codes,
+            &format!("the alternatives of `{}`", op.name.as_str()),
+            &layout,
+            source,
+        );
+    }
     for response in &spec.responses {
         code(&response.status, &response.reason_code, &layout, source);
     }

@@ -1,8 +1,6 @@
 //! Topics: every operation topic is a well-formed pattern under the prefix,
 //! and no two operations share one.
 
-use std::collections::HashMap;
-
 use crate::diagnostic::DiagnosticKind;
 use crate::spec::model::{Spec, Text};
 use crate::spec::source::Source;
@@ -22,13 +20,14 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
     }
     pattern(&rules.responses, prefix, source);
 
-    let mut seen: HashMap<String, &Text> = HashMap::new();
+    let mut seen: Vec<(TopicPattern, &Text)> = Vec::new();
     for op in &spec.operations {
         let Some(parsed) = pattern(&op.topic, prefix, source) else {
             continue;
         };
         let key = parsed.filter();
-        if key == rules.responses.as_str() {
+        let responses = TopicPattern::parse(&rules.responses, prefix).ok();
+        if responses.is_some_and(|r| r.overlaps(&parsed)) {
             source.report(
                 &op.topic,
                 DiagnosticKind::InvalidTopic,
@@ -41,19 +40,20 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
                         .to_owned(),
                 ),
             );
-        } else if let Some(first) = seen.get(&key) {
+        } else if let Some((_, first)) = seen.iter().find(|(other, _)| other.overlaps(&parsed)) {
             let line = source.at(first).line;
             source.report(
                 &op.topic,
                 DiagnosticKind::InvalidTopic,
                 format!(
-                    "topic `{}` is already used by another operation (line {line})",
-                    op.topic.as_str()
+                    "topic `{}` can name the same topic as `{}` (line {line})",
+                    op.topic.as_str(),
+                    first.as_str()
                 ),
-                Some("each operation needs its own topic".to_owned()),
+                Some("each operation needs its own topic; a `{parameter}` matches any literal segment".to_owned()),
             );
         } else {
-            seen.insert(key, &op.topic);
+            seen.push((parsed, &op.topic));
         }
     }
 }
