@@ -24,17 +24,17 @@ pub struct Cli {
 /// The spec file option.
 #[derive(Debug, Args)]
 struct SpecArg {
-    /// The spec file.
-    #[arg(long, default_value = paths::DEFAULT_SPEC)]
-    spec: PathBuf,
+    /// The spec file [default: spec/iothub-mqtt5.yaml in the workspace].
+    #[arg(long)]
+    spec: Option<PathBuf>,
 }
 
 /// The catalogs folder option.
 #[derive(Debug, Args)]
 struct LocalesArg {
-    /// Folder of the PO catalogs and the POT template.
-    #[arg(long, default_value = paths::DEFAULT_LOCALES)]
-    locales: PathBuf,
+    /// Folder of the PO catalogs and the POT template [default: spec/locales in the workspace].
+    #[arg(long)]
+    locales: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,9 +45,9 @@ enum Command {
         spec: SpecArg,
         #[command(flatten)]
         locales: LocalesArg,
-        /// Output folder of the docs.
-        #[arg(long, default_value = paths::DEFAULT_DOCS)]
-        out: PathBuf,
+        /// Output folder of the docs [default: docs in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Write the reference document of each locale to <OUT>/<TAG>/iot-hub-mqtt-5-reference.md.
     Docs {
@@ -58,9 +58,9 @@ enum Command {
         /// Only these locales (repeatable); default every catalog plus en-US.
         #[arg(long = "locale", value_name = "TAG")]
         locale: Vec<String>,
-        /// Output folder.
-        #[arg(long, default_value = paths::DEFAULT_DOCS)]
-        out: PathBuf,
+        /// Output folder [default: docs in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Recover a catalog from an existing localized reference document.
     Import {
@@ -82,9 +82,9 @@ enum Command {
         spec: SpecArg,
         #[command(flatten)]
         locales: LocalesArg,
-        /// Folder of the generated docs.
-        #[arg(long, default_value = paths::DEFAULT_DOCS)]
-        docs: PathBuf,
+        /// Folder of the generated docs [default: docs in the workspace].
+        #[arg(long)]
+        docs: Option<PathBuf>,
     },
     /// Print (or write) the generated Rust, formatted.
     Rust {
@@ -99,21 +99,23 @@ enum Command {
 /// Runs a parsed command line; `Ok(false)` means the command ran and found
 /// problems it already reported (exit 1).
 pub fn run(cli: Cli) -> Result<bool, iothub_codegen::Error> {
-    use paths::resolve_default as root;
+    use paths::{or_default as given_or, DEFAULT_DOCS, DEFAULT_LOCALES, DEFAULT_SPEC};
     match cli.command {
-        Command::Generate { spec, locales, out } => {
-            docs::generate(&root(&spec.spec), &root(&locales.locales), &root(&out))
-        }
+        Command::Generate { spec, locales, out } => docs::generate(
+            &given_or(spec.spec, DEFAULT_SPEC),
+            &given_or(locales.locales, DEFAULT_LOCALES),
+            &given_or(out, DEFAULT_DOCS),
+        ),
         Command::Docs {
             spec,
             locales,
             locale,
             out,
         } => docs::docs(
-            &root(&spec.spec),
-            &root(&locales.locales),
+            &given_or(spec.spec, DEFAULT_SPEC),
+            &given_or(locales.locales, DEFAULT_LOCALES),
             &locale,
-            &root(&out),
+            &given_or(out, DEFAULT_DOCS),
         ),
         Command::Import {
             locale,
@@ -121,16 +123,21 @@ pub fn run(cli: Cli) -> Result<bool, iothub_codegen::Error> {
             spec,
             out,
         } => {
-            let out = out.unwrap_or_else(|| {
-                root(&PathBuf::from(paths::DEFAULT_LOCALES)).join(format!("{locale}.po"))
-            });
-            import::run(&root(&spec.spec), &locale, &from, &out)
+            let out =
+                out.unwrap_or_else(|| given_or(None, DEFAULT_LOCALES).join(format!("{locale}.po")));
+            import::run(&given_or(spec.spec, DEFAULT_SPEC), &locale, &from, &out)
         }
         Command::Check {
             spec,
             locales,
             docs,
-        } => check::run(&root(&spec.spec), &root(&locales.locales), &root(&docs)),
-        Command::Rust { spec, out } => rust::run(&root(&spec.spec), out.as_deref()).map(|()| true),
+        } => check::run(
+            &given_or(spec.spec, DEFAULT_SPEC),
+            &given_or(locales.locales, DEFAULT_LOCALES),
+            &given_or(docs, DEFAULT_DOCS),
+        ),
+        Command::Rust { spec, out } => {
+            rust::run(&given_or(spec.spec, DEFAULT_SPEC), out.as_deref()).map(|()| true)
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Default paths are relative to the workspace root, found by walking up from
-//! the current directory; paths the user gives are taken as given.
+//! the current directory; paths the user gives are taken as given (relative
+//! to the current directory).
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,11 @@ pub const DEFAULT_LOCALES: &str = "spec/locales";
 
 /// Default docs folder.
 pub const DEFAULT_DOCS: &str = "docs";
+
+/// The path the user gave, else `default` resolved against the workspace root.
+pub fn or_default(given: Option<PathBuf>, default: &str) -> PathBuf {
+    given.unwrap_or_else(|| resolve_default(Path::new(default)))
+}
 
 /// `path` as is if it is absolute or the current directory is inside no
 /// workspace; otherwise relative to the workspace root (the nearest

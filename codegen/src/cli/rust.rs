@@ -10,16 +10,7 @@ pub fn run(spec: &Path, out: Option<&Path>) -> Result<(), Error> {
     let api = iothub_codegen::load(spec)?;
     let code = iothub_codegen::rust::generate(&api)?;
     match out {
-        Some(path) => {
-            let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == code);
-            if !unchanged {
-                std::fs::write(path, &code).map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            }
-            Ok(())
-        }
+        Some(path) => iothub_codegen::output::write_if_changed(path, &code).map(|_| ()),
         None => std::io::stdout()
             .write_all(code.as_bytes())
             .map_err(|source| Error::Io {

@@ -94,12 +94,20 @@ impl Catalog {
     /// entry, else the shared one, else the fallback's (fuzzy: it translates
     /// other English), else the English.
     pub fn lookup<'a>(&'a self, unit: &'a Unit) -> (&'a str, Status) {
-        let entry = self
-            .entries
-            .get(&unit.place)
-            .or_else(|| unit.shared.as_ref().and_then(|s| self.entries.get(s)))
-            .or_else(|| unit.fallback.as_ref().and_then(|s| self.entries.get(s)))
-            .filter(|e| !e.msgstr.trim().is_empty());
+        // An empty translation (as a catalog started from the POT has) is no
+        // translation: the next key is tried.
+        let entry = [
+            Some(&unit.place),
+            unit.shared.as_ref(),
+            unit.fallback.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|key| {
+            self.entries
+                .get(key)
+                .filter(|e| !e.msgstr.trim().is_empty())
+        });
         match entry {
             None => (&unit.english, Status::Missing),
             Some(e) if e.fuzzy || e.msgid != unit.english => (&e.msgstr, Status::Fuzzy),

@@ -3,6 +3,8 @@
 //! a table, end a heading, close a fence or inject HTML. Code spans and
 //! emphasis, which translations legitimately carry, are kept.
 
+use super::markdown::one_line;
+
 /// A piece of inline text: a code span (kept verbatim) or plain text.
 enum Piece<'a> {
     Code(&'a str),
@@ -19,6 +21,12 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        // `\`` is a literal backtick, not the start of a code span.
+        let backslashes = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+        if backslashes % 2 == 1 {
             i += 1;
             continue;
         }
@@ -59,11 +67,6 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
     out
 }
 
-/// Collapses every whitespace run (newlines included) to one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn escape_text(text: &str, in_table: bool, out: &mut String) {
     let mut backslashes = 0;
     for c in text.chars() {
@@ -74,6 +77,8 @@ fn escape_text(text: &str, in_table: bool, out: &mut String) {
             // spans): it must not pair with a code span that follows (a
             // topic or status after a label).
             '`' if backslashes % 2 == 0 => out.push_str("\\`"),
+            // No links or images from translations (`[text](url)`, `![](src)`).
+            '[' if backslashes % 2 == 0 => out.push_str("\\["),
             _ => out.push(c),
         }
         backslashes = if c == '\\' { backslashes + 1 } else { 0 };
@@ -220,6 +225,17 @@ mod tests {
         assert_eq!(heading("#"), "\\#");
         assert_eq!(heading("C#"), "C\\#");
         assert_eq!(inline("`a <b>`"), "`a <b>`");
+    }
+
+    #[test]
+    fn escaped_backticks_open_no_code_span() {
+        // `\`` is literal: the backtick after `b` is unpaired and escaped.
+        assert_eq!(inline("a \\`b` c"), "a \\`b\\` c");
+        assert_eq!(
+            inline("[x](javascript:alert(1)) ![i](src)"),
+            "\\[x](javascript:alert(1)) !\\[i](src)"
+        );
+        assert_eq!(inline("\\[kept]"), "\\[kept]");
     }
 
     #[test]

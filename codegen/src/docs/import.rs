@@ -339,6 +339,19 @@ impl<'p> Aligner<'p> {
         }
         let status_col = usize::from(plan.with_reason_code);
         let mut used = vec![false; plan.rows.len()];
+        // Rows of the spec that some row of the document names by status: a
+        // row matched by position must not take one of those.
+        let named: Vec<bool> = plan
+            .rows
+            .iter()
+            .map(|r| {
+                rows.iter().skip(1).any(|(_, cells)| {
+                    cells
+                        .get(status_col)
+                        .is_some_and(|s| r.status.eq_ignore_ascii_case(s))
+                })
+            })
+            .collect();
         for (i, (row_line, cells)) in rows.iter().skip(1).enumerate() {
             let status = cells
                 .get(status_col)
@@ -349,7 +362,8 @@ impl<'p> Aligner<'p> {
                 .iter()
                 .enumerate()
                 .position(|(j, r)| !used[j] && r.status.eq_ignore_ascii_case(status));
-            let Some(j) = by_status.or_else(|| (i < used.len() && !used[i]).then_some(i)) else {
+            let by_position = (i < used.len() && !used[i] && !named[i]).then_some(i);
+            let Some(j) = by_status.or(by_position) else {
                 self.miss(
                     *row_line,
                     format!("{place}: row with status `{status}` matches no alternative"),
@@ -678,6 +692,7 @@ fn entries(found: &[Found<'_>]) -> Vec<(String, Entry)> {
         line: 0,
     };
     let mut out: Vec<(String, Entry)> = Vec::new();
+    let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
     for key in keys {
         let group = &by_key[key];
         let owner = group.iter().find(|f| f.unit.place == key);
@@ -701,11 +716,9 @@ fn entries(found: &[Found<'_>]) -> Vec<(String, Entry)> {
         };
         let first = group[0].unit;
         out.push((key.to_owned(), entry(first, chosen)));
+        written.insert(key.to_owned());
         for f in group {
-            if f.text != chosen
-                && f.unit.place != key
-                && !out.iter().any(|(k, _)| *k == f.unit.place)
-            {
+            if f.text != chosen && f.unit.place != key && written.insert(f.unit.place.clone()) {
                 out.push((f.unit.place.clone(), entry(f.unit, &f.text)));
             }
         }

@@ -55,6 +55,20 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An ATX heading's text without its optional closing `#` run, which counts
+/// only after whitespace (`C#` and `C\#` keep theirs).
+fn strip_closing_sequence(text: &str) -> &str {
+    let without = text.trim_end_matches('#');
+    if without.len() == text.len() {
+        return text;
+    }
+    if without.is_empty() || without.ends_with([' ', '\t']) {
+        without.trim_end()
+    } else {
+        text
+    }
+}
+
 /// Splits a leading `<a name="x"></a>` off heading text.
 fn anchor(text: &str) -> (Option<String>, String) {
     let t = text.trim();
@@ -145,7 +159,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                     HeadingLevel::H6 => 6,
                 };
                 let raw = source().trim().trim_start_matches('#');
-                let raw = raw.trim().trim_end_matches('#');
+                let raw = strip_closing_sequence(raw.trim());
                 let (anchor, text) = anchor(raw);
                 out.push(Block::Heading {
                     level,
@@ -189,6 +203,14 @@ pub fn blocks(text: &str) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keeps_hashes_that_close_nothing() {
+        assert_eq!(strip_closing_sequence("C#"), "C#");
+        assert_eq!(strip_closing_sequence("C\\#"), "C\\#");
+        assert_eq!(strip_closing_sequence("Title ##"), "Title");
+        assert_eq!(strip_closing_sequence("Title"), "Title");
+    }
 
     #[test]
     fn reads_blocks_with_lines() {

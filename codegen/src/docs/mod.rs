@@ -13,7 +13,7 @@
 pub mod catalog;
 pub mod escape;
 pub mod import;
-mod markdown;
+pub(crate) mod markdown;
 pub mod plan;
 mod po_lint;
 pub mod publish;
@@ -50,9 +50,13 @@ pub fn render(api: &Api, catalog: Option<&Catalog>) -> Result<(String, Coverage)
 /// The POT template: one entry per key, in document order, each with the
 /// English text and, as a comment, the places it serves.
 pub fn pot(api: &Api) -> String {
+    pot_of(api, &plan(api))
+}
+
+/// The POT template of an already built plan of `api`.
+pub fn pot_of(api: &Api, plan: &Plan) -> String {
     use polib::message::Message;
 
-    let plan = plan(api);
     let mut keys: Vec<(&str, &str, Vec<&str>)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for unit in plan.units() {

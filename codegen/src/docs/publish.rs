@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::catalog::Catalog;
+use super::plan::Plan;
 use super::render::Coverage;
-use super::{pot, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
+use super::{pot, pot_of, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
 use crate::error::{Error, Result};
 use crate::ir::Api;
 use crate::output::write_if_changed;
@@ -57,10 +58,15 @@ pub struct Rendered {
 
 /// English plus every catalog (or only the `only` locales, when given).
 pub fn render_all(api: &Api, catalogs: &[Catalog], only: &[String]) -> Result<Vec<Rendered>> {
+    render_plan(&super::plan(api), catalogs, only)
+}
+
+/// [`render_all`] of an already built plan.
+fn render_plan(plan: &Plan, catalogs: &[Catalog], only: &[String]) -> Result<Vec<Rendered>> {
     let wanted = |tag: &str| only.is_empty() || only.iter().any(|o| o == tag);
     let mut out = Vec::new();
     if wanted(SOURCE_LOCALE) {
-        let (text, coverage) = render(api, None)?;
+        let (text, coverage) = render::render(plan, None)?;
         out.push(Rendered {
             locale: SOURCE_LOCALE.to_owned(),
             text,
@@ -68,7 +74,7 @@ pub fn render_all(api: &Api, catalogs: &[Catalog], only: &[String]) -> Result<Ve
         });
     }
     for catalog in catalogs.iter().filter(|c| wanted(&c.locale)) {
-        let (text, coverage) = render(api, Some(catalog))?;
+        let (text, coverage) = render::render(plan, Some(catalog))?;
         out.push(Rendered {
             locale: catalog.locale.clone(),
             text,
@@ -138,7 +144,7 @@ pub fn check(api: &Api, catalogs: &[Catalog], locales: &Path, docs: &Path) -> Re
             }
         }
     }
-    for r in render_all(api, catalogs, &[])? {
+    for r in render_plan(&plan, catalogs, &[])? {
         let path = doc_path(docs, &r.locale);
         if std::fs::read(&path).ok().as_deref() != Some(r.text.as_bytes()) {
             report.stale.push(path);
@@ -146,7 +152,7 @@ pub fn check(api: &Api, catalogs: &[Catalog], locales: &Path, docs: &Path) -> Re
         report.coverage.push((r.locale, r.coverage));
     }
     let pot_path = locales.join(POT_FILE);
-    if std::fs::read(&pot_path).ok().as_deref() != Some(pot(api).as_bytes()) {
+    if std::fs::read(&pot_path).ok().as_deref() != Some(pot_of(api, &plan).as_bytes()) {
         report.stale_pot = Some(pot_path);
     }
     Ok(report)

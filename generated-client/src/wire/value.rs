@@ -30,9 +30,11 @@ impl From<SystemTime> for Timestamp {
     }
 }
 
-impl From<Timestamp> for SystemTime {
-    fn from(t: Timestamp) -> Self {
-        UNIX_EPOCH + Duration::from_millis(t.0)
+impl Timestamp {
+    /// The time as a `SystemTime`, if the platform can represent it (a peer
+    /// may send any `u64`).
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        UNIX_EPOCH.checked_add(Duration::from_millis(self.0))
     }
 }
 
@@ -143,7 +145,9 @@ mod tests {
     #[test]
     fn timestamps_convert_to_system_time() {
         let t = Timestamp(1_600_987_195_320);
-        assert_eq!(Timestamp::from(SystemTime::from(t)), t);
+        assert_eq!(t.to_system_time().map(Timestamp::from), Some(t));
+        // Whatever a peer sends, no panic.
+        let _ = Timestamp(u64::MAX).to_system_time();
         assert_eq!(t.to_wire(), "1600987195320");
     }
 }
