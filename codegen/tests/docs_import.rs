@@ -688,3 +688,44 @@ fn front_matter_lines_that_are_not_plain_keys_are_reported() {
     assert!(rendered.contains("\nms.custom: kept\n---\n"));
     assert!(!rendered.contains("- item") && !rendered.contains("YAML comment"));
 }
+
+#[test]
+fn front_matter_values_are_text_in_the_catalog_and_yaml_in_the_document() {
+    let api = api();
+    let (english, _) = docs::render(&api, None).expect("renders");
+    let body = &english[english.find("\n---\n").expect("front matter end") + 5..];
+    let doc = format!(
+        "---\ntitle: 'It''s the reference'\ndescription: \"Say \\\"hi\\\"\"\nms.locfileid: \"96603561\"\nms.custom: \"a: b\"\nms.block: >-\n---\n{body}"
+    );
+    let imported = import::import(&api, "xx-XX", &doc);
+    let block = imported
+        .unaligned
+        .iter()
+        .find(|u| u.message.contains("block scalar"));
+    assert_eq!(block.map(|u| u.line), Some(6), "{:?}", imported.unaligned);
+    let extras = &imported.catalog.front_matter;
+    assert!(
+        extras.contains(&("ms.locfileid".to_owned(), "96603561".to_owned())),
+        "{extras:?}"
+    );
+    assert!(
+        extras.contains(&("ms.custom".to_owned(), "a: b".to_owned())),
+        "{extras:?}"
+    );
+    assert!(!extras.iter().any(|(k, _)| k == "ms.block"));
+
+    let (text, _) = docs::render(&api, Some(&imported.catalog)).expect("renders");
+    let front = &text[..=text.find("\n---\n").expect("front matter end")];
+    assert!(front.contains("\ntitle: It's the reference\n"), "{front}");
+    assert!(front.contains("\ndescription: Say \"hi\"\n"), "{front}");
+    assert!(front.contains("\nms.locfileid: \"96603561\"\n"), "{front}");
+    assert!(front.contains("\nms.custom: \"a: b\"\n"), "{front}");
+
+    // A second import of the rendered document changes nothing.
+    let again = import::import(&api, "xx-XX", &text);
+    assert_eq!(again.catalog.front_matter, imported.catalog.front_matter);
+    assert_eq!(
+        docs::render(&api, Some(&again.catalog)).expect("renders").0,
+        text
+    );
+}

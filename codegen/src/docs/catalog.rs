@@ -161,6 +161,15 @@ impl Catalog {
             let context = message.msgctxt().unwrap_or_default().to_owned();
             let msgstr = message.msgstr().unwrap_or_default().to_owned();
             if let Some(key) = context.strip_prefix(FRONT_MATTER_PREFIX) {
+                if !super::import::is_plain_key(key) {
+                    return Err(Error::Catalog {
+                        path: path.to_path_buf(),
+                        line,
+                        message: format!(
+                            "front matter key `{key}` is not a plain key (letters, digits, `.`, `_`, `-`)"
+                        ),
+                    });
+                }
                 catalog.front_matter.push((key.to_owned(), msgstr));
                 continue;
             }

@@ -153,10 +153,17 @@ pub fn cell(text: &str) -> String {
     escape(text, true)
 }
 
-/// A front matter value: as is when YAML reads it back unchanged, else
-/// double-quoted.
+/// A front matter value: as is when YAML reads it back as the same string,
+/// else double-quoted (numbers, booleans and null stay strings).
 pub fn front_matter(value: &str) -> String {
+    let scalar_word = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
+    );
+    let number = value.parse::<f64>().is_ok() || value.starts_with("0x") || value.starts_with("0o");
     let plain = !value.is_empty()
+        && !scalar_word
+        && !number
         && value == value.trim()
         && !value.contains(": ")
         && !value.contains(" #")

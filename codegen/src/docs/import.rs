@@ -560,10 +560,16 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
     let mut catalog = Catalog::new(locale);
 
     let (front, _) = markdown::front_matter(text);
-    for (key, value, line) in front {
+    for (key, raw, line) in front {
+        // Values are kept as text; rendering writes them back as YAML.
+        let value = unquote(&raw);
         match key.as_str() {
-            "title" => a.take(&plan.title, &unquote(&value)),
-            "description" => a.take(&plan.description, &unquote(&value)),
+            _ if raw.starts_with(['|', '>']) => a.miss(
+                line,
+                format!("front matter `{key}` is a YAML block scalar; write it on one line"),
+            ),
+            "title" => a.take(&plan.title, &value),
+            "description" => a.take(&plan.description, &value),
             _ if plan.metadata.iter().any(|(k, v)| *k == key && *v == value) => {}
             _ if key.chars().chain(value.chars()).any(char::is_control) => {
                 a.miss(line, format!("front matter `{key}` has control characters"))
@@ -651,22 +657,43 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
 }
 
 /// A front matter key that YAML reads as itself (`ms.locfileid`).
-fn is_plain_key(key: &str) -> bool {
+pub(crate) fn is_plain_key(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_alphanumeric())
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// A front matter value without its YAML quotes.
+/// A one-line front matter value as text: double quotes with their escapes,
+/// single quotes with `''`, or plain.
 fn unquote(value: &str) -> String {
     let v = value.trim();
-    if v.len() >= 2
-        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    if let Some(inner) = v
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|_| v.len() >= 2)
     {
-        v[1..v.len() - 1]
-            .replace("\\\"", "\"")
-            .replace("\\\\", "\\")
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else if let Some(inner) = v
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .filter(|_| v.len() >= 2)
+    {
+        inner.replace("''", "'")
     } else {
         v.to_owned()
     }

@@ -198,17 +198,10 @@ pub fn render(plan: &Plan, catalog: Option<&Catalog>) -> Result<(String, Coverag
             .map_or(value, |(_, v)| v);
         front_matter.push((key.clone(), escape::front_matter(value)));
     }
-    // Raw YAML from the catalog, kept as is unless it would not stay one line.
-    let raw = |s: &str| {
-        if s.chars().any(char::is_control) {
-            escape::front_matter(s)
-        } else {
-            s.to_owned()
-        }
-    };
+    // Keys were checked plain when the catalog was read; values are text.
     for (key, value) in extra {
         if !plan.metadata.iter().any(|(k, _)| k == key) && key != "title" && key != "description" {
-            front_matter.push((raw(key), raw(value)));
+            front_matter.push((key.clone(), escape::front_matter(value)));
         }
     }
     let view = ReferenceView {
