@@ -41,6 +41,8 @@ pub struct StatusLayout {
     pub server_error: u16,
     /// The retryable flag.
     pub retryable_bit: u16,
+    /// Bits that must be zero.
+    pub reserved_mask: u16,
 }
 
 impl StatusLayout {
@@ -111,9 +113,10 @@ pub trait StatusCode: Sized + Copy + fmt::Display {
         format_code(self.code())
     }
 
-    /// Parses the text form.
+    /// Parses the text form; a code with reserved bits set is invalid.
     fn from_text(text: &str) -> Result<Self, crate::Error> {
         parse_code(text)
+            .filter(|code| code & Self::LAYOUT.reserved_mask == 0)
             .map(Self::from_code)
             .ok_or_else(|| crate::Error::InvalidStatus {
                 text: text.to_owned(),

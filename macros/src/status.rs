@@ -21,6 +21,16 @@ struct Layout {
     client_error: u16,
     server_error: u16,
     retryable: u16,
+    /// Bits that must be zero; default: first-byte bits that are neither
+    /// kind nor retryable.
+    reserved: Option<u16>,
+}
+
+impl Layout {
+    fn reserved(&self) -> u16 {
+        self.reserved
+            .unwrap_or(!(self.kind_mask | self.retryable | 0x00FF))
+    }
 }
 
 fn layout(input: &DeriveInput) -> syn::Result<Layout> {
@@ -30,6 +40,7 @@ fn layout(input: &DeriveInput) -> syn::Result<Layout> {
         client_error: 0x0100,
         server_error: 0x0200,
         retryable: 0x0400,
+        reserved: None,
     };
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("status")) {
         attr.parse_nested_meta(|meta| {
@@ -43,9 +54,13 @@ fn layout(input: &DeriveInput) -> syn::Result<Layout> {
                 &mut l.server_error
             } else if meta.path.is_ident("retryable") {
                 &mut l.retryable
+            } else if meta.path.is_ident("reserved") {
+                let lit: LitInt = meta.value()?.parse()?;
+                l.reserved = Some(int(&lit, "a 16-bit mask")?);
+                return Ok(());
             } else {
                 return Err(meta.error(
-                    "unknown layout key: expected `kind_mask`, `success`, `client_error`, `server_error` or `retryable`",
+                    "unknown layout key: expected `kind_mask`, `success`, `client_error`, `server_error`, `retryable` or `reserved`",
                 ));
             };
             let lit: LitInt = meta.value()?.parse()?;
@@ -150,8 +165,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let (code, code_span) = code.ok_or_else(|| missing("code = 0x…"))?;
         let reason = reason.ok_or_else(|| missing("reason = …"))?;
         let name = name.ok_or_else(|| missing("name = \"…\""))?;
-        // Reserved: first-byte bits that are neither kind nor retryable.
-        let reserved = !(layout.kind_mask | layout.retryable | 0x00FF);
+        let reserved = layout.reserved();
         if code & reserved != 0 {
             return Err(syn::Error::new(
                 code_span,
@@ -184,12 +198,14 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let codes: Vec<_> = known.iter().map(|k| k.code).collect();
     let reasons: Vec<_> = known.iter().map(|k| k.reason).collect();
     let names: Vec<_> = known.iter().map(|k| &k.name).collect();
+    let reserved = layout.reserved();
     let Layout {
         kind_mask,
         success,
         client_error,
         server_error,
         retryable,
+        ..
     } = layout;
     Ok(quote! {
         impl #rt::StatusCode for #ident {
@@ -199,6 +215,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 client_error: #client_error,
                 server_error: #server_error,
                 retryable_bit: #retryable,
+                reserved_mask: #reserved,
             };
 
             fn code(&self) -> u16 {
@@ -254,7 +271,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn from_wire(text: &str) -> ::core::option::Option<Self> {
-                #rt::parse_code(text).map(<Self as #rt::StatusCode>::from_code)
+                #rt::parse_code(text)
+                    .filter(|code| code & #reserved == 0)
+                    .map(<Self as #rt::StatusCode>::from_code)
             }
         }
 

@@ -39,7 +39,8 @@ pub mod limits {
     success = 0x0000,
     client_error = 0x0100,
     server_error = 0x0200,
-    retryable = 0x0400
+    retryable = 0x0400,
+    reserved = 0xF800
 )]
 pub enum Status {
     /// `0100` Bad Request: Operation message is malformed and cannot be processed.
@@ -290,7 +291,8 @@ pub mod get_twin {
         success = 0x0000,
         client_error = 0x0100,
         server_error = 0x0200,
-        retryable = 0x0400
+        retryable = 0x0400,
+        reserved = 0xF800
     )]
     pub enum Error {
         /// `0100` Bad Request: Operation message is malformed and cannot be processed.
@@ -376,7 +378,8 @@ pub mod patch_twin_reported {
         success = 0x0000,
         client_error = 0x0100,
         server_error = 0x0200,
-        retryable = 0x0400
+        retryable = 0x0400,
+        reserved = 0xF800
     )]
     pub enum Error {
         /// `0104` Precondition Failed: precondition was not met resulting in request being canceled
@@ -505,7 +508,8 @@ pub mod receive_commands {
         success = 0x0000,
         client_error = 0x0100,
         server_error = 0x0200,
-        retryable = 0x0400
+        retryable = 0x0400,
+        reserved = 0xF800
     )]
     pub enum Error {
         /// `0603` Abandon: Indicates command will not be processed at this time and should be redelivered in the future.
@@ -561,7 +565,8 @@ pub mod receive_direct_methods {
         success = 0x0000,
         client_error = 0x0100,
         server_error = 0x0200,
-        retryable = 0x0400
+        retryable = 0x0400,
+        reserved = 0xF800
     )]
     pub enum Error {
         /// `06A0` Unavailable: Indicates that client is not reachable through this connection.
@@ -701,7 +706,8 @@ pub mod send_telemetry {
         success = 0x0000,
         client_error = 0x0100,
         server_error = 0x0200,
-        retryable = 0x0400
+        retryable = 0x0400,
+        reserved = 0xF800
     )]
     pub enum Error {
         /// `0100` Bad Request: Operation message is malformed and cannot be processed.

@@ -29,12 +29,13 @@ pub fn status_enum(
     variants: &[Variant<'_>],
 ) -> TokenStream {
     let doc = names::doc(doc);
-    let (kind_mask, success, client, server, retryable) = (
+    let (kind_mask, success, client, server, retryable, reserved) = (
         hex(layout.kind_mask),
         hex(layout.success),
         hex(layout.client_error),
         hex(layout.server_error),
         hex(layout.retryable_bit),
+        hex(layout.reserved_mask),
     );
     let variants = variants.iter().map(|v| {
         let ident = names::type_(v.key);
@@ -53,7 +54,7 @@ pub fn status_enum(
         // Variants are the spec's names (`Server Error` in an `Error` enum).
         #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-        #[status(kind_mask = #kind_mask, success = #success, client_error = #client, server_error = #server, retryable = #retryable)]
+        #[status(kind_mask = #kind_mask, success = #success, client_error = #client, server_error = #server, retryable = #retryable, reserved = #reserved)]
         pub enum #name {
             #(#variants)*
             /// A status code this enum does not list.

@@ -57,6 +57,8 @@ fn main() {
             client_error: 0x4000,
             server_error: 0x8000,
             retryable_bit: 0x0001,
+            // First-byte bits that are neither kind nor retryable.
+            reserved_mask: 0x3F00,
         }
     );
     let all = [
@@ -109,8 +111,9 @@ fn main() {
     assert!(other.retryable());
     assert_eq!(other.reason_code(), 131);
     assert_eq!(Outcome::from_code(0x0010).reason_code(), 0);
-    assert_eq!("ABCD".parse::<Outcome>(), Ok(Outcome::Other(0xABCD)));
-    for bad in ["800", "80001", "x800", "+800", ""] {
+    assert_eq!("C0CD".parse::<Outcome>(), Ok(Outcome::Other(0xC0CD)));
+    // 0xABCD sets bits this layout reserves (0x3F00).
+    for bad in ["800", "80001", "x800", "+800", "", "ABCD"] {
         assert_eq!(
             bad.parse::<Outcome>(),
             Err(Error::InvalidStatus {
