@@ -1,54 +1,32 @@
-//! Import: recover a catalog from a localized reference document by aligning
-//! it with the spec's plan — by anchors where the document has them, by
-//! position where it does not — and report, with line numbers, what could
-//! not be aligned. Identifiers the document translated are not taken: the
-//! canonical identifier stays.
+//! Matching the blocks of one localized document with the spec's plan:
+//! operations and their sections, property and alternatives tables, and
+//! named responses.
 
-use std::collections::HashMap;
-
-use super::catalog::{Catalog, Entry};
-use super::markdown::{self, Block};
-use super::plan::{self, OperationPlan, Plan, PropertiesPlan, ResponsePlan, SectionPlan, Unit};
+use super::super::markdown::{self, Block};
+use super::super::plan::{self, OperationPlan, PropertiesPlan, ResponsePlan, SectionPlan, Unit};
+use super::Unaligned;
 use crate::ir::Api;
 
-/// Something in the document that could not be matched with the spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unaligned {
-    /// Line in the document.
-    pub line: usize,
-    /// What did not fit.
-    pub message: String,
-}
-
-/// The result of an import.
-#[derive(Debug, Clone)]
-pub struct Import {
-    /// The recovered catalog.
-    pub catalog: Catalog,
-    /// What could not be aligned.
-    pub unaligned: Vec<Unaligned>,
-}
-
 /// A translation found for a unit.
-struct Found<'p> {
-    unit: &'p Unit,
-    text: String,
+pub(super) struct Found<'p> {
+    pub(super) unit: &'p Unit,
+    pub(super) text: String,
 }
 
-struct Aligner<'p> {
-    found: Vec<Found<'p>>,
-    unaligned: Vec<Unaligned>,
+pub(super) struct Aligner<'p> {
+    pub(super) found: Vec<Found<'p>>,
+    pub(super) unaligned: Vec<Unaligned>,
 }
 
 impl<'p> Aligner<'p> {
-    fn take(&mut self, unit: &'p Unit, text: &str) {
+    pub(super) fn take(&mut self, unit: &'p Unit, text: &str) {
         let text = markdown::one_line(text);
         if !text.is_empty() {
             self.found.push(Found { unit, text });
         }
     }
 
-    fn miss(&mut self, line: usize, message: impl Into<String>) {
+    pub(super) fn miss(&mut self, line: usize, message: impl Into<String>) {
         self.unaligned.push(Unaligned {
             line,
             message: message.into(),
@@ -259,7 +237,7 @@ impl<'p> Aligner<'p> {
         self.properties(&s.properties, properties, table, place, line);
     }
 
-    fn operation(
+    pub(super) fn operation(
         &mut self,
         api: &Api,
         op: &'p OperationPlan,
@@ -390,7 +368,7 @@ impl<'p> Aligner<'p> {
         }
     }
 
-    fn response(
+    pub(super) fn response(
         &mut self,
         api: &Api,
         r: &'p ResponsePlan,
@@ -505,11 +483,11 @@ fn paragraphs_around_table(
 
 /// Anchors that some heading among `parts` carries: an anchorless heading
 /// is not matched by position with what another heading names.
-fn claimed(parts: &[Part]) -> Vec<&str> {
+pub(super) fn claimed(parts: &[Part]) -> Vec<&str> {
     parts.iter().filter_map(|(a, ..)| a.as_deref()).collect()
 }
 
-fn paragraph(block: &Block) -> Option<&str> {
+pub(super) fn paragraph(block: &Block) -> Option<&str> {
     match block {
         Block::Paragraph { text, .. } => Some(text),
         _ => None,
@@ -528,7 +506,7 @@ type Part = (Option<String>, String, usize, Vec<Block>);
 
 /// Splits blocks at headings of `level`: what comes before the first, and
 /// each heading's anchor, text, line and blocks.
-fn split_at_level(blocks: &[Block], level: u8) -> (Vec<Block>, Vec<Part>) {
+pub(super) fn split_at_level(blocks: &[Block], level: u8) -> (Vec<Block>, Vec<Part>) {
     let mut intro = Vec::new();
     let mut parts: Vec<Part> = Vec::new();
     for block in blocks {
@@ -548,207 +526,4 @@ fn split_at_level(blocks: &[Block], level: u8) -> (Vec<Block>, Vec<Part>) {
         }
     }
     (intro, parts)
-}
-
-/// Imports the localized reference `text` of `locale`.
-pub fn import(api: &Api, locale: &str, text: &str) -> Import {
-    let plan = plan::plan(api);
-    let mut a = Aligner {
-        found: Vec::new(),
-        unaligned: Vec::new(),
-    };
-    let mut catalog = Catalog::new(locale);
-
-    let (front, _) = markdown::front_matter(text);
-    for (key, raw, line) in front {
-        // Values are kept as text; rendering writes them back as YAML.
-        let value = unquote(&raw);
-        match key.as_str() {
-            _ if raw.starts_with(['|', '>']) => a.miss(
-                line,
-                format!("front matter `{key}` is a YAML block scalar; write it on one line"),
-            ),
-            "title" => a.take(&plan.title, &value),
-            "description" => a.take(&plan.description, &value),
-            _ if plan.metadata.iter().any(|(k, v)| *k == key && *v == value) => {}
-            _ if key.chars().chain(value.chars()).any(char::is_control) => {
-                a.miss(line, format!("front matter `{key}` has control characters"))
-            }
-            _ if !is_plain_key(&key) => a.miss(
-                line,
-                format!("front matter line `{key}: …` is not a plain `key: value` line"),
-            ),
-            _ => catalog.front_matter.push((key, value)),
-        }
-    }
-
-    let blocks = markdown::blocks(text);
-    align_body(api, &plan, &blocks, &mut a);
-
-    let Aligner {
-        found,
-        mut unaligned,
-    } = a;
-    for (key, entry) in entries(&found) {
-        catalog.insert(&key, entry);
-    }
-    unaligned.sort_by_key(|u| u.line);
-    Import { catalog, unaligned }
-}
-
-fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
-    let (top, sections) = split_at_level(blocks, 2);
-    match top.iter().find_map(|b| match b {
-        Block::Heading { level: 1, text, .. } => Some(text),
-        _ => None,
-    }) {
-        Some(h) => a.take(&plan.heading, h),
-        None => a.miss(1, "no top-level `#` heading"),
-    }
-    match top.iter().find_map(paragraph) {
-        Some(p) => a.take(&plan.introduction, p),
-        None => a.miss(1, "no introduction paragraph"),
-    }
-    let mut seen_ops = false;
-    for (i, (anchor, text, line, body)) in sections.iter().enumerate() {
-        let is_ops = anchor.as_deref().map_or(i == 0, |x| x == "operations");
-        let is_resp = anchor.as_deref().map_or(i == 1, |x| x == "responses");
-        let (_, items) = split_at_level(body, 3);
-        if is_ops && !seen_ops {
-            seen_ops = true;
-            a.take(&plan.operations_heading, text);
-            let claimed = claimed(&items);
-            for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
-                let op = match anchor {
-                    Some(x) => plan.operations.iter().find(|o| &o.anchor == x),
-                    None => plan
-                        .operations
-                        .get(j)
-                        .filter(|o| !claimed.contains(&o.anchor.as_str())),
-                };
-                match op {
-                    Some(op) => a.operation(api, op, heading, *line, item),
-                    None => a.miss(*line, format!("operation `{heading}` is not in the spec")),
-                }
-            }
-        } else if is_resp {
-            a.take(&plan.responses_heading, text);
-            let claimed = claimed(&items);
-            for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
-                let r = match anchor {
-                    Some(x) => plan.responses.iter().find(|r| &r.anchor == x),
-                    None => plan
-                        .responses
-                        .get(j)
-                        .filter(|r| !claimed.contains(&r.anchor.as_str())),
-                };
-                match r {
-                    Some(r) => a.response(api, r, heading, *line, item),
-                    None => a.miss(*line, format!("response `{heading}` is not in the spec")),
-                }
-            }
-        } else {
-            a.miss(
-                *line,
-                format!("section `{text}` matches nothing in the spec"),
-            );
-        }
-    }
-}
-
-/// A front matter key that YAML reads as itself (`ms.locfileid`).
-pub(crate) fn is_plain_key(key: &str) -> bool {
-    key.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
-/// A one-line front matter value as text: double quotes with their escapes,
-/// single quotes with `''`, or plain.
-fn unquote(value: &str) -> String {
-    let v = value.trim();
-    if let Some(inner) = v
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .filter(|_| v.len() >= 2)
-    {
-        let mut out = String::new();
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(other) => out.push(other),
-                    None => out.push('\\'),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else if let Some(inner) = v
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .filter(|_| v.len() >= 2)
-    {
-        inner.replace("''", "'")
-    } else {
-        v.to_owned()
-    }
-}
-
-/// Catalog entries from what was found: per key, the translation of the
-/// place that owns the key, else the most frequent one (the first on a tie);
-/// places whose translation differs get an entry of their own.
-fn entries(found: &[Found<'_>]) -> Vec<(String, Entry)> {
-    let mut keys: Vec<&str> = Vec::new();
-    let mut by_key: HashMap<&str, Vec<&Found<'_>>> = HashMap::new();
-    for f in found {
-        let key = f.unit.key();
-        if !by_key.contains_key(key) {
-            keys.push(key);
-        }
-        by_key.entry(key).or_default().push(f);
-    }
-    let entry = |unit: &Unit, text: &str| Entry {
-        msgid: unit.english.clone(),
-        msgstr: text.to_owned(),
-        fuzzy: false,
-        line: 0,
-    };
-    let mut out: Vec<(String, Entry)> = Vec::new();
-    let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for key in keys {
-        let group = &by_key[key];
-        let owner = group.iter().find(|f| f.unit.place == key);
-        let chosen = match owner {
-            Some(o) => o.text.as_str(),
-            None => {
-                let mut counts: Vec<(&str, usize)> = Vec::new();
-                for f in group {
-                    match counts.iter_mut().find(|(t, _)| *t == f.text) {
-                        Some((_, n)) => *n += 1,
-                        None => counts.push((&f.text, 1)),
-                    }
-                }
-                // max_by_key keeps the last maximum; reverse to prefer the first.
-                counts
-                    .iter()
-                    .rev()
-                    .max_by_key(|(_, n)| *n)
-                    .map_or("", |(t, _)| *t)
-            }
-        };
-        let first = group[0].unit;
-        out.push((key.to_owned(), entry(first, chosen)));
-        written.insert(key.to_owned());
-        for f in group {
-            if f.text != chosen && f.unit.place != key && written.insert(f.unit.place.clone()) {
-                out.push((f.unit.place.clone(), entry(f.unit, &f.text)));
-            }
-        }
-    }
-    out
 }

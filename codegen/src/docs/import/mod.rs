@@ -1,0 +1,186 @@
+//! Import: recover a catalog from a localized reference document by aligning
+//! it with the spec's plan — by anchors where the document has them, by
+//! position where it does not — and report, with line numbers, what could
+//! not be aligned. Identifiers the document translated are not taken: the
+//! canonical identifier stays.
+//!
+//! `mod.rs` walks the document's top sections and front matter; the
+//! [`aligner`] matches operations, sections, tables and responses with the
+//! plan; [`entries`] turns what was found into catalog entries.
+
+mod aligner;
+mod entries;
+
+use super::catalog::Catalog;
+use super::markdown::{self, Block};
+use super::plan::{self, Plan};
+use crate::ir::Api;
+
+use aligner::{claimed, paragraph, split_at_level, Aligner};
+
+/// Something in the document that could not be matched with the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unaligned {
+    /// Line in the document.
+    pub line: usize,
+    /// What did not fit.
+    pub message: String,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The recovered catalog.
+    pub catalog: Catalog,
+    /// What could not be aligned.
+    pub unaligned: Vec<Unaligned>,
+}
+
+/// Imports the localized reference `text` of `locale`.
+pub fn import(api: &Api, locale: &str, text: &str) -> Import {
+    let plan = plan::plan(api);
+    let mut a = Aligner {
+        found: Vec::new(),
+        unaligned: Vec::new(),
+    };
+    let mut catalog = Catalog::new(locale);
+
+    let (front, _) = markdown::front_matter(text);
+    for (key, raw, line) in front {
+        // Values are kept as text; rendering writes them back as YAML.
+        let value = unquote(&raw);
+        match key.as_str() {
+            _ if raw.starts_with(['|', '>']) => a.miss(
+                line,
+                format!("front matter `{key}` is a YAML block scalar; write it on one line"),
+            ),
+            "title" => a.take(&plan.title, &value),
+            "description" => a.take(&plan.description, &value),
+            _ if plan.metadata.iter().any(|(k, v)| *k == key && *v == value) => {}
+            _ if key.chars().chain(value.chars()).any(char::is_control) => {
+                a.miss(line, format!("front matter `{key}` has control characters"))
+            }
+            _ if !is_plain_key(&key) => a.miss(
+                line,
+                format!("front matter line `{key}: …` is not a plain `key: value` line"),
+            ),
+            _ => catalog.front_matter.push((key, value)),
+        }
+    }
+
+    let blocks = markdown::blocks(text);
+    align_body(api, &plan, &blocks, &mut a);
+
+    let Aligner {
+        found,
+        mut unaligned,
+    } = a;
+    for (key, entry) in entries::entries(&found) {
+        catalog.insert(&key, entry);
+    }
+    unaligned.sort_by_key(|u| u.line);
+    Import { catalog, unaligned }
+}
+
+fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
+    let (top, sections) = split_at_level(blocks, 2);
+    match top.iter().find_map(|b| match b {
+        Block::Heading { level: 1, text, .. } => Some(text),
+        _ => None,
+    }) {
+        Some(h) => a.take(&plan.heading, h),
+        None => a.miss(1, "no top-level `#` heading"),
+    }
+    match top.iter().find_map(paragraph) {
+        Some(p) => a.take(&plan.introduction, p),
+        None => a.miss(1, "no introduction paragraph"),
+    }
+    let mut seen_ops = false;
+    for (i, (anchor, text, line, body)) in sections.iter().enumerate() {
+        let is_ops = anchor.as_deref().map_or(i == 0, |x| x == "operations");
+        let is_resp = anchor.as_deref().map_or(i == 1, |x| x == "responses");
+        let (_, items) = split_at_level(body, 3);
+        if is_ops && !seen_ops {
+            seen_ops = true;
+            a.take(&plan.operations_heading, text);
+            let claimed = claimed(&items);
+            for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
+                let op = match anchor {
+                    Some(x) => plan.operations.iter().find(|o| &o.anchor == x),
+                    None => plan
+                        .operations
+                        .get(j)
+                        .filter(|o| !claimed.contains(&o.anchor.as_str())),
+                };
+                match op {
+                    Some(op) => a.operation(api, op, heading, *line, item),
+                    None => a.miss(*line, format!("operation `{heading}` is not in the spec")),
+                }
+            }
+        } else if is_resp {
+            a.take(&plan.responses_heading, text);
+            let claimed = claimed(&items);
+            for (j, (anchor, heading, line, item)) in items.iter().enumerate() {
+                let r = match anchor {
+                    Some(x) => plan.responses.iter().find(|r| &r.anchor == x),
+                    None => plan
+                        .responses
+                        .get(j)
+                        .filter(|r| !claimed.contains(&r.anchor.as_str())),
+                };
+                match r {
+                    Some(r) => a.response(api, r, heading, *line, item),
+                    None => a.miss(*line, format!("response `{heading}` is not in the spec")),
+                }
+            }
+        } else {
+            a.miss(
+                *line,
+                format!("section `{text}` matches nothing in the spec"),
+            );
+        }
+    }
+}
+
+/// A front matter key that YAML reads as itself (`ms.locfileid`).
+pub(crate) fn is_plain_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// A one-line front matter value as text: double quotes with their escapes,
+/// single quotes with `''`, or plain.
+fn unquote(value: &str) -> String {
+    let v = value.trim();
+    if let Some(inner) = v
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|_| v.len() >= 2)
+    {
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else if let Some(inner) = v
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .filter(|_| v.len() >= 2)
+    {
+        inner.replace("''", "'")
+    } else {
+        v.to_owned()
+    }
+}
