@@ -533,6 +533,35 @@ mod tests {
     use super::slug;
 
     #[test]
+    fn every_place_of_the_real_spec_has_english_and_a_unique_key() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/iothub-mqtt5.yaml");
+        let api = crate::load(path).expect("the real spec loads");
+        let plan = super::plan(&api);
+        let units = plan.units();
+        let mut places = std::collections::HashSet::new();
+        for unit in &units {
+            // A label key the spec's document section lacks would show up empty.
+            assert!(
+                !unit.english.trim().is_empty(),
+                "{} has no English",
+                unit.place
+            );
+            assert!(
+                !unit.english.contains("****"),
+                "{} has an empty label",
+                unit.place
+            );
+            assert!(
+                places.insert(unit.place.as_str()),
+                "{} appears twice",
+                unit.place
+            );
+        }
+        assert!(units.len() > 300);
+    }
+
+    #[test]
     fn slugs_like_the_reference() {
         assert_eq!(
             slug("IoT Hub data plane MQTT 5 API reference"),
