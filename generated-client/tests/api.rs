@@ -152,6 +152,14 @@ fn descriptors_are_the_specs() {
 }
 
 #[test]
+fn the_runtime_uses_the_specs_application_property_prefix() {
+    assert_eq!(
+        iothub_client::wire::APPLICATION_PROPERTY_PREFIX,
+        api::limits::APPLICATION_PROPERTY_PREFIX
+    );
+}
+
+#[test]
 fn topics_build_and_match() {
     use api::receive_direct_methods as methods;
     assert_eq!(

@@ -1,5 +1,5 @@
 //! Translation catalogs: one gettext PO file per locale, read and written
-//! with `polib` (after [`po_lint`](super::po_lint) has checked the text), and
+//! with `polib` (after the `po_lint` check of the text), and
 //! the lookup rules of the translation policy.
 
 use std::collections::HashMap;

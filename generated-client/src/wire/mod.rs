@@ -5,7 +5,7 @@ mod application;
 mod properties;
 mod value;
 
-pub use application::ApplicationProperties;
+pub use application::{ApplicationProperties, PREFIX as APPLICATION_PROPERTY_PREFIX};
 pub use properties::Properties;
 pub use value::{Timestamp, WireValue};
 

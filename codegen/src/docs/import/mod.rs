@@ -5,8 +5,8 @@
 //! canonical identifier stays.
 //!
 //! `mod.rs` walks the document's top sections and front matter; the
-//! [`aligner`] matches operations, sections, tables and responses with the
-//! plan; [`entries`] turns what was found into catalog entries.
+//! `aligner` matches operations, sections, tables and responses with the
+//! plan; `entries` turns what was found into catalog entries.
 
 mod aligner;
 mod entries;
