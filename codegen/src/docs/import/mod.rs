@@ -10,6 +10,7 @@
 
 mod aligner;
 mod entries;
+mod tables;
 
 use super::catalog::Catalog;
 use super::markdown::{self, Block};
