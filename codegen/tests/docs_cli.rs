@@ -245,20 +245,19 @@ fn import_of_each_seed_writes_the_committed_catalog() {
             continue;
         }
         let out = tmp.path().join(format!("{tag}.po"));
-        let o = run(
-            tmp.path(),
-            &[
-                "import",
-                "--locale",
-                tag,
-                "--from",
-                s(&seed),
-                "--spec",
-                s(&common::spec_path()),
-                "--out",
-                s(&out),
-            ],
-        );
+        let spec = common::spec_path();
+        let import_args = [
+            "import",
+            "--locale",
+            tag,
+            "--from",
+            s(&seed),
+            "--spec",
+            s(&spec),
+            "--out",
+            s(&out),
+        ];
+        let o = run(tmp.path(), &import_args);
         assert_eq!(o.status.code(), Some(0), "{tag}: {}", text(&o.stderr));
         assert!(text(&o.stderr).is_empty(), "{tag}: {}", text(&o.stderr));
         assert!(
@@ -277,20 +276,7 @@ fn import_of_each_seed_writes_the_committed_catalog() {
         // A second import does not touch the file.
         let past = SystemTime::now() - Duration::from_secs(3600);
         set_mtime(&out, past);
-        let o = run(
-            tmp.path(),
-            &[
-                "import",
-                "--locale",
-                tag,
-                "--from",
-                s(&seed),
-                "--spec",
-                s(&common::spec_path()),
-                "--out",
-                s(&out),
-            ],
-        );
+        let o = run(tmp.path(), &import_args);
         assert_eq!(o.status.code(), Some(0));
         assert_eq!(mtime(&out), past, "{tag}: unchanged catalog rewritten");
         imported += 1;

@@ -12,6 +12,16 @@ mod common;
 use iothub_codegen::docs::{self, import, Catalog, Status, Unit};
 use iothub_codegen::ir::Api;
 
+/// The 1-based number of the first line at or after line index `from` that `is_it` accepts.
+fn line_after(doc: &str, from: usize, is_it: impl Fn(&str) -> bool, what: &str) -> usize {
+    doc.lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| is_it(l))
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("no {what}"))
+}
+
 fn api() -> Api {
     iothub_codegen::load(common::spec_path()).expect("spec loads")
 }
@@ -468,29 +478,26 @@ fn deviations_are_reported_at_their_lines_and_the_rest_is_imported() {
             greek("Receive Commands")
         ),
     );
-    let commands_table = doc
-        .lines()
-        .enumerate()
-        .skip(commands)
-        .find(|(_, l)| l.starts_with(&format!("| {} |", greek("Name"))))
-        .map(|(i, _)| i + 1)
-        .expect("commands table");
+    let commands_table = line_after(
+        &doc,
+        commands,
+        |l| l.starts_with(&format!("| {} |", greek("Name"))),
+        "commands table",
+    );
     let patch = line_of(&doc, &patch_heading);
-    let patch_response = doc
-        .lines()
-        .enumerate()
-        .skip(patch)
-        .find(|(_, l)| l.starts_with("#### <a name=\"success-response\">"))
-        .map(|(i, _)| i + 1)
-        .expect("success response of patch");
+    let patch_response = line_after(
+        &doc,
+        patch,
+        |l| l.starts_with("#### <a name=\"success-response\">"),
+        "success response of patch",
+    );
     let not_modified = line_of(&doc, &not_modified_heading);
-    let next_response = doc
-        .lines()
-        .enumerate()
-        .skip(not_modified)
-        .find(|(_, l)| l.starts_with("### "))
-        .map(|(i, _)| i + 1)
-        .expect("next response");
+    let next_response = line_after(
+        &doc,
+        not_modified,
+        |l| l.starts_with("### "),
+        "next response",
+    );
 
     let imported = import::import(&api, "el-GR", &doc);
     let unaligned = &imported.unaligned;
