@@ -31,6 +31,7 @@ pub enum Error {
         message: String,
     },
     /// The docs template failed to render (a bug in iothub-codegen).
+    #[cfg(feature = "docs")]
     #[error("rendering the reference document: {0}")]
     Template(#[from] askama::Error),
     /// Generated Rust did not parse back (a bug in the generator, never in the spec).

@@ -14,9 +14,16 @@
 //! source positions) → [`validate`] (meaning; every problem is collected and
 //! located) → [`ir`] (resolved, what generators read). A spec with problems
 //! yields [`Error::InvalidSpec`] with one [`Diagnostic`] per problem.
+//!
+//! Features: `docs` adds the localized reference documents (`docs`: plan,
+//! PO catalogs, rendering, import); `cli` (default) adds the
+//! `iothub-codegen` command line and implies `docs`. A build script that
+//! only generates Rust needs neither:
+//! `iothub-codegen = { version = "…", default-features = false }`.
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+#[cfg(feature = "docs")]
 pub mod docs;
 mod error;
 pub mod ident;
