@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+use crate::status::StatusProblem;
+
 /// Everything that can go wrong in `iothub-client`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -40,10 +42,20 @@ pub enum Error {
         /// The value given.
         value: String,
     },
-    /// A status is not four hex digits.
-    #[error("status `{text}` is not four hex digits")]
+    /// A status is not a valid code of the layout.
+    #[error("status `{text}` {problem}")]
     InvalidStatus {
         /// The text received.
         text: String,
+        /// What is wrong with it.
+        problem: StatusProblem,
+    },
+    /// A named response was decoded from a message with another status.
+    #[error("a `{expected}` response cannot carry status `{found}`")]
+    UnexpectedStatus {
+        /// The response's own status (text form).
+        expected: String,
+        /// The status the message carries (text form).
+        found: String,
     },
 }

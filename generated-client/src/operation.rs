@@ -1,13 +1,18 @@
 //! Operation descriptors: what the `Operation` derive states about each
 //! operation of the API (topic, interaction type, direction, QoS, message
-//! types, allowed statuses).
+//! types, alternative outcomes), and [`Outcome`]: a response or PUBACK
+//! turned into the operation's typed result.
+
+use crate::status::{StatusCode, StatusKind};
+use crate::wire::{derive_support, MqttProperties, Properties};
+use crate::Error;
 
 /// Interaction type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Interaction {
-    /// Request and response, both QoS 0 PUBLISH, matched by Correlation Data.
+    /// Request and response, matched by Correlation Data.
     RequestResponse,
-    /// PUBLISH at QoS 1 answered by PUBACK.
+    /// PUBLISH answered by PUBACK.
     MessageAck,
     /// PUBLISH with no acknowledgement.
     Message,
@@ -44,6 +49,115 @@ pub trait Operation {
     type First;
     /// The success response or acknowledgement ([`NoMessage`] if none).
     type Success;
-    /// Its alternative outcomes.
-    type Error;
+    /// Its alternative outcomes ([`NoMessage`] if none).
+    type Alternative;
+}
+
+/// The wire names of the properties that carry an outcome, by role (the
+/// spec's `connection.response-properties`; generated as
+/// `api::RESPONSE_PROPERTIES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResponseProperties {
+    /// The status code; absent on success.
+    pub status: &'static str,
+    /// The trace ID, if the API has one.
+    pub trace_id: Option<&'static str>,
+    /// The human-readable reason, if the API has one.
+    pub reason: Option<&'static str>,
+}
+
+/// How one exchange of an operation ended: its success message `S`, or one
+/// of its alternative outcomes `A` with what the peer said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<S, A> {
+    /// The success response or acknowledgement.
+    Success(S),
+    /// An alternative outcome.
+    Alternative {
+        /// The status (unknown codes are kept: `A::Unknown(code)`).
+        status: A,
+        /// The MQTT reason code: the PUBACK's, or for a response the one the
+        /// spec gives the status.
+        reason_code: u8,
+        /// Why, if the peer said.
+        reason: Option<String>,
+        /// Trace ID for diagnostics, if the peer sent one.
+        trace_id: Option<String>,
+    },
+}
+
+impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
+    /// The outcome of a response (request–response): with no status, or a
+    /// status whose kind is success, the success message; otherwise the
+    /// alternative of its status.
+    pub fn from_response(
+        names: &ResponseProperties,
+        properties: &Properties,
+    ) -> Result<Self, Error> {
+        match derive_support::single(properties, names.status)? {
+            None => S::from_properties(properties).map(Self::Success),
+            Some(text) => {
+                let status = A::from_text(text)?;
+                if status.kind() == Some(StatusKind::Success) {
+                    return S::from_properties(properties).map(Self::Success);
+                }
+                Self::alternative(names, status, status.reason_code(), properties)
+            }
+        }
+    }
+
+    /// The outcome of a PUBACK (message–acknowledgement): a success reason
+    /// code gives the success message; an error reason code needs the status.
+    pub fn from_puback(
+        names: &ResponseProperties,
+        reason_code: u8,
+        properties: &Properties,
+    ) -> Result<Self, Error> {
+        if reason_code < 0x80 {
+            return S::from_properties(properties).map(Self::Success);
+        }
+        let text = derive_support::single(properties, names.status)?
+            .ok_or(Error::MissingProperty { name: names.status })?;
+        let status = A::from_text(text)?;
+        Self::alternative(names, status, reason_code, properties)
+    }
+
+    fn alternative(
+        names: &ResponseProperties,
+        status: A,
+        reason_code: u8,
+        properties: &Properties,
+    ) -> Result<Self, Error> {
+        let text = |name: Option<&'static str>| -> Result<Option<String>, Error> {
+            match name {
+                Some(name) => Ok(derive_support::single(properties, name)?.map(str::to_owned)),
+                None => Ok(None),
+            }
+        };
+        Ok(Self::Alternative {
+            status,
+            reason_code,
+            reason: text(names.reason)?,
+            trace_id: text(names.trace_id)?,
+        })
+    }
+
+    /// Whether it is the success.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success(_))
+    }
+
+    /// The alternative's status, if it is one.
+    pub fn status(&self) -> Option<A> {
+        match self {
+            Self::Success(_) => None,
+            Self::Alternative { status, .. } => Some(*status),
+        }
+    }
+
+    /// Whether trying again can help: an alternative whose status has the
+    /// retryable bit.
+    pub fn is_retryable(&self) -> bool {
+        self.status().is_some_and(|s| s.retryable())
+    }
 }

@@ -1,82 +1,13 @@
 //! Status codes: the two-byte code of the `status` user property, its kind
 //! and retryable flag from its bits, and the trait the `StatusCode` derive
-//! implements for each generated status enum.
+//! implements for each generated status enum. The bit layout and the number
+//! of hex digits come from the spec (`connection.status-code`) through the
+//! generated `api::STATUS_LAYOUT`; `iothub-status` implements them once for
+//! the generator and this runtime.
 
 use std::fmt;
 
-/// Outcome class of a status code, from its kind bits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StatusKind {
-    /// The operation succeeded.
-    Success,
-    /// The client sent something wrong.
-    ClientError,
-    /// The server failed.
-    ServerError,
-    /// Kind bits the layout does not define.
-    Unknown,
-}
-
-impl fmt::Display for StatusKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Success => "success",
-            Self::ClientError => "client error",
-            Self::ServerError => "server error",
-            Self::Unknown => "unknown kind",
-        })
-    }
-}
-
-/// The bit layout of status codes (the spec's `connection.status-code`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusLayout {
-    /// Bits that hold the kind.
-    pub kind_mask: u16,
-    /// Kind bits of a success.
-    pub success: u16,
-    /// Kind bits of a client error.
-    pub client_error: u16,
-    /// Kind bits of a server error.
-    pub server_error: u16,
-    /// The retryable flag.
-    pub retryable_bit: u16,
-    /// Bits that must be zero.
-    pub reserved_mask: u16,
-}
-
-impl StatusLayout {
-    /// The kind of `code`.
-    pub const fn kind(&self, code: u16) -> StatusKind {
-        let bits = code & self.kind_mask;
-        if bits == self.success {
-            StatusKind::Success
-        } else if bits == self.client_error {
-            StatusKind::ClientError
-        } else if bits == self.server_error {
-            StatusKind::ServerError
-        } else {
-            StatusKind::Unknown
-        }
-    }
-
-    /// Whether `code` has the retryable flag.
-    pub const fn retryable(&self, code: u16) -> bool {
-        code & self.retryable_bit != 0
-    }
-}
-
-/// Parses the text form: exactly four hex digits.
-pub fn parse_code(text: &str) -> Option<u16> {
-    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| u16::from_str_radix(text, 16).ok())
-        .flatten()
-}
-
-/// The text form: four uppercase hex digits.
-pub fn format_code(code: u16) -> String {
-    format!("{code:04X}")
-}
+pub use iothub_status::{StatusKind, StatusLayout, StatusProblem};
 
 /// A status enum generated from the spec (derive `StatusCode`).
 pub trait StatusCode: Sized + Copy + fmt::Display {
@@ -98,8 +29,8 @@ pub trait StatusCode: Sized + Copy + fmt::Display {
     /// Whether the spec defines this code.
     fn is_known(&self) -> bool;
 
-    /// Its kind, from the code's bits.
-    fn kind(&self) -> StatusKind {
+    /// Its kind from the code's bits; `None` when they name no kind.
+    fn kind(&self) -> Option<StatusKind> {
         Self::LAYOUT.kind(self.code())
     }
 
@@ -110,16 +41,18 @@ pub trait StatusCode: Sized + Copy + fmt::Display {
 
     /// The text form (`0501`).
     fn to_text(&self) -> String {
-        format_code(self.code())
+        Self::LAYOUT.format(self.code())
     }
 
-    /// Parses the text form; a code with reserved bits set is invalid.
+    /// Parses the text form: the layout's number of hex digits, no reserved
+    /// bits.
     fn from_text(text: &str) -> Result<Self, crate::Error> {
-        parse_code(text)
-            .filter(|code| code & Self::LAYOUT.reserved_mask == 0)
+        Self::LAYOUT
+            .parse_code(text)
             .map(Self::from_code)
-            .ok_or_else(|| crate::Error::InvalidStatus {
+            .map_err(|problem| crate::Error::InvalidStatus {
                 text: text.to_owned(),
+                problem,
             })
     }
 }

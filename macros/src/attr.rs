@@ -32,3 +32,19 @@ where
     lit.base10_parse::<T>()
         .map_err(|e| syn::Error::new(lit.span(), format!("{what}: {e}")))
 }
+
+/// Whether `ty` is `Vec<(String, String)>` (by last path segments).
+pub fn is_user_property_list(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    let Some(segment) = path.path.segments.last() else {
+        return false;
+    };
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return false;
+    };
+    segment.ident == "Vec"
+        && matches!(args.args.first(), Some(GenericArgument::Type(Type::Tuple(t)))
+            if args.args.len() == 1
+                && t.elems.len() == 2
+                && t.elems.iter().all(|e| is_named(e, "String")))
+}

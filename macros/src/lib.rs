@@ -30,7 +30,14 @@ use syn::{parse_macro_input, DeriveInput};
 ///   property) gives its encoding;
 /// - `content_type`: the first-class Content Type property (`String` or `Option<String>`);
 /// - `correlation_data`: the first-class Correlation Data property (`Bytes` or `Option<Bytes>`);
-/// - `application`: the `@`-prefixed application properties (`ApplicationProperties`).
+/// - `application`: the `@`-prefixed application properties (`ApplicationProperties`);
+/// - `other`: the user properties the message does not define, kept in order
+///   (`Vec<(String, String)>`). Without such a field, reading a message with
+///   an undefined user property is an error (how the hub reads what a client
+///   sends); with it, they are kept (how a client reads what the hub sends).
+///
+/// On the struct, `#[mqtt(validate = path::to::check)]` names a
+/// `fn(&Self) -> Result<(), iothub_client::Error>` run after reading.
 ///
 /// ```text
 /// #[derive(iothub_macros::MqttProperties)]
@@ -52,11 +59,13 @@ pub fn derive_mqtt_properties(input: TokenStream) -> TokenStream {
 /// Implements `iothub_client::status::StatusCode`, `Display` and `FromStr`
 /// for an enum of status codes.
 ///
-/// Each unit variant carries `#[status(code = 0x0100, reason = 131, name = "Bad Request")]`;
-/// exactly one variant `#[status(unknown)] Unknown(u16)` takes codes the enum
-/// does not list. An optional enum-level
-/// `#[status(kind_mask = …, success = …, client_error = …, server_error = …, retryable = …)]`
-/// overrides the overview's bit layout (0x0300, 0x0000, 0x0100, 0x0200, 0x0400).
+/// The enum carries `#[status(layout = path::TO_LAYOUT)]`, the
+/// `iothub_client::status::StatusLayout` constant its codes follow (the
+/// generated `iothub_client::api::STATUS_LAYOUT` is the spec's). Each unit
+/// variant carries `#[status(code = 0x0100, reason = 131, name = "Bad Request")]`
+/// (a code that sets the layout's reserved bits does not compile); exactly
+/// one variant `#[status(unknown)] Unknown(u16)` takes codes the enum does
+/// not list.
 #[proc_macro_derive(StatusCode, attributes(status))]
 pub fn derive_status_code(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -68,10 +77,11 @@ pub fn derive_status_code(input: TokenStream) -> TokenStream {
 /// Implements `iothub_client::operation::Operation` for a unit struct.
 ///
 /// `#[operation(name = "get-twin", topic = "$iothub/twin/get", interaction = request_response,
-/// direction = c2s, qos = 0, first = Request, success = Response, error = Error,
-/// statuses = [0x0100, 0x0101])]`; `success` and `error` may be omitted
-/// (`NoMessage`). The interaction type fixes the QoS: 0 for
-/// `request_response`, 1 for `message_ack`.
+/// direction = c2s, qos = 0, first = Request, success = Response, alternative = Alternative,
+/// statuses = [0x0100, 0x0101])]`; `success` and `alternative` may be omitted
+/// (`NoMessage`). The API's own rules are given, not known: `prefix = "…"`
+/// checks that the topic starts with it, `max_qos = N` bounds the QoS (the
+/// generator passes the spec's topic prefix and CONNACK Maximum QoS).
 #[proc_macro_derive(Operation, attributes(operation))]
 pub fn derive_operation(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

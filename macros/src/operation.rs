@@ -18,8 +18,10 @@ struct Args {
     qos: Option<(u8, proc_macro2::Span)>,
     first: Option<Type>,
     success: Option<Type>,
-    error: Option<Type>,
+    alternative: Option<Type>,
     statuses: Vec<u16>,
+    prefix: Option<LitStr>,
+    max_qos: Option<(u8, proc_macro2::Span)>,
 }
 
 /// The arguments, and the last `#[operation]` attribute's name (where a
@@ -46,7 +48,12 @@ fn args(input: &DeriveInput) -> syn::Result<(Args, proc_macro2::Span)> {
                 }
                 "first" => a.first = Some(meta.value()?.parse()?),
                 "success" => a.success = Some(meta.value()?.parse()?),
-                "error" => a.error = Some(meta.value()?.parse()?),
+                "alternative" => a.alternative = Some(meta.value()?.parse()?),
+                "prefix" => a.prefix = Some(meta.value()?.parse()?),
+                "max_qos" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    a.max_qos = Some((int(&lit, "QoS")?, lit.span()));
+                }
                 "statuses" => {
                     let value = meta.value()?;
                     let content;
@@ -62,7 +69,7 @@ fn args(input: &DeriveInput) -> syn::Result<(Args, proc_macro2::Span)> {
                 }
                 _ => {
                     return Err(meta.error(
-                        "unknown key: expected `name`, `topic`, `interaction`, `direction`, `qos`, `first`, `success`, `error` or `statuses`",
+                        "unknown key: expected `name`, `topic`, `interaction`, `direction`, `qos`, `first`, `success`, `alternative`, `statuses`, `prefix` or `max_qos`",
                     ))
                 }
             }
@@ -101,10 +108,24 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let (qos, qos_span) = a.qos.ok_or_else(|| missing("qos = 0 | 1"))?;
     let first = a.first.ok_or_else(|| missing("first = RequestType"))?;
 
-    if !topic.value().starts_with("$iothub/") {
+    // The API's rules come from its spec: the generator passes its topic
+    // prefix and maximum QoS; the derive itself knows only MQTT's.
+    if let Some(prefix) = &a.prefix {
+        if !topic.value().starts_with(&prefix.value()) {
+            return Err(syn::Error::new(
+                topic.span(),
+                format!("topics of this API start with `{}`", prefix.value()),
+            ));
+        }
+    }
+    let (max_qos, max_span) = a.max_qos.unwrap_or((2, qos_span));
+    if max_qos > 2 {
+        return Err(syn::Error::new(max_span, "MQTT's QoS is 0, 1 or 2"));
+    }
+    if qos > max_qos {
         return Err(syn::Error::new(
-            topic.span(),
-            "topics of this API start with `$iothub/`",
+            qos_span,
+            format!("QoS is at most {max_qos}"),
         ));
     }
     if topic.value().contains(['+', '#']) {
@@ -127,30 +148,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let interaction_tokens = match interaction.to_string().as_str() {
-        "request_response" => {
-            if qos != 0 {
-                return Err(syn::Error::new(
-                    qos_span,
-                    "request–response operations use QoS 0",
-                ));
-            }
-            quote!(RequestResponse)
-        }
-        "message_ack" => {
-            if qos != 1 {
-                return Err(syn::Error::new(
-                    qos_span,
-                    "message–acknowledgement operations use QoS 1",
-                ));
-            }
-            quote!(MessageAck)
-        }
-        "message" => {
-            if qos > 1 {
-                return Err(syn::Error::new(qos_span, "QoS is 0 or 1"));
-            }
-            quote!(Message)
-        }
+        "request_response" => quote!(RequestResponse),
+        "message_ack" => quote!(MessageAck),
+        "message" => quote!(Message),
         _ => {
             return Err(syn::Error::new(
                 interaction.span(),
@@ -183,7 +183,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let rt = quote!(::iothub_client::operation);
     let none = quote!(#rt::NoMessage);
     let success = a.success.map_or_else(|| none.clone(), |t| quote!(#t));
-    let error = a.error.map_or(none, |t| quote!(#t));
+    let alternative = a.alternative.map_or(none, |t| quote!(#t));
     let statuses = a.statuses;
     let ident = &input.ident;
     Ok(quote! {
@@ -196,7 +196,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             const STATUSES: &'static [u16] = &[#(#statuses),*];
             type First = #first;
             type Success = #success;
-            type Error = #error;
+            type Alternative = #alternative;
         }
 
         impl #ident {

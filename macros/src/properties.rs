@@ -5,13 +5,14 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-use crate::attr::{is_named, option_inner};
+use crate::attr::{is_named, is_user_property_list, option_inner};
 
 enum Kind {
     User(LitStr),
     ContentType,
     CorrelationData,
     Application,
+    Other,
 }
 
 struct Field<'a> {
@@ -51,9 +52,11 @@ fn field_kind(field: &syn::Field) -> syn::Result<Kind> {
                 kind = Some(Kind::CorrelationData);
             } else if meta.path.is_ident("application") {
                 kind = Some(Kind::Application);
+            } else if meta.path.is_ident("other") {
+                kind = Some(Kind::Other);
             } else {
                 return Err(meta.error(
-                    "unknown key: expected `user = \"name\"`, `content_type`, `correlation_data` or `application`",
+                    "unknown key: expected `user = \"name\"`, `content_type`, `correlation_data`, `application` or `other`",
                 ));
             }
             Ok(())
@@ -63,14 +66,34 @@ fn field_kind(field: &syn::Field) -> syn::Result<Kind> {
         (Some(kind), _) => Ok(kind),
         (None, Some(attr)) => Err(syn::Error::new_spanned(
             attr,
-            "`#[mqtt(...)]` needs a key: `user = \"name\"`, `content_type`, `correlation_data` or `application`",
+            "`#[mqtt(...)]` needs a key: `user = \"name\"`, `content_type`, `correlation_data`, `application` or `other`",
         )),
         // At the field's name, not at its first token (which may be a doc comment).
         (None, None) => Err(syn::Error::new(
             field.ident.as_ref().map_or_else(|| field.span(), syn::Ident::span),
-            "every field needs `#[mqtt(user = \"name\")]`, `#[mqtt(content_type)]`, `#[mqtt(correlation_data)]` or `#[mqtt(application)]`",
+            "every field needs `#[mqtt(user = \"name\")]`, `#[mqtt(content_type)]`, `#[mqtt(correlation_data)]`, `#[mqtt(application)]` or `#[mqtt(other)]`",
         )),
     }
+}
+
+/// The struct-level `#[mqtt(validate = path)]`: a `fn(&Self) -> Result<(),
+/// iothub_client::Error>` run after a message is read.
+fn validate_hook(input: &DeriveInput) -> syn::Result<Option<syn::Path>> {
+    let mut hook = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("mqtt")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("validate") {
+                if hook.is_some() {
+                    return Err(meta.error("`validate` is given twice"));
+                }
+                hook = Some(meta.value()?.parse::<syn::Path>()?);
+                Ok(())
+            } else {
+                Err(meta.error("unknown key: the struct takes `validate = path::to::check`"))
+            }
+        })?;
+    }
+    Ok(hook)
 }
 
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -115,7 +138,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 
     // One of each first-class kind; unique user names; right types.
     let mut names: Vec<&LitStr> = Vec::new();
-    let (mut content, mut correlation, mut application) = (0, 0, 0);
+    let (mut content, mut correlation, mut application, mut other) = (0, 0, 0, 0);
     for f in &fields {
         match &f.kind {
             Kind::User(name) => {
@@ -174,8 +197,30 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                     ));
                 }
             }
+            Kind::Other => {
+                other += 1;
+                if !is_user_property_list(f.ty) {
+                    push_error(syn::Error::new_spanned(
+                        f.ty,
+                        "the properties a message does not define are a `Vec<(String, String)>` field",
+                    ));
+                }
+                if other > 1 {
+                    push_error(syn::Error::new(
+                        f.ident.span(),
+                        "only one field can hold the other properties",
+                    ));
+                }
+            }
         }
     }
+    let validate = match validate_hook(input) {
+        Ok(hook) => hook,
+        Err(e) => {
+            push_error(e);
+            None
+        }
+    };
     if let Some(e) = errors {
         return Err(e);
     }
@@ -202,8 +247,10 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             (Kind::CorrelationData, false) => quote! { properties.correlation_data = ::core::option::Option::Some(self.#ident.clone()); },
             (Kind::CorrelationData, true) => quote! { properties.correlation_data = self.#ident.clone(); },
             (Kind::Application, _) => quote! { self.#ident.write_to(&mut properties.user); },
+            (Kind::Other, _) => quote! { properties.user.extend(self.#ident.iter().cloned()); },
         }
     });
+    let has_application = application > 0;
     let decode = fields.iter().map(|f| {
         let ident = f.ident;
         let inner = option_inner(f.ty);
@@ -222,9 +269,11 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 #ident: properties.correlation_data.clone().ok_or(::iothub_client::Error::MissingProperty { name: "Correlation Data" })?
             },
             (Kind::Application, _) => quote! { #ident: #rt::ApplicationProperties::read_from(&properties.user) },
+            (Kind::Other, _) => quote! {
+                #ident: #rt::derive_support::other(properties, Self::USER_PROPERTIES, #has_application)
+            },
         }
     });
-    let has_application = application > 0;
     let infos = fields.iter().filter_map(|f| {
         let required = option_inner(f.ty).is_none();
         let value_ty = option_inner(f.ty).unwrap_or(f.ty);
@@ -243,9 +292,13 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             Kind::CorrelationData => quote! {
                 #rt::PropertyInfo { name: "Correlation Data", type_name: "bytes", required: #required, kind: #rt::PropertyKind::CorrelationData }
             },
-            Kind::Application => return None,
+            Kind::Application | Kind::Other => return None,
         })
     });
+    let strict = (other == 0).then(|| {
+        quote! { #rt::derive_support::check_unknown(properties, Self::USER_PROPERTIES, #has_application)?; }
+    });
+    let validate = validate.map(|hook| quote! { #hook(&message)?; });
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
@@ -261,8 +314,10 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn from_properties(properties: &#rt::Properties) -> ::core::result::Result<Self, ::iothub_client::Error> {
-                #rt::derive_support::check_unknown(properties, Self::USER_PROPERTIES, #has_application)?;
-                ::core::result::Result::Ok(Self { #(#decode),* })
+                #strict
+                let message = Self { #(#decode),* };
+                #validate
+                ::core::result::Result::Ok(message)
             }
         }
     })

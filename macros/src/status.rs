@@ -10,65 +10,36 @@ use crate::attr::int;
 struct Known<'a> {
     ident: &'a syn::Ident,
     code: u16,
+    code_span: proc_macro2::Span,
     reason: u8,
     name: LitStr,
 }
 
-/// The overview's layout, overridable at the enum.
-struct Layout {
-    kind_mask: u16,
-    success: u16,
-    client_error: u16,
-    server_error: u16,
-    retryable: u16,
-    /// Bits that must be zero; default: first-byte bits that are neither
-    /// kind nor retryable.
-    reserved: Option<u16>,
-}
-
-impl Layout {
-    fn reserved(&self) -> u16 {
-        self.reserved
-            .unwrap_or(!(self.kind_mask | self.retryable | 0x00FF))
-    }
-}
-
-fn layout(input: &DeriveInput) -> syn::Result<Layout> {
-    let mut l = Layout {
-        kind_mask: 0x0300,
-        success: 0x0000,
-        client_error: 0x0100,
-        server_error: 0x0200,
-        retryable: 0x0400,
-        reserved: None,
-    };
+/// The enum-level `#[status(layout = path)]`: the `StatusLayout` constant
+/// the codes follow. The generator passes the spec's; the derive knows none.
+fn layout(input: &DeriveInput) -> syn::Result<syn::Path> {
+    let mut layout = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("status")) {
         attr.parse_nested_meta(|meta| {
-            let slot = if meta.path.is_ident("kind_mask") {
-                &mut l.kind_mask
-            } else if meta.path.is_ident("success") {
-                &mut l.success
-            } else if meta.path.is_ident("client_error") {
-                &mut l.client_error
-            } else if meta.path.is_ident("server_error") {
-                &mut l.server_error
-            } else if meta.path.is_ident("retryable") {
-                &mut l.retryable
-            } else if meta.path.is_ident("reserved") {
-                let lit: LitInt = meta.value()?.parse()?;
-                l.reserved = Some(int(&lit, "a 16-bit mask")?);
-                return Ok(());
+            if meta.path.is_ident("layout") {
+                if layout.is_some() {
+                    return Err(meta.error("`layout` is given twice"));
+                }
+                layout = Some(meta.value()?.parse::<syn::Path>()?);
+                Ok(())
             } else {
-                return Err(meta.error(
-                    "unknown layout key: expected `kind_mask`, `success`, `client_error`, `server_error`, `retryable` or `reserved`",
-                ));
-            };
-            let lit: LitInt = meta.value()?.parse()?;
-            *slot = int(&lit, "a 16-bit mask")?;
-            Ok(())
+                Err(meta.error(
+                    "unknown key: the enum takes `layout = path::TO_LAYOUT` (a `StatusLayout` constant)",
+                ))
+            }
         })?;
     }
-    Ok(l)
+    layout.ok_or_else(|| {
+        syn::Error::new(
+            input.ident.span(),
+            "add `#[status(layout = path::TO_LAYOUT)]`: the `StatusLayout` constant its codes follow (the generated `api::STATUS_LAYOUT` is the spec's)",
+        )
+    })
 }
 
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -165,13 +136,6 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let (code, code_span) = code.ok_or_else(|| missing("code = 0x…"))?;
         let reason = reason.ok_or_else(|| missing("reason = …"))?;
         let name = name.ok_or_else(|| missing("name = \"…\""))?;
-        let reserved = layout.reserved();
-        if code & reserved != 0 {
-            return Err(syn::Error::new(
-                code_span,
-                format!("status {code:#06x} sets reserved bits ({reserved:#06x} must be 0)"),
-            ));
-        }
         if let Some(first) = known.iter().find(|k| k.code == code) {
             return Err(syn::Error::new(
                 code_span,
@@ -181,6 +145,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         known.push(Known {
             ident: &variant.ident,
             code,
+            code_span,
             reason,
             name,
         });
@@ -198,25 +163,20 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let codes: Vec<_> = known.iter().map(|k| k.code).collect();
     let reasons: Vec<_> = known.iter().map(|k| k.reason).collect();
     let names: Vec<_> = known.iter().map(|k| &k.name).collect();
-    let reserved = layout.reserved();
-    let Layout {
-        kind_mask,
-        success,
-        client_error,
-        server_error,
-        retryable,
-        ..
-    } = layout;
+    // The layout is a constant of the caller's: a code that sets its
+    // reserved bits fails to compile, at the code.
+    let reserved_checks = known.iter().map(|k| {
+        let code = k.code;
+        let message = format!("status {code:#06x} sets bits its layout reserves (they must be 0)");
+        quote::quote_spanned! {k.code_span=>
+            const _: () = ::core::assert!(#layout.reserved_bits(#code) == 0, #message);
+        }
+    });
     Ok(quote! {
+        #(#reserved_checks)*
+
         impl #rt::StatusCode for #ident {
-            const LAYOUT: #rt::StatusLayout = #rt::StatusLayout {
-                kind_mask: #kind_mask,
-                success: #success,
-                client_error: #client_error,
-                server_error: #server_error,
-                retryable_bit: #retryable,
-                reserved_mask: #reserved,
-            };
+            const LAYOUT: #rt::StatusLayout = #layout;
 
             fn code(&self) -> u16 {
                 match self {
@@ -237,7 +197,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                     #(Self::#idents => #reasons,)*
                     // Not in the spec: success or implementation-specific error, by kind.
                     Self::#unknown(code) => {
-                        if Self::LAYOUT.kind(*code) == #rt::StatusKind::Success { 0 } else { 131 }
+                        if ::core::matches!(Self::LAYOUT.kind(*code), ::core::option::Option::Some(#rt::StatusKind::Success)) { 0 } else { 131 }
                     }
                 }
             }
@@ -258,7 +218,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     #(Self::#idents => f.write_str(#names),)*
-                    Self::#unknown(code) => ::core::write!(f, "unknown status {:04X}", code),
+                    Self::#unknown(_) => ::core::write!(f, "unknown status {}", <Self as #rt::StatusCode>::to_text(self)),
                 }
             }
         }
@@ -271,9 +231,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn from_wire(text: &str) -> ::core::option::Option<Self> {
-                #rt::parse_code(text)
-                    .filter(|code| code & #reserved == 0)
-                    .map(<Self as #rt::StatusCode>::from_code)
+                <Self as #rt::StatusCode>::from_text(text).ok()
             }
         }
 

@@ -3,7 +3,7 @@
 //! changes, after a comment-only edit, and after a real change (a new
 //! property) — each against a no-op build measured in the same run.
 //!
-//! Run with `cargo bench -p iothub-client --bench regenerate`. The builds use
+//! Run with `cargo bench -p iothub-tests --bench regenerate`. The builds use
 //! a copy of the spec (via `IOTHUB_SPEC`) and their own target folder, so the
 //! repository is not touched; the first build of that folder is excluded.
 

@@ -5,6 +5,23 @@
 pub const API_VERSION: &str = "2020-10-01-preview";
 /// The API version.
 pub const VERSION: &str = "2.0";
+/// The bit layout of status codes (`connection.status-code`).
+pub const STATUS_LAYOUT: ::iothub_client::status::StatusLayout = ::iothub_client::status::StatusLayout {
+    digits: 4,
+    kind_mask: 0x0300,
+    success: 0x0000,
+    client_error: 0x0100,
+    server_error: 0x0200,
+    retryable_bit: 0x0400,
+    reserved_mask: 0xF800,
+};
+/// The properties that carry an outcome, by role
+/// (`connection.response-properties`).
+pub const RESPONSE_PROPERTIES: ::iothub_client::operation::ResponseProperties = ::iothub_client::operation::ResponseProperties {
+    status: "status",
+    trace_id: ::core::option::Option::Some("trace-id"),
+    reason: ::core::option::Option::Some("reason"),
+};
 /// Topics shared by all operations (each operation's module has its own).
 pub mod topics {
     /// Prefix of every topic of the API.
@@ -34,14 +51,7 @@ pub mod limits {
 /// Status codes of the API's named responses (the `status` user property).
 #[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-#[status(
-    kind_mask = 0x0300,
-    success = 0x0000,
-    client_error = 0x0100,
-    server_error = 0x0200,
-    retryable = 0x0400,
-    reserved = 0xF800
-)]
+#[status(layout = STATUS_LAYOUT)]
 pub enum Status {
     /// `0100` Bad Request: Operation message is malformed and cannot be processed.
     #[status(code = 0x0100, reason = 131, name = "Bad Request")]
@@ -99,8 +109,9 @@ pub enum Status {
 pub mod responses {
     /// Bad Request (`0100`, reason code 131): Operation message is malformed and cannot be processed.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct BadRequest {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// contains information on what specifically is not valid about the message
@@ -108,11 +119,38 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl BadRequest {
+        /// The status of Bad Request.
+        pub const STATUS: super::Status = super::Status::BadRequest;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Conflict (`0103`, reason code 131): Operation is in conflict with another ongoing operation.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct Conflict {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -125,11 +163,33 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl Conflict {
+        /// The status of Conflict.
+        pub const STATUS: super::Status = super::Status::Conflict;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Not Allowed (`0102`, reason code 131): Operation is not allowed.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct NotAllowed {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// contains information on what specifically is not valid about the message
@@ -137,11 +197,38 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl NotAllowed {
+        /// The status of Not Allowed.
+        pub const STATUS: super::Status = super::Status::NotAllowed;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Not Authorized (`0101`, reason code 135): Client is not authorized to perform the operation.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct NotAuthorized {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -149,11 +236,38 @@ pub mod responses {
         /// `trace-id` (user property, `string`, optional)
         #[mqtt(user = "trace-id")]
         pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl NotAuthorized {
+        /// The status of Not Authorized.
+        pub const STATUS: super::Status = super::Status::NotAuthorized;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Not Found (`0504`, reason code 131): requested resource does not exist
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct NotFound {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// contains information on what specifically is not valid about the message
@@ -161,32 +275,155 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl NotFound {
+        /// The status of Not Found.
+        pub const STATUS: super::Status = super::Status::NotFound;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Not Modified (`0001`, reason code 0): Resource was not modified based on provided precondition.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct NotModified {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl NotModified {
+        /// The status of Not Modified.
+        pub const STATUS: super::Status = super::Status::NotModified;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Precondition Failed (`0104`, reason code 131): Precondition was not met resulting in request being canceled
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct PreconditionFailed {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl PreconditionFailed {
+        /// The status of Precondition Failed.
+        pub const STATUS: super::Status = super::Status::PreconditionFailed;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Quota Exceeded (`0502`, reason code 151): daily quota per current SKU is exceeded
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct QuotaExceeded {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl QuotaExceeded {
+        /// The status of Quota Exceeded.
+        pub const STATUS: super::Status = super::Status::QuotaExceeded;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Resource Exhausted (`0503`, reason code 131): resource has no capacity to complete the operation
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct ResourceExhausted {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// contains information on what specifically is not valid about the message
@@ -194,11 +431,38 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl ResourceExhausted {
+        /// The status of Resource Exhausted.
+        pub const STATUS: super::Status = super::Status::ResourceExhausted;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Server Busy (`0603`, reason code 131): server busy
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct ServerBusy {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -206,11 +470,38 @@ pub mod responses {
         /// `trace-id` (user property, `string`, optional)
         #[mqtt(user = "trace-id")]
         pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl ServerBusy {
+        /// The status of Server Busy.
+        pub const STATUS: super::Status = super::Status::ServerBusy;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Server Error (`0601`, reason code 131): internal server error
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct ServerError {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -218,11 +509,38 @@ pub mod responses {
         /// `trace-id` (user property, `string`, optional)
         #[mqtt(user = "trace-id")]
         pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl ServerError {
+        /// The status of Server Error.
+        pub const STATUS: super::Status = super::Status::ServerError;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Target Failed (`06A2`, reason code 131): Target responded but the response was invalid or malformed
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct TargetFailed {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// contains information on what specifically is not valid about the message
@@ -230,11 +548,38 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl TargetFailed {
+        /// The status of Target Failed.
+        pub const STATUS: super::Status = super::Status::TargetFailed;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Target Timeout (`06A1`, reason code 131): timed out waiting for target to complete the request
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct TargetTimeout {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -247,25 +592,111 @@ pub mod responses {
         /// `reason` (user property, `string`, optional)
         #[mqtt(user = "reason")]
         pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl TargetTimeout {
+        /// The status of Target Timeout.
+        pub const STATUS: super::Status = super::Status::TargetTimeout;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Target Unavailable (`06A0`, reason code 131): Target is unreachable to complete the request
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct TargetUnavailable {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl TargetUnavailable {
+        /// The status of Target Unavailable.
+        pub const STATUS: super::Status = super::Status::TargetUnavailable;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Throttled (`0501`, reason code 151): request rate is too high per SKU
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct Throttled {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl Throttled {
+        /// The status of Throttled.
+        pub const STATUS: super::Status = super::Status::Throttled;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
     /// Timeout (`0602`, reason code 131): operation timed out before it could be completed
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    #[mqtt(validate = Self::check_status)]
     pub struct Timeout {
-        /// The outcome (`status` user property, four hex digits).
+        /// The outcome (`status` user property).
         #[mqtt(user = "status")]
         pub status: super::Status,
         /// trace ID for correlation with additional diagnostics for the error
@@ -273,6 +704,32 @@ pub mod responses {
         /// `trace-id` (user property, `string`, optional)
         #[mqtt(user = "trace-id")]
         pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
+    impl Timeout {
+        /// The status of Timeout.
+        pub const STATUS: super::Status = super::Status::Timeout;
+        /// A message with another status is not this response.
+        fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+            if self.status == Self::STATUS {
+                return ::core::result::Result::Ok(());
+            }
+            let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+            ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                expected: text(&Self::STATUS),
+                found: text(&self.status),
+            })
+        }
     }
 }
 /// Get Twin: Get Twin state
@@ -282,19 +739,32 @@ pub mod get_twin {
     pub struct Request {}
     /// The success response of Get Twin.
     #[derive(Debug, Clone, PartialEq, Eq, Default, ::iothub_client::MqttProperties)]
-    pub struct Response {}
+    pub struct Response {
+        /// The outcome (`status` user property): absent on success.
+        #[mqtt(user = "status")]
+        pub status: ::core::option::Option<super::Status>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
     /// The alternative responses of Get Twin.
     #[allow(clippy::enum_variant_names)]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-    #[status(
-        kind_mask = 0x0300,
-        success = 0x0000,
-        client_error = 0x0100,
-        server_error = 0x0200,
-        retryable = 0x0400,
-        reserved = 0xF800
-    )]
-    pub enum Error {
+    #[status(layout = super::STATUS_LAYOUT)]
+    pub enum Alternative {
         /// `0100` Bad Request: Operation message is malformed and cannot be processed.
         #[status(code = 0x0100, reason = 131, name = "Bad Request")]
         BadRequest,
@@ -323,17 +793,31 @@ pub mod get_twin {
         #[status(unknown)]
         Unknown(u16),
     }
+    /// The outcome of a response of Get Twin: the success response, or the alternative its status names, with its reason and trace ID.
+    pub fn outcome(
+        properties: &::iothub_client::wire::Properties,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<Response, Alternative>,
+        ::iothub_client::Error,
+    > {
+        ::iothub_client::operation::Outcome::from_response(
+            &super::RESPONSE_PROPERTIES,
+            properties,
+        )
+    }
     /// The Get Twin operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "get-twin",
         topic = "$iothub/twin/get",
+        prefix = "$iothub/",
         interaction = request_response,
         direction = c2s,
         qos = 0,
+        max_qos = 1,
         first = Request,
         success = Response,
-        error = Error,
+        alternative = Alternative,
         statuses = [0x0100,
         0x0101,
         0x0102,
@@ -364,24 +848,36 @@ pub mod patch_twin_reported {
     /// The success response of Patch Twin Reported.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
     pub struct Response {
+        /// The outcome (`status` user property): absent on success.
+        #[mqtt(user = "status")]
+        pub status: ::core::option::Option<super::Status>,
         /// Version of reported state after patch was applied
         ///
         /// `version` (user property, `u64`, required)
         #[mqtt(user = "version")]
         pub version: u64,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
     }
     /// The alternative responses of Patch Twin Reported.
     #[allow(clippy::enum_variant_names)]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-    #[status(
-        kind_mask = 0x0300,
-        success = 0x0000,
-        client_error = 0x0100,
-        server_error = 0x0200,
-        retryable = 0x0400,
-        reserved = 0xF800
-    )]
-    pub enum Error {
+    #[status(layout = super::STATUS_LAYOUT)]
+    pub enum Alternative {
         /// `0104` Precondition Failed: precondition was not met resulting in request being canceled
         #[status(code = 0x0104, reason = 131, name = "Precondition Failed")]
         PreconditionFailed,
@@ -413,17 +909,31 @@ pub mod patch_twin_reported {
         #[status(unknown)]
         Unknown(u16),
     }
+    /// The outcome of a response of Patch Twin Reported: the success response, or the alternative its status names, with its reason and trace ID.
+    pub fn outcome(
+        properties: &::iothub_client::wire::Properties,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<Response, Alternative>,
+        ::iothub_client::Error,
+    > {
+        ::iothub_client::operation::Outcome::from_response(
+            &super::RESPONSE_PROPERTIES,
+            properties,
+        )
+    }
     /// The Patch Twin Reported operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "patch-twin-reported",
         topic = "$iothub/twin/patch/reported",
+        prefix = "$iothub/",
         interaction = request_response,
         direction = c2s,
         qos = 0,
+        max_qos = 1,
         first = Request,
         success = Response,
-        error = Error,
+        alternative = Alternative,
         statuses = [0x0104,
         0x0100,
         0x0101,
@@ -496,6 +1006,12 @@ pub mod receive_commands {
         /// Application properties (`@name` user properties), names without the `@`.
         #[mqtt(application)]
         pub application: ::iothub_client::wire::ApplicationProperties,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
     }
     /// The success acknowledgement of Receive Commands: Indicates command was accepted for handling by the client
     #[derive(Debug, Clone, PartialEq, Eq, Default, ::iothub_client::MqttProperties)]
@@ -503,15 +1019,8 @@ pub mod receive_commands {
     /// The alternative acknowledgements of Receive Commands.
     #[allow(clippy::enum_variant_names)]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-    #[status(
-        kind_mask = 0x0300,
-        success = 0x0000,
-        client_error = 0x0100,
-        server_error = 0x0200,
-        retryable = 0x0400,
-        reserved = 0xF800
-    )]
-    pub enum Error {
+    #[status(layout = super::STATUS_LAYOUT)]
+    pub enum Alternative {
         /// `0603` Abandon: Indicates command will not be processed at this time and should be redelivered in the future.
         #[status(code = 0x0603, reason = 131, name = "Abandon")]
         Abandon,
@@ -522,17 +1031,33 @@ pub mod receive_commands {
         #[status(unknown)]
         Unknown(u16),
     }
+    /// The outcome of a PUBACK of Receive Commands: the success acknowledgement, or (for an error reason code) the alternative its status names, with its reason and trace ID.
+    pub fn outcome(
+        reason_code: u8,
+        properties: &::iothub_client::wire::Properties,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<Ack, Alternative>,
+        ::iothub_client::Error,
+    > {
+        ::iothub_client::operation::Outcome::from_puback(
+            &super::RESPONSE_PROPERTIES,
+            reason_code,
+            properties,
+        )
+    }
     /// The Receive Commands operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "receive-commands",
         topic = "$iothub/commands",
+        prefix = "$iothub/",
         interaction = message_ack,
         direction = s2c,
         qos = 1,
+        max_qos = 1,
         first = Message,
         success = Ack,
-        error = Error,
+        alternative = Alternative,
         statuses = [0x0603,
         0x0100],
     )]
@@ -549,7 +1074,14 @@ pub use receive_commands::ReceiveCommands;
 pub mod receive_direct_methods {
     /// The request of Receive Direct Methods.
     #[derive(Debug, Clone, PartialEq, Eq, Default, ::iothub_client::MqttProperties)]
-    pub struct Request {}
+    pub struct Request {
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
     /// The success response of Receive Direct Methods.
     #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
     pub struct Response {
@@ -560,15 +1092,8 @@ pub mod receive_direct_methods {
     /// The alternative responses of Receive Direct Methods.
     #[allow(clippy::enum_variant_names)]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-    #[status(
-        kind_mask = 0x0300,
-        success = 0x0000,
-        client_error = 0x0100,
-        server_error = 0x0200,
-        retryable = 0x0400,
-        reserved = 0xF800
-    )]
-    pub enum Error {
+    #[status(layout = super::STATUS_LAYOUT)]
+    pub enum Alternative {
         /// `06A0` Unavailable: Indicates that client is not reachable through this connection.
         #[status(code = 0x06A0, reason = 131, name = "Unavailable")]
         TargetUnavailable,
@@ -576,17 +1101,31 @@ pub mod receive_direct_methods {
         #[status(unknown)]
         Unknown(u16),
     }
+    /// The outcome of a response of Receive Direct Methods: the success response, or the alternative its status names, with its reason and trace ID.
+    pub fn outcome(
+        properties: &::iothub_client::wire::Properties,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<Response, Alternative>,
+        ::iothub_client::Error,
+    > {
+        ::iothub_client::operation::Outcome::from_response(
+            &super::RESPONSE_PROPERTIES,
+            properties,
+        )
+    }
     /// The Receive Direct Methods operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "receive-direct-methods",
         topic = "$iothub/methods/{name}",
+        prefix = "$iothub/",
         interaction = request_response,
         direction = s2c,
         qos = 0,
+        max_qos = 1,
         first = Request,
         success = Response,
-        error = Error,
+        alternative = Alternative,
         statuses = [0x06A0],
     )]
     pub struct ReceiveDirectMethods;
@@ -635,15 +1174,23 @@ pub mod receive_twin_desired_state_changes {
         /// `version` (user property, `u64`, required)
         #[mqtt(user = "version")]
         pub version: u64,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
     }
     /// The Receive Twin Desired State Changes operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "receive-twin-desired-state-changes",
         topic = "$iothub/twin/patch/desired",
+        prefix = "$iothub/",
         interaction = message,
         direction = s2c,
         qos = 0,
+        max_qos = 1,
         first = Message,
         statuses = [],
     )]
@@ -697,19 +1244,32 @@ pub mod send_telemetry {
     }
     /// The success acknowledgement of Send Telemetry: Message has been successfully posted to telemetry channel
     #[derive(Debug, Clone, PartialEq, Eq, Default, ::iothub_client::MqttProperties)]
-    pub struct Ack {}
+    pub struct Ack {
+        /// The outcome (`status` user property): absent on success.
+        #[mqtt(user = "status")]
+        pub status: ::core::option::Option<super::Status>,
+        /// trace ID for the operation, for correlation with additional diagnostics
+        ///
+        /// `trace-id` (user property, `string`, optional)
+        #[mqtt(user = "trace-id")]
+        pub trace_id: ::core::option::Option<::std::string::String>,
+        /// human-readable message on why the operation ended in the state indicated by `status`
+        ///
+        /// `reason` (user property, `string`, optional)
+        #[mqtt(user = "reason")]
+        pub reason: ::core::option::Option<::std::string::String>,
+        /// User properties this message does not define, in order: the hub
+        /// may add properties that this spec does not list.
+        #[mqtt(other)]
+        pub other_properties: ::std::vec::Vec<
+            (::std::string::String, ::std::string::String),
+        >,
+    }
     /// The alternative acknowledgements of Send Telemetry.
     #[allow(clippy::enum_variant_names)]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-    #[status(
-        kind_mask = 0x0300,
-        success = 0x0000,
-        client_error = 0x0100,
-        server_error = 0x0200,
-        retryable = 0x0400,
-        reserved = 0xF800
-    )]
-    pub enum Error {
+    #[status(layout = super::STATUS_LAYOUT)]
+    pub enum Alternative {
         /// `0100` Bad Request: Operation message is malformed and cannot be processed.
         #[status(code = 0x0100, reason = 131, name = "Bad Request")]
         BadRequest,
@@ -738,17 +1298,33 @@ pub mod send_telemetry {
         #[status(unknown)]
         Unknown(u16),
     }
+    /// The outcome of a PUBACK of Send Telemetry: the success acknowledgement, or (for an error reason code) the alternative its status names, with its reason and trace ID.
+    pub fn outcome(
+        reason_code: u8,
+        properties: &::iothub_client::wire::Properties,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<Ack, Alternative>,
+        ::iothub_client::Error,
+    > {
+        ::iothub_client::operation::Outcome::from_puback(
+            &super::RESPONSE_PROPERTIES,
+            reason_code,
+            properties,
+        )
+    }
     /// The Send Telemetry operation.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
     #[operation(
         name = "send-telemetry",
         topic = "$iothub/telemetry",
+        prefix = "$iothub/",
         interaction = message_ack,
         direction = c2s,
         qos = 1,
+        max_qos = 1,
         first = Message,
         success = Ack,
-        error = Error,
+        alternative = Alternative,
         statuses = [0x0100,
         0x0101,
         0x0102,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use iothub_client::api::{self, responses};
 use iothub_client::operation::{Direction, Interaction, Operation};
-use iothub_client::status::{StatusCode, StatusKind};
+use iothub_client::status::{StatusCode, StatusKind, StatusProblem};
 use iothub_client::wire::{
     ApplicationProperties, MqttProperties, Properties, PropertyKind, Timestamp,
 };
@@ -19,12 +19,12 @@ fn spec() -> iothub_codegen::ir::Api {
 }
 
 /// The overview's bit layout, computed here independently of the runtime.
-fn expected_kind(code: u16) -> StatusKind {
+fn expected_kind(code: u16) -> Option<StatusKind> {
     match (code >> 8) & 0b11 {
-        0b00 => StatusKind::Success,
-        0b01 => StatusKind::ClientError,
-        0b10 => StatusKind::ServerError,
-        _ => StatusKind::Unknown,
+        0b00 => Some(StatusKind::Success),
+        0b01 => Some(StatusKind::ClientError),
+        0b10 => Some(StatusKind::ServerError),
+        _ => None,
     }
 }
 
@@ -36,12 +36,14 @@ fn every_code_round_trips_through_its_text_form_with_the_overviews_bits() {
         let text = status.to_text();
         assert_eq!(text.len(), 4);
         if code & 0xF800 != 0 {
-            // Bits 3–7 of the first byte are reserved: such a status is invalid.
-            assert!(
-                matches!(
-                    text.parse::<api::Status>(),
-                    Err(Error::InvalidStatus { .. })
-                ),
+            // Bits 3–7 of the first byte are reserved: such a status is
+            // invalid, and says so (not "not hex digits").
+            assert_eq!(
+                text.parse::<api::Status>(),
+                Err(Error::InvalidStatus {
+                    text: text.clone(),
+                    problem: StatusProblem::Reserved(code & 0xF800),
+                }),
                 "{text}"
             );
             continue;
@@ -52,11 +54,17 @@ fn every_code_round_trips_through_its_text_form_with_the_overviews_bits() {
         assert_eq!(status.retryable(), (code >> 8) & 0b100 != 0, "{text}");
     }
     for bad in ["", "501", "00501", "05O1", "+501", " 501"] {
-        assert!(
-            matches!(bad.parse::<api::Status>(), Err(Error::InvalidStatus { .. })),
+        assert_eq!(
+            bad.parse::<api::Status>(),
+            Err(Error::InvalidStatus {
+                text: bad.to_owned(),
+                problem: StatusProblem::NotHex,
+            }),
             "{bad:?}"
         );
     }
+    let reserved = "0A01".parse::<api::Status>().unwrap_err();
+    assert!(reserved.to_string().contains("reserved bits"), "{reserved}");
 }
 
 #[test]
@@ -64,29 +72,29 @@ fn overview_examples() {
     let throttled = api::Status::Throttled;
     assert_eq!(
         (throttled.code(), throttled.kind(), throttled.retryable()),
-        (0x0501, StatusKind::ClientError, true)
+        (0x0501, Some(StatusKind::ClientError), true)
     );
     let busy = api::Status::ServerBusy;
     assert_eq!(
         (busy.code(), busy.kind(), busy.retryable()),
-        (0x0603, StatusKind::ServerError, true)
+        (0x0603, Some(StatusKind::ServerError), true)
     );
     let bad = api::Status::BadRequest;
     assert_eq!(
         (bad.code(), bad.kind(), bad.retryable()),
-        (0x0100, StatusKind::ClientError, false)
+        (0x0100, Some(StatusKind::ClientError), false)
     );
-    assert_eq!(api::Status::NotModified.kind(), StatusKind::Success);
+    assert_eq!(api::Status::NotModified.kind(), Some(StatusKind::Success));
     assert_eq!(bad.to_string(), "Bad Request");
     assert_eq!(
         api::Status::from_code(0x0777).to_string(),
         "unknown status 0777"
     );
     // Commands' own names for shared codes.
-    assert_eq!(api::receive_commands::Error::Abandon.code(), 0x0603);
-    assert_eq!(api::receive_commands::Error::Reject.code(), 0x0100);
+    assert_eq!(api::receive_commands::Alternative::Abandon.code(), 0x0603);
+    assert_eq!(api::receive_commands::Alternative::Reject.code(), 0x0100);
     assert_eq!(
-        api::receive_commands::Error::from_code(0x0603).to_string(),
+        api::receive_commands::Alternative::from_code(0x0603).to_string(),
         "Abandon"
     );
 }
@@ -114,7 +122,7 @@ fn statuses_and_outcomes_are_the_specs() {
 }
 
 /// A descriptor against its spec operation.
-fn check_descriptor<O: Operation>(spec: &iothub_codegen::ir::Api) {
+fn check_descriptor<O: Operation>(spec: &iothub_codegen::ir::Api) -> &'static str {
     let op = spec
         .operation(O::NAME)
         .unwrap_or_else(|| panic!("{} not in spec", O::NAME));
@@ -133,22 +141,26 @@ fn check_descriptor<O: Operation>(spec: &iothub_codegen::ir::Api) {
     assert_eq!(O::DIRECTION, direction);
     let statuses: Vec<u16> = op.alternatives.iter().map(|a| a.status.code).collect();
     assert_eq!(O::STATUSES, statuses.as_slice());
+    O::NAME
 }
 
 #[test]
 fn descriptors_are_the_specs() {
     let spec = spec();
-    check_descriptor::<api::GetTwin>(&spec);
-    check_descriptor::<api::PatchTwinReported>(&spec);
-    check_descriptor::<api::ReceiveCommands>(&spec);
-    check_descriptor::<api::ReceiveDirectMethods>(&spec);
-    check_descriptor::<api::ReceiveTwinDesiredStateChanges>(&spec);
-    check_descriptor::<api::SendTelemetry>(&spec);
-    assert_eq!(
-        spec.operations.len(),
-        6,
-        "a new operation needs a line above"
-    );
+    let checked = [
+        check_descriptor::<api::GetTwin>(&spec),
+        check_descriptor::<api::PatchTwinReported>(&spec),
+        check_descriptor::<api::ReceiveCommands>(&spec),
+        check_descriptor::<api::ReceiveDirectMethods>(&spec),
+        check_descriptor::<api::ReceiveTwinDesiredStateChanges>(&spec),
+        check_descriptor::<api::SendTelemetry>(&spec),
+    ];
+    // Every operation of the spec has its line above.
+    let mut names: Vec<&str> = checked.to_vec();
+    names.sort_unstable();
+    let mut expected: Vec<&str> = spec.operations.iter().map(|o| o.name.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "a new operation needs a line above");
 }
 
 #[test]
@@ -235,9 +247,16 @@ fn decoding_hand_built_property_lists() {
         })
     );
 
-    let unknown = [full[0], full[1], full[2], ("colour", "red")];
+    // The hub sends commands: a property this spec does not list is kept.
+    let unknown = [full[0], ("colour", "red"), full[1], full[2]];
+    let command = Command::from_properties(&props(&unknown)).expect("tolerant");
     assert_eq!(
-        Command::from_properties(&props(&unknown)),
+        command.other_properties,
+        [("colour".to_owned(), "red".to_owned())]
+    );
+    // A client sends telemetry: the hub rejects what the spec does not list.
+    assert_eq!(
+        api::send_telemetry::Message::from_properties(&props(&[("colour", "red")])),
         Err(Error::UnknownProperty {
             name: "colour".into()
         })
@@ -286,10 +305,139 @@ fn decoding_hand_built_property_lists() {
         responses::BadRequest::from_properties(&props(&[("status", "01")])),
         Err(Error::InvalidProperty { name: "status", .. })
     ));
+    // A named response is only itself.
+    assert_eq!(
+        responses::BadRequest::from_properties(&props(&[("status", "0501")])),
+        Err(Error::UnexpectedStatus {
+            expected: "0100".into(),
+            found: "0501".into()
+        })
+    );
+    // Every named response takes the hub's outcome properties.
+    let throttled = responses::Throttled::from_properties(&props(&[
+        ("status", "0501"),
+        ("trace-id", "t-1"),
+        ("reason", "slow down"),
+    ]))
+    .expect("decodes");
+    assert_eq!(
+        (throttled.trace_id.as_deref(), throttled.reason.as_deref()),
+        (Some("t-1"), Some("slow down"))
+    );
 }
 
-/// Random properties that are valid for a message type `M`.
-fn valid_properties<M: MqttProperties>() -> impl Strategy<Value = Properties> {
+#[test]
+fn success_responses_take_the_hubs_outcome_properties() {
+    // `trace-id` on a Get Twin response was an error; now it is exposed.
+    let response =
+        api::get_twin::Response::from_properties(&props(&[("trace-id", "abc")])).expect("decodes");
+    assert_eq!(response.trace_id.as_deref(), Some("abc"));
+    assert_eq!(response.status, None);
+    let patched = api::patch_twin_reported::Response::from_properties(&props(&[
+        ("version", "4"),
+        ("reason", "fine"),
+        ("added-later", "x"),
+    ]))
+    .expect("decodes");
+    assert_eq!(
+        (patched.version, patched.reason.as_deref()),
+        (4, Some("fine"))
+    );
+    assert_eq!(
+        patched.other_properties,
+        [("added-later".to_owned(), "x".to_owned())]
+    );
+    // The acknowledgement the hub sends for telemetry too.
+    let ack =
+        api::send_telemetry::Ack::from_properties(&props(&[("trace-id", "t")])).expect("decodes");
+    assert_eq!(ack.trace_id.as_deref(), Some("t"));
+}
+
+#[test]
+fn responses_and_pubacks_become_the_operations_typed_outcome() {
+    use api::get_twin::Alternative as TwinAlternative;
+    use iothub_client::operation::Outcome;
+
+    // No status: the success response.
+    let success = api::get_twin::outcome(&props(&[("trace-id", "t")])).expect("decodes");
+    assert!(success.is_success() && !success.is_retryable());
+    // A status: the alternative, with reason and trace ID; retryable from its bits.
+    let throttled = api::get_twin::outcome(&props(&[
+        ("status", "0501"),
+        ("reason", "slow down"),
+        ("trace-id", "t-2"),
+    ]))
+    .expect("decodes");
+    assert_eq!(
+        throttled,
+        Outcome::Alternative {
+            status: TwinAlternative::Throttled,
+            reason_code: 151,
+            reason: Some("slow down".into()),
+            trace_id: Some("t-2".into()),
+        }
+    );
+    assert!(throttled.is_retryable());
+    let bad = api::get_twin::outcome(&props(&[("status", "0100")])).expect("decodes");
+    assert_eq!(bad.status(), Some(TwinAlternative::BadRequest));
+    assert!(!bad.is_retryable());
+    // A code the operation does not list is kept, not an error.
+    assert_eq!(
+        api::get_twin::outcome(&props(&[("status", "0777")]))
+            .expect("decodes")
+            .status(),
+        Some(TwinAlternative::Unknown(0x0777))
+    );
+    // A malformed status is an error that says what is wrong.
+    assert_eq!(
+        api::get_twin::outcome(&props(&[("status", "0A01")])),
+        Err(Error::InvalidStatus {
+            text: "0A01".into(),
+            problem: StatusProblem::Reserved(0x0800)
+        })
+    );
+
+    // PUBACKs: success by reason code; otherwise the status names the alternative.
+    let posted = api::send_telemetry::outcome(0, &props(&[])).expect("decodes");
+    assert!(posted.is_success());
+    let refused =
+        api::send_telemetry::outcome(135, &props(&[("status", "0101")])).expect("decodes");
+    assert_eq!(
+        refused,
+        Outcome::Alternative {
+            status: api::send_telemetry::Alternative::NotAuthorized,
+            reason_code: 135,
+            reason: None,
+            trace_id: None,
+        }
+    );
+    assert_eq!(
+        api::send_telemetry::outcome(131, &props(&[])),
+        Err(Error::MissingProperty { name: "status" })
+    );
+    // The hub reading a device's command PUBACK: abandon and reject.
+    use api::receive_commands::Alternative as CommandAck;
+    let abandon =
+        api::receive_commands::outcome(131, &props(&[("status", "0603")])).expect("decodes");
+    assert_eq!(abandon.status(), Some(CommandAck::Abandon));
+    assert!(abandon.is_retryable());
+    let reject =
+        api::receive_commands::outcome(131, &props(&[("status", "0100")])).expect("decodes");
+    assert_eq!(reject.status(), Some(CommandAck::Reject));
+    // A device's acknowledgement is read strictly.
+    assert_eq!(
+        api::receive_commands::outcome(0, &props(&[("colour", "red")])),
+        Err(Error::UnknownProperty {
+            name: "colour".into()
+        })
+    );
+}
+
+/// Random properties that are valid for a message type `M`; `status` fixes
+/// the value of a `status` typed property (a named response has its own).
+fn valid_properties<M: MqttProperties>(
+    status: Option<String>,
+) -> impl Strategy<Value = Properties> {
     let fields: Vec<BoxedStrategy<Option<(PropertyKind, String, String)>>> = M::PROPERTIES
         .iter()
         .map(|info| {
@@ -297,7 +445,10 @@ fn valid_properties<M: MqttProperties>() -> impl Strategy<Value = Properties> {
                 "u32" => any::<u32>().prop_map(|v| v.to_string()).boxed(),
                 "u64" | "time" => any::<u64>().prop_map(|v| v.to_string()).boxed(),
                 "i32" => any::<i32>().prop_map(|v| v.to_string()).boxed(),
-                "status" => (0u16..=0x07FF).prop_map(|v| format!("{v:04X}")).boxed(),
+                "status" => match &status {
+                    Some(fixed) => Just(fixed.clone()).boxed(),
+                    None => (0u16..=0x07FF).prop_map(|v| format!("{v:04X}")).boxed(),
+                },
                 _ => "\\PC{0,24}".boxed(),
             };
             let name = info.name.to_owned();
@@ -346,13 +497,19 @@ fn round_trip<M: MqttProperties + std::fmt::Debug + PartialEq>(
 }
 
 macro_rules! round_trips {
-    ($($name:ident: $ty:ty,)*) => {
+    ($($name:ident: $ty:ty,)* ; $($response:ident: $rty:ty,)*) => {
         proptest! {
             #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
             $(
                 #[test]
-                fn $name(p in valid_properties::<$ty>()) {
+                fn $name(p in valid_properties::<$ty>(None)) {
                     round_trip::<$ty>(&p)?;
+                }
+            )*
+            $(
+                #[test]
+                fn $response(p in valid_properties::<$rty>(Some(<$rty>::STATUS.to_text()))) {
+                    round_trip::<$rty>(&p)?;
                 }
             )*
         }
@@ -365,7 +522,7 @@ macro_rules! round_trips {
                 .iter()
                 .map(|o| 1 + usize::from(o.success.is_some()))
                 .sum();
-            let listed = [$(stringify!($name)),*].len();
+            let listed = [$(stringify!($name),)* $(stringify!($response)),*].len();
             assert_eq!(listed, per_operation + spec.responses.len(), "list every generated message type");
         }
     };
@@ -383,6 +540,7 @@ round_trips! {
     receive_twin_desired_state_changes_message: api::receive_twin_desired_state_changes::Message,
     send_telemetry_message: api::send_telemetry::Message,
     send_telemetry_ack: api::send_telemetry::Ack,
+    ;
     bad_request: responses::BadRequest,
     conflict: responses::Conflict,
     not_allowed: responses::NotAllowed,

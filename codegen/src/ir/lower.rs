@@ -72,6 +72,7 @@ impl Cx<'_> {
                     required: *p.required,
                     wire: p.wire.as_ref().map(|w| **w).unwrap_or_default(),
                     description: p.description.as_ref().map(|d| d.to_string()),
+                    role: p.role.as_ref().map(|r| **r),
                 })
             })
             .collect()

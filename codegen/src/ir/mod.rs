@@ -6,7 +6,8 @@ mod lower;
 pub use lower::lower;
 
 pub use crate::spec::model::{
-    AuthenticationData, Direction, Interaction, PayloadContent, PropertyWire, WireFormat,
+    AuthenticationData, Direction, Interaction, PayloadContent, PropertyRole, PropertyWire,
+    WireFormat,
 };
 use crate::status::{Status, StatusLayout};
 use crate::topic::TopicPattern;
@@ -112,6 +113,8 @@ pub struct Property {
     pub wire: PropertyWire,
     /// What it means (may be empty in the reference).
     pub description: Option<String>,
+    /// Its role, for `connection.response-properties`.
+    pub role: Option<PropertyRole>,
 }
 
 /// One message of an operation.
@@ -285,6 +288,16 @@ pub struct DisconnectReason {
     pub name: String,
     /// When it is used.
     pub description: String,
+}
+
+impl Connection {
+    /// The response property with `role` (validation makes sure the status
+    /// one exists and each role appears once).
+    pub fn response_property(&self, role: PropertyRole) -> Option<&Property> {
+        self.response_properties
+            .iter()
+            .find(|p| p.role == Some(role))
+    }
 }
 
 impl Api {

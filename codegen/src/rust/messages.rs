@@ -57,41 +57,95 @@ pub fn field(p: &Property) -> TokenStream {
     }
 }
 
-/// A message struct named `name` with `properties` (and `@` application
-/// properties when allowed), documented with `doc`; `status` adds a required
-/// `status` field of that type first (error responses).
-pub fn message(
-    name: &proc_macro2::Ident,
-    doc: &str,
-    properties: &[Property],
-    application: bool,
-    status: Option<(&str, TokenStream)>,
-) -> TokenStream {
-    let fields = properties.iter().map(field);
-    let status_field = status.as_ref().map(|(wire, ty)| {
+/// The `status` field of a message the hub sends about an outcome.
+pub struct StatusField<'a> {
+    /// The wire name (the spec's status response property).
+    pub wire: &'a str,
+    /// Its type.
+    pub ty: TokenStream,
+    /// Required (a named response, which always has its status) or optional
+    /// (a success message, which has none unless its status is a success).
+    pub required: bool,
+}
+
+/// A message struct of the generated API.
+pub struct MessageStruct<'a> {
+    /// The struct's name.
+    pub name: &'a proc_macro2::Ident,
+    /// Its doc comment.
+    pub doc: String,
+    /// Its properties, in order.
+    pub properties: Vec<&'a Property>,
+    /// Whether `@` application properties are allowed.
+    pub application: bool,
+    /// The status field, for messages about an outcome that the hub sends.
+    pub status: Option<StatusField<'a>>,
+    /// Whether the message keeps user properties it does not define (the
+    /// hub sends it: the client tolerates what a newer hub adds) instead of
+    /// rejecting them (a client sends it: the hub is strict).
+    pub keeps_other: bool,
+    /// A check run after decoding (`#[mqtt(validate = …)]`).
+    pub validate: Option<TokenStream>,
+}
+
+/// The tokens of a message struct.
+pub fn message(m: &MessageStruct<'_>) -> TokenStream {
+    let name = m.name;
+    let fields = m.properties.iter().map(|p| field(p));
+    let status_field = m.status.as_ref().map(|s| {
+        let wire = s.wire;
+        let ident = names::field(wire);
+        let ty = &s.ty;
+        let (ty, doc) = if s.required {
+            (
+                quote!(#ty),
+                format!("The outcome (`{wire}` user property)."),
+            )
+        } else {
+            (
+                quote!(::core::option::Option<#ty>),
+                format!("The outcome (`{wire}` user property): absent on success."),
+            )
+        };
+        let doc = names::doc(&doc);
         quote! {
-            /// The outcome (`status` user property, four hex digits).
+            #[doc = #doc]
             #[mqtt(user = #wire)]
-            pub status: #ty,
+            pub #ident: #ty,
         }
     });
-    let app = application.then(|| {
+    let app = m.application.then(|| {
         quote! {
             /// Application properties (`@name` user properties), names without the `@`.
             #[mqtt(application)]
             pub application: ::iothub_client::wire::ApplicationProperties,
         }
     });
-    let doc = names::doc(doc);
+    let other = m.keeps_other.then(|| {
+        quote! {
+            /// User properties this message does not define, in order: the hub
+            /// may add properties that this spec does not list.
+            #[mqtt(other)]
+            pub other_properties: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+        }
+    });
+    let validate = m
+        .validate
+        .as_ref()
+        .map(|path| quote!(#[mqtt(validate = #path)]));
+    let doc = names::doc(&m.doc);
+    let required_status = m.status.as_ref().is_some_and(|s| s.required);
     let default =
-        (status.is_none() && properties.iter().all(|p| !p.required)).then(|| quote!(Default,));
+        (!required_status && m.properties.iter().all(|p| !p.required)).then(|| quote!(Default,));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq, #default ::iothub_client::MqttProperties)]
+        #validate
         pub struct #name {
             #status_field
             #(#fields)*
             #app
+            #other
         }
     }
 }

@@ -4,8 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::messages::{MessageStruct, StatusField};
 use super::{messages, names, status};
-use crate::ir::{Api, Direction, Interaction, Operation};
+use crate::ir::{Api, Direction, Interaction, Operation, Property, PropertyRole};
 use crate::topic::Segment;
 
 /// Topic helpers: the constant, a builder and a matcher.
@@ -93,11 +94,32 @@ fn topic_helpers(op: &Operation) -> TokenStream {
     }
 }
 
+/// The hub's outcome properties that a message about an outcome carries
+/// besides its own: the trace ID and reason roles of
+/// `connection.response-properties`, unless the message declares them.
+fn outcome_properties<'a>(api: &'a Api, declared: &'a [Property]) -> Vec<&'a Property> {
+    let extra = [PropertyRole::TraceId, PropertyRole::Reason]
+        .into_iter()
+        .filter_map(|role| api.connection.response_property(role))
+        .filter(|p| !declared.iter().any(|d| d.name == p.name));
+    declared.iter().chain(extra).collect()
+}
+
+/// The wire name of the status response property (validation makes sure
+/// there is one).
+fn status_wire(api: &Api) -> &str {
+    api.connection
+        .response_property(PropertyRole::Status)
+        .map_or("", |p| p.name.as_str())
+}
+
 /// The module of `op`.
 pub fn module(api: &Api, op: &Operation) -> TokenStream {
     let module = names::module(&op.name);
     let descriptor = names::type_(&op.name);
     let rr = op.interaction == Interaction::RequestResponse;
+    // Who sends the first message; the other side sends the second.
+    let hub_first = op.direction == Direction::S2c;
     let (first_name, success_name) = if rr {
         ("Request", "Response")
     } else {
@@ -105,17 +127,19 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
     };
     let first_ident = proc_macro2::Ident::new(first_name, proc_macro2::Span::call_site());
     let success_ident = proc_macro2::Ident::new(success_name, proc_macro2::Span::call_site());
-    let first = messages::message(
-        &first_ident,
-        &format!(
+    let first = messages::message(&MessageStruct {
+        name: &first_ident,
+        doc: format!(
             "{} of {}.",
             if rr { "The request" } else { "The message" },
             op.title
         ),
-        &op.first.properties,
-        op.first.application_properties,
-        None,
-    );
+        properties: op.first.properties.iter().collect(),
+        application: op.first.application_properties,
+        status: None,
+        keeps_other: hub_first,
+        validate: None,
+    });
     let success = op.success.as_ref().map(|m| {
         let what = if rr {
             "The success response"
@@ -126,37 +150,83 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
             Some(d) => format!("{what} of {}: {d}", op.title),
             None => format!("{what} of {}.", op.title),
         };
-        messages::message(
-            &success_ident,
-            &doc,
-            &m.properties,
-            m.application_properties,
-            None,
-        )
+        let from_hub = !hub_first;
+        messages::message(&MessageStruct {
+            name: &success_ident,
+            doc,
+            properties: if from_hub {
+                outcome_properties(api, &m.properties)
+            } else {
+                m.properties.iter().collect()
+            },
+            application: m.application_properties,
+            status: from_hub.then(|| StatusField {
+                wire: status_wire(api),
+                ty: quote!(super::Status),
+                required: false,
+            }),
+            keeps_other: from_hub,
+            validate: None,
+        })
     });
+    let layout = &api.connection.status_layout;
     let outcomes: Vec<status::Variant<'_>> = op
         .alternatives
         .iter()
         .map(|a| status::Variant {
             key: &a.name,
             code: a.status.code,
+            text: layout.format(a.status.code),
             reason: a.reason_code,
             name: &a.title,
             description: &a.description,
         })
         .collect();
-    let error_ident = proc_macro2::Ident::new("Error", proc_macro2::Span::call_site());
-    let error = (!outcomes.is_empty()).then(|| {
+    let alternative_ident = proc_macro2::Ident::new("Alternative", proc_macro2::Span::call_site());
+    let alternative = (!outcomes.is_empty()).then(|| {
         let what = if rr { "responses" } else { "acknowledgements" };
         status::status_enum(
-            &api.connection.status_layout,
-            &error_ident,
+            &quote!(super::STATUS_LAYOUT),
+            &alternative_ident,
             &format!("The alternative {what} of {}.", op.title),
             &outcomes,
         )
     });
+    let outcome = (op.success.is_some() && alternative.is_some()).then(|| {
+        let rt = quote!(::iothub_client::operation::Outcome);
+        if rr {
+            let doc = names::doc(&format!(
+                "The outcome of a response of {}: the success response, or the alternative its status names, with its reason and trace ID.",
+                op.title
+            ));
+            quote! {
+                #[doc = #doc]
+                pub fn outcome(
+                    properties: &::iothub_client::wire::Properties,
+                ) -> ::core::result::Result<#rt<#success_ident, #alternative_ident>, ::iothub_client::Error> {
+                    #rt::from_response(&super::RESPONSE_PROPERTIES, properties)
+                }
+            }
+        } else {
+            let doc = names::doc(&format!(
+                "The outcome of a PUBACK of {}: the success acknowledgement, or (for an error reason code) the alternative its status names, with its reason and trace ID.",
+                op.title
+            ));
+            quote! {
+                #[doc = #doc]
+                pub fn outcome(
+                    reason_code: u8,
+                    properties: &::iothub_client::wire::Properties,
+                ) -> ::core::result::Result<#rt<#success_ident, #alternative_ident>, ::iothub_client::Error> {
+                    #rt::from_puback(&super::RESPONSE_PROPERTIES, reason_code, properties)
+                }
+            }
+        }
+    });
     let name = &op.name;
     let topic = &op.topic.text;
+    let prefix = &api.connection.topic_prefix;
+    let max_qos = proc_macro2::Literal::u8_unsuffixed(api.connection.connack.maximum_qos);
     let interaction = proc_macro2::Ident::new(
         match op.interaction {
             Interaction::RequestResponse => "request_response",
@@ -177,13 +247,10 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
         .success
         .as_ref()
         .map(|_| quote!(success = #success_ident,));
-    let error_arg = error.as_ref().map(|_| quote!(error = #error_ident,));
-    let statuses = op.alternatives.iter().map(|a| {
-        syn::LitInt::new(
-            &format!("0x{:04X}", a.status.code),
-            proc_macro2::Span::call_site(),
-        )
-    });
+    let alternative_arg = alternative
+        .as_ref()
+        .map(|_| quote!(alternative = #alternative_ident,));
+    let statuses = op.alternatives.iter().map(|a| status::hex(a.status.code));
     let module_doc = names::doc(&format!("{}: {}", op.title, op.summary));
     let descriptor_doc = names::doc(&format!("The {} operation.", op.title));
     let helpers = topic_helpers(op);
@@ -192,19 +259,22 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
         pub mod #module {
             #first
             #success
-            #error
+            #alternative
+            #outcome
 
             #[doc = #descriptor_doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ::iothub_client::Operation)]
             #[operation(
                 name = #name,
                 topic = #topic,
+                prefix = #prefix,
                 interaction = #interaction,
                 direction = #direction,
                 qos = #qos,
+                max_qos = #max_qos,
                 first = #first_ident,
                 #success_arg
-                #error_arg
+                #alternative_arg
                 statuses = [#(#statuses),*],
             )]
             pub struct #descriptor;
@@ -215,26 +285,54 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// Structs of the named responses (their properties and `status`).
+/// Structs of the named responses: their properties, the hub's outcome
+/// properties, and their `status`, which must be theirs.
 pub fn responses(api: &Api) -> TokenStream {
-    let status_prop = api
-        .connection
-        .response_properties
-        .iter()
-        .find(|p| p.name == "status");
+    let wire = status_wire(api);
+    let status_ident = names::field(wire);
+    let layout = &api.connection.status_layout;
     let structs = api.responses.iter().map(|r| {
         let ident = names::type_(&r.name);
-        let status = status_prop.map(|p| (p.name.as_str(), quote!(super::Status)));
-        messages::message(
-            &ident,
-            &format!(
+        let message = messages::message(&MessageStruct {
+            name: &ident,
+            doc: format!(
                 "{} (`{}`, reason code {}): {}",
-                r.title, r.status, r.reason_code, r.description
+                r.title,
+                layout.format(r.status.code),
+                r.reason_code,
+                r.description
             ),
-            &r.properties,
-            false,
-            status,
-        )
+            properties: outcome_properties(api, &r.properties),
+            application: false,
+            status: Some(StatusField {
+                wire,
+                ty: quote!(super::Status),
+                required: true,
+            }),
+            keeps_other: true,
+            validate: Some(quote!(Self::check_status)),
+        });
+        let status_doc = names::doc(&format!("The status of {}.", r.title));
+        quote! {
+            #message
+
+            impl #ident {
+                #[doc = #status_doc]
+                pub const STATUS: super::Status = super::Status::#ident;
+
+                /// A message with another status is not this response.
+                fn check_status(&self) -> ::core::result::Result<(), ::iothub_client::Error> {
+                    if self.#status_ident == Self::STATUS {
+                        return ::core::result::Result::Ok(());
+                    }
+                    let text = <super::Status as ::iothub_client::status::StatusCode>::to_text;
+                    ::core::result::Result::Err(::iothub_client::Error::UnexpectedStatus {
+                        expected: text(&Self::STATUS),
+                        found: text(&self.#status_ident),
+                    })
+                }
+            }
+        }
     });
     quote! {
         /// The named responses: the properties each one carries.

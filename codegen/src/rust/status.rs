@@ -6,43 +6,38 @@ use quote::quote;
 
 use super::names;
 use crate::ir::Api;
-use crate::status::StatusLayout;
 
-/// One variant: key, code, reason code, English name, description.
+/// One variant: key, code (and its text form), reason code, English name,
+/// description.
 pub struct Variant<'a> {
     pub key: &'a str,
     pub code: u16,
+    pub text: String,
     pub reason: u8,
     pub name: &'a str,
     pub description: &'a str,
 }
 
-fn hex(value: u16) -> syn::LitInt {
+/// A `0x…` literal of four hex digits.
+pub(super) fn hex(value: u16) -> syn::LitInt {
     syn::LitInt::new(&format!("0x{value:04X}"), proc_macro2::Span::call_site())
 }
 
-/// A status enum named `name`.
+/// A status enum named `name`; `layout` is the path of the generated
+/// `STATUS_LAYOUT` constant from where the enum stands.
 pub fn status_enum(
-    layout: &StatusLayout,
+    layout: &TokenStream,
     name: &proc_macro2::Ident,
     doc: &str,
     variants: &[Variant<'_>],
 ) -> TokenStream {
     let doc = names::doc(doc);
-    let (kind_mask, success, client, server, retryable, reserved) = (
-        hex(layout.kind_mask),
-        hex(layout.success),
-        hex(layout.client_error),
-        hex(layout.server_error),
-        hex(layout.retryable_bit),
-        hex(layout.reserved_mask),
-    );
     let variants = variants.iter().map(|v| {
         let ident = names::type_(v.key);
         let code = hex(v.code);
         let reason = proc_macro2::Literal::u8_unsuffixed(v.reason);
         let title = v.name;
-        let doc = names::doc(&format!("`{:04X}` {}: {}", v.code, v.name, v.description));
+        let doc = names::doc(&format!("`{}` {}: {}", v.text, v.name, v.description));
         quote! {
             #[doc = #doc]
             #[status(code = #code, reason = #reason, name = #title)]
@@ -54,7 +49,7 @@ pub fn status_enum(
         // Variants are the spec's names (`Server Error` in an `Error` enum).
         #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
-        #[status(kind_mask = #kind_mask, success = #success, client_error = #client, server_error = #server, retryable = #retryable, reserved = #reserved)]
+        #[status(layout = #layout)]
         pub enum #name {
             #(#variants)*
             /// A status code this enum does not list.
@@ -72,13 +67,14 @@ pub fn all_statuses(api: &Api) -> TokenStream {
         .map(|r| Variant {
             key: &r.name,
             code: r.status.code,
+            text: api.connection.status_layout.format(r.status.code),
             reason: r.reason_code,
             name: &r.title,
             description: &r.description,
         })
         .collect();
     status_enum(
-        &api.connection.status_layout,
+        &quote!(STATUS_LAYOUT),
         &names::type_("status"),
         "Status codes of the API's named responses (the `status` user property).",
         &variants,

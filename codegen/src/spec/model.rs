@@ -229,6 +229,19 @@ pub enum PropertyWire {
     CorrelationData,
 }
 
+/// What a property of `connection.response-properties` is to the runtime:
+/// the generated code routes outcomes by it, whatever the property's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PropertyRole {
+    /// The extended status code of an outcome (absent on success).
+    Status,
+    /// The trace ID of the operation.
+    TraceId,
+    /// The human-readable reason of an outcome.
+    Reason,
+}
+
 /// A property of a message.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -246,6 +259,9 @@ pub struct Property {
     /// What it means.
     #[serde(default)]
     pub description: Option<Text>,
+    /// Its role among `connection.response-properties` (nowhere else).
+    #[serde(default)]
+    pub role: Option<Spanned<PropertyRole>>,
 }
 
 /// Properties and payload of one message of an operation.

@@ -12,9 +12,16 @@ use crate::spec::source::Source;
 /// Names the generated code uses for its own items.
 const RESERVED_MODULES: &[&str] = &["responses", "topics", "limits", "api"];
 const RESERVED_TYPES: &[&str] = &[
-    "Status", "Unknown", "Error", "Request", "Response", "Message", "Ack",
+    "Status",
+    "Unknown",
+    "Alternative",
+    "Request",
+    "Response",
+    "Message",
+    "Ack",
+    "TopicParams",
 ];
-const RESERVED_FIELDS: &[&str] = &["application", "status"];
+const RESERVED_FIELDS: &[&str] = &["application", "status", "other_properties"];
 
 fn reserved(
     names: &[&Text],

@@ -5,6 +5,7 @@ mod identifiers;
 mod interactions;
 mod names;
 mod references;
+mod roles;
 mod status;
 mod topics;
 
@@ -23,6 +24,7 @@ pub fn validate(spec: &Spec, source: &mut Source) {
     topics::check(spec, source);
     interactions::check(spec, source);
     identifiers::check(spec, source);
+    roles::check(spec, source);
 }
 
 /// The message sections an operation has, with their spec keys.

@@ -1,8 +1,17 @@
 //! Application properties: user properties named `@{name}` that carry the
 //! sender's own data (UTF-8 strings), kept in order.
+//!
+//! Names are held without the prefix, and a name given with it is taken
+//! without it, so `@` is written exactly once: `insert("@unit", …)` and
+//! `insert("unit", …)` both travel as `@unit`.
 
 /// Prefix of application property names on the wire.
 pub const PREFIX: &str = "@";
+
+/// `name` without any leading prefix.
+fn bare(name: &str) -> &str {
+    name.trim_start_matches(PREFIX)
+}
 
 /// Application properties, by name without the `@`, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,14 +23,17 @@ impl ApplicationProperties {
         Self::default()
     }
 
-    /// Adds `name` (without `@`) = `value`.
+    /// Adds `name` = `value`; a leading `@` in `name` is the prefix, not part
+    /// of the name.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
-        self.0.push((name.into(), value.into()));
+        let name = name.into();
+        self.0.push((bare(&name).to_owned(), value.into()));
         self
     }
 
-    /// The first value of `name` (without `@`).
+    /// The first value of `name` (with or without the `@`).
     pub fn get(&self, name: &str) -> Option<&str> {
+        let name = bare(name);
         self.0
             .iter()
             .find(|(n, _)| n == name)
@@ -51,7 +63,8 @@ impl ApplicationProperties {
     pub fn read_from(user: &[(String, String)]) -> Self {
         Self(
             user.iter()
-                .filter_map(|(n, v)| n.strip_prefix(PREFIX).map(|n| (n.to_owned(), v.clone())))
+                .filter(|(n, _)| n.starts_with(PREFIX))
+                .map(|(n, v)| (bare(n).to_owned(), v.clone()))
                 .collect(),
         )
     }
@@ -59,10 +72,53 @@ impl ApplicationProperties {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for ApplicationProperties {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        let mut properties = Self::new();
+        for (k, v) in iter {
+            properties.insert(k, v);
+        }
+        properties
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(properties: &ApplicationProperties) -> Vec<(String, String)> {
+        let mut user = Vec::new();
+        properties.write_to(&mut user);
+        user
+    }
+
+    #[test]
+    fn the_prefix_is_written_once_whatever_the_name_is_given_as() {
+        let mut p = ApplicationProperties::new();
+        p.insert("unit", "C")
+            .insert("@scale", "1")
+            .insert("@@odd", "x");
+        assert_eq!(
+            wire(&p),
+            [
+                ("@unit".to_owned(), "C".to_owned()),
+                ("@scale".to_owned(), "1".to_owned()),
+                ("@odd".to_owned(), "x".to_owned()),
+            ]
+        );
+        assert_eq!(p.get("@unit"), Some("C"));
+        assert_eq!(p.get("scale"), Some("1"));
+        let collected: ApplicationProperties = [("@a", "1")].into_iter().collect();
+        assert_eq!(wire(&collected), [("@a".to_owned(), "1".to_owned())]);
+    }
+
+    #[test]
+    fn reading_then_writing_gives_the_wire_back() {
+        let user = vec![
+            ("@a".to_owned(), "1".to_owned()),
+            ("other".to_owned(), "x".to_owned()),
+            ("@b".to_owned(), "2".to_owned()),
+        ];
+        let p = ApplicationProperties::read_from(&user);
+        assert_eq!(p.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+        assert_eq!(wire(&p), [user[0].clone(), user[2].clone()]);
     }
 }

@@ -51,8 +51,10 @@ pub trait MqttProperties: Sized {
     fn to_properties(&self) -> Properties;
 
     /// Reads a message from properties: a missing required property, an
-    /// unparsable value, a repeated one and an unknown non-`@` user property
-    /// are distinct errors.
+    /// unparsable value and a repeated one are distinct errors. A user
+    /// property the message does not define is an error too, unless the
+    /// message keeps such properties (a `#[mqtt(other)]` field: messages the
+    /// hub sends, which may carry properties added after this spec).
     fn from_properties(properties: &Properties) -> Result<Self, Error>;
 
     /// The properties of a PUBLISH carrying this message.
@@ -133,20 +135,43 @@ pub mod derive_support {
         optional(properties, name)?.ok_or(Error::MissingProperty { name })
     }
 
+    /// Whether the user property `name` is one of `known` or (when
+    /// `application` is true) an application property (`@name`).
+    fn defined(name: &str, known: &[&str], application: bool) -> bool {
+        known.contains(&name) || (application && name.starts_with(super::application::PREFIX))
+    }
+
     /// Checks that every user property is known or (when `application` is
-    /// true) an application property (`@name`).
+    /// true) an application property: how a strict message (one a client
+    /// sends, read by the hub) is decoded.
     pub fn check_unknown(
         properties: &Properties,
         known: &[&str],
         application: bool,
     ) -> Result<(), Error> {
-        for (name, _) in &properties.user {
-            let allowed = known.contains(&name.as_str())
-                || (application && name.starts_with(super::application::PREFIX));
-            if !allowed {
-                return Err(Error::UnknownProperty { name: name.clone() });
-            }
+        match properties
+            .user
+            .iter()
+            .find(|(name, _)| !defined(name, known, application))
+        {
+            Some((name, _)) => Err(Error::UnknownProperty { name: name.clone() }),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// The user properties that are neither known nor (when `application`
+    /// is true) application properties, in order: what a tolerant message
+    /// (one the hub sends, read by a client) keeps.
+    pub fn other(
+        properties: &Properties,
+        known: &[&str],
+        application: bool,
+    ) -> Vec<(String, String)> {
+        properties
+            .user
+            .iter()
+            .filter(|(name, _)| !defined(name, known, application))
+            .cloned()
+            .collect()
     }
 }

@@ -3,26 +3,8 @@
 
 use std::path::PathBuf;
 
-/// The workspace root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The source documents folder (`IOTHUB_SOURCES`, default `../shared` beside
-/// the workspace), or `None` after saying in one line that `test` skips.
-pub fn sources_dir(test: &str) -> Option<PathBuf> {
-    let dir =
-        std::env::var_os("IOTHUB_SOURCES").map_or_else(|| root().join("../shared"), PathBuf::from);
-    if dir.join("seeds").is_dir() && dir.join("reference/en-US").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping {test}: source documents not found at {} (set IOTHUB_SOURCES)",
-            dir.display()
-        );
-        None
-    }
-}
+#[allow(unused_imports)]
+pub use iothub_tests::{root, sources_dir};
 
 /// The seed documents with their locale (`ms.contentlocale`), sorted by file.
 pub fn seeds(sources: &std::path::Path) -> Vec<(String, PathBuf)> {

@@ -7,6 +7,7 @@ struct Request {}
 #[operation(
     name = "get-twin",
     topic = "devices/twin/get",
+    prefix = "$iothub/",
     interaction = request_response,
     direction = c2s,
     qos = 0,

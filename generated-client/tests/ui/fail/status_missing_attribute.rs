@@ -1,6 +1,7 @@
 use iothub_client::StatusCode;
 
 #[derive(Debug, Clone, Copy, StatusCode)]
+#[status(layout = iothub_client::api::STATUS_LAYOUT)]
 enum Status {
     #[status(code = 0x0100, reason = 131, name = "Bad Request")]
     BadRequest,

@@ -16,6 +16,7 @@ struct Response {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, StatusCode)]
+#[status(layout = iothub_client::api::STATUS_LAYOUT)]
 enum Failure {
     #[status(code = 0x0100, reason = 131, name = "Bad Request")]
     BadRequest,
@@ -35,7 +36,7 @@ enum Failure {
     qos = 0,
     first = Request,
     success = Response,
-    error = Failure,
+    alternative = Failure,
     statuses = [0x0100, 0x06A0],
 )]
 struct ReceiveDirectMethods;
@@ -51,11 +52,13 @@ struct GetSection;
 #[operation(
     name = "send-telemetry",
     topic = "$iothub/telemetry",
+    prefix = "$iothub/",
+    max_qos = 1,
     interaction = message_ack,
     direction = c2s,
     qos = 1,
     first = Request,
-    error = Failure,
+    alternative = Failure,
     statuses = [0x0100],
 )]
 struct SendTelemetry;
@@ -98,7 +101,7 @@ fn main() {
     assert_eq!(M::STATUSES, &[0x0100, 0x06A0]);
     assert!(same::<<M as Operation>::First, Request>());
     assert!(same::<<M as Operation>::Success, Response>());
-    assert!(same::<<M as Operation>::Error, Failure>());
+    assert!(same::<<M as Operation>::Alternative, Failure>());
 
     assert_eq!(GetSection::NAME, "get");
     assert_eq!(GetSection::TOPIC, "$iothub/{module}/twin/{section}/get");
@@ -106,7 +109,7 @@ fn main() {
     assert_eq!(GetSection::DIRECTION, Direction::ClientToServer);
     assert!(GetSection::STATUSES.is_empty());
     assert!(same::<<GetSection as Operation>::Success, NoMessage>());
-    assert!(same::<<GetSection as Operation>::Error, NoMessage>());
+    assert!(same::<<GetSection as Operation>::Alternative, NoMessage>());
 
     type T = SendTelemetry;
     assert_eq!(T::TOPIC, "$iothub/telemetry");
@@ -117,7 +120,7 @@ fn main() {
     assert_eq!(T::STATUSES, &[0x0100]);
     assert!(same::<<T as Operation>::First, Request>());
     assert!(same::<<T as Operation>::Success, NoMessage>());
-    assert!(same::<<T as Operation>::Error, Failure>());
+    assert!(same::<<T as Operation>::Alternative, Failure>());
 
     assert_eq!(Desired::INTERACTION, Interaction::Message);
     assert_eq!(Desired::DIRECTION, Direction::ServerToClient);
@@ -126,7 +129,7 @@ fn main() {
     assert!(Desired::STATUSES.is_empty());
     assert!(same::<<Desired as Operation>::First, Response>());
     assert!(same::<<Desired as Operation>::Success, NoMessage>());
-    assert!(same::<<Desired as Operation>::Error, NoMessage>());
+    assert!(same::<<Desired as Operation>::Alternative, NoMessage>());
     assert_eq!(DesiredAtLeastOnce::INTERACTION, Interaction::Message);
     assert_eq!(DesiredAtLeastOnce::QOS, 1);
 

@@ -1,6 +1,7 @@
 // Every field kind of `MqttProperties`: required and optional user properties
-// of each wire type, Content Type, Correlation Data and application
-// properties; encode → decode round-trips.
+// of each wire type, Content Type, Correlation Data, application properties
+// and the other (undefined) properties a tolerant message keeps; a validate
+// hook; encode → decode round-trips.
 
 use iothub_client::bytes::Bytes;
 use iothub_client::wire::{
@@ -52,6 +53,26 @@ struct Required {
 /// No fields at all.
 #[derive(Debug, Clone, PartialEq, Default, MqttProperties)]
 struct Empty {}
+
+/// A tolerant message: what it does not define is kept, in order; and a
+/// check after reading.
+#[derive(Debug, Clone, PartialEq, MqttProperties)]
+#[mqtt(validate = Tolerant::check)]
+struct Tolerant {
+    #[mqtt(user = "version")]
+    version: u64,
+    #[mqtt(other)]
+    other: Vec<(String, String)>,
+}
+
+impl Tolerant {
+    fn check(&self) -> Result<(), Error> {
+        match self.version {
+            0 => Err(Error::MissingProperty { name: "version" }),
+            _ => Ok(()),
+        }
+    }
+}
 
 fn full() -> Everything {
     let mut application = ApplicationProperties::new();
@@ -274,4 +295,39 @@ fn main() {
     assert_eq!(Empty::default().to_properties(), Properties::default());
     assert_eq!(Empty::from_properties(&Properties::default()), Ok(Empty {}));
     assert!(Empty::USER_PROPERTIES.is_empty() && Empty::PROPERTIES.is_empty());
+
+    // A tolerant message keeps what it does not define (`@` ones included,
+    // having no application field), and writes it back.
+    let wire = Properties {
+        user: vec![
+            ("added-by-a-newer-hub".to_owned(), "x".to_owned()),
+            ("version".to_owned(), "7".to_owned()),
+            ("@colour".to_owned(), "blue".to_owned()),
+        ],
+        ..Properties::default()
+    };
+    let tolerant = Tolerant::from_properties(&wire).expect("tolerant");
+    assert_eq!(tolerant.version, 7);
+    assert_eq!(
+        tolerant.other,
+        [
+            ("added-by-a-newer-hub".to_owned(), "x".to_owned()),
+            ("@colour".to_owned(), "blue".to_owned()),
+        ]
+    );
+    let written = tolerant.to_properties();
+    assert_eq!(written.user.len(), 3);
+    assert_eq!(Tolerant::from_properties(&written), Ok(tolerant));
+    // Still strict about what it defines, and the hook runs.
+    let mut bad = wire.clone();
+    bad.user[1].1 = "seven".to_owned();
+    assert!(matches!(
+        Tolerant::from_properties(&bad),
+        Err(Error::InvalidProperty { name: "version", .. })
+    ));
+    bad.user[1].1 = "0".to_owned();
+    assert_eq!(
+        Tolerant::from_properties(&bad),
+        Err(Error::MissingProperty { name: "version" })
+    );
 }

@@ -1,14 +1,23 @@
-// `StatusCode` with an enum-level layout that departs from the overview's
-// (kind in the top two bits, retryable in the lowest), next to one with the
-// default layout; both used as a user property value.
+// `StatusCode` with a layout that departs from the overview's (kind in the
+// top two bits, retryable in the lowest, six hex digits), next to one with
+// the spec's layout; both used as a user property value.
 
-use iothub_client::status::{StatusCode, StatusKind, StatusLayout};
+use iothub_client::status::{StatusCode, StatusKind, StatusLayout, StatusProblem};
 use iothub_client::wire::{MqttProperties, WireValue};
 use iothub_client::{Error, MqttProperties, StatusCode};
 
+const CUSTOM: StatusLayout = StatusLayout {
+    digits: 6,
+    kind_mask: 0xC000,
+    success: 0x0000,
+    client_error: 0x4000,
+    server_error: 0x8000,
+    retryable_bit: 0x0001,
+    reserved_mask: 0x3F00,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, StatusCode)]
-#[status(kind_mask = 0xC000, success = 0x0000, client_error = 0x4000)]
-#[status(server_error = 0x8000, retryable = 0x0001)]
+#[status(layout = CUSTOM)]
 enum Outcome {
     /// The unknown variant may come first and have any name.
     #[status(unknown)]
@@ -27,8 +36,9 @@ enum Outcome {
     Odd,
 }
 
-/// The overview's layout: kind mask 0x0300, retryable 0x0400.
+/// The spec's layout, as generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, StatusCode)]
+#[status(layout = iothub_client::api::STATUS_LAYOUT)]
 enum Plain {
     #[status(code = 0x0100, reason = 131, name = "Bad Request")]
     BadRequest,
@@ -49,18 +59,7 @@ struct Reply {
 }
 
 fn main() {
-    assert_eq!(
-        Outcome::LAYOUT,
-        StatusLayout {
-            kind_mask: 0xC000,
-            success: 0x0000,
-            client_error: 0x4000,
-            server_error: 0x8000,
-            retryable_bit: 0x0001,
-            // First-byte bits that are neither kind nor retryable.
-            reserved_mask: 0x3F00,
-        }
-    );
+    assert_eq!(Outcome::LAYOUT, CUSTOM);
     let all = [
         Outcome::Ok,
         Outcome::Invalid,
@@ -84,11 +83,11 @@ fn main() {
     assert_eq!(
         table,
         [
-            (0x0000, 0, "OK", StatusKind::Success, false, true),
-            (0x4002, 131, "Invalid", StatusKind::ClientError, false, true),
-            (0x8001, 137, "Busy", StatusKind::ServerError, true, true),
-            (0x8000, 131, "Broken", StatusKind::ServerError, false, true),
-            (0xC000, 128, "Odd", StatusKind::Unknown, false, true),
+            (0x0000, 0, "OK", Some(StatusKind::Success), false, true),
+            (0x4002, 131, "Invalid", Some(StatusKind::ClientError), false, true),
+            (0x8001, 137, "Busy", Some(StatusKind::ServerError), true, true),
+            (0x8000, 131, "Broken", Some(StatusKind::ServerError), false, true),
+            (0xC000, 128, "Odd", None, false, true),
         ]
     );
     for status in all {
@@ -96,9 +95,9 @@ fn main() {
         assert_eq!(status.to_string(), status.name());
         assert_eq!(status.to_text().parse::<Outcome>(), Ok(status));
     }
-    assert_eq!(Outcome::Busy.to_text(), "8001");
-    assert_eq!(Outcome::Invalid.to_wire(), "4002");
-    assert_eq!(Outcome::from_wire("c000"), Some(Outcome::Odd));
+    assert_eq!(Outcome::Busy.to_text(), "008001");
+    assert_eq!(Outcome::Invalid.to_wire(), "004002");
+    assert_eq!(Outcome::from_wire("00c000"), Some(Outcome::Odd));
     assert_eq!(<Outcome as WireValue>::TYPE_NAME, "status");
 
     // Codes the enum does not list.
@@ -106,32 +105,40 @@ fn main() {
     assert_eq!(other, Outcome::Other(0x4011));
     assert!(!other.is_known());
     assert_eq!(other.name(), "Unknown");
-    assert_eq!(other.to_string(), "unknown status 4011");
-    assert_eq!(other.kind(), StatusKind::ClientError);
+    assert_eq!(other.to_string(), "unknown status 004011");
+    assert_eq!(other.kind(), Some(StatusKind::ClientError));
     assert!(other.retryable());
     assert_eq!(other.reason_code(), 131);
     assert_eq!(Outcome::from_code(0x0010).reason_code(), 0);
-    assert_eq!("C0CD".parse::<Outcome>(), Ok(Outcome::Other(0xC0CD)));
-    // 0xABCD sets bits this layout reserves (0x3F00).
-    for bad in ["800", "80001", "x800", "+800", "", "ABCD"] {
+    assert_eq!("00C0CD".parse::<Outcome>(), Ok(Outcome::Other(0xC0CD)));
+    for bad in ["8001", "0080001", "x08001", "+08001", ""] {
         assert_eq!(
             bad.parse::<Outcome>(),
             Err(Error::InvalidStatus {
-                text: bad.to_owned()
+                text: bad.to_owned(),
+                problem: StatusProblem::NotHex,
             })
         );
     }
+    // 0xABCD sets bits this layout reserves (0x3F00): a problem of its own.
+    assert_eq!(
+        "00ABCD".parse::<Outcome>(),
+        Err(Error::InvalidStatus {
+            text: "00ABCD".to_owned(),
+            problem: StatusProblem::Reserved(0x2B00),
+        })
+    );
 
-    // The default layout.
+    // The spec's layout.
     assert_eq!(Plain::LAYOUT.kind_mask, 0x0300);
     assert_eq!(Plain::LAYOUT.retryable_bit, 0x0400);
-    assert_eq!(Plain::BadRequest.kind(), StatusKind::ClientError);
+    assert_eq!(Plain::BadRequest.kind(), Some(StatusKind::ClientError));
     assert!(!Plain::BadRequest.retryable());
-    assert_eq!(Plain::Throttled.kind(), StatusKind::ClientError);
+    assert_eq!(Plain::Throttled.kind(), Some(StatusKind::ClientError));
     assert!(Plain::Throttled.retryable());
-    assert_eq!(Plain::Timeout.kind(), StatusKind::ServerError);
-    assert_eq!(Plain::from_code(0x0001).kind(), StatusKind::Success);
-    assert_eq!(Plain::from_code(0x0300).kind(), StatusKind::Unknown);
+    assert_eq!(Plain::Timeout.kind(), Some(StatusKind::ServerError));
+    assert_eq!(Plain::from_code(0x0001).kind(), Some(StatusKind::Success));
+    assert_eq!(Plain::from_code(0x0300).kind(), None);
     assert_eq!("0501".parse::<Plain>(), Ok(Plain::Throttled));
 
     // As user property values.
@@ -140,7 +147,7 @@ fn main() {
         previous: Some(Plain::Unknown(0x0777)),
     };
     let properties = reply.to_properties();
-    assert_eq!(properties.user("status"), Some("8001"));
+    assert_eq!(properties.user("status"), Some("008001"));
     assert_eq!(properties.user("previous"), Some("0777"));
     assert_eq!(Reply::from_properties(&properties), Ok(reply));
     assert_eq!(Reply::PROPERTIES[0].type_name, "status");

@@ -1,17 +1,18 @@
 use iothub_client::{MqttProperties, Operation};
 
 #[derive(MqttProperties)]
-struct Request {}
+struct Message {}
 
 #[derive(Operation)]
 #[operation(
-    name = "get-twin",
-    topic = "$iothub/twin/get",
+    name = "send-telemetry",
+    topic = "$iothub/telemetry",
     interaction = message_ack,
     direction = c2s,
-    qos = 0,
-    first = Request,
+    qos = 1,
+    max_qos = 3,
+    first = Message,
 )]
-struct GetTwin;
+struct SendTelemetry;
 
 fn main() {}
