@@ -4,6 +4,7 @@
 mod identifiers;
 mod interactions;
 mod names;
+mod parameters;
 mod references;
 mod status;
 mod topics;
@@ -23,6 +24,7 @@ pub fn validate(spec: &Spec, source: &mut Source) {
     topics::check(spec, source);
     interactions::check(spec, source);
     identifiers::check(spec, source);
+    parameters::check(spec, source);
 }
 
 /// The message sections an operation has, with their spec keys.
