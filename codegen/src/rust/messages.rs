@@ -19,8 +19,8 @@ fn value_type(format: WireFormat, wire: PropertyWire) -> TokenStream {
 }
 
 /// A struct field for `p`.
-pub fn field(p: &Property) -> TokenStream {
-    let ident = names::field(&p.name);
+pub fn field(p: &Property) -> syn::Result<TokenStream> {
+    let ident = names::field(&p.name)?;
     let value = value_type(p.format, p.wire);
     let ty = if p.required {
         value
@@ -50,11 +50,11 @@ pub fn field(p: &Property) -> TokenStream {
             names::doc(l)
         }
     });
-    quote! {
+    Ok(quote! {
         #(#[doc = #docs])*
         #attr
         pub #ident: #ty,
-    }
+    })
 }
 
 /// A message struct named `name` with `properties` (and `@` application
@@ -66,8 +66,11 @@ pub fn message(
     properties: &[Property],
     application: bool,
     status: Option<(&str, TokenStream)>,
-) -> TokenStream {
-    let fields = properties.iter().map(field);
+) -> syn::Result<TokenStream> {
+    let fields = properties
+        .iter()
+        .map(field)
+        .collect::<syn::Result<Vec<_>>>()?;
     let status_field = status.as_ref().map(|(wire, ty)| {
         quote! {
             /// The outcome (`status` user property, four hex digits).
@@ -85,7 +88,7 @@ pub fn message(
     let doc = names::doc(doc);
     let default =
         (status.is_none() && properties.iter().all(|p| !p.required)).then(|| quote!(Default,));
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq, #default ::iothub_client::MqttProperties)]
         pub struct #name {
@@ -93,5 +96,5 @@ pub fn message(
             #(#fields)*
             #app
         }
-    }
+    })
 }

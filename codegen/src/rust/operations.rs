@@ -9,13 +9,13 @@ use crate::ir::{Api, Direction, Interaction, Operation};
 use crate::topic::Segment;
 
 /// Topic helpers: the constant, a builder and a matcher.
-fn topic_helpers(op: &Operation) -> TokenStream {
+fn topic_helpers(op: &Operation) -> syn::Result<TokenStream> {
     let pattern = &op.topic.text;
     let filter = op.topic.filter();
     let params: Vec<&str> = op.topic.parameters().collect();
     if params.is_empty() {
         let doc = names::doc(&format!("The topic of {}.", op.title));
-        return quote! {
+        return Ok(quote! {
             #[doc = #doc]
             pub const TOPIC: &str = #pattern;
 
@@ -23,9 +23,12 @@ fn topic_helpers(op: &Operation) -> TokenStream {
             pub fn is_topic(topic: &str) -> bool {
                 topic == TOPIC
             }
-        };
+        });
     }
-    let idents: Vec<_> = params.iter().map(|p| names::field(p)).collect();
+    let idents = params
+        .iter()
+        .map(|p| names::field(p))
+        .collect::<syn::Result<Vec<_>>>()?;
     let format = op
         .topic
         .segments
@@ -36,19 +39,24 @@ fn topic_helpers(op: &Operation) -> TokenStream {
         })
         .collect::<Vec<_>>()
         .join("/");
-    let matchers = op.topic.segments.iter().map(|s| match s {
-        Segment::Literal(l) => quote! {
-            if __segments.next()? != #l {
-                return ::core::option::Option::None;
+    let matchers = op
+        .topic
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => Ok(quote! {
+                if __segments.next()? != #l {
+                    return ::core::option::Option::None;
+                }
+            }),
+            Segment::Parameter(p) => {
+                let ident = names::field(p)?;
+                Ok(quote! {
+                    let #ident = __segments.next().filter(|s| !s.is_empty())?;
+                })
             }
-        },
-        Segment::Parameter(p) => {
-            let ident = names::field(p);
-            quote! {
-                let #ident = __segments.next().filter(|s| !s.is_empty())?;
-            }
-        }
-    });
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
     let names_str: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
     let param_docs = params
         .iter()
@@ -58,7 +66,7 @@ fn topic_helpers(op: &Operation) -> TokenStream {
         "The subscription filter of {}: `{filter}`.",
         op.title
     ));
-    quote! {
+    Ok(quote! {
         #[doc = #doc_pattern]
         pub const TOPIC: &str = #pattern;
 
@@ -90,13 +98,13 @@ fn topic_helpers(op: &Operation) -> TokenStream {
             }
             ::core::option::Option::Some(TopicParams { #(#idents),* })
         }
-    }
+    })
 }
 
 /// The module of `op`.
-pub fn module(api: &Api, op: &Operation) -> TokenStream {
-    let module = names::module(&op.name);
-    let descriptor = names::type_(&op.name);
+pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
+    let module = names::module(&op.name)?;
+    let descriptor = names::type_(&op.name)?;
     let rr = op.interaction == Interaction::RequestResponse;
     let (first_name, success_name) = if rr {
         ("Request", "Response")
@@ -115,25 +123,29 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
         &op.first.properties,
         op.first.application_properties,
         None,
-    );
-    let success = op.success.as_ref().map(|m| {
-        let what = if rr {
-            "The success response"
-        } else {
-            "The success acknowledgement"
-        };
-        let doc = match &m.description {
-            Some(d) => format!("{what} of {}: {d}", op.title),
-            None => format!("{what} of {}.", op.title),
-        };
-        messages::message(
-            &success_ident,
-            &doc,
-            &m.properties,
-            m.application_properties,
-            None,
-        )
-    });
+    )?;
+    let success = op
+        .success
+        .as_ref()
+        .map(|m| {
+            let what = if rr {
+                "The success response"
+            } else {
+                "The success acknowledgement"
+            };
+            let doc = match &m.description {
+                Some(d) => format!("{what} of {}: {d}", op.title),
+                None => format!("{what} of {}.", op.title),
+            };
+            messages::message(
+                &success_ident,
+                &doc,
+                &m.properties,
+                m.application_properties,
+                None,
+            )
+        })
+        .transpose()?;
     let outcomes: Vec<status::Variant<'_>> = op
         .alternatives
         .iter()
@@ -146,15 +158,17 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
         })
         .collect();
     let error_ident = proc_macro2::Ident::new("Error", proc_macro2::Span::call_site());
-    let error = (!outcomes.is_empty()).then(|| {
-        let what = if rr { "responses" } else { "acknowledgements" };
-        status::status_enum(
-            &api.connection.status_layout,
-            &error_ident,
-            &format!("The alternative {what} of {}.", op.title),
-            &outcomes,
-        )
-    });
+    let error = (!outcomes.is_empty())
+        .then(|| {
+            let what = if rr { "responses" } else { "acknowledgements" };
+            status::status_enum(
+                &api.connection.status_layout,
+                &error_ident,
+                &format!("The alternative {what} of {}.", op.title),
+                &outcomes,
+            )
+        })
+        .transpose()?;
     let name = &op.name;
     let topic = &op.topic.text;
     let interaction = proc_macro2::Ident::new(
@@ -186,8 +200,8 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
     });
     let module_doc = names::doc(&format!("{}: {}", op.title, op.summary));
     let descriptor_doc = names::doc(&format!("The {} operation.", op.title));
-    let helpers = topic_helpers(op);
-    quote! {
+    let helpers = topic_helpers(op)?;
+    Ok(quote! {
         #[doc = #module_doc]
         pub mod #module {
             #first
@@ -212,18 +226,18 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
             #helpers
         }
         pub use #module::#descriptor;
-    }
+    })
 }
 
 /// Structs of the named responses (their properties and `status`).
-pub fn responses(api: &Api) -> TokenStream {
+pub fn responses(api: &Api) -> syn::Result<TokenStream> {
     let status_prop = api
         .connection
         .response_properties
         .iter()
         .find(|p| p.name == "status");
     let structs = api.responses.iter().map(|r| {
-        let ident = names::type_(&r.name);
+        let ident = names::type_(&r.name)?;
         let status = status_prop.map(|p| (p.name.as_str(), quote!(super::Status)));
         messages::message(
             &ident,
@@ -236,10 +250,11 @@ pub fn responses(api: &Api) -> TokenStream {
             status,
         )
     });
-    quote! {
+    let structs = structs.collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
         /// The named responses: the properties each one carries.
         pub mod responses {
             #(#structs)*
         }
-    }
+    })
 }

@@ -27,7 +27,7 @@ pub fn status_enum(
     name: &proc_macro2::Ident,
     doc: &str,
     variants: &[Variant<'_>],
-) -> TokenStream {
+) -> syn::Result<TokenStream> {
     let doc = names::doc(doc);
     let (kind_mask, success, client, server, retryable, reserved) = (
         hex(layout.kind_mask),
@@ -38,18 +38,19 @@ pub fn status_enum(
         hex(layout.reserved_mask),
     );
     let variants = variants.iter().map(|v| {
-        let ident = names::type_(v.key);
+        let ident = names::type_(v.key)?;
         let code = hex(v.code);
         let reason = proc_macro2::Literal::u8_unsuffixed(v.reason);
         let title = v.name;
         let doc = names::doc(&format!("`{:04X}` {}: {}", v.code, v.name, v.description));
-        quote! {
+        Ok(quote! {
             #[doc = #doc]
             #[status(code = #code, reason = #reason, name = #title)]
             #ident,
-        }
+        })
     });
-    quote! {
+    let variants = variants.collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
         #[doc = #doc]
         // Variants are the spec's names (`Server Error` in an `Error` enum).
         #[allow(clippy::enum_variant_names)]
@@ -61,11 +62,11 @@ pub fn status_enum(
             #[status(unknown)]
             Unknown(u16),
         }
-    }
+    })
 }
 
 /// The enum of every named response's status.
-pub fn all_statuses(api: &Api) -> TokenStream {
+pub fn all_statuses(api: &Api) -> syn::Result<TokenStream> {
     let variants: Vec<Variant<'_>> = api
         .responses
         .iter()
@@ -79,7 +80,7 @@ pub fn all_statuses(api: &Api) -> TokenStream {
         .collect();
     status_enum(
         &api.connection.status_layout,
-        &names::type_("status"),
+        &names::type_("status")?,
         "Status codes of the API's named responses (the `status` user property).",
         &variants,
     )
