@@ -166,6 +166,11 @@ impl Source {
         self.diagnostics
     }
 
+    /// How many problems were recorded so far.
+    pub fn diagnostic_count(&self) -> usize {
+        self.diagnostics.len()
+    }
+
     /// Whether anything was recorded.
     pub fn has_errors(&self) -> bool {
         !self.diagnostics.is_empty()
