@@ -4,4 +4,6 @@ pub mod load;
 mod locate;
 pub mod model;
 pub mod number;
+mod prune;
+mod shape;
 pub mod source;
