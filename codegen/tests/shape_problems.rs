@@ -85,3 +85,28 @@ fn very_many_problems_are_capped_and_terminate() {
     let all = messages(&text);
     assert_eq!(all.len(), 100);
 }
+
+#[test]
+fn misindented_keys_get_an_indentation_help() {
+    let all = messages(&broken("misindented-keys.yaml"));
+    let help = |field: &str| {
+        all.iter()
+            .find(|m| m.contains(&format!("Unknown field `{field}`")))
+            .and_then(|m| m.split_once("\n  help: "))
+            .map(|(_, help)| help.to_owned())
+            .unwrap_or_else(|| panic!("no unknown `{field}` in {all:#?}"))
+    };
+    assert_eq!(
+        help("type"),
+        "`type` is a field of a property, and here it is a field of a message section \
+         (request, response, message, ack): is it indented too little?"
+    );
+    assert_eq!(
+        help("payload"),
+        "`payload` is a field of a message section (request, response, message, ack), \
+         and here it is inside a property: is it indented too deep?"
+    );
+    // A plain misspelling keeps the spelling help.
+    let misspelt = messages(&broken("several-shape-problems.yaml")).join("\n");
+    assert!(misspelt.contains("remove this field or correct its spelling"));
+}

@@ -1,5 +1,7 @@
 //! The spec file: its serde model, how it is parsed, and source positions.
 
+mod fields;
+mod indent;
 pub mod load;
 mod locate;
 pub mod model;

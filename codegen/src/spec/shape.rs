@@ -11,6 +11,8 @@
 use marked_yaml::{Marker, Node};
 use serde::de::{DeserializeOwned, Error as _};
 
+use super::fields::fields_of;
+use super::indent;
 use super::locate::{describe, locate};
 use super::model::{ApiInfo, Connection, Document, Operation, Response, SchemaDef, Spec, TypeDef};
 use super::prune;
@@ -19,21 +21,6 @@ use crate::diagnostic::DiagnosticKind;
 
 /// Shape problems reported at most, so a wildly wrong file stays readable.
 const MAX_PROBLEMS: usize = 100;
-
-/// The fields of struct `T` as its `Deserialize` knows them (it lists them
-/// when it meets an unknown one).
-pub(super) fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
-    let Ok(probe) = marked_yaml::parse_yaml(0, "\"\\u0001\": 0") else {
-        return &[];
-    };
-    match marked_yaml::from_node::<T>(&probe).map(|_| ()) {
-        Err(error) => match error.into_inner() {
-            marked_yaml::Error::UnknownFieldError(_, fields, _) => fields,
-            _ => &[],
-        },
-        Ok(()) => &[],
-    }
-}
 
 /// Collects the shape problems of the parsed spec `root` into `source`;
 /// the model when there are none.
@@ -137,17 +124,24 @@ impl Shape<'_> {
             let shown = describe("", self.original, &self.pruned, path);
             format!("at `{shown}`: {error}")
         };
-        source.report_at(location, DiagnosticKind::Shape, message, Some(help(error)));
+        source.report_at(
+            location,
+            DiagnosticKind::Shape,
+            message,
+            Some(help(error, path)),
+        );
     }
 }
 
-/// What to do about a shape error, by its kind.
-fn help(error: &marked_yaml::Error) -> String {
+/// What to do about a shape error at `path`, by its kind.
+fn help(error: &marked_yaml::Error, path: &str) -> String {
     let text = error.to_string();
     match error {
-        marked_yaml::Error::UnknownFieldError(..) => {
-            "remove this field or correct its spelling (the allowed fields are listed)".to_owned()
-        }
+        marked_yaml::Error::UnknownFieldError(field, ..) => indent::hint(path, field)
+            .unwrap_or_else(|| {
+                "remove this field or correct its spelling (the allowed fields are listed)"
+                    .to_owned()
+            }),
         marked_yaml::Error::NotBoolean(_) => "write `true` or `false`".to_owned(),
         marked_yaml::Error::IntegerParseFailure(..) | marked_yaml::Error::FloatParseFailure(..) => {
             "write a whole number".to_owned()
@@ -162,27 +156,5 @@ fn help(error: &marked_yaml::Error) -> String {
                 .to_owned()
         }
         _ => "compare with the layout of spec/iothub-mqtt5.yaml; fields are kebab-case".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn knows_the_fields_of_the_model() {
-        assert_eq!(
-            fields_of::<Spec>(),
-            [
-                "api",
-                "document",
-                "types",
-                "schemas",
-                "connection",
-                "operations",
-                "responses"
-            ]
-        );
-        assert!(fields_of::<super::super::model::Property>().contains(&"type"));
     }
 }
