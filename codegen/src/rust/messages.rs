@@ -19,8 +19,8 @@ fn value_type(format: WireFormat, wire: PropertyWire) -> TokenStream {
 }
 
 /// A struct field for `p`.
-pub fn field(p: &Property) -> TokenStream {
-    let ident = names::field(&p.name);
+pub fn field(p: &Property) -> syn::Result<TokenStream> {
+    let ident = names::field(&p.name)?;
     let value = value_type(p.format, p.wire);
     let ty = if p.required {
         value
@@ -50,11 +50,11 @@ pub fn field(p: &Property) -> TokenStream {
             names::doc(l)
         }
     });
-    quote! {
+    Ok(quote! {
         #(#[doc = #docs])*
         #attr
         pub #ident: #ty,
-    }
+    })
 }
 
 /// The `status` field of a message the hub sends about an outcome.
@@ -89,12 +89,16 @@ pub struct MessageStruct<'a> {
 }
 
 /// The tokens of a message struct.
-pub fn message(m: &MessageStruct<'_>) -> TokenStream {
+pub fn message(m: &MessageStruct<'_>) -> syn::Result<TokenStream> {
     let name = m.name;
-    let fields = m.properties.iter().map(|p| field(p));
-    let status_field = m.status.as_ref().map(|s| {
+    let fields = m
+        .properties
+        .iter()
+        .map(|p| field(p))
+        .collect::<syn::Result<Vec<_>>>()?;
+    let status_field = m.status.as_ref().map(|s| -> syn::Result<TokenStream> {
         let wire = s.wire;
-        let ident = names::field(wire);
+        let ident = names::field(wire)?;
         let ty = &s.ty;
         let (ty, doc) = if s.required {
             (
@@ -108,12 +112,13 @@ pub fn message(m: &MessageStruct<'_>) -> TokenStream {
             )
         };
         let doc = names::doc(&doc);
-        quote! {
+        Ok(quote! {
             #[doc = #doc]
             #[mqtt(user = #wire)]
             pub #ident: #ty,
-        }
+        })
     });
+    let status_field = status_field.transpose()?;
     let app = m.application.then(|| {
         quote! {
             /// Application properties (`@name` user properties), names without the `@`.
@@ -137,7 +142,7 @@ pub fn message(m: &MessageStruct<'_>) -> TokenStream {
     let required_status = m.status.as_ref().is_some_and(|s| s.required);
     let default =
         (!required_status && m.properties.iter().all(|p| !p.required)).then(|| quote!(Default,));
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq, #default ::iothub_client::MqttProperties)]
         #validate
@@ -147,5 +152,5 @@ pub fn message(m: &MessageStruct<'_>) -> TokenStream {
             #app
             #other
         }
-    }
+    })
 }

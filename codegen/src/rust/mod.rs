@@ -31,10 +31,10 @@ pub fn header(api: &Api) -> String {
 /// The generated Rust source for `api`, formatted.
 pub fn generate(api: &Api) -> Result<String> {
     let mut tokens = constants::tokens(api);
-    tokens.extend(status::all_statuses(api));
-    tokens.extend(operations::responses(api));
+    tokens.extend(status::all_statuses(api)?);
+    tokens.extend(operations::responses(api)?);
     for op in &api.operations {
-        tokens.extend(operations::module(api, op));
+        tokens.extend(operations::module(api, op)?);
     }
     let file: syn::File = syn::parse2(tokens)?;
     Ok(format!("{}\n{}", header(api), prettyplease::unparse(&file)))

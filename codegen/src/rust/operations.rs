@@ -10,13 +10,13 @@ use crate::ir::{Api, Direction, Interaction, Operation, Property, PropertyRole};
 use crate::topic::Segment;
 
 /// Topic helpers: the constant, a builder and a matcher.
-fn topic_helpers(op: &Operation) -> TokenStream {
+fn topic_helpers(op: &Operation) -> syn::Result<TokenStream> {
     let pattern = &op.topic.text;
     let filter = op.topic.filter();
     let params: Vec<&str> = op.topic.parameters().collect();
     if params.is_empty() {
         let doc = names::doc(&format!("The topic of {}.", op.title));
-        return quote! {
+        return Ok(quote! {
             #[doc = #doc]
             pub const TOPIC: &str = #pattern;
 
@@ -24,9 +24,12 @@ fn topic_helpers(op: &Operation) -> TokenStream {
             pub fn is_topic(topic: &str) -> bool {
                 topic == TOPIC
             }
-        };
+        });
     }
-    let idents: Vec<_> = params.iter().map(|p| names::field(p)).collect();
+    let idents = params
+        .iter()
+        .map(|p| names::field(p))
+        .collect::<syn::Result<Vec<_>>>()?;
     let format = op
         .topic
         .segments
@@ -37,19 +40,24 @@ fn topic_helpers(op: &Operation) -> TokenStream {
         })
         .collect::<Vec<_>>()
         .join("/");
-    let matchers = op.topic.segments.iter().map(|s| match s {
-        Segment::Literal(l) => quote! {
-            if __segments.next()? != #l {
-                return ::core::option::Option::None;
+    let matchers = op
+        .topic
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => Ok(quote! {
+                if __segments.next()? != #l {
+                    return ::core::option::Option::None;
+                }
+            }),
+            Segment::Parameter(p) => {
+                let ident = names::field(p)?;
+                Ok(quote! {
+                    let #ident = __segments.next().filter(|s| !s.is_empty())?;
+                })
             }
-        },
-        Segment::Parameter(p) => {
-            let ident = names::field(p);
-            quote! {
-                let #ident = __segments.next().filter(|s| !s.is_empty())?;
-            }
-        }
-    });
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
     let names_str: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
     let param_docs = params
         .iter()
@@ -59,7 +67,7 @@ fn topic_helpers(op: &Operation) -> TokenStream {
         "The subscription filter of {}: `{filter}`.",
         op.title
     ));
-    quote! {
+    Ok(quote! {
         #[doc = #doc_pattern]
         pub const TOPIC: &str = #pattern;
 
@@ -91,7 +99,7 @@ fn topic_helpers(op: &Operation) -> TokenStream {
             }
             ::core::option::Option::Some(TopicParams { #(#idents),* })
         }
-    }
+    })
 }
 
 /// The hub's outcome properties that a message about an outcome carries
@@ -114,9 +122,9 @@ fn status_wire(api: &Api) -> &str {
 }
 
 /// The module of `op`.
-pub fn module(api: &Api, op: &Operation) -> TokenStream {
-    let module = names::module(&op.name);
-    let descriptor = names::type_(&op.name);
+pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
+    let module = names::module(&op.name)?;
+    let descriptor = names::type_(&op.name)?;
     let rr = op.interaction == Interaction::RequestResponse;
     // Who sends the first message; the other side sends the second.
     let hub_first = op.direction == Direction::S2c;
@@ -139,7 +147,7 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
         status: None,
         keeps_other: hub_first,
         validate: None,
-    });
+    })?;
     let success = op.success.as_ref().map(|m| {
         let what = if rr {
             "The success response"
@@ -169,6 +177,7 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
             validate: None,
         })
     });
+    let success = success.transpose()?;
     let layout = &api.connection.status_layout;
     let outcomes: Vec<status::Variant<'_>> = op
         .alternatives
@@ -192,6 +201,7 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
             &outcomes,
         )
     });
+    let alternative = alternative.transpose()?;
     let outcome = (op.success.is_some() && alternative.is_some()).then(|| {
         let rt = quote!(::iothub_client::operation::Outcome);
         if rr {
@@ -253,8 +263,8 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
     let statuses = op.alternatives.iter().map(|a| status::hex(a.status.code));
     let module_doc = names::doc(&format!("{}: {}", op.title, op.summary));
     let descriptor_doc = names::doc(&format!("The {} operation.", op.title));
-    let helpers = topic_helpers(op);
-    quote! {
+    let helpers = topic_helpers(op)?;
+    Ok(quote! {
         #[doc = #module_doc]
         pub mod #module {
             #first
@@ -282,17 +292,17 @@ pub fn module(api: &Api, op: &Operation) -> TokenStream {
             #helpers
         }
         pub use #module::#descriptor;
-    }
+    })
 }
 
 /// Structs of the named responses: their properties, the hub's outcome
 /// properties, and their `status`, which must be theirs.
-pub fn responses(api: &Api) -> TokenStream {
+pub fn responses(api: &Api) -> syn::Result<TokenStream> {
     let wire = status_wire(api);
-    let status_ident = names::field(wire);
+    let status_ident = names::field(wire)?;
     let layout = &api.connection.status_layout;
-    let structs = api.responses.iter().map(|r| {
-        let ident = names::type_(&r.name);
+    let structs = api.responses.iter().map(|r| -> syn::Result<TokenStream> {
+        let ident = names::type_(&r.name)?;
         let message = messages::message(&MessageStruct {
             name: &ident,
             doc: format!(
@@ -311,9 +321,9 @@ pub fn responses(api: &Api) -> TokenStream {
             }),
             keeps_other: true,
             validate: Some(quote!(Self::check_status)),
-        });
+        })?;
         let status_doc = names::doc(&format!("The status of {}.", r.title));
-        quote! {
+        Ok(quote! {
             #message
 
             impl #ident {
@@ -332,12 +342,13 @@ pub fn responses(api: &Api) -> TokenStream {
                     })
                 }
             }
-        }
+        })
     });
-    quote! {
+    let structs = structs.collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
         /// The named responses: the properties each one carries.
         pub mod responses {
             #(#structs)*
         }
-    }
+    })
 }

@@ -30,23 +30,26 @@ pub fn status_enum(
     name: &proc_macro2::Ident,
     doc: &str,
     variants: &[Variant<'_>],
-) -> TokenStream {
+) -> syn::Result<TokenStream> {
     let doc = names::doc(doc);
-    let variants = variants.iter().map(|v| {
-        let ident = names::type_(v.key);
-        let code = hex(v.code);
-        let reason = proc_macro2::Literal::u8_unsuffixed(v.reason);
-        let title = v.name;
-        let doc = names::doc(&format!("`{}` {}: {}", v.text, v.name, v.description));
-        quote! {
-            #[doc = #doc]
-            #[status(code = #code, reason = #reason, name = #title)]
-            #ident,
-        }
-    });
-    quote! {
+    let variants = variants
+        .iter()
+        .map(|v| -> syn::Result<TokenStream> {
+            let ident = names::type_(v.key)?;
+            let code = hex(v.code);
+            let reason = proc_macro2::Literal::u8_unsuffixed(v.reason);
+            let title = v.name;
+            let doc = names::doc(&format!("`{}` {}: {}", v.text, v.name, v.description));
+            Ok(quote! {
+                #[doc = #doc]
+                #[status(code = #code, reason = #reason, name = #title)]
+                #ident,
+            })
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
         #[doc = #doc]
-        // Variants are the spec's names (`Server Error` in an `Error` enum).
+        // Variants are the spec's names (`Server Error` in an `Alternative` enum).
         #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::iothub_client::StatusCode)]
         #[status(layout = #layout)]
@@ -56,11 +59,11 @@ pub fn status_enum(
             #[status(unknown)]
             Unknown(u16),
         }
-    }
+    })
 }
 
 /// The enum of every named response's status.
-pub fn all_statuses(api: &Api) -> TokenStream {
+pub fn all_statuses(api: &Api) -> syn::Result<TokenStream> {
     let variants: Vec<Variant<'_>> = api
         .responses
         .iter()
@@ -75,7 +78,7 @@ pub fn all_statuses(api: &Api) -> TokenStream {
         .collect();
     status_enum(
         &quote!(STATUS_LAYOUT),
-        &names::type_("status"),
+        &names::type_("status")?,
         "Status codes of the API's named responses (the `status` user property).",
         &variants,
     )

@@ -1,5 +1,6 @@
 //! Reading a spec: YAML text → [`model::Spec`](super::model::Spec), with every
-//! syntax and shape problem located.
+//! syntax and shape problem located (every shape problem at once: see
+//! [`super::shape`]).
 
 use marked_yaml::{LoadError, LoaderOptions, Marker};
 
@@ -19,50 +20,7 @@ pub fn parse(text: &str, source: &mut Source) -> Option<Spec> {
             return None;
         }
     };
-    match marked_yaml::from_node::<Spec>(&node) {
-        Ok(spec) => Some(spec),
-        Err(error) => {
-            let marker = error
-                .path()
-                .and_then(|path| {
-                    let at_key = matches!(&*error, marked_yaml::Error::UnknownFieldError(..));
-                    super::locate::locate(&node, path, at_key)
-                })
-                .or_else(|| error.start_mark());
-            let location = source.marker(marker.as_ref());
-            let message = match error.path() {
-                Some(path) => format!("at `{path}`: {}", &*error),
-                None => error.to_string(),
-            };
-            let help = shape_help(&error);
-            source.report_at(location, DiagnosticKind::Shape, message, Some(help));
-            None
-        }
-    }
-}
-
-/// What to do about a shape error, by its kind.
-fn shape_help(error: &marked_yaml::Error) -> String {
-    let text = error.to_string();
-    match error {
-        marked_yaml::Error::UnknownFieldError(..) => {
-            "remove this field or correct its spelling (the allowed fields are listed)".to_owned()
-        }
-        marked_yaml::Error::NotBoolean(_) => "write `true` or `false`".to_owned(),
-        marked_yaml::Error::IntegerParseFailure(..) | marked_yaml::Error::FloatParseFailure(..) => {
-            "write a whole number".to_owned()
-        }
-        _ if text.starts_with("missing field") => {
-            let field = text.split('`').nth(1).unwrap_or("the field");
-            format!("add `{field}:` to this mapping")
-        }
-        _ if text.starts_with("unknown variant") => "use one of the listed values".to_owned(),
-        _ if text.starts_with("invalid type") => {
-            "this value has the wrong form: see spec/iothub-mqtt5.yaml for the expected layout"
-                .to_owned()
-        }
-        _ => "compare with the layout of spec/iothub-mqtt5.yaml; fields are kebab-case".to_owned(),
-    }
+    super::shape::deserialize(&node, source)
 }
 
 fn report_load_error(error: &LoadError, source: &mut Source) {

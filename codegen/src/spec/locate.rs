@@ -4,13 +4,14 @@
 use marked_yaml::{Marker, Node};
 
 /// One step of a path.
-#[derive(Debug, PartialEq, Eq)]
-enum Step<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
 
-fn steps(path: &str) -> Vec<Step<'_>> {
+/// The steps of a path such as `operations[1].message`.
+pub(super) fn steps(path: &str) -> Vec<Step<'_>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (key, mut rest) = match part.find('[') {
@@ -71,6 +72,68 @@ pub fn locate(root: &Node, path: &str, at_key: bool) -> Option<Marker> {
     marker
 }
 
+fn position(node: &Node) -> Option<(usize, usize)> {
+    node.span().start().map(|m| (m.line(), m.column()))
+}
+
+/// What a list item is called: its `name:` (or, for an alternative that
+/// refers to a named response, its `response:`).
+fn item_name(node: &Node) -> Option<&str> {
+    let mapping = node.as_mapping()?;
+    ["name", "response"]
+        .into_iter()
+        .find_map(|key| mapping.get_scalar(key))
+        .map(|s| s.as_str())
+}
+
+/// `path` as a person reads it: `operations[2] (receive-commands).message`.
+/// The error was found in `pruned`, a copy of `original` with some list items
+/// removed; indices are given as in `original` (items keep their positions).
+pub(super) fn describe(prefix: &str, original: &Node, pruned: &Node, path: &str) -> String {
+    let mut out = prefix.to_owned();
+    let mut nodes = Some((original, pruned));
+    for step in steps(path) {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+                nodes = nodes.and_then(|(o, p)| {
+                    Some((
+                        o.as_mapping()?.get_node(key)?,
+                        p.as_mapping()?.get_node(key)?,
+                    ))
+                });
+            }
+            Step::Index(i) => {
+                let found = nodes.and_then(|(o, p)| {
+                    let item = p.as_sequence()?.get(i)?;
+                    let list = o.as_sequence()?;
+                    let at = list
+                        .iter()
+                        .position(|x| position(x).is_some() && position(x) == position(item))?;
+                    Some((at, &list[at], item))
+                });
+                match found {
+                    Some((at, o, p)) => {
+                        out.push_str(&format!("[{at}]"));
+                        if let Some(name) = item_name(o) {
+                            out.push_str(&format!(" ({name})"));
+                        }
+                        nodes = Some((o, p));
+                    }
+                    None => {
+                        out.push_str(&format!("[{i}]"));
+                        nodes = None;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +171,27 @@ mod tests {
         assert_eq!(at("a[0].y[1]", false), Some((3, 12)));
         // Missing: the deepest node that exists.
         assert_eq!(at("a[0].z", false), at("a[0]", false));
+    }
+
+    #[test]
+    fn describes_items_by_name_and_original_index() {
+        let yaml = "ops:\n  - name: one\n  - name: two\n    p:\n      - { name: x }\n      - { response: r }\n";
+        let original = marked_yaml::parse_yaml(0, yaml).unwrap();
+        assert_eq!(
+            describe("", &original, &original, "ops[1].p[1].type"),
+            "ops[1] (two).p[1] (r).type"
+        );
+        let mut pruned = original.clone();
+        if let Node::Mapping(root) = &mut pruned {
+            if let Some((_, Node::Sequence(ops))) = root.iter_mut().next() {
+                ops.remove(0);
+            }
+        }
+        assert_eq!(
+            describe("spec", &original, &pruned, "ops[0].p[0]"),
+            "spec.ops[1] (two).p[0] (x)"
+        );
+        // A path the tree does not have is shown as is.
+        assert_eq!(describe("", &original, &pruned, "zz[3].q"), "zz[3].q");
     }
 }

@@ -1,7 +1,11 @@
 //! The spec file: its serde model, how it is parsed, and source positions.
 
+mod fields;
+mod indent;
 pub mod load;
 mod locate;
 pub mod model;
 pub mod number;
+mod prune;
+mod shape;
 pub mod source;

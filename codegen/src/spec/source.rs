@@ -107,6 +107,32 @@ impl Source {
         self.span(value.span())
     }
 
+    /// The location of `needle` inside the scalar `value` when the spec
+    /// writes it on the value's first line (the last occurrence when `last`);
+    /// otherwise the value's own location.
+    pub fn within(&self, value: &Spanned<String>, needle: &str, last: bool) -> Location {
+        let start = self.at(value);
+        let Some(line) = self.lines.get(start.line.wrapping_sub(1)) else {
+            return start;
+        };
+        // The scalar as written: its text, plus quotes if it has them.
+        let from = start.column.saturating_sub(1).min(line.len());
+        let to = (from + value.chars().count() + 2).min(line.len());
+        let rest: String = line[from..to].iter().collect();
+        let found = if last {
+            rest.rfind(needle)
+        } else {
+            rest.find(needle)
+        };
+        match found {
+            Some(byte) => Location {
+                column: start.column + rest[..byte].chars().count(),
+                ..start
+            },
+            None => start,
+        }
+    }
+
     /// Records a problem at `value`.
     pub fn report<T>(
         &mut self,
@@ -138,6 +164,11 @@ impl Source {
     /// The problems recorded so far.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
+    }
+
+    /// How many problems were recorded so far.
+    pub fn diagnostic_count(&self) -> usize {
+        self.diagnostics.len()
     }
 
     /// Whether anything was recorded.

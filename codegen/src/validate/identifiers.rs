@@ -87,6 +87,7 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
         "operation",
         source,
     );
+    modules(&ops, source);
     scope(
         spec.responses.iter().map(|r| &r.name),
         ident::type_name,
@@ -120,6 +121,26 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             &format!("property in {place}"),
             source,
         );
+    }
+}
+
+/// Each operation is also a module: `super` and `crate` have a type name
+/// (`Super`) but no module name. Names without either form are reported by
+/// [`scope`], and two operations whose module names collide also have
+/// colliding type names, which [`scope`] reports.
+fn modules(ops: &[&Text], source: &mut Source) {
+    for name in ops {
+        if ident::type_name(name).is_some() && ident::field_name(name).is_none() {
+            source.report(
+                *name,
+                DiagnosticKind::IdentifierCollision,
+                format!(
+                    "operation `{}` has no Rust module name form",
+                    name.as_str()
+                ),
+                Some("each operation becomes a module: rename it (`self`, `super` and `crate` cannot be module names)".to_owned()),
+            );
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod identifiers;
 mod interactions;
 mod names;
+mod parameters;
 mod references;
 mod roles;
 mod status;
@@ -24,6 +25,7 @@ pub fn validate(spec: &Spec, source: &mut Source) {
     topics::check(spec, source);
     interactions::check(spec, source);
     identifiers::check(spec, source);
+    parameters::check(spec, source);
     roles::check(spec, source);
 }
 

@@ -1,5 +1,6 @@
 //! Status codes: four hex digits, no reserved bits, kind bits agreeing with
-//! the reason code; and a layout whose masks make sense.
+//! the reason code; and a layout whose masks make sense (statuses are
+//! checked only under a sound layout).
 
 use marked_yaml::Spanned;
 
@@ -41,7 +42,11 @@ fn unique_codes<'a>(
 
 pub(super) fn check(spec: &Spec, source: &mut Source) {
     let layout = layout_of(spec);
-    check_layout(spec, &layout, source);
+    // Under a broken layout every status would look wrong: report the layout
+    // alone, and check the statuses once it is fixed.
+    if !check_layout(spec, &layout, source) {
+        return;
+    }
     // A response defined twice is reported once, as a duplicate name.
     let mut names = std::collections::HashSet::new();
     let first_of_each = spec
@@ -102,8 +107,10 @@ pub(crate) fn layout_of(spec: &Spec) -> StatusLayout {
     }
 }
 
-fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
+/// Checks the layout; `true` when it is sound.
+fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) -> bool {
     let s = &spec.connection.status_code;
+    let before = source.diagnostic_count();
     if layout.digits != 4 {
         source.report(
             &s.digits,
@@ -122,6 +129,37 @@ fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
         ),
         (&s.reserved_mask, layout.reserved_mask & layout.kind_mask),
     ];
+    if layout.retryable_bit.count_ones() != 1 {
+        source.report(
+            &s.retryable_bit,
+            DiagnosticKind::InvalidValue,
+            format!(
+                "retryable-bit {:#06x} is not a single bit",
+                layout.retryable_bit
+            ),
+            Some("give one bit of the first byte, e.g. 0x0400".to_owned()),
+        );
+    }
+    // The second byte is the code itself; the layout's bits are the first byte's.
+    let fields = [
+        (&s.kind_mask, "kind-mask"),
+        (&s.retryable_bit, "retryable-bit"),
+        (&s.reserved_mask, "reserved-mask"),
+    ];
+    for (value, name) in fields {
+        if value.0 & 0x00FF != 0 {
+            source.report(
+                value,
+                DiagnosticKind::InvalidValue,
+                format!(
+                    "{name} {:#06x} has bits {:#06x} in the second byte, which is the code",
+                    value.0,
+                    value.0 & 0x00FF
+                ),
+                Some("flags and kind bits are in the first byte (0xFF00)".to_owned()),
+            );
+        }
+    }
     for (value, overlap) in overlaps {
         if overlap != 0 {
             source.report(
@@ -161,6 +199,7 @@ fn check_layout(spec: &Spec, layout: &StatusLayout, source: &mut Source) {
             );
         }
     }
+    source.diagnostic_count() == before
 }
 
 fn text_only(status: &Text, layout: &StatusLayout, source: &mut Source) {

@@ -76,8 +76,19 @@ fn pattern(topic: &Text, prefix: &str, source: &mut Source) -> Option<TopicPatte
                     "a topic is `/`-separated literal segments and whole-segment `{name}` parameters".to_owned(),
                 ),
             };
-            source.report(
-                topic,
+            // A problem with one parameter is shown at that parameter.
+            let at = match &problem {
+                TopicProblem::UnnamedParameter => source.within(topic, "{}", false),
+                TopicProblem::BadParameterName(n) => {
+                    source.within(topic, &format!("{{{n}}}"), false)
+                }
+                TopicProblem::RepeatedParameter(n) => {
+                    source.within(topic, &format!("{{{n}}}"), true)
+                }
+                _ => source.at(topic),
+            };
+            source.report_at(
+                at,
                 kind,
                 format!("topic `{}` {problem}", topic.as_str()),
                 Some(help),
