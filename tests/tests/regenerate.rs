@@ -109,16 +109,20 @@ impl Probe {
 }
 
 const USES_NEW_OPERATION: &str = r#"
-use iothub_client::api::get_device_info::{Request, Response, Error, TOPIC};
+use iothub_client::api::get_device_info::{Request, Response, Alternative, TOPIC};
 use iothub_client::operation::Operation;
-use iothub_client::wire::MqttProperties;
+use iothub_client::wire::{MqttProperties, Properties};
 
 fn main() {
     let request = Request { detail: Some("all".to_owned()) };
     let _ = request.to_properties();
-    let response = Response { firmware_version: "1.2.3".to_owned() };
-    let _ = response.to_properties();
-    let _ = Error::NotFound;
+    let wire = Properties {
+        user: vec![("firmware-version".to_owned(), "1.2.3".to_owned())],
+        ..Properties::default()
+    };
+    let response = Response::from_properties(&wire).expect("decodes");
+    assert_eq!(response.firmware_version, "1.2.3");
+    let _ = Alternative::NotFound;
     assert_eq!(TOPIC, "$iothub/device-info/get");
     assert_eq!(iothub_client::api::GetDeviceInfo::NAME, "get-device-info");
 }
@@ -140,8 +144,13 @@ fn the_client_crate_follows_the_spec() {
     // The real spec: the program using `if_version` compiles, the new operation does not exist.
     let (ok, out) = probe.check(&real_spec(), USES_IF_VERSION, "real");
     assert!(ok, "uses if-version with the real spec:\n{out}");
-    let (ok, _) = probe.check(&real_spec(), USES_NEW_OPERATION, "real");
+    let (ok, out) = probe.check(&real_spec(), USES_NEW_OPERATION, "real");
     assert!(!ok, "get-device-info must not exist in the real spec");
+    // Failing for that reason, not any other.
+    assert!(
+        out.contains("could not find `get_device_info` in `api`"),
+        "the compiler names the missing module:\n{out}"
+    );
 
     // A spec with a new operation: its types exist and compile.
     let (ok, out) = probe.check(&spec_with_new_operation(), USES_NEW_OPERATION, "added");
