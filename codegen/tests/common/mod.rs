@@ -4,24 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The folder with the source documents (`IOTHUB_SOURCES`, default
-/// `../shared` beside the workspace). `None`, after saying so in one line,
-/// when it is absent: the caller then skips.
-pub fn sources_dir(test: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("IOTHUB_SOURCES") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    if dir.join("reference/en-US").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping {test}: source documents not found at {} (set IOTHUB_SOURCES)",
-            dir.display()
-        );
-        None
-    }
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
+
+// `sources_dir`: the one implementation, shared with `iothub-tests`.
+include!("../../../tests/src/sources.rs");
 
 /// The broken specs of `tests/broken/`, sorted.
 pub fn broken_specs() -> Vec<PathBuf> {
