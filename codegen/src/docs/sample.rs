@@ -57,10 +57,13 @@ pub fn pseudo_code(api: &Api, op: &Operation) -> String {
     }
     match op.interaction {
         Interaction::RequestResponse => {
+            // The response travels at the request's QoS (the spec's, 0 for
+            // this API), on the responses topic.
             let _ = writeln!(
                 out,
-                "{} PUBLISH\n    QoS: 0\n    Topic: {}",
+                "{} PUBLISH\n    QoS: {}\n    Topic: {}",
                 arrow(op.direction, false),
+                op.qos,
                 api.connection.responses_topic
             );
         }
@@ -70,4 +73,24 @@ pub fn pseudo_code(api: &Api, op: &Operation) -> String {
         Interaction::Message => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_response_shows_the_specs_qos_not_a_literal() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/iothub-mqtt5.yaml");
+        let mut api = crate::load(path).expect("the real spec loads");
+        let index = api
+            .operations
+            .iter()
+            .position(|o| o.name == "get-twin")
+            .expect("get-twin");
+        api.operations[index].qos = 1;
+        let op = &api.operations[index];
+        let sample = super::pseudo_code(&api, op);
+        assert_eq!(sample.matches("QoS: 1").count(), 2, "{sample}");
+        assert!(!sample.contains("QoS: 0"), "{sample}");
+    }
 }
