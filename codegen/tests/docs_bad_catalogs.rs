@@ -227,7 +227,7 @@ fn crlf_line_endings_read_the_same() {
         lf.entries().collect::<Vec<_>>(),
         crlf.entries().collect::<Vec<_>>()
     );
-    assert_eq!(lf.front_matter, crlf.front_matter);
+    assert_eq!(lf.front_matter(), crlf.front_matter());
 }
 
 // ---- never panics ----
@@ -266,7 +266,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
                     .collect::<Vec<_>>()
             };
             prop_assert_eq!(strip(&catalog), strip(&again));
-            prop_assert_eq!(&catalog.front_matter, &again.front_matter);
+            prop_assert_eq!(&catalog.front_matter(), &again.front_matter());
             Ok(())
         }
         Err(Error::Catalog {

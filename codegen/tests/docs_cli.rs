@@ -261,7 +261,7 @@ fn import_of_each_seed_writes_the_committed_catalog() {
         assert_eq!(o.status.code(), Some(0), "{tag}: {}", text(&o.stderr));
         assert!(text(&o.stderr).is_empty(), "{tag}: {}", text(&o.stderr));
         assert!(
-            text(&o.stdout).contains("(0 places could not be aligned)"),
+            text(&o.stdout).contains("; 0 places could not be aligned)"),
             "{tag}: {}",
             text(&o.stdout)
         );
@@ -326,7 +326,7 @@ fn import_reports_problems_as_located_warnings() {
             from.display()
         )
     );
-    assert!(text(&o.stdout).contains("(1 places could not be aligned)"));
+    assert!(text(&o.stdout).contains("; 1 places could not be aligned)"));
     let catalog = Catalog::load(&out, "el-GR").expect("written catalog loads");
     assert!(!catalog.is_empty());
 

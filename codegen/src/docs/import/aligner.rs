@@ -21,7 +21,8 @@ pub(super) struct Aligner<'p> {
 impl<'p> Aligner<'p> {
     pub(super) fn take(&mut self, unit: &'p Unit, text: &str) {
         let text = markdown::one_line(text);
-        if !text.is_empty() {
+        // A place without English has nothing to translate.
+        if !text.is_empty() && !unit.english.is_empty() {
             self.found.push(Found { unit, text });
         }
     }
