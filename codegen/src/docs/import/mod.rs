@@ -101,7 +101,7 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
     }
 
     let blocks = markdown::blocks(text);
-    align_body(api, &plan, &blocks, &mut a);
+    align_body(&plan, &blocks, &mut a);
 
     let Aligner {
         found,
@@ -129,7 +129,7 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
     }
 }
 
-fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
+fn align_body<'p>(plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
     let (top, sections) = split_at_level(blocks, 2);
     match top.iter().find_map(|b| match b {
         Block::Heading { level: 1, text, .. } => Some(text),
@@ -160,7 +160,7 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
                         .filter(|o| !claimed.contains(&o.anchor.as_str())),
                 };
                 match op {
-                    Some(op) => a.operation(api, op, heading, *line, item),
+                    Some(op) => a.operation(op, heading, *line, item),
                     None => a.miss(*line, format!("operation `{heading}` is not in the spec")),
                 }
             }
@@ -176,7 +176,7 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
                         .filter(|r| !claimed.contains(&r.anchor.as_str())),
                 };
                 match r {
-                    Some(r) => a.response(api, r, heading, *line, item),
+                    Some(r) => a.response(r, heading, *line, item),
                     None => a.miss(*line, format!("response `{heading}` is not in the spec")),
                 }
             }
