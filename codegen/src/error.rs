@@ -30,6 +30,38 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A catalog file is not named after a locale tag (`<TAG>.po`).
+    #[error("{}: {message}", path.display())]
+    CatalogName {
+        /// The catalog file.
+        path: PathBuf,
+        /// What is wrong with its name.
+        message: String,
+    },
+    /// A document given to import is not (enough of) this API's reference.
+    #[error(
+        "{}: aligned {aligned} of {total} places ({percent}%); at least {needed}% needed: is it a localized IoT Hub MQTT 5 API reference?",
+        path.display(),
+        percent = aligned * 100 / (*total).max(1)
+    )]
+    NotAReference {
+        /// The document.
+        path: PathBuf,
+        /// Places of the spec's document found in it.
+        aligned: usize,
+        /// Places of the spec's document.
+        total: usize,
+        /// The threshold, in percent.
+        needed: usize,
+    },
+    /// An entry that a PO catalog cannot hold was put into a catalog.
+    #[error("catalog entry `{context}`: {message}")]
+    InvalidEntry {
+        /// The entry's context (`msgctxt`) or front matter key.
+        context: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The docs template failed to render (a bug in iothub-codegen).
     #[cfg(feature = "docs")]
     #[error("rendering the reference document: {0}")]

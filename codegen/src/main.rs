@@ -11,8 +11,8 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
-        Err(error) => {
-            eprintln!("{error}");
+        Err(failure) => {
+            eprintln!("{}", failure.message());
             ExitCode::from(1)
         }
     }

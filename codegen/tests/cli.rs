@@ -1,8 +1,11 @@
 //! The `iothub-codegen` command line: exit codes 0 / 1 / 2, located messages,
-//! and write-only-if-changed output.
+//! `error:` / `hint:` lines, default paths from the workspace root (never the
+//! current folder), help with examples and exit codes, `--quiet`, and
+//! write-only-if-changed output.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
@@ -63,13 +66,17 @@ fn check_exits_1_with_located_messages_on_every_broken_spec() {
 }
 
 #[test]
-fn missing_spec_file_is_an_input_error() {
+fn missing_spec_file_is_an_input_error_with_a_hint() {
     let out = run(&["check", "--spec", "no/such/spec.yaml"]);
     assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
     assert!(
-        text(&out.stderr).contains("no/such/spec.yaml"),
-        "{}",
-        text(&out.stderr)
+        stderr.starts_with("error: no/such/spec.yaml: No such file or directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\nhint: pass --spec FILE or run inside the iothub-mqtt5 workspace"),
+        "{stderr}"
     );
 }
 
@@ -149,4 +156,199 @@ fn rust_out_writes_only_when_content_changes() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&file).expect("rewritten"), first);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iothub-codegen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).expect("under dir").to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A copy of the workspace's inputs: a root `Cargo.toml` with `[workspace]`,
+/// the spec and catalogs, and a member `codegen/` whose `src/docs/` folder
+/// exists (as in the real tree).
+fn workspace_copy(tag: &str) -> common::TempDir {
+    let tmp = common::TempDir::new(tag);
+    let root = tmp.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"codegen\"]\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("spec/locales")).expect("dirs");
+    std::fs::copy(common::spec_path(), root.join("spec/iothub-mqtt5.yaml")).expect("spec");
+    let locales = common::spec_path().with_file_name("locales");
+    for entry in std::fs::read_dir(locales).expect("locales") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            root.join("spec/locales")
+                .join(path.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    std::fs::create_dir_all(root.join("codegen/src/docs")).expect("dirs");
+    std::fs::write(
+        root.join("codegen/Cargo.toml"),
+        "[package]\nname = \"x\"\n\n[lints]\nworkspace = true\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("codegen/src/docs/mod.rs"), "//! x\n").expect("write");
+    tmp
+}
+
+#[test]
+fn default_paths_resolve_from_the_workspace_root_not_the_current_folder() {
+    let tmp = workspace_copy("root");
+    let root = tmp.path();
+    let src = root.join("codegen/src");
+    let before = files(&src);
+    let out = run_in(&src, &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(files(&src), before, "nothing written into the source tree");
+    let mut tags: Vec<String> = std::fs::read_dir(root.join("docs"))
+        .expect("docs written at the root")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    tags.sort();
+    assert_eq!(tags, ["cs-CZ", "en-US", "hu-HU", "pl-PL", "ru-RU", "sv-SE"]);
+    assert!(
+        text(&out.stdout).contains(&format!("wrote {}", root.join("docs/sv-SE").display())),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run_in(&src, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Paths the user gives are relative to the current folder.
+    let out = run_in(
+        &src,
+        &[
+            "rust",
+            "--spec",
+            "../../spec/iothub-mqtt5.yaml",
+            "--out",
+            "gen.rs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(src.join("gen.rs").is_file());
+    let out = run_in(&src, &["check", "--spec", "spec/iothub-mqtt5.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: spec/iothub-mqtt5.yaml: No such file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn outside_a_workspace_defaults_are_relative_to_the_current_folder_and_errors_say_so() {
+    let tmp = common::TempDir::new("nowhere");
+    assert!(
+        tmp.path()
+            .ancestors()
+            .all(|d| !d.join("Cargo.toml").is_file()),
+        "the temp folder must be outside any workspace"
+    );
+    let out = run_in(tmp.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: spec/iothub-mqtt5.yaml: No such file or directory (os error 2)\nhint: pass --spec FILE or run inside the iothub-mqtt5 workspace (no Cargo.toml with [workspace] above the current directory"),
+        "{stderr}"
+    );
+    // Given the files, it works there.
+    std::fs::create_dir_all(tmp.path().join("spec")).expect("dir");
+    std::fs::copy(
+        common::spec_path(),
+        tmp.path().join("spec/iothub-mqtt5.yaml"),
+    )
+    .expect("copy");
+    let out = run_in(tmp.path(), &["rust", "--out", "gen.rs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(tmp.path().join("gen.rs").is_file());
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    for args in [
+        &["--help"][..],
+        &["generate", "--help"],
+        &["docs", "--help"],
+        &["import", "--help"],
+        &["check", "--help"],
+        &["rust", "--help"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(help.contains("Example"), "{args:?}: {help}");
+        assert!(help.contains("iothub-codegen "), "{args:?}: {help}");
+        assert!(help.contains("Exit codes: 0 ok"), "{args:?}: {help}");
+        assert!(help.contains("--quiet"), "{args:?}: {help}");
+    }
+    let check = text(&run(&["check", "--help"]).stdout);
+    assert!(
+        check.contains("--strict") && check.contains("--use-fuzzy"),
+        "{check}"
+    );
+}
+
+#[test]
+fn quiet_silences_chatter_but_not_errors() {
+    let tmp = workspace_copy("quiet");
+    let root = tmp.path();
+    let out = run_in(root, &["generate", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "", "no chatter");
+    assert!(
+        root.join("docs/sv-SE/iot-hub-mqtt-5-reference.md")
+            .is_file(),
+        "still written"
+    );
+    let out = run_in(root, &["check", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "");
+    // Errors are still printed.
+    std::fs::write(
+        root.join("docs/sv-SE/iot-hub-mqtt-5-reference.md"),
+        "stale\n",
+    )
+    .expect("write");
+    let out = run_in(root, &["check", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("sv-SE/iot-hub-mqtt-5-reference.md: error: out of date"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run_in(root, &["--quiet", "check", "--spec", "missing.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: missing.yaml: "),
+        "{}",
+        text(&out.stderr)
+    );
 }

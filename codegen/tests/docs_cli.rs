@@ -261,7 +261,7 @@ fn import_of_each_seed_writes_the_committed_catalog() {
         assert_eq!(o.status.code(), Some(0), "{tag}: {}", text(&o.stderr));
         assert!(text(&o.stderr).is_empty(), "{tag}: {}", text(&o.stderr));
         assert!(
-            text(&o.stdout).contains("(0 places could not be aligned)"),
+            text(&o.stdout).contains("; 0 places could not be aligned)"),
             "{tag}: {}",
             text(&o.stdout)
         );
@@ -326,7 +326,7 @@ fn import_reports_problems_as_located_warnings() {
             from.display()
         )
     );
-    assert!(text(&o.stdout).contains("(1 places could not be aligned)"));
+    assert!(text(&o.stdout).contains("; 1 places could not be aligned)"));
     let catalog = Catalog::load(&out, "el-GR").expect("written catalog loads");
     assert!(!catalog.is_empty());
 
@@ -438,4 +438,237 @@ fn generate_writes_only_what_changed() {
     for file in files.iter().chain(&catalog_files).filter(|f| **f != edited) {
         assert_eq!(mtime(file), past, "{} rewritten", file.display());
     }
+}
+
+/// The committed sv-SE document (a localized reference, no seeds needed).
+fn sv_doc_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/sv-SE/iot-hub-mqtt-5-reference.md")
+}
+
+fn import(dir: &Path, locale: &str, from: &Path, out: &Path, extra: &[&str]) -> Output {
+    let spec = common::spec_path();
+    let mut args = vec![
+        "import",
+        "--locale",
+        locale,
+        "--from",
+        s(from),
+        "--spec",
+        s(&spec),
+        "--out",
+        s(out),
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn import_into_an_existing_catalog_merges_and_force_replaces() {
+    let tmp = TempDir::new("merge");
+    let out = tmp.path().join("sv-SE.po");
+    let committed = std::fs::read_to_string(locales_dir().join("sv-SE.po")).expect("sv-SE.po");
+    std::fs::write(&out, &committed).expect("copy");
+    let before = Catalog::load(&out, "sv-SE").expect("loads");
+
+    // A third of the document, one translation changed.
+    let doc = std::fs::read_to_string(sv_doc_path()).expect("sv-SE doc");
+    let lines: Vec<&str> = doc.lines().collect();
+    let part = lines[..lines.len() / 3].join("\n") + "\n";
+    let old = "Hämta dubbla tillstånd";
+    assert_eq!(
+        part.matches(&format!("\n{old}\n")).count(),
+        1,
+        "get-twin summary"
+    );
+    let part = part.replacen(&format!("\n{old}\n"), "\nHämta tvillingens tillstånd\n", 1);
+    let from = tmp.path().join("part.md");
+    std::fs::write(&from, &part).expect("write");
+
+    let o = import(tmp.path(), "sv-SE", &from, &out, &[]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    // Nothing of the translator's work is lost: the file is unchanged.
+    assert_eq!(std::fs::read_to_string(&out).expect("catalog"), committed);
+    let line = before
+        .get("operation.get-twin.summary")
+        .expect("entry")
+        .line;
+    assert!(
+        stderr.contains(&format!(
+            "{}:{line}: warning: `operation.get-twin.summary`: kept the catalog's «{old}»; the document has «Hämta tvillingens tillstånd» (pass --force",
+            out.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stdout.contains("0 added"), "{stdout}");
+    assert!(stdout.contains("1 conflicts kept"), "{stdout}");
+
+    // An entry the catalog lacks is added; the others stay.
+    let without = committed.replacen(
+        "msgctxt \"operation.get-twin.title\"\nmsgid \"Get Twin\"\nmsgstr \"Få dubbla\"\n\n",
+        "",
+        1,
+    );
+    assert_ne!(without, committed, "catalog changed shape");
+    std::fs::write(&out, &without).expect("write");
+    let o = import(tmp.path(), "sv-SE", &from, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("1 added"), "{}", text(&o.stdout));
+    let merged = Catalog::load(&out, "sv-SE").expect("loads");
+    assert_eq!(merged.len(), before.len());
+    assert_eq!(
+        merged
+            .get("operation.get-twin.title")
+            .map(|e| e.msgstr.as_str()),
+        Some("Få dubbla")
+    );
+    assert_eq!(
+        merged
+            .get("operation.get-twin.summary")
+            .map(|e| e.msgstr.as_str()),
+        Some(old)
+    );
+
+    // --force replaces the catalog with the (partial) import.
+    let o = import(tmp.path(), "sv-SE", &from, &out, &["--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let replaced = Catalog::load(&out, "sv-SE").expect("loads");
+    assert!(
+        replaced.len() < before.len(),
+        "{} of {}",
+        replaced.len(),
+        before.len()
+    );
+    assert_eq!(
+        replaced
+            .get("operation.get-twin.summary")
+            .map(|e| e.msgstr.as_str()),
+        Some("Hämta tvillingens tillstånd")
+    );
+
+    // A broken existing catalog is not overwritten.
+    std::fs::write(&out, "garbage\n").expect("write");
+    let o = import(tmp.path(), "sv-SE", &from, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "garbage\n");
+}
+
+#[test]
+fn help_of_import_explains_merge_force_and_the_threshold() {
+    let o = run(Path::new(env!("CARGO_MANIFEST_DIR")), &["import", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = text(&o.stdout);
+    for needle in [
+        "--force",
+        "merged",
+        "existing translations",
+        &format!(
+            "at least {}% of the places",
+            docs::import::MIN_ALIGNED_PERCENT
+        ),
+        "Examples:",
+        "Exit codes: 0",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
+
+#[test]
+fn import_of_a_document_that_is_not_the_reference_fails_and_writes_nothing() {
+    let tmp = TempDir::new("readme");
+    let readme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let out = tmp.path().join("sv-SE.po");
+    let o = import(tmp.path(), "sv-SE", &readme, &out, &[]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let total = docs::plan(&iothub_codegen::load(common::spec_path()).expect("spec"))
+        .units()
+        .len();
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("error: {}: aligned ", readme.display())),
+        "{stderr}"
+    );
+    assert!(
+        first.contains(&format!(" of {total} places (")) && first.contains("at least 20% needed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\nhint: "), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+
+    // A three-line document does not wipe an existing catalog either.
+    std::fs::copy(locales_dir().join("sv-SE.po"), &out).expect("copy");
+    let tiny = tmp.path().join("tiny.md");
+    std::fs::write(&tiny, "# Rubrik\n\nText.\n").expect("write");
+    let o = import(tmp.path(), "sv-SE", &tiny, &out, &["--force"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read(&out).expect("kept"),
+        std::fs::read(locales_dir().join("sv-SE.po")).expect("committed")
+    );
+}
+
+#[test]
+fn locale_tags_are_checked_and_name_the_target_locale() {
+    let tmp = TempDir::new("tags");
+    let out = tmp.path().join("x.po");
+    let o = import(tmp.path(), "sv_SE", &sv_doc_path(), &out, &[]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("(write `sv-SE`)"), "{stderr}");
+    assert!(!out.exists());
+    let o = run(
+        tmp.path(),
+        &["docs", "--locale", "sv-se", "--out", s(tmp.path())],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("(write `sv-SE`)"));
+
+    // A sv-SE document imported as sv-FI: every locale field says sv-FI.
+    let locales = tmp.path().join("locales");
+    std::fs::create_dir_all(&locales).expect("locales");
+    let fi = locales.join("sv-FI.po");
+    let o = import(tmp.path(), "sv-FI", &sv_doc_path(), &fi, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let catalog = Catalog::load(&fi, "sv-FI").expect("loads");
+    assert_eq!(
+        catalog.front_matter_value("ms.contentlocale"),
+        Some("sv-FI")
+    );
+    let docs_out = tmp.path().join("docs");
+    let spec = common::spec_path();
+    let args = [
+        "docs",
+        "--spec",
+        s(&spec),
+        "--locales",
+        s(&locales),
+        "--out",
+        s(&docs_out),
+    ];
+    let o = run(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let doc = std::fs::read_to_string(publish::doc_path(&docs_out, "sv-FI")).expect("doc");
+    assert!(doc.contains("\nms.contentlocale: sv-FI\n"), "{doc}");
+    assert!(
+        !doc.contains("sv-SE"),
+        "no field names the document's locale"
+    );
+
+    // A catalog file not named after a tag is an error naming it.
+    std::fs::copy(&fi, locales.join("sv_FI.po")).expect("copy");
+    let o = run(tmp.path(), &args);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: `sv_FI` is not a locale tag",
+            locales.join("sv_FI.po").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(write `sv-FI`)") && stderr.contains("\nhint: rename"),
+        "{stderr}"
+    );
 }

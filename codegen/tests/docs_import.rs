@@ -297,7 +297,7 @@ fn check_round_trip(how: &Fake) {
     let catalog = &imported.catalog;
     assert_eq!(catalog.locale, "el-GR");
     assert_eq!(
-        catalog.front_matter,
+        catalog.front_matter(),
         [("ms.contentlocale".to_owned(), "el-GR".to_owned())]
     );
 
@@ -686,7 +686,7 @@ fn front_matter_lines_that_are_not_plain_keys_are_reported() {
     );
     let imported = import::import(&api, "el-GR", &doc);
     assert_eq!(
-        imported.catalog.front_matter,
+        imported.catalog.front_matter(),
         [("ms.custom".to_owned(), "kept".to_owned())]
     );
     let lines: Vec<usize> = imported.unaligned.iter().map(|u| u.line).collect();
@@ -710,7 +710,7 @@ fn front_matter_values_are_text_in_the_catalog_and_yaml_in_the_document() {
         .iter()
         .find(|u| u.message.contains("block scalar"));
     assert_eq!(block.map(|u| u.line), Some(6), "{:?}", imported.unaligned);
-    let extras = &imported.catalog.front_matter;
+    let extras = &imported.catalog.front_matter();
     assert!(
         extras.contains(&("ms.locfileid".to_owned(), "96603561".to_owned())),
         "{extras:?}"
@@ -730,7 +730,10 @@ fn front_matter_values_are_text_in_the_catalog_and_yaml_in_the_document() {
 
     // A second import of the rendered document changes nothing.
     let again = import::import(&api, "xx-XX", &text);
-    assert_eq!(again.catalog.front_matter, imported.catalog.front_matter);
+    assert_eq!(
+        again.catalog.front_matter(),
+        imported.catalog.front_matter()
+    );
     assert_eq!(
         docs::render(&api, Some(&again.catalog)).expect("renders").0,
         text

@@ -144,8 +144,18 @@ fn fragment() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A fixed seed (whatever `PROPTEST_RNG_SEED` says): the same cases on
+/// every machine and run.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x1077_4ab5),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn truncated(cut in 0usize..40_000) {

@@ -172,15 +172,17 @@ fn hostile_catalog(api: &Api, text: &str) -> Catalog {
             .iter()
             .find(|u| u.key() == *key)
             .unwrap_or_else(|| panic!("no place with key {key}"));
-        catalog.insert(
-            key,
-            Entry {
-                msgid: unit.english.clone(),
-                msgstr: text.to_owned(),
-                fuzzy: false,
-                line: 0,
-            },
-        );
+        catalog
+            .insert(
+                key,
+                Entry {
+                    msgid: unit.english.clone(),
+                    msgstr: text.to_owned(),
+                    fuzzy: false,
+                    line: 0,
+                },
+            )
+            .expect("valid entry");
     }
     catalog
 }

@@ -82,15 +82,17 @@ fn a_missing_shared_entry_falls_back_to_english_at_every_place() {
 #[test]
 fn an_empty_translation_is_missing() {
     let mut catalog = Catalog::new("sv-SE");
-    catalog.insert(
-        "operation.get-twin.title",
-        Entry {
-            msgid: "Get Twin".to_owned(),
-            msgstr: String::new(),
-            fuzzy: false,
-            line: 0,
-        },
-    );
+    catalog
+        .insert(
+            "operation.get-twin.title",
+            Entry {
+                msgid: "Get Twin".to_owned(),
+                msgstr: String::new(),
+                fuzzy: false,
+                line: 0,
+            },
+        )
+        .expect("valid entry");
     let api = api();
     let plan = docs::plan(&api);
     let unit = &plan.operations[0].title;
@@ -152,17 +154,18 @@ fn entries_for_other_places_do_not_leak() {
     for (key, english) in [
         ("operation.no-such-op.title", "Nothing"),
         ("heading.no-such-heading", "Nothing"),
-        ("", "Empty context"),
     ] {
-        catalog.insert(
-            key,
-            Entry {
-                msgid: english.to_owned(),
-                msgstr: "XXX".to_owned(),
-                fuzzy: false,
-                line: 0,
-            },
-        );
+        catalog
+            .insert(
+                key,
+                Entry {
+                    msgid: english.to_owned(),
+                    msgstr: "XXX".to_owned(),
+                    fuzzy: false,
+                    line: 0,
+                },
+            )
+            .expect("valid entry");
     }
     let api = api();
     let (doc, coverage) = docs::render(&api, Some(&catalog)).expect("renders");
@@ -192,4 +195,29 @@ fn a_blank_translation_is_missing_and_drops_no_paragraph() {
         assert!(section(&doc, "get-twin").contains("Få dubbla\n\nGet Twin state\n\n"));
         assert_eq!(doc.lines().count(), english.lines().count() + 6);
     }
+}
+
+#[test]
+fn a_catalog_refuses_entries_a_po_file_cannot_hold() {
+    let entry = |msgid: &str| Entry {
+        msgid: msgid.to_owned(),
+        msgstr: "XXX".to_owned(),
+        fuzzy: false,
+        line: 0,
+    };
+    let mut catalog = Catalog::new("sv-SE");
+    for (key, msgid, why) in [
+        ("", "Empty context", "context"),
+        ("operation.get-twin.title", "", "English text"),
+        ("front-matter.meta.ms.date", "ms.date", "front matter"),
+    ] {
+        let err = catalog.insert(key, entry(msgid)).expect_err(key);
+        assert!(err.to_string().contains(why), "{key}: {err}");
+    }
+    assert!(catalog.is_empty());
+    let err = catalog
+        .set_front_matter("a: b", "x")
+        .expect_err("not plain");
+    assert!(err.to_string().contains("not a plain key"), "{err}");
+    assert!(catalog.front_matter().is_empty());
 }

@@ -2,20 +2,23 @@
 
 use std::path::Path;
 
-use iothub_codegen::docs::publish;
+use iothub_codegen::docs::{publish, Options};
 use iothub_codegen::Error;
 
-fn report(written: &[std::path::PathBuf]) {
-    for path in written {
-        println!("wrote {}", path.display());
-    }
-}
+use super::report::Chatter;
 
 /// Writes the documents of the wanted locales.
-pub fn docs(spec: &Path, locales: &Path, only: &[String], out: &Path) -> Result<bool, Error> {
+pub fn docs(
+    spec: &Path,
+    locales: &Path,
+    only: &[String],
+    out: &Path,
+    options: Options,
+    say: Chatter,
+) -> Result<bool, Error> {
     let api = iothub_codegen::load(spec)?;
     let catalogs = publish::load_catalogs(locales)?;
-    let rendered = publish::render_all(&api, &catalogs, only)?;
+    let rendered = publish::render_all_with(&api, &catalogs, only, options)?;
     let unknown: Vec<&String> = only
         .iter()
         .filter(|tag| !rendered.iter().any(|r| &&r.locale == tag))
@@ -26,25 +29,31 @@ pub fn docs(spec: &Path, locales: &Path, only: &[String], out: &Path) -> Result<
             locales.display()
         );
     }
-    report(&publish::write_docs(&rendered, out)?);
+    say.wrote(&publish::write_docs(&rendered, out)?);
     Ok(unknown.is_empty())
 }
 
 /// Validates, then writes every document and the POT template.
-pub fn generate(spec: &Path, locales: &Path, out: &Path) -> Result<bool, Error> {
+pub fn generate(
+    spec: &Path,
+    locales: &Path,
+    out: &Path,
+    options: Options,
+    say: Chatter,
+) -> Result<bool, Error> {
     let api = iothub_codegen::load(spec)?;
     let catalogs = publish::load_catalogs(locales)?;
-    let rendered = publish::render_all(&api, &catalogs, &[])?;
-    report(&publish::write_docs(&rendered, out)?);
-    report(
+    let rendered = publish::render_all_with(&api, &catalogs, &[], options)?;
+    say.wrote(&publish::write_docs(&rendered, out)?);
+    say.wrote(
         &publish::write_pot(&api, locales)?
             .into_iter()
             .collect::<Vec<_>>(),
     );
     let locales: Vec<&str> = rendered.iter().map(|r| r.locale.as_str()).collect();
-    println!(
+    say.say(format!(
         "docs and the POT template are up to date ({})",
         locales.join(", ")
-    );
+    ));
     Ok(true)
 }

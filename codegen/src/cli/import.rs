@@ -1,18 +1,47 @@
-//! `iothub-codegen import`: a catalog from a localized reference document.
+//! `iothub-codegen import`: a catalog from a localized reference document,
+//! merged into the existing catalog (replacing it only with `--force`).
 
 use std::path::Path;
 
+use iothub_codegen::docs::{import, merge, Catalog};
 use iothub_codegen::Error;
 
+use super::report::Chatter;
+
+/// One line of a translation for a warning: escapes newlines, cut long.
+fn quoted(text: &str) -> String {
+    let one_line = text.replace('\n', "\\n");
+    let mut shown: String = one_line.chars().take(80).collect();
+    if shown.len() < one_line.len() {
+        shown.push('…');
+    }
+    format!("«{shown}»")
+}
+
 /// Imports `from` as locale `locale` into the catalog `out`.
-pub fn run(spec: &Path, locale: &str, from: &Path, out: &Path) -> Result<bool, Error> {
+pub fn run(
+    spec: &Path,
+    locale: &str,
+    from: &Path,
+    out: &Path,
+    force: bool,
+    say: Chatter,
+) -> Result<bool, Error> {
     let api = iothub_codegen::load(spec)?;
     let text = std::fs::read_to_string(from).map_err(|source| Error::Io {
         path: from.to_path_buf(),
         source,
     })?;
-    let import = iothub_codegen::docs::import::import(&api, locale, &text);
-    for problem in &import.unaligned {
+    let imported = import::import(&api, locale, &text);
+    if !imported.is_reference() {
+        return Err(Error::NotAReference {
+            path: from.to_path_buf(),
+            aligned: imported.aligned,
+            total: imported.total,
+            needed: import::MIN_ALIGNED_PERCENT,
+        });
+    }
+    for problem in &imported.unaligned {
         eprintln!(
             "{}:{}: warning: {}",
             from.display(),
@@ -20,16 +49,45 @@ pub fn run(spec: &Path, locale: &str, from: &Path, out: &Path) -> Result<bool, E
             problem.message
         );
     }
-    let po = import
-        .catalog
-        .to_po(&iothub_codegen::docs::project_id(&api));
-    iothub_codegen::output::write_if_changed(out, &po)?;
-    println!(
-        "{}: {} entries imported from {} ({} places could not be aligned)",
-        out.display(),
-        import.catalog.len(),
-        from.display(),
-        import.unaligned.len()
+    let project = iothub_codegen::docs::project_id(&api);
+    let aligned = format!(
+        "aligned {} of {} places; {} places could not be aligned",
+        imported.aligned,
+        imported.total,
+        imported.unaligned.len()
     );
+    if force || !out.exists() {
+        iothub_codegen::output::write_if_changed(out, &imported.catalog.to_po(&project))?;
+        say.say(format!(
+            "{}: {} entries imported from {} ({aligned})",
+            out.display(),
+            imported.catalog.len(),
+            from.display(),
+        ));
+        return Ok(true);
+    }
+    // An existing catalog that does not read is not overwritten.
+    let existing = Catalog::load(out, locale)?;
+    let merged = merge::merge(&existing, &imported.catalog);
+    for c in &merged.conflicts {
+        eprintln!(
+            "{}:{}: warning: `{}`: kept the catalog's {}; the document has {} (pass --force to replace the catalog with the import)",
+            out.display(),
+            c.line,
+            c.key,
+            quoted(&c.existing),
+            quoted(&c.imported)
+        );
+    }
+    iothub_codegen::output::write_if_changed(out, &merged.catalog.to_po(&project))?;
+    say.say(format!(
+        "{}: merged {} entries from {}: {} added, {} unchanged, {} conflicts kept as they were ({aligned})",
+        out.display(),
+        imported.catalog.len(),
+        from.display(),
+        merged.added,
+        merged.unchanged,
+        merged.conflicts.len(),
+    ));
     Ok(true)
 }

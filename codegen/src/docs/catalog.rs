@@ -9,12 +9,13 @@ use polib::catalog::Catalog as PoCatalog;
 use polib::message::{Message, MessageFlags};
 use polib::metadata::CatalogMetadata;
 
+use super::front_matter;
 use super::plan::Unit;
 use super::po_lint;
 use crate::error::Error;
 
 /// `msgctxt` prefix of locale-specific front matter values (not translations).
-pub const FRONT_MATTER_PREFIX: &str = "front-matter.meta.";
+pub const FRONT_MATTER_PREFIX: &str = front_matter::PREFIX;
 
 /// One translation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,15 +30,31 @@ pub struct Entry {
     pub line: usize,
 }
 
-/// How a place was rendered.
+/// How a place was found in a catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     /// A current translation.
     Translated,
-    /// A translation of older English text, or marked fuzzy: shown, reported.
+    /// The place's own (or shared) entry translates older English, or is
+    /// marked `#, fuzzy`: not shown unless fuzzy translations are used.
     Fuzzy,
+    /// The place has no entry; the translation of the same (or, for a
+    /// fallback, related) English elsewhere in the catalog is suggested, as
+    /// msgmerge's translation memory does: fuzzy, never "English changed".
+    Suggested,
     /// No translation: English shown, reported.
     Missing,
+}
+
+/// A translation found for a place: the entry, its key and how it fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found<'a> {
+    /// The key of the entry (`msgctxt`).
+    pub key: &'a str,
+    /// The entry.
+    pub entry: &'a Entry,
+    /// How it fits the place.
+    pub status: Status,
 }
 
 /// A locale's catalog.
@@ -49,7 +66,7 @@ pub struct Catalog {
     order: Vec<String>,
     /// Front matter keys and values of this locale's document that are not
     /// translations (`ms.contentlocale`, `ms.locfileid`, …), in order.
-    pub front_matter: Vec<(String, String)>,
+    front_matter: Vec<(String, String)>,
 }
 
 impl Catalog {
@@ -61,11 +78,62 @@ impl Catalog {
         }
     }
 
-    /// Adds or replaces the entry of `context`.
-    pub fn insert(&mut self, context: &str, entry: Entry) {
+    /// Adds or replaces the entry of `context`. Refuses what a PO catalog
+    /// cannot hold (so that [`to_po`](Self::to_po) then
+    /// [`parse`](Self::parse) gives back every catalog): an empty context or
+    /// msgid, or a context of the front matter's.
+    pub fn insert(&mut self, context: &str, entry: Entry) -> Result<(), Error> {
+        let invalid = |message: &str| {
+            Err(Error::InvalidEntry {
+                context: context.to_owned(),
+                message: message.to_owned(),
+            })
+        };
+        if context.is_empty() {
+            return invalid("the context (`msgctxt`) is empty");
+        }
+        if entry.msgid.is_empty() {
+            return invalid("the English text (`msgid`) is empty");
+        }
+        if front_matter::key_of_context(context).is_some() {
+            return invalid("the context names a front matter value; use `set_front_matter`");
+        }
         if self.entries.insert(context.to_owned(), entry).is_none() {
             self.order.push(context.to_owned());
         }
+        Ok(())
+    }
+
+    /// Front matter keys and values of this locale's document that are not
+    /// translations (`ms.contentlocale`, `ms.locfileid`, …), in order.
+    pub fn front_matter(&self) -> &[(String, String)] {
+        &self.front_matter
+    }
+
+    /// The front matter value of `key`.
+    pub fn front_matter_value(&self, key: &str) -> Option<&str> {
+        self.front_matter
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets (adds, or replaces in place) the front matter value of `key`,
+    /// which must be a plain key (letters, digits, `.`, `_`, `-`).
+    pub fn set_front_matter(&mut self, key: &str, value: &str) -> Result<(), Error> {
+        if !front_matter::is_plain_key(key) {
+            return Err(Error::InvalidEntry {
+                context: front_matter::context_of_key(key),
+                message: format!(
+                    "front matter key `{key}` is not a plain key (letters, digits, `.`, `_`, `-`)"
+                ),
+            });
+        }
+        match self.front_matter.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value.to_owned(),
+            None => self.front_matter.push((key.to_owned(), value.to_owned())),
+        }
+        Ok(())
     }
 
     /// The entry of `context`.
@@ -90,28 +158,48 @@ impl Catalog {
         self.order.is_empty()
     }
 
-    /// The text to show for `unit` and how it was found: the place's own
-    /// entry, else the shared one, else the fallback's (fuzzy: it translates
-    /// other English), else the English.
-    pub fn lookup<'a>(&'a self, unit: &'a Unit) -> (&'a str, Status) {
-        // An empty translation (as a catalog started from the POT has) is no
-        // translation: the next key is tried.
-        let entry = [
-            Some(&unit.place),
-            unit.shared.as_ref(),
-            unit.fallback.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|key| {
+    /// The translation of `unit` and how it was found: the place's own
+    /// entry, else the shared one (translated, or fuzzy when it is marked so
+    /// or translates other English); else a suggestion: the fallback's
+    /// entry, else the first entry in file order that translates the same
+    /// English (translation memory). Empty translations are none.
+    pub fn find<'a>(&'a self, unit: &'a Unit) -> Option<Found<'a>> {
+        let usable = |key: &'a str| {
             self.entries
-                .get(key)
-                .filter(|e| !e.msgstr.trim().is_empty())
+                .get_key_value(key)
+                .filter(|(_, e)| !e.msgstr.trim().is_empty())
+                .map(|(k, e)| (k.as_str(), e))
+        };
+        let own = [Some(&unit.place), unit.shared.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|key| usable(key));
+        if let Some((key, entry)) = own {
+            let status = if entry.fuzzy || entry.msgid != unit.english {
+                Status::Fuzzy
+            } else {
+                Status::Translated
+            };
+            return Some(Found { key, entry, status });
+        }
+        let suggested = unit.fallback.as_deref().and_then(usable).or_else(|| {
+            self.entries()
+                .find(|(_, e)| !e.fuzzy && e.msgid == unit.english && !e.msgstr.trim().is_empty())
         });
-        match entry {
+        suggested.map(|(key, entry)| Found {
+            key,
+            entry,
+            status: Status::Suggested,
+        })
+    }
+
+    /// The translation of `unit` (English when there is none) and how it
+    /// was found; see [`find`](Self::find). Whether a fuzzy or suggested
+    /// translation is shown is the renderer's choice.
+    pub fn lookup<'a>(&'a self, unit: &'a Unit) -> (&'a str, Status) {
+        match self.find(unit) {
+            Some(found) => (&found.entry.msgstr, found.status),
             None => (&unit.english, Status::Missing),
-            Some(e) if e.fuzzy || e.msgid != unit.english => (&e.msgstr, Status::Fuzzy),
-            Some(e) => (&e.msgstr, Status::Translated),
         }
     }
 
@@ -160,8 +248,8 @@ impl Catalog {
         for (message, line) in messages.zip(layout.entry_lines.iter().copied()) {
             let context = message.msgctxt().unwrap_or_default().to_owned();
             let msgstr = message.msgstr().unwrap_or_default().to_owned();
-            if let Some(key) = context.strip_prefix(FRONT_MATTER_PREFIX) {
-                if !super::import::is_plain_key(key) {
+            if let Some(key) = front_matter::key_of_context(&context) {
+                if !front_matter::is_plain_key(key) {
                     return Err(Error::Catalog {
                         path: path.to_path_buf(),
                         line,
@@ -173,15 +261,19 @@ impl Catalog {
                 catalog.front_matter.push((key.to_owned(), msgstr));
                 continue;
             }
-            catalog.insert(
-                &context,
-                Entry {
-                    msgid: message.msgid().to_owned(),
-                    msgstr,
-                    fuzzy: message.flags().is_fuzzy(),
+            let entry = Entry {
+                msgid: message.msgid().to_owned(),
+                msgstr,
+                fuzzy: message.flags().is_fuzzy(),
+                line,
+            };
+            catalog
+                .insert(&context, entry)
+                .map_err(|e| Error::Catalog {
+                    path: path.to_path_buf(),
                     line,
-                },
-            );
+                    message: e.to_string(),
+                })?;
         }
         Ok(catalog)
     }
@@ -196,7 +288,7 @@ impl Catalog {
                         "Front matter value of this locale's document (not a translation)."
                             .to_owned(),
                     )
-                    .with_msgctxt(format!("{FRONT_MATTER_PREFIX}{key}"))
+                    .with_msgctxt(front_matter::context_of_key(key))
                     .with_msgid(key.clone())
                     .with_msgstr(value.clone())
                     .done(),

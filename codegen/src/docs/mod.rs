@@ -6,14 +6,21 @@
 //! each other locale is a PO catalog whose `msgctxt` is the stable key of a
 //! place in the document (or the key shared by all places showing the same
 //! English in the same role) and whose `msgid` is that English text. A
-//! translation of older English is *fuzzy*: shown and reported. A missing
-//! one falls back to English and is reported. Identifiers are never
-//! translated.
+//! translation of older English (or one marked `#, fuzzy`) is *fuzzy*; a
+//! new place whose English is translated elsewhere in the catalog gets that
+//! translation as a fuzzy *suggestion* (msgmerge's translation memory). As
+//! msgfmt does, fuzzy translations are not used by default: English is
+//! shown and the place is reported; [`Options::use_fuzzy`] shows them. A
+//! missing translation falls back to English and is reported. Identifiers
+//! are never translated.
 
 pub mod catalog;
 pub mod escape;
+pub mod front_matter;
 pub mod import;
+pub mod locale;
 pub(crate) mod markdown;
+pub mod merge;
 pub mod plan;
 mod po_lint;
 pub mod publish;
@@ -25,7 +32,7 @@ use crate::ir::Api;
 
 pub use catalog::{Catalog, Entry, Status};
 pub use plan::{plan, Plan, Unit};
-pub use render::Coverage;
+pub use render::{Coverage, Options, Suggestion};
 
 /// File name of the reference document in each locale folder.
 pub const DOC_FILE: &str = "iot-hub-mqtt-5-reference.md";
@@ -42,9 +49,18 @@ pub fn project_id(api: &Api) -> String {
 }
 
 /// The reference document of `api` in the catalog's locale (English without
-/// one), with the coverage of its places.
+/// one), fuzzy translations not shown, with the coverage of its places.
 pub fn render(api: &Api, catalog: Option<&Catalog>) -> Result<(String, Coverage)> {
     render::render(&plan(api), catalog)
+}
+
+/// [`render`] with `options` (e.g. fuzzy translations shown).
+pub fn render_with(
+    api: &Api,
+    catalog: Option<&Catalog>,
+    options: Options,
+) -> Result<(String, Coverage)> {
+    render::render_with(&plan(api), catalog, options)
 }
 
 /// The POT template: one entry per key, in document order, each with the

@@ -116,6 +116,9 @@ pub struct SectionPlan {
     pub properties: PropertiesPlan,
     /// The payload line.
     pub payload: Unit,
+    /// The schema the payload line names, when it is an identifier (a
+    /// schema without prose, shown by its name: never translated).
+    pub payload_identifier: Option<String>,
 }
 
 /// A properties block: "none", or a label and a table.
@@ -196,6 +199,8 @@ pub struct ResponsePlan {
     pub properties: PropertiesPlan,
     /// Payload line.
     pub payload: Unit,
+    /// The schema the payload line names, when it is an identifier.
+    pub payload_identifier: Option<String>,
 }
 
 /// The slug GitHub and docs.microsoft.com give a heading: lowercase, spaces
@@ -234,6 +239,14 @@ impl Builder<'_> {
             format!("payload.{schema}"),
             format!("**{}**: {shown}", self.doc("labels.payload")),
         )
+    }
+
+    /// The schema name when `schema` is shown by its name (no prose).
+    fn payload_identifier(&self, schema: &str) -> Option<String> {
+        self.schemas
+            .get(schema)
+            .filter(|s| s.text.is_none())
+            .map(|s| s.name.clone())
     }
 
     fn properties(&self, place: &str, properties: &[Property]) -> PropertiesPlan {
@@ -318,6 +331,7 @@ impl Builder<'_> {
             }),
             properties: self.properties(&place, &message.properties),
             payload: self.payload(&place, &message.payload),
+            payload_identifier: self.payload_identifier(&message.payload),
         }
     }
 
@@ -437,6 +451,7 @@ impl Builder<'_> {
             status: r.status.to_string(),
             properties: self.properties(&place, &r.properties),
             payload: self.payload(&place, &r.payload),
+            payload_identifier: self.payload_identifier(&r.payload),
         }
     }
 }

@@ -3,6 +3,13 @@
 //! parser misbehave (malformed string literals, plural forms, duplicate
 //! contexts, a missing header) gets through. It does not parse entries into
 //! values; `polib` does that.
+//!
+//! Whatever it accepts, `polib` reads as it does: entries end at an empty
+//! line only (a line of spaces is an error, since `polib` would merge the
+//! entries around it), `#` comments come before an entry's first keyword
+//! (inside an entry `polib` would append the following strings to the
+//! comment), flags are written `#, fuzzy`, and contexts are compared by
+//! their unescaped text.
 
 use std::collections::HashMap;
 
@@ -57,9 +64,25 @@ fn literal(literal: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The content of a literal that [`literal`] accepted, quotes removed.
-fn inner(literal: &str) -> &str {
-    &literal[1..literal.len() - 1]
+/// The text of a literal that [`literal`] accepted: quotes removed,
+/// escapes resolved.
+fn inner(literal: &str) -> String {
+    let mut out = String::new();
+    let mut chars = literal[1..literal.len() - 1].chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' {
+            match chars.next() {
+                Some('n') => '\n',
+                Some('r') => '\r',
+                Some('t') => '\t',
+                Some(other) => other,
+                None => '\\',
+            }
+        } else {
+            c
+        });
+    }
+    out
 }
 
 struct Entry {
@@ -77,6 +100,9 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
     let mut current: Option<Entry> = None;
     let mut field = Field::None;
     let mut contexts: HashMap<String, usize> = HashMap::new();
+    // Whether some line before set the field `polib` appends to (it panics
+    // on a lone `#` before that).
+    let mut any_field = false;
 
     let finish = |entry: Option<Entry>, problems: &mut Vec<PoProblem>, entries: &mut Vec<Entry>| {
         if let Some(e) = entry {
@@ -93,12 +119,9 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = index + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() {
+        if line.is_empty() {
             finish(current.take(), &mut problems, &mut entries);
             field = Field::None;
-            continue;
-        }
-        if line.starts_with('#') {
             continue;
         }
         let mut problem = |message: String| {
@@ -107,6 +130,27 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
                 message,
             })
         };
+        if line.trim().is_empty() {
+            problem("a line of only spaces: leave it empty to end the entry".to_owned());
+            continue;
+        }
+        if line.starts_with('#') {
+            if current.is_some() {
+                problem(
+                    "a `#` comment inside an entry: comments go before its `msgctxt`, after an empty line"
+                        .to_owned(),
+                );
+            } else if line == "#" && !any_field {
+                problem("an empty `#` comment before the first entry: remove it".to_owned());
+            } else if line.starts_with("#,") && !line.starts_with("#, ") && line.len() > 2 {
+                problem("flags are written `#, fuzzy` (a space after `#,`)".to_owned());
+            }
+            any_field |= ["# ", "#. ", "#: ", "#, "]
+                .iter()
+                .any(|p| line.starts_with(p));
+            continue;
+        }
+        any_field = true;
         if line.starts_with('"') {
             match (field, literal(line)) {
                 (Field::None, _) => {
@@ -116,8 +160,8 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
                 (f, Ok(())) => {
                     if let Some(e) = current.as_mut() {
                         match f {
-                            Field::Ctxt => e.ctxt.push_str(inner(line)),
-                            Field::Id => e.id.push_str(inner(line)),
+                            Field::Ctxt => e.ctxt.push_str(&inner(line)),
+                            Field::Id => e.id.push_str(&inner(line)),
                             _ => {}
                         }
                     }
@@ -157,7 +201,7 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
             Ok(()) => inner(rest),
             Err(e) => {
                 problem(e);
-                ""
+                String::new()
             }
         };
         // A keyword out of order starts a new entry without a blank line;
@@ -186,8 +230,8 @@ pub fn check(text: &str) -> Result<PoLayout, Vec<PoProblem>> {
         }
         if let Some(e) = current.as_mut() {
             match next {
-                Field::Ctxt => e.ctxt.push_str(value),
-                Field::Id => e.id.push_str(value),
+                Field::Ctxt => e.ctxt.push_str(&value),
+                Field::Id => e.id.push_str(&value),
                 Field::Str => e.has_str = true,
                 Field::None => {}
             }
@@ -273,5 +317,35 @@ mod tests {
         assert!(check("msgctxt \"a\"\nmsgid \"b\"\nmsgstr \"c\"\n").is_err());
         assert!(check("\"").is_err());
         assert!(check("msgid").is_err());
+    }
+
+    #[test]
+    fn rejects_what_polib_would_read_otherwise() {
+        let bad = |body: &str| check(&format!("{HEADER}{body}")).unwrap_err();
+        // A comment between the strings of a msgid: polib would append "b" to it.
+        let p = bad("msgctxt \"a\"\nmsgid \"\"\n#, fuzzy\n\"b\"\nmsgstr \"c\"\n");
+        assert_eq!(p[0].line, 6);
+        assert!(p[0].message.contains("comment inside an entry"), "{p:?}");
+        // A comment after msgstr, before the empty line.
+        assert_eq!(
+            bad("msgctxt \"a\"\nmsgid \"b\"\nmsgstr \"c\"\n# x\n")[0].line,
+            7
+        );
+        // A line of spaces: polib does not end the entry there.
+        let p = bad("msgctxt \"a\"\nmsgid \"b\"\nmsgstr \"c\"\n \nmsgctxt \"d\"\nmsgid \"e\"\nmsgstr \"f\"\n");
+        assert_eq!(p[0].line, 7);
+        // `#,fuzzy`: polib ignores the flag.
+        assert_eq!(
+            bad("#,fuzzy\nmsgctxt \"a\"\nmsgid \"b\"\nmsgstr \"c\"\n")[0].line,
+            4
+        );
+        // A lone `#` first: polib panics.
+        assert_eq!(
+            check("#\nmsgid \"\"\nmsgstr \"\"\n").unwrap_err()[0].line,
+            1
+        );
+        // The same context written two ways.
+        let p = bad("msgctxt \"a\\tb\"\nmsgid \"b\"\nmsgstr \"c\"\n\nmsgctxt \"a\tb\"\nmsgid \"d\"\nmsgstr \"e\"\n");
+        assert!(p[0].message.contains("already appears at line 4"), "{p:?}");
     }
 }

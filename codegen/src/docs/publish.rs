@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 
 use super::catalog::Catalog;
 use super::plan::Plan;
-use super::render::Coverage;
-use super::{pot, pot_of, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
+use super::render::{Coverage, Options};
+use super::{locale, pot, pot_of, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
 use crate::error::{Error, Result};
 use crate::ir::Api;
 use crate::output::write_if_changed;
 
-/// Every `<TAG>.po` in `dir`, sorted by tag.
+/// Every `<TAG>.po` in `dir`, sorted by tag; a file not named after a
+/// locale tag (`sv_SE.po`) is an error naming it.
 pub fn load_catalogs(dir: &Path) -> Result<Vec<Catalog>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -35,6 +36,10 @@ pub fn load_catalogs(dir: &Path) -> Result<Vec<Catalog>> {
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or_default();
+            locale::check(tag).map_err(|message| Error::CatalogName {
+                path: path.clone(),
+                message: format!("{message}; catalogs are named `<TAG>.po`"),
+            })?;
             Catalog::load(path, tag)
         })
         .collect()
@@ -58,15 +63,30 @@ pub struct Rendered {
 
 /// English plus every catalog (or only the `only` locales, when given).
 pub fn render_all(api: &Api, catalogs: &[Catalog], only: &[String]) -> Result<Vec<Rendered>> {
-    render_plan(&super::plan(api), catalogs, only)
+    render_all_with(api, catalogs, only, Options::default())
+}
+
+/// [`render_all`] with `options`.
+pub fn render_all_with(
+    api: &Api,
+    catalogs: &[Catalog],
+    only: &[String],
+    options: Options,
+) -> Result<Vec<Rendered>> {
+    render_plan(&super::plan(api), catalogs, only, options)
 }
 
 /// [`render_all`] of an already built plan.
-fn render_plan(plan: &Plan, catalogs: &[Catalog], only: &[String]) -> Result<Vec<Rendered>> {
+fn render_plan(
+    plan: &Plan,
+    catalogs: &[Catalog],
+    only: &[String],
+    options: Options,
+) -> Result<Vec<Rendered>> {
     let wanted = |tag: &str| only.is_empty() || only.iter().any(|o| o == tag);
     let mut out = Vec::new();
     if wanted(SOURCE_LOCALE) {
-        let (text, coverage) = render::render(plan, None)?;
+        let (text, coverage) = render::render_with(plan, None, options)?;
         out.push(Rendered {
             locale: SOURCE_LOCALE.to_owned(),
             text,
@@ -74,7 +94,7 @@ fn render_plan(plan: &Plan, catalogs: &[Catalog], only: &[String]) -> Result<Vec
         });
     }
     for catalog in catalogs.iter().filter(|c| wanted(&c.locale)) {
-        let (text, coverage) = render::render(plan, Some(catalog))?;
+        let (text, coverage) = render::render_with(plan, Some(catalog), options)?;
         out.push(Rendered {
             locale: catalog.locale.clone(),
             text,
@@ -122,11 +142,28 @@ impl CheckReport {
     pub fn is_ok(&self) -> bool {
         self.stale.is_empty() && self.obsolete.is_empty() && self.stale_pot.is_none()
     }
+
+    /// Whether every place of every locale has a current translation (what
+    /// `check --strict` requires on top of [`is_ok`](Self::is_ok)).
+    pub fn is_complete(&self) -> bool {
+        self.coverage.iter().all(|(_, c)| c.is_complete())
+    }
 }
 
 /// Compares `docs` and the POT in `locales` with what would be generated,
 /// and every catalog with the spec's places.
 pub fn check(api: &Api, catalogs: &[Catalog], locales: &Path, docs: &Path) -> Result<CheckReport> {
+    check_with(api, catalogs, locales, docs, Options::default())
+}
+
+/// [`check`], the docs rendered with `options` (as `generate` was run).
+pub fn check_with(
+    api: &Api,
+    catalogs: &[Catalog],
+    locales: &Path,
+    docs: &Path,
+    options: Options,
+) -> Result<CheckReport> {
     let mut report = CheckReport::default();
     let plan = super::plan(api);
     let keys: std::collections::HashSet<&str> = plan
@@ -144,7 +181,7 @@ pub fn check(api: &Api, catalogs: &[Catalog], locales: &Path, docs: &Path) -> Re
             }
         }
     }
-    for r in render_plan(&plan, catalogs, &[])? {
+    for r in render_plan(&plan, catalogs, &[], options)? {
         let path = doc_path(docs, &r.locale);
         if std::fs::read(&path).ok().as_deref() != Some(r.text.as_bytes()) {
             report.stale.push(path);

@@ -1,29 +1,61 @@
 //! Rendering the plan in one locale: every unit looked up in the catalog,
 //! escaped, and laid out by the compiled-in template
-//! (`templates/reference.md`).
+//! (`templates/reference.md`). As msgfmt does, fuzzy and suggested
+//! translations are not shown (English is) unless
+//! [`Options::use_fuzzy`] asks for them; either way they are reported.
 
 use askama::Template;
 
 use super::catalog::{Catalog, Status};
 use super::escape;
+use super::front_matter::LOCALE_KEYS;
 use super::plan::{AlternativesPlan, Plan, PropertiesPlan, Unit};
 use crate::error::Result;
+
+/// How a document is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Show fuzzy and suggested translations instead of English
+    /// (msgfmt's `--use-fuzzy`).
+    pub use_fuzzy: bool,
+}
+
+/// A place with no entry of its own for which a translation is suggested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The place's key.
+    pub place: String,
+    /// The key of the entry whose translation is suggested.
+    pub from: String,
+}
 
 /// How each place of one rendered document was filled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     /// Places with a current translation.
     pub translated: usize,
-    /// Places shown with a fuzzy translation, by key.
+    /// Places whose entry translates older English or is marked fuzzy, by key.
     pub fuzzy: Vec<String>,
-    /// Places shown in English, by key.
+    /// New places with a suggested (fuzzy) translation from elsewhere.
+    pub suggested: Vec<Suggestion>,
+    /// Places with no translation, by key.
     pub missing: Vec<String>,
 }
 
 impl Coverage {
     /// Number of places.
     pub fn total(&self) -> usize {
-        self.translated + self.fuzzy.len() + self.missing.len()
+        self.translated + self.fuzzy_count() + self.missing.len()
+    }
+
+    /// Places that are fuzzy in gettext's sense: fuzzy or suggested.
+    pub fn fuzzy_count(&self) -> usize {
+        self.fuzzy.len() + self.suggested.len()
+    }
+
+    /// Whether every place has a current translation.
+    pub fn is_complete(&self) -> bool {
+        self.fuzzy_count() == 0 && self.missing.is_empty()
     }
 }
 
@@ -80,6 +112,7 @@ struct ResponseView {
 
 struct Renderer<'a> {
     catalog: Option<&'a Catalog>,
+    options: Options,
     coverage: Coverage,
 }
 
@@ -89,13 +122,24 @@ impl Renderer<'_> {
         let Some(catalog) = self.catalog else {
             return unit.english.clone();
         };
-        let (text, status) = catalog.lookup(unit);
-        match status {
+        let Some(found) = catalog.find(unit) else {
+            self.coverage.missing.push(unit.place.clone());
+            return unit.english.clone();
+        };
+        match found.status {
             Status::Translated => self.coverage.translated += 1,
             Status::Fuzzy => self.coverage.fuzzy.push(unit.place.clone()),
+            Status::Suggested => self.coverage.suggested.push(Suggestion {
+                place: unit.place.clone(),
+                from: found.key.to_owned(),
+            }),
             Status::Missing => self.coverage.missing.push(unit.place.clone()),
         }
-        text.to_owned()
+        if found.status == Status::Translated || self.options.use_fuzzy {
+            found.entry.msgstr.clone()
+        } else {
+            unit.english.clone()
+        }
     }
 
     fn inline(&mut self, unit: &Unit) -> String {
@@ -171,11 +215,21 @@ impl Renderer<'_> {
     }
 }
 
-/// Renders `plan` with `catalog` (English when `None`); also returns how
-/// every place was filled.
+/// Renders `plan` with `catalog` (English when `None`), fuzzy translations
+/// not shown; also returns how every place was filled.
 pub fn render(plan: &Plan, catalog: Option<&Catalog>) -> Result<(String, Coverage)> {
+    render_with(plan, catalog, Options::default())
+}
+
+/// [`render`] with `options`.
+pub fn render_with(
+    plan: &Plan,
+    catalog: Option<&Catalog>,
+    options: Options,
+) -> Result<(String, Coverage)> {
     let mut r = Renderer {
         catalog,
+        options,
         coverage: Coverage::default(),
     };
     let mut front_matter = vec![
@@ -188,20 +242,23 @@ pub fn render(plan: &Plan, catalog: Option<&Catalog>) -> Result<(String, Coverag
             escape::front_matter(&r.raw(&plan.description)),
         ),
     ];
-    let extra = catalog
-        .map(|c| c.front_matter.as_slice())
-        .unwrap_or_default();
+    let extra = catalog.map(Catalog::front_matter).unwrap_or_default();
+    // A key naming the locale always names the catalog's.
+    let value_of = |key: &str, value: &str| match catalog {
+        Some(c) if LOCALE_KEYS.contains(&key) => escape::front_matter(&c.locale),
+        _ => escape::front_matter(value),
+    };
     for (key, value) in &plan.metadata {
         let value = extra
             .iter()
             .find(|(k, _)| k == key)
             .map_or(value, |(_, v)| v);
-        front_matter.push((key.clone(), escape::front_matter(value)));
+        front_matter.push((key.clone(), value_of(key, value)));
     }
     // Keys were checked plain when the catalog was read; values are text.
     for (key, value) in extra {
         if !plan.metadata.iter().any(|(k, _)| k == key) && key != "title" && key != "description" {
-            front_matter.push((key.clone(), escape::front_matter(value)));
+            front_matter.push((key.clone(), value_of(key, value)));
         }
     }
     let view = ReferenceView {

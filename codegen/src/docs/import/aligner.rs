@@ -5,7 +5,6 @@
 use super::super::markdown::{self, Block};
 use super::super::plan::{OperationPlan, ResponsePlan, SectionPlan, Unit};
 use super::Unaligned;
-use crate::ir::Api;
 
 /// A translation found for a unit.
 pub(super) struct Found<'p> {
@@ -21,7 +20,8 @@ pub(super) struct Aligner<'p> {
 impl<'p> Aligner<'p> {
     pub(super) fn take(&mut self, unit: &'p Unit, text: &str) {
         let text = markdown::one_line(text);
-        if !text.is_empty() {
+        // A place without English has nothing to translate.
+        if !text.is_empty() && !unit.english.is_empty() {
             self.found.push(Found { unit, text });
         }
     }
@@ -99,16 +99,8 @@ impl<'p> Aligner<'p> {
         }
     }
 
-    fn section(
-        &mut self,
-        api: &Api,
-        s: &'p SectionPlan,
-        blocks: &[Block],
-        place: &str,
-        line: usize,
-    ) {
+    fn section(&mut self, s: &'p SectionPlan, blocks: &[Block], place: &str, line: usize) {
         let (mut paragraphs, after, table) = paragraphs_around_table(blocks);
-        let identifier = identifier_schema(api, &s.payload);
         // The topic line is found by its topic.
         let mut topic_label = None;
         if let Some((label, topic)) = &s.topic {
@@ -131,7 +123,7 @@ impl<'p> Aligner<'p> {
         let ambiguous = table.is_none() && paragraphs.len() < others + 2;
         let (properties, payload) = self.tail(&mut paragraphs, &after, table, others, place, line);
         if let Some((text, _)) = payload {
-            self.payload(&s.payload, text, identifier.as_deref());
+            self.payload(&s.payload, text, s.payload_identifier.as_deref());
         }
         if let Some((label, text)) = topic_label {
             self.take(label, text);
@@ -157,7 +149,6 @@ impl<'p> Aligner<'p> {
 
     pub(super) fn operation(
         &mut self,
-        api: &Api,
         op: &'p OperationPlan,
         heading: &str,
         heading_line: usize,
@@ -201,7 +192,7 @@ impl<'p> Aligner<'p> {
                 Some(a) => {
                     if let Some(s) = op.sections.iter().find(|s| s.anchor == a) {
                         self.take(&s.heading, text);
-                        self.section(api, s, body, &format!("{place}, {a}"), *line);
+                        self.section(s, body, &format!("{place}, {a}"), *line);
                     }
                 }
                 None => self.miss(
@@ -214,7 +205,6 @@ impl<'p> Aligner<'p> {
 
     pub(super) fn response(
         &mut self,
-        api: &Api,
         r: &'p ResponsePlan,
         heading: &str,
         heading_line: usize,
@@ -267,11 +257,7 @@ impl<'p> Aligner<'p> {
         let (properties, payload) =
             self.tail(&mut rest, &after, table, others, &place, heading_line);
         if let Some((text, _)) = payload {
-            self.payload(
-                &r.payload,
-                text,
-                identifier_schema(api, &r.payload).as_deref(),
-            );
+            self.payload(&r.payload, text, r.payload_identifier.as_deref());
         }
         label_texts.sort_by_key(|(k, _, _)| *k);
         for (_, unit, text) in label_texts {
@@ -336,14 +322,6 @@ pub(super) fn paragraph(block: &Block) -> Option<&str> {
         Block::Paragraph { text, .. } => Some(text),
         _ => None,
     }
-}
-
-/// The schema name when a payload unit shows an identifier schema.
-fn identifier_schema(api: &Api, unit: &Unit) -> Option<String> {
-    let schema = unit.shared.as_deref()?.strip_prefix("payload.")?;
-    api.schema(schema)
-        .filter(|s| s.text.is_none())
-        .map(|s| s.name.clone())
 }
 
 type Part = (Option<String>, String, usize, Vec<Block>);

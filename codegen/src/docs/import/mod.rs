@@ -13,6 +13,7 @@ mod entries;
 mod tables;
 
 use super::catalog::Catalog;
+use super::front_matter::{is_plain_key, unquote, LOCALE_KEYS};
 use super::markdown::{self, Block};
 use super::plan::{self, Plan};
 use crate::ir::Api;
@@ -28,6 +29,13 @@ pub struct Unaligned {
     pub message: String,
 }
 
+/// The share of the spec's places (in percent) that a document must align
+/// to be imported: the seeds align all of them, a partial translation of a
+/// third of the document still imports, a document that is not this API's
+/// reference (a README, another API's reference) aligns a few headings at
+/// most and is refused.
+pub const MIN_ALIGNED_PERCENT: usize = 20;
+
 /// The result of an import.
 #[derive(Debug, Clone)]
 pub struct Import {
@@ -35,6 +43,18 @@ pub struct Import {
     pub catalog: Catalog,
     /// What could not be aligned.
     pub unaligned: Vec<Unaligned>,
+    /// Places of the spec's document that the document aligned.
+    pub aligned: usize,
+    /// Places of the spec's document.
+    pub total: usize,
+}
+
+impl Import {
+    /// Whether enough of the document aligned ([`MIN_ALIGNED_PERCENT`]) for
+    /// it to be taken as a localized reference of this API.
+    pub fn is_reference(&self) -> bool {
+        self.aligned * 100 >= MIN_ALIGNED_PERCENT * self.total.max(1)
+    }
 }
 
 /// Imports the localized reference `text` of `locale`.
@@ -65,25 +85,51 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
                 line,
                 format!("front matter line `{key}: …` is not a plain `key: value` line"),
             ),
-            _ => catalog.front_matter.push((key, value)),
+            // A key naming the locale names the target locale, whatever
+            // the document says.
+            _ => {
+                let value = if LOCALE_KEYS.contains(&key.as_str()) {
+                    locale
+                } else {
+                    &value
+                };
+                if let Err(e) = catalog.set_front_matter(&key, value) {
+                    a.miss(line, e.to_string());
+                }
+            }
         }
     }
 
     let blocks = markdown::blocks(text);
-    align_body(api, &plan, &blocks, &mut a);
+    align_body(&plan, &blocks, &mut a);
 
     let Aligner {
         found,
         mut unaligned,
     } = a;
+    let aligned = found
+        .iter()
+        .map(|f| f.unit.place.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     for (key, entry) in entries::entries(&found) {
-        catalog.insert(&key, entry);
+        if let Err(e) = catalog.insert(&key, entry) {
+            unaligned.push(Unaligned {
+                line: 1,
+                message: e.to_string(),
+            });
+        }
     }
     unaligned.sort_by_key(|u| u.line);
-    Import { catalog, unaligned }
+    Import {
+        catalog,
+        unaligned,
+        aligned,
+        total: plan.units().len(),
+    }
 }
 
-fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
+fn align_body<'p>(plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'p>) {
     let (top, sections) = split_at_level(blocks, 2);
     match top.iter().find_map(|b| match b {
         Block::Heading { level: 1, text, .. } => Some(text),
@@ -114,7 +160,7 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
                         .filter(|o| !claimed.contains(&o.anchor.as_str())),
                 };
                 match op {
-                    Some(op) => a.operation(api, op, heading, *line, item),
+                    Some(op) => a.operation(op, heading, *line, item),
                     None => a.miss(*line, format!("operation `{heading}` is not in the spec")),
                 }
             }
@@ -130,7 +176,7 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
                         .filter(|r| !claimed.contains(&r.anchor.as_str())),
                 };
                 match r {
-                    Some(r) => a.response(api, r, heading, *line, item),
+                    Some(r) => a.response(r, heading, *line, item),
                     None => a.miss(*line, format!("response `{heading}` is not in the spec")),
                 }
             }
@@ -140,48 +186,5 @@ fn align_body<'p>(api: &Api, plan: &'p Plan, blocks: &[Block], a: &mut Aligner<'
                 format!("section `{text}` matches nothing in the spec"),
             );
         }
-    }
-}
-
-/// A front matter key that YAML reads as itself (`ms.locfileid`).
-pub(crate) fn is_plain_key(key: &str) -> bool {
-    key.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
-/// A one-line front matter value as text: double quotes with their escapes,
-/// single quotes with `''`, or plain.
-fn unquote(value: &str) -> String {
-    let v = value.trim();
-    if let Some(inner) = v
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .filter(|_| v.len() >= 2)
-    {
-        let mut out = String::new();
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(other) => out.push(other),
-                    None => out.push('\\'),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else if let Some(inner) = v
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .filter(|_| v.len() >= 2)
-    {
-        inner.replace("''", "'")
-    } else {
-        v.to_owned()
     }
 }
