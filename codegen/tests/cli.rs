@@ -352,3 +352,47 @@ fn quiet_silences_chatter_but_not_errors() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn generate_refreshes_the_clients_spec_copy_and_the_golden_rust_and_check_reports_them() {
+    let tmp = workspace_copy("derived");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("generated-client")).expect("client folder");
+    let copy = root.join("generated-client/spec/iothub-mqtt5.yaml");
+    let golden = root.join("tests/golden/iothub_api.rs");
+
+    let out = run_in(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "both are missing");
+    for path in [&copy, &golden] {
+        assert!(
+            text(&out.stderr).contains(&format!("{}: error: out of date", path.display())),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+
+    let out = run_in(root, &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let spec = std::fs::read(root.join("spec/iothub-mqtt5.yaml")).expect("spec");
+    assert_eq!(std::fs::read(&copy).expect("copy written"), spec);
+    let rust = run_in(root, &["rust"]);
+    assert_eq!(std::fs::read(&golden).expect("golden written"), rust.stdout);
+    let out = run_in(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // A stale copy is reported, and generate mends it.
+    std::fs::write(&copy, "# edited by hand\n").expect("edit");
+    let out = run_in(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("generated-client/spec/iothub-mqtt5.yaml: error"));
+    assert_eq!(run_in(root, &["generate"]).status.code(), Some(0));
+    assert_eq!(std::fs::read(&copy).expect("copy"), spec);
+
+    // Another spec given with --spec leaves the workspace's derived files alone.
+    let other = root.join("other.yaml");
+    std::fs::copy(root.join("spec/iothub-mqtt5.yaml"), &other).expect("copy");
+    std::fs::write(&copy, "# edited by hand\n").expect("edit");
+    let out = run_in(root, &["generate", "--spec", "other.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&copy).expect("copy"), b"# edited by hand\n");
+}

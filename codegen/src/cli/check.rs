@@ -6,6 +6,7 @@ use std::path::Path;
 use iothub_codegen::docs::{publish, Options};
 use iothub_codegen::Error;
 
+use super::derived::Derived;
 use super::report::Chatter;
 
 /// What `check` is asked to do besides the defaults.
@@ -90,9 +91,17 @@ pub fn run(
             path.display()
         );
     }
+    let derived = Derived::of(spec, &api)?;
+    let stale_derived = derived.stale();
+    for path in &stale_derived {
+        eprintln!(
+            "{}: error: out of date with the spec; run `iothub-codegen generate`",
+            path.display()
+        );
+    }
     let complete = report.is_complete();
     if mode.strict && !complete {
         eprintln!("error: --strict: some places have fuzzy or missing translations (listed above)");
     }
-    Ok(report.is_ok() && (complete || !mode.strict))
+    Ok(report.is_ok() && stale_derived.is_empty() && (complete || !mode.strict))
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use iothub_codegen::docs::{publish, Options};
 use iothub_codegen::Error;
 
+use super::derived::Derived;
 use super::report::Chatter;
 
 /// Writes the documents of the wanted locales.
@@ -33,7 +34,8 @@ pub fn docs(
     Ok(unknown.is_empty())
 }
 
-/// Validates, then writes every document and the POT template.
+/// Validates, then writes every document, the POT template and (for the
+/// workspace's spec) the client crate's spec copy and the golden Rust.
 pub fn generate(
     spec: &Path,
     locales: &Path,
@@ -50,9 +52,11 @@ pub fn generate(
             .into_iter()
             .collect::<Vec<_>>(),
     );
+    let derived = Derived::of(spec, &api)?;
+    say.wrote(&derived.write()?);
     let locales: Vec<&str> = rendered.iter().map(|r| r.locale.as_str()).collect();
     say.say(format!(
-        "docs and the POT template are up to date ({})",
+        "docs, the POT template, the client's spec copy and the golden Rust are up to date ({})",
         locales.join(", ")
     ));
     Ok(true)

@@ -4,6 +4,7 @@
 //! catalogs, unreadable files), 2 usage errors (reported by clap).
 
 mod check;
+mod derived;
 mod docs;
 mod import;
 mod paths;
