@@ -54,7 +54,7 @@ pub fn render(api: &Api, catalog: Option<&Catalog>) -> Result<(String, Coverage)
     render::render(&plan(api), catalog)
 }
 
-/// [`render`] with `options` (e.g. fuzzy translations shown).
+/// [`render()`] with `options` (e.g. fuzzy translations shown).
 pub fn render_with(
     api: &Api,
     catalog: Option<&Catalog>,

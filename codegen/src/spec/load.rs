@@ -1,6 +1,6 @@
 //! Reading a spec: YAML text → [`model::Spec`](super::model::Spec), with every
 //! syntax and shape problem located (every shape problem at once: see
-//! [`super::shape`]).
+//! `super::shape`).
 
 use marked_yaml::{LoadError, LoaderOptions, Marker};
 
