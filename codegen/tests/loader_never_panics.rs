@@ -68,7 +68,12 @@ fn fragment() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        // Deterministic: CI runs the same cases every time.
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_10ad),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn truncated(cut in 0usize..20_000) {

@@ -68,6 +68,11 @@ pub struct ResponseProperties {
 
 /// How one exchange of an operation ended: its success message `S`, or one
 /// of its alternative outcomes `A` with what the peer said about it.
+///
+/// An alternative is read like its success message: from the hub (whose
+/// messages keep what they do not define) its other user properties are
+/// kept in `other_properties`; from a client (read by the hub, strictly) any
+/// user property but the status is an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome<S, A> {
     /// The success response or acknowledgement.
@@ -79,10 +84,12 @@ pub enum Outcome<S, A> {
         /// The MQTT reason code: the PUBACK's, or for a response the one the
         /// spec gives the status.
         reason_code: u8,
-        /// Why, if the peer said.
+        /// Why, if the hub said.
         reason: Option<String>,
-        /// Trace ID for diagnostics, if the peer sent one.
+        /// Trace ID for diagnostics, if the hub sent one.
         trace_id: Option<String>,
+        /// The other user properties, in order (only from the hub).
+        other_properties: Vec<(String, String)>,
     },
 }
 
@@ -99,7 +106,7 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
             Some(text) => {
                 let status = A::from_text(text)?;
                 if status.kind() == Some(StatusKind::Success) {
-                    return S::from_properties(properties).map(Self::Success);
+                    return Self::success_with_status(names, properties);
                 }
                 Self::alternative(names, status, status.reason_code(), properties)
             }
@@ -114,12 +121,26 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
         properties: &Properties,
     ) -> Result<Self, Error> {
         if reason_code < 0x80 {
-            return S::from_properties(properties).map(Self::Success);
+            return Self::success_with_status(names, properties);
         }
         let text = derive_support::single(properties, names.status)?
             .ok_or(Error::MissingProperty { name: names.status })?;
         let status = A::from_text(text)?;
         Self::alternative(names, status, reason_code, properties)
+    }
+
+    /// The success message, from properties that may carry a success-kind
+    /// status: one that does not define a status field reads them without it.
+    fn success_with_status(
+        names: &ResponseProperties,
+        properties: &Properties,
+    ) -> Result<Self, Error> {
+        if S::USER_PROPERTIES.contains(&names.status) {
+            return S::from_properties(properties).map(Self::Success);
+        }
+        let mut without = properties.clone();
+        without.user.retain(|(name, _)| name != names.status);
+        S::from_properties(&without).map(Self::Success)
     }
 
     fn alternative(
@@ -128,17 +149,33 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
         reason_code: u8,
         properties: &Properties,
     ) -> Result<Self, Error> {
+        if !S::KEEPS_OTHER {
+            // A client's alternative carries its status and nothing else.
+            derive_support::check_unknown(properties, &[names.status], false)?;
+            return Ok(Self::Alternative {
+                status,
+                reason_code,
+                reason: None,
+                trace_id: None,
+                other_properties: Vec::new(),
+            });
+        }
         let text = |name: Option<&'static str>| -> Result<Option<String>, Error> {
             match name {
                 Some(name) => Ok(derive_support::single(properties, name)?.map(str::to_owned)),
                 None => Ok(None),
             }
         };
+        let known: Vec<&str> = [Some(names.status), names.reason, names.trace_id]
+            .into_iter()
+            .flatten()
+            .collect();
         Ok(Self::Alternative {
             status,
             reason_code,
             reason: text(names.reason)?,
             trace_id: text(names.trace_id)?,
+            other_properties: derive_support::other(properties, &known, false),
         })
     }
 

@@ -105,7 +105,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let direction = a
         .direction
         .ok_or_else(|| missing("direction = c2s | s2c"))?;
-    let (qos, qos_span) = a.qos.ok_or_else(|| missing("qos = 0 | 1"))?;
+    let (qos, qos_span) = a.qos.ok_or_else(|| missing("qos = 0 | 1 | 2"))?;
     let first = a.first.ok_or_else(|| missing("first = RequestType"))?;
 
     // The API's rules come from its spec: the generator passes its topic
@@ -135,7 +135,13 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let topic_text = topic.value();
-    let bad_segment = topic_text.split('/').skip(1).find(|segment| {
+    if topic_text.contains('\0') {
+        return Err(syn::Error::new(
+            topic.span(),
+            "a topic name has no NUL character",
+        ));
+    }
+    let bad_segment = topic_text.split('/').find(|segment| {
         let parameter = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
         segment.is_empty()
             || parameter.is_some_and(|p| p.is_empty() || p.contains(['{', '}']))
@@ -149,6 +155,13 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     }
     let interaction_tokens = match interaction.to_string().as_str() {
         "request_response" => quote!(RequestResponse),
+        // MQTT's rule: only a QoS 1 or 2 PUBLISH is acknowledged.
+        "message_ack" if qos == 0 => {
+            return Err(syn::Error::new(
+                qos_span,
+                "a message–acknowledgement needs QoS 1 or more: a QoS 0 PUBLISH gets no PUBACK",
+            ))
+        }
         "message_ack" => quote!(MessageAck),
         "message" => quote!(Message),
         _ => {

@@ -128,7 +128,16 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     for field in named {
         match field_kind(field) {
             Ok(kind) => fields.push(Field {
-                ident: field.ident.as_ref().expect("named field"),
+                ident: match field.ident.as_ref() {
+                    Some(ident) => ident,
+                    None => {
+                        push_error(syn::Error::new(
+                            field.span(),
+                            "MqttProperties needs named fields",
+                        ));
+                        continue;
+                    }
+                },
                 ty: &field.ty,
                 kind,
             }),
@@ -295,6 +304,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             Kind::Application | Kind::Other => return None,
         })
     });
+    let keeps_other = other > 0;
     let strict = (other == 0).then(|| {
         quote! { #rt::derive_support::check_unknown(properties, Self::USER_PROPERTIES, #has_application)?; }
     });
@@ -306,6 +316,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             const USER_PROPERTIES: &'static [&'static str] = &[#(#names),*];
             const PROPERTIES: &'static [#rt::PropertyInfo] = &[#(#infos),*];
             const APPLICATION_PROPERTIES: bool = #has_application;
+            const KEEPS_OTHER: bool = #keeps_other;
 
             fn to_properties(&self) -> #rt::Properties {
                 let mut properties = #rt::Properties::default();

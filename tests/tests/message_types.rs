@@ -4,7 +4,8 @@
 //! each operation, the struct's fields (as `Debug` prints them) are the
 //! spec's property names, each property's value is parsed as the spec's type
 //! (values of a neighbouring type are refused), and a required property is
-//! required while an optional one may be left out.
+//! required while an optional one may be left out. The named responses too,
+//! each of which accepts only its own status.
 
 use iothub_client::api;
 use iothub_client::wire::{MqttProperties, Properties};
@@ -34,6 +35,8 @@ struct YamlMessage {
     from_hub: bool,
     /// The hub sends it about an outcome: it has the response properties.
     outcome_from_hub: bool,
+    /// A named response: its own status, which no other may replace.
+    own_status: Option<String>,
 }
 
 fn text<'a>(map: &'a MarkedMappingNode, key: &str) -> &'a str {
@@ -108,8 +111,21 @@ fn spec() -> Spec {
                     .is_some_and(|a| a.as_str() == "true"),
                 from_hub,
                 outcome_from_hub: from_hub && !first,
+                own_status: None,
             });
         }
+    }
+    for r in root.get_sequence("responses").expect("responses").iter() {
+        let r = r.as_mapping().expect("response");
+        messages.push(YamlMessage {
+            operation: "responses".to_owned(),
+            section: text(r, "name").to_owned(),
+            properties: properties(r.get_sequence("properties"), &types),
+            application: false,
+            from_hub: true,
+            outcome_from_hub: true,
+            own_status: Some(text(r, "status").to_owned()),
+        });
     }
     Spec {
         messages,
@@ -124,7 +140,7 @@ fn field_name(name: &str) -> String {
 
 /// A value of each wire format, and one that the format refuses but a
 /// neighbouring one takes.
-fn values(p: &YamlProperty) -> (&'static str, Option<&'static str>) {
+fn values(p: &YamlProperty) -> (&str, Option<&'static str>) {
     if p.status_role {
         return ("0001", Some("not a status"));
     }
@@ -138,10 +154,18 @@ fn values(p: &YamlProperty) -> (&'static str, Option<&'static str>) {
     }
 }
 
-fn wire(properties: &[&YamlProperty], skip: Option<&str>, bad: Option<&str>) -> Properties {
+fn wire(
+    properties: &[&YamlProperty],
+    own_status: Option<&str>,
+    skip: Option<&str>,
+    bad: Option<&str>,
+) -> Properties {
     let mut p = Properties::default();
     for prop in properties.iter().filter(|p| Some(p.name.as_str()) != skip) {
-        let (good, refused) = values(prop);
+        let (good, refused) = match (prop.status_role, own_status) {
+            (true, Some(own)) => (own, Some("not a status")),
+            _ => values(prop),
+        };
         let value = if bad == Some(prop.name.as_str()) {
             refused.expect("a refused value")
         } else {
@@ -169,20 +193,28 @@ fn debug_fields(debug: &str) -> Vec<String> {
 fn check<M: MqttProperties + std::fmt::Debug>(message: &YamlMessage, spec: &Spec) {
     let at = format!("{} {}", message.operation, message.section);
     let mut expected: Vec<String> = Vec::new();
-    let mut declared: Vec<&YamlProperty> = message.properties.iter().collect();
+    let mut owned: Vec<YamlProperty> = message.properties.clone();
     if message.outcome_from_hub {
         for p in &spec.response_properties {
-            if !declared.iter().any(|d| d.name == p.name) {
-                declared.push(p);
+            if !owned.iter().any(|d| d.name == p.name) {
+                // A named response always carries its status.
+                let required = p.required || (p.status_role && message.own_status.is_some());
+                owned.push(YamlProperty {
+                    required,
+                    ..p.clone()
+                });
             }
         }
     }
+    let declared: Vec<&YamlProperty> = owned.iter().collect();
     // The status comes first, then the properties in spec order.
-    if let Some(status) = declared.iter().position(|p| p.status_role) {
-        let status = declared.remove(status);
-        expected.push(field_name(&status.name));
-    }
-    expected.extend(declared.iter().map(|p| field_name(&p.name)));
+    expected.extend(
+        declared
+            .iter()
+            .filter(|p| p.status_role)
+            .chain(declared.iter().filter(|p| !p.status_role))
+            .map(|p| field_name(&p.name)),
+    );
     if message.application {
         expected.push("application".to_owned());
     }
@@ -190,8 +222,9 @@ fn check<M: MqttProperties + std::fmt::Debug>(message: &YamlMessage, spec: &Spec
         expected.push("other_properties".to_owned());
     }
 
+    let own = message.own_status.as_deref();
     // Everything present, valid for its type.
-    let all = wire(&declared, None, None);
+    let all = wire(&declared, own, None, None);
     let decoded = M::from_properties(&all).unwrap_or_else(|e| panic!("{at}: {e}"));
     assert_eq!(
         debug_fields(&format!("{decoded:#?}")),
@@ -202,7 +235,7 @@ fn check<M: MqttProperties + std::fmt::Debug>(message: &YamlMessage, spec: &Spec
         // A value its type refuses.
         if values(p).1.is_some() {
             let name = p.name.as_str();
-            match M::from_properties(&wire(&declared, None, Some(name))) {
+            match M::from_properties(&wire(&declared, own, None, Some(name))) {
                 Err(Error::InvalidProperty {
                     name: got,
                     expected,
@@ -219,7 +252,7 @@ fn check<M: MqttProperties + std::fmt::Debug>(message: &YamlMessage, spec: &Spec
             }
         }
         // Left out.
-        let without = M::from_properties(&wire(&declared, Some(&p.name), None));
+        let without = M::from_properties(&wire(&declared, own, Some(&p.name), None));
         match (p.required, without) {
             (true, Err(Error::MissingProperty { name })) => assert_eq!(name, p.name, "{at}"),
             (false, Ok(m)) => {
@@ -236,6 +269,23 @@ fn check<M: MqttProperties + std::fmt::Debug>(message: &YamlMessage, spec: &Spec
                 )
             }
         }
+    }
+    // A named response with another response's status is not that response.
+    if let Some(own) = own {
+        let other = if own == "0100" { "0501" } else { "0100" };
+        let mut swapped = all.clone();
+        for (name, value) in &mut swapped.user {
+            if declared.iter().any(|p| p.status_role && p.name == *name) {
+                *value = other.to_owned();
+            }
+        }
+        assert!(
+            matches!(
+                M::from_properties(&swapped),
+                Err(Error::UnexpectedStatus { .. })
+            ),
+            "{at}: decoded with status {other}"
+        );
     }
     // A user property the spec does not define: kept from the hub, refused
     // from a client.
@@ -288,4 +338,20 @@ messages! {
     ("receive-twin-desired-state-changes", "message") => api::receive_twin_desired_state_changes::Message,
     ("send-telemetry", "message") => api::send_telemetry::Message,
     ("send-telemetry", "ack") => api::send_telemetry::Ack,
+    ("responses", "bad-request") => api::responses::BadRequest,
+    ("responses", "conflict") => api::responses::Conflict,
+    ("responses", "not-allowed") => api::responses::NotAllowed,
+    ("responses", "not-authorized") => api::responses::NotAuthorized,
+    ("responses", "not-found") => api::responses::NotFound,
+    ("responses", "not-modified") => api::responses::NotModified,
+    ("responses", "precondition-failed") => api::responses::PreconditionFailed,
+    ("responses", "quota-exceeded") => api::responses::QuotaExceeded,
+    ("responses", "resource-exhausted") => api::responses::ResourceExhausted,
+    ("responses", "server-busy") => api::responses::ServerBusy,
+    ("responses", "server-error") => api::responses::ServerError,
+    ("responses", "target-failed") => api::responses::TargetFailed,
+    ("responses", "target-timeout") => api::responses::TargetTimeout,
+    ("responses", "target-unavailable") => api::responses::TargetUnavailable,
+    ("responses", "throttled") => api::responses::Throttled,
+    ("responses", "timeout") => api::responses::Timeout,
 }

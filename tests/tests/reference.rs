@@ -341,7 +341,6 @@ fn spec_matches_the_english_reference() {
     let names: Vec<&str> = responses.iter().map(|s| s.title.as_str()).collect();
     let spec_names: Vec<&str> = api.responses.iter().map(|r| r.title.as_str()).collect();
     assert_eq!(names, spec_names, "responses");
-    assert_eq!(api.responses.len(), 16);
     for (section, response) in responses.iter().zip(&api.responses) {
         let what = &response.title;
         let blocks = section.part("").expect("response body");
@@ -394,6 +393,10 @@ fn spec_matches_the_english_reference() {
         let text = d.text(label).unwrap();
         assert!(markdown.contains(&format!("**{text}")), "label {label}");
     }
+    assert!(
+        checked_rows > 0 && !api.operations.is_empty() && !api.responses.is_empty(),
+        "nothing was compared"
+    );
     println!(
         "reference conformance: {} operations, {} responses, {checked_rows} table rows checked",
         api.operations.len(),

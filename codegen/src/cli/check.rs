@@ -91,7 +91,7 @@ pub fn run(
             path.display()
         );
     }
-    let derived = Derived::of(spec, &api)?;
+    let derived = Derived::of(spec)?;
     let stale_derived = derived.stale();
     for path in &stale_derived {
         eprintln!(

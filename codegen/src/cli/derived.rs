@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use iothub_codegen::ir::Api;
 use iothub_codegen::output::write_if_changed;
 use iothub_codegen::Error;
 
@@ -25,9 +24,9 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// The derived files of `spec` (already loaded as `api`): none unless it
-    /// is the spec of an iothub-mqtt5 workspace.
-    pub fn of(spec: &Path, api: &Api) -> Result<Self, Error> {
+    /// The derived files of `spec`: none unless it is the spec of an
+    /// iothub-mqtt5 workspace.
+    pub fn of(spec: &Path) -> Result<Self, Error> {
         let root = std::fs::canonicalize(spec)
             .ok()
             .and_then(|spec| spec.parent().and_then(workspace_root))
@@ -43,11 +42,11 @@ impl Derived {
             path: spec.to_path_buf(),
             source,
         })?;
+        // The golden Rust of exactly the text copied (the file may have
+        // changed since `api` was loaded).
+        let golden = iothub_codegen::rust::generate(&iothub_codegen::parse(&text, spec)?)?;
         Ok(Self {
-            files: vec![
-                (root.join(CLIENT_SPEC), text),
-                (root.join(GOLDEN), iothub_codegen::rust::generate(api)?),
-            ],
+            files: vec![(root.join(CLIENT_SPEC), text), (root.join(GOLDEN), golden)],
         })
     }
 

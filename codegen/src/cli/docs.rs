@@ -52,7 +52,7 @@ pub fn generate(
             .into_iter()
             .collect::<Vec<_>>(),
     );
-    let derived = Derived::of(spec, &api)?;
+    let derived = Derived::of(spec)?;
     say.wrote(&derived.write()?);
     let locales: Vec<&str> = rendered.iter().map(|r| r.locale.as_str()).collect();
     say.say(format!(

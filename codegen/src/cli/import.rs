@@ -70,10 +70,13 @@ pub fn run(
     let existing = Catalog::load(out, locale)?;
     let merged = merge::merge(&existing, &imported.catalog);
     for c in &merged.conflicts {
+        // Front matter values have no line of their own in the catalog.
+        let at = match c.line {
+            0 => out.display().to_string(),
+            line => format!("{}:{line}", out.display()),
+        };
         eprintln!(
-            "{}:{}: warning: `{}`: kept the catalog's {}; the document has {} (pass --force to replace the catalog with the import)",
-            out.display(),
-            c.line,
+            "{at}: warning: `{}`: kept the catalog's {}; the document has {} (pass --force to replace the catalog with the import)",
             c.key,
             quoted(&c.existing),
             quoted(&c.imported)

@@ -103,7 +103,7 @@ fn locale_tag(tag: &str) -> Result<String, String> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate the spec, then write the docs of every locale and the POT template.
+    /// Validate the spec, then write the docs of every locale and the POT template (and, for the workspace's spec, the client's spec copy and the golden Rust).
     #[command(after_help = format!("Example:\n  iothub-codegen generate\n\n{EXIT_CODES}"))]
     Generate {
         #[command(flatten)]
@@ -150,7 +150,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate the spec, the catalogs and the freshness of docs/; print translation coverage.
+    /// Validate the spec, the catalogs and the freshness of docs/ (and of the client's spec copy and the golden Rust); print translation coverage.
     #[command(after_help = format!("Examples:\n  iothub-codegen check\n  iothub-codegen check --strict --quiet    (publishing pipelines)\n\n{EXIT_CODES}"))]
     Check {
         #[command(flatten)]

@@ -48,6 +48,17 @@ pub fn merge(existing: &Catalog, imported: &Catalog) -> Merged {
             Some(old) if old.msgid == new.msgid && old.msgstr == new.msgstr => {
                 merged.unchanged += 1
             }
+            // The same translation, confirmed for the current English: the
+            // entry now translates it (no longer fuzzy), not a conflict.
+            Some(old) if old.msgstr == new.msgstr => {
+                let entry = Entry {
+                    line: old.line,
+                    ..new.clone()
+                };
+                if catalog.insert(key, entry).is_ok() {
+                    merged.unchanged += 1;
+                }
+            }
             Some(old) if !old.msgstr.trim().is_empty() => merged.conflicts.push(Conflict {
                 key: key.to_owned(),
                 line: old.line,
@@ -139,6 +150,29 @@ mod tests {
                 ("ms.date".to_owned(), "1".to_owned()),
                 ("ms.locfileid".to_owned(), "9".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn the_same_translation_of_newer_english_updates_the_entry_without_a_conflict() {
+        let mut old = Catalog::new("sv-SE");
+        old.insert(
+            "a",
+            Entry {
+                fuzzy: true,
+                ..entry("Old English", "text")
+            },
+        )
+        .expect("valid");
+        let mut new = Catalog::new("sv-SE");
+        new.insert("a", entry("New English", "text"))
+            .expect("valid");
+        let m = merge(&old, &new);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let a = m.catalog.get("a").expect("kept");
+        assert_eq!(
+            (a.msgid.as_str(), a.msgstr.as_str(), a.fuzzy),
+            ("New English", "text", false)
         );
     }
 }

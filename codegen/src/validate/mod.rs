@@ -51,6 +51,9 @@ pub(crate) fn alternative_keys(op: &Operation) -> impl Iterator<Item = &Text> {
         .filter_map(|a| a.name.as_ref().or(a.response.as_ref()))
 }
 
+/// The label [`property_lists`] gives `connection.response-properties`.
+pub(crate) const RESPONSE_PROPERTIES_LIST: &str = "connection.response-properties";
+
 /// Every property list of the spec with a description of where it is.
 pub(crate) fn property_lists(spec: &Spec) -> Vec<(String, &[Spanned<Property>])> {
     let mut lists: Vec<(String, &[Spanned<Property>])> = Vec::new();
@@ -84,7 +87,7 @@ pub(crate) fn property_lists(spec: &Spec) -> Vec<(String, &[Spanned<Property>])>
         &spec.connection.connect_properties,
     ));
     lists.push((
-        "connection.response-properties".to_owned(),
+        RESPONSE_PROPERTIES_LIST.to_owned(),
         &spec.connection.response_properties,
     ));
     lists

@@ -4,13 +4,14 @@
 
 use super::property_lists;
 use crate::diagnostic::DiagnosticKind;
-use crate::spec::model::{PropertyRole, Spec};
+use crate::spec::model::{PropertyRole, PropertyWire, Spec};
 use crate::spec::source::Source;
 
 pub(super) fn check(spec: &Spec, source: &mut Source) {
     let response_properties = &spec.connection.response_properties;
+    let label = super::RESPONSE_PROPERTIES_LIST;
     for (place, list) in property_lists(spec) {
-        if std::ptr::eq(list, response_properties.as_slice()) {
+        if place == label {
             continue;
         }
         for role in list.iter().filter_map(|p| p.role.as_ref()) {
@@ -33,6 +34,22 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
             );
         }
         seen.push(**role);
+    }
+    // The runtime reads the status as a user property.
+    for p in response_properties.iter() {
+        let is_status = p.role.as_ref().is_some_and(|r| **r == PropertyRole::Status);
+        let first_class = p
+            .wire
+            .as_ref()
+            .is_some_and(|w| **w != PropertyWire::UserProperty);
+        if let (true, true, Some(wire)) = (is_status, first_class, p.wire.as_ref()) {
+            source.report(
+                wire,
+                DiagnosticKind::InvalidValue,
+                "the status travels as a user property",
+                Some("remove `wire` from the `role: status` property".to_owned()),
+            );
+        }
     }
     if !seen.contains(&PropertyRole::Status) {
         let at = match response_properties.first() {

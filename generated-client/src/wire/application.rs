@@ -2,15 +2,16 @@
 //! sender's own data (UTF-8 strings), kept in order.
 //!
 //! Names are held without the prefix, and a name given with it is taken
-//! without it, so `@` is written exactly once: `insert("@unit", …)` and
-//! `insert("unit", …)` both travel as `@unit`.
+//! without it, so the prefix is never doubled: `insert("@unit", …)` and
+//! `insert("unit", …)` both travel as `@unit`. Only the one prefix is taken
+//! off: a peer's `@@x` reads as `@x` and is written back as `@@x`.
 
 /// Prefix of application property names on the wire.
 pub const PREFIX: &str = "@";
 
-/// `name` without any leading prefix.
+/// `name` without its prefix, if it has one.
 fn bare(name: &str) -> &str {
-    name.trim_start_matches(PREFIX)
+    name.strip_prefix(PREFIX).unwrap_or(name)
 }
 
 /// Application properties, by name without the `@`, in order.
@@ -91,17 +92,14 @@ mod tests {
     }
 
     #[test]
-    fn the_prefix_is_written_once_whatever_the_name_is_given_as() {
+    fn the_prefix_is_never_doubled_whatever_the_name_is_given_as() {
         let mut p = ApplicationProperties::new();
-        p.insert("unit", "C")
-            .insert("@scale", "1")
-            .insert("@@odd", "x");
+        p.insert("unit", "C").insert("@scale", "1");
         assert_eq!(
             wire(&p),
             [
                 ("@unit".to_owned(), "C".to_owned()),
                 ("@scale".to_owned(), "1".to_owned()),
-                ("@odd".to_owned(), "x".to_owned()),
             ]
         );
         assert_eq!(p.get("@unit"), Some("C"));
@@ -115,10 +113,10 @@ mod tests {
         let user = vec![
             ("@a".to_owned(), "1".to_owned()),
             ("other".to_owned(), "x".to_owned()),
-            ("@b".to_owned(), "2".to_owned()),
+            ("@@b".to_owned(), "2".to_owned()),
         ];
         let p = ApplicationProperties::read_from(&user);
-        assert_eq!(p.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+        assert_eq!(p.iter().collect::<Vec<_>>(), [("a", "1"), ("@b", "2")]);
         assert_eq!(wire(&p), [user[0].clone(), user[2].clone()]);
     }
 }

@@ -47,6 +47,11 @@ pub trait MqttProperties: Sized {
     /// Whether `@` application properties are allowed.
     const APPLICATION_PROPERTIES: bool;
 
+    /// Whether user properties the message does not define are kept (a
+    /// `#[mqtt(other)]` field: the hub sends it) rather than refused (a
+    /// client sends it).
+    const KEEPS_OTHER: bool;
+
     /// The message's properties.
     fn to_properties(&self) -> Properties;
 

@@ -6,6 +6,17 @@ use std::path::PathBuf;
 #[allow(unused_imports)]
 pub use iothub_tests::{root, sources_dir};
 
+/// The number of PO catalogs in `spec/locales`.
+pub fn catalog_count() -> usize {
+    std::fs::read_dir(root().join("spec/locales"))
+        .expect("spec/locales")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "po"))
+        })
+        .count()
+}
+
 /// The seed documents with their locale (`ms.contentlocale`), sorted by file.
 pub fn seeds(sources: &std::path::Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(sources.join("seeds"))

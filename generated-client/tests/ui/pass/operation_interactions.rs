@@ -1,5 +1,5 @@
 // `Operation` descriptors for each interaction type and direction, with and
-// without `success` / `error`, and a topic with a `{param}`.
+// without `success` / `alternative`, and a topic with a `{param}`.
 
 use std::any::TypeId;
 
