@@ -1,0 +1,4 @@
+//! The MQTT 5 side of the hub: packet framing over rumqttc's codec.
+
+pub mod auth;
+pub mod frame;
