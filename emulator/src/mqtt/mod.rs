@@ -2,3 +2,6 @@
 
 pub mod auth;
 pub mod frame;
+pub mod reason;
+pub mod connect;
+pub mod subscribe;
