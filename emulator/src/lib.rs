@@ -3,6 +3,8 @@
 //! contract).
 //!
 //! - [`registry`]: device identities and their credentials.
+//! - [`sas`]: shared access signatures (HMAC-SHA256) and their expiry.
 #![deny(missing_docs)]
 
 pub mod registry;
+pub mod sas;
