@@ -4,7 +4,9 @@
 //!
 //! - [`registry`]: device identities and their credentials.
 //! - [`sas`]: shared access signatures (HMAC-SHA256) and their expiry.
+//! - [`hub`]: the hub's state.
 #![deny(missing_docs)]
 
+pub mod hub;
 pub mod registry;
 pub mod sas;

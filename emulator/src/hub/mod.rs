@@ -1,0 +1,3 @@
+//! The hub's state, in memory.
+
+pub mod twin;
