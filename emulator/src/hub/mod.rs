@@ -1,3 +1,4 @@
 //! The hub's state, in memory.
 
+pub mod commands;
 pub mod twin;
