@@ -36,16 +36,16 @@ impl Emulator {
         let (stop, mut stopped) = watch::channel(false);
         let accept = tokio::spawn(async move {
             loop {
+                let mut for_connection = stopped.clone();
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, peer)) => {
                             tracing::debug!(%peer, "accepted");
                             let shared = Arc::clone(&shared);
-                            let mut stopped = stopped.clone();
                             tokio::spawn(async move {
                                 tokio::select! {
                                     () = connection::serve(stream, shared) => {}
-                                    _ = stopped.wait_for(|s| *s) => {}
+                                    _ = for_connection.wait_for(|s| *s) => {}
                                 }
                             });
                         }

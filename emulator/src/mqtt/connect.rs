@@ -117,10 +117,7 @@ pub fn problem_information(connect: &Connect) -> bool {
 
 /// Decides on `connect`.
 pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, Refusal> {
-    let props = connect
-        .properties
-        .clone()
-        .unwrap_or_else(rumqttc::v5::mqttbytes::v5::ConnectProperties::new);
+    let props = connect.properties.clone().unwrap_or_default();
     let method = props
         .authentication_method
         .as_deref()
@@ -134,7 +131,8 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         user: props.user_properties.clone(),
         ..Properties::default()
     };
-    let properties = ConnectProperties::from_properties(&user).map_err(|e| Refusal::bad_request(e.to_string()))?;
+    let properties = ConnectProperties::from_properties(&user)
+        .map_err(|e| Refusal::bad_request(e.to_string()))?;
     if properties.api_version != api::API_VERSION {
         return Err(Refusal::bad_request(format!(
             "api-version `{}` is not supported; this hub speaks `{}`",
@@ -164,10 +162,12 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
                 .authentication_data
                 .as_ref()
                 .filter(|_| method.requires_data())
-                .ok_or_else(|| Refusal::bad_request("`Authentication Data` is required with SAS"))?;
-            let expiry = properties.sas_expiry.ok_or_else(|| {
-                Refusal::bad_request("`sas-expiry` is required with SAS")
-            })?;
+                .ok_or_else(|| {
+                    Refusal::bad_request("`Authentication Data` is required with SAS")
+                })?;
+            let expiry = properties
+                .sas_expiry
+                .ok_or_else(|| Refusal::bad_request("`sas-expiry` is required with SAS"))?;
             let host = properties.host.as_deref().or(ctx.sni).ok_or_else(|| {
                 Refusal::bad_request("`host` is required when TLS SNI names no host")
             })?;
@@ -179,11 +179,9 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
                     "shared access policies are not supported by this hub: sign with a device key",
                 ));
             }
-            let keys = registered
-                .device
-                .authentication
-                .keys()
-                .ok_or_else(|| Refusal::not_authorized("the device does not authenticate with SAS"))?;
+            let keys = registered.device.authentication.keys().ok_or_else(|| {
+                Refusal::not_authorized("the device does not authenticate with SAS")
+            })?;
             if expiry.as_millis() <= ctx.now_ms {
                 return Err(Refusal::not_authorized("the SAS has expired"));
             }
@@ -223,7 +221,10 @@ pub fn keep_alive(requested: u16) -> u16 {
 /// The CONNACK of an accepted connection: the hub's limits, and the keep
 /// alive and session expiry the overview says it adds.
 pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
-    let requested_expiry = connect.properties.as_ref().and_then(|p| p.session_expiry_interval);
+    let requested_expiry = connect
+        .properties
+        .as_ref()
+        .and_then(|p| p.session_expiry_interval);
     let flag = |b: bool| Some(u8::from(b));
     ConnAck {
         session_present,

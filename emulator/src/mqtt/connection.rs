@@ -21,10 +21,10 @@ use tokio::sync::mpsc;
 
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
+use super::outcome;
 use super::publish::{self, Peer};
 use super::sessions::{Control, Sessions};
 use super::subscribe::{self, Target};
-use super::{outcome, reason};
 use crate::hub::Hub;
 
 /// MQTT 5's Keep Alive timeout (§3.14.2.1).
@@ -59,7 +59,10 @@ fn now_ms() -> u64 {
 
 /// Reads the next frame, waiting for bytes as needed; `None` when the
 /// peer closed the connection.
-async fn next_frame(reader: &mut OwnedReadHalf, buffer: &mut BytesMut) -> Result<Option<Frame>, FrameError> {
+async fn next_frame(
+    reader: &mut OwnedReadHalf,
+    buffer: &mut BytesMut,
+) -> Result<Option<Frame>, FrameError> {
     loop {
         if let Some(frame) = frame::read(buffer, limits::MAXIMUM_PACKET_SIZE)? {
             return Ok(Some(frame));
@@ -109,15 +112,16 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         },
         Ok(Err(e)) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
-            let _ = out.send(Frame::Packet(Box::new(Packet::ConnAck(
-                connect::Refusal {
-                    reason_code: MALFORMED_PACKET,
-                    status: None,
-                    reason: e.to_string(),
-                }
-                .connack(true),
-            ))))
-            .await;
+            let _ = out
+                .send(Frame::Packet(Box::new(Packet::ConnAck(
+                    connect::Refusal {
+                        reason_code: MALFORMED_PACKET,
+                        status: None,
+                        reason: e.to_string(),
+                    }
+                    .connack(true),
+                ))))
+                .await;
             drop(out);
             let _ = writer.await;
             return;
@@ -140,18 +144,26 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         Err(refusal) => {
             tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
             let connack = refusal.connack(connect::problem_information(&connect));
-            let _ = out.send(Frame::Packet(Box::new(Packet::ConnAck(connack)))).await;
+            let _ = out
+                .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
+                .await;
             drop(out);
             let _ = writer.await;
             return;
         }
     };
     let (control_tx, control) = mpsc::channel(1);
-    let opened = shared.sessions.open(&accepted.device, accepted.clean_start, control_tx);
+    let opened = shared
+        .sessions
+        .open(&accepted.device, accepted.clean_start, control_tx);
     let (token, _previous) = shared.hub.connections().connect(&accepted.device);
     tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
     let connack = connect::connack(&connect, opened.session_present);
-    if out.send(Frame::Packet(Box::new(Packet::ConnAck(connack)))).await.is_ok() {
+    if out
+        .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
+        .await
+        .is_ok()
+    {
         let mut connection = Connection {
             shared: &shared,
             accepted: &accepted,
@@ -173,8 +185,15 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
 enum End {
     /// The peer went away or said DISCONNECT.
     Closed,
-    /// The hub ends it with this packet.
-    Disconnect(Packet),
+    /// The hub ends it with this packet (boxed: packets are large).
+    Disconnect(Box<Packet>),
+}
+
+impl End {
+    /// The hub ends the connection with `packet`.
+    fn hub(packet: Packet) -> Self {
+        Self::Disconnect(Box::new(packet))
+    }
 }
 
 struct Connection<'a> {
@@ -192,9 +211,18 @@ impl Connection<'_> {
         self.out.send(Frame::Packet(Box::new(packet))).await.is_ok()
     }
 
-    async fn run(&mut self, reader: &mut OwnedReadHalf, buffer: &mut BytesMut, mut control: mpsc::Receiver<Control>) {
+    async fn run(
+        &mut self,
+        reader: &mut OwnedReadHalf,
+        buffer: &mut BytesMut,
+        mut control: mpsc::Receiver<Control>,
+    ) {
         let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
-        let mut desired = self.shared.hub.twins().subscribe_desired(&self.accepted.device);
+        let mut desired = self
+            .shared
+            .hub
+            .twins()
+            .subscribe_desired(&self.accepted.device);
         let expiry = self.accepted.expiry_ms.map(|ms| {
             tokio::time::Instant::now() + Duration::from_millis(ms.saturating_sub(now_ms()))
         });
@@ -208,11 +236,11 @@ impl Connection<'_> {
             tokio::select! {
                 frame = tokio::time::timeout(keep_alive, next_frame(reader, buffer)) => {
                     match frame {
-                        Err(_) => break End::Disconnect(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive")),
+                        Err(_) => break End::hub(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive")),
                         Ok(Ok(None)) => break End::Closed,
-                        Ok(Err(FrameError::TooLarge { size, max })) => break End::Disconnect(outcome::disconnect(
+                        Ok(Err(FrameError::TooLarge { size, max })) => break End::hub(outcome::disconnect(
                             PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
-                        Ok(Err(e)) => break End::Disconnect(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
+                        Ok(Err(e)) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
                         Ok(Ok(Some(frame))) => {
                             if let Some(end) = self.on_frame(frame).await {
                                 break end;
@@ -221,7 +249,7 @@ impl Connection<'_> {
                     }
                 }
                 Some(Control::TakenOver) = control.recv() => {
-                    break End::Disconnect(outcome::disconnect(
+                    break End::hub(outcome::disconnect(
                         DisconnectReason::SessionTakenOver.reason_code(),
                         None,
                         "a new connection of this device took over",
@@ -235,7 +263,7 @@ impl Connection<'_> {
                     }
                 }
                 () = expired => {
-                    break End::Disconnect(outcome::disconnect(
+                    break End::hub(outcome::disconnect(
                         DisconnectReason::NotAuthorized.reason_code(),
                         None,
                         "the SAS token expired",
@@ -244,7 +272,7 @@ impl Connection<'_> {
             }
         };
         if let End::Disconnect(packet) = end {
-            let _ = self.send(packet).await;
+            let _ = self.send(*packet).await;
         }
     }
 
@@ -259,7 +287,7 @@ impl Connection<'_> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
             Frame::Auth(_) => {
-                return Some(End::Disconnect(outcome::disconnect(
+                return Some(End::hub(outcome::disconnect(
                     PROTOCOL_ERROR,
                     None,
                     "re-authentication is not supported by this emulator yet",
@@ -267,23 +295,29 @@ impl Connection<'_> {
             }
         };
         match packet {
-            Packet::PingReq(_) => (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed),
+            Packet::PingReq(_) => {
+                (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed)
+            }
             Packet::Disconnect(_) => Some(End::Closed),
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
                 let mut codes = Vec::new();
                 for filter in &subscribe.filters {
                     let code = subscribe::decide(&filter.path, filter.qos, &self.subscriptions);
-                    if matches!(code, rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_))
-                        && !self.subscriptions.contains(&filter.path)
+                    if matches!(
+                        code,
+                        rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
+                    ) && !self.subscriptions.contains(&filter.path)
                     {
                         self.subscriptions.push(filter.path.clone());
                     }
                     codes.push(code);
                 }
-                self.shared
-                    .sessions
-                    .set_subscriptions(&self.accepted.device, self.connection, &self.subscriptions);
+                self.shared.sessions.set_subscriptions(
+                    &self.accepted.device,
+                    self.connection,
+                    &self.subscriptions,
+                );
                 let ack = SubAck {
                     pkid: subscribe.pkid,
                     return_codes: codes,
@@ -305,9 +339,11 @@ impl Connection<'_> {
                         }
                     })
                     .collect();
-                self.shared
-                    .sessions
-                    .set_subscriptions(&self.accepted.device, self.connection, &self.subscriptions);
+                self.shared.sessions.set_subscriptions(
+                    &self.accepted.device,
+                    self.connection,
+                    &self.subscriptions,
+                );
                 let ack = UnsubAck {
                     pkid: unsubscribe.pkid,
                     reasons,
@@ -317,7 +353,7 @@ impl Connection<'_> {
             }
             // Acknowledgements of what the hub sends (commands) come later.
             Packet::PubAck(_) => None,
-            _ => Some(End::Disconnect(outcome::disconnect(
+            _ => Some(End::hub(outcome::disconnect(
                 PROTOCOL_ERROR,
                 None,
                 "a client does not send this packet",
@@ -328,10 +364,16 @@ impl Connection<'_> {
     async fn on_publish(&mut self, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
-            Err(why) => return Some(End::Disconnect(outcome::disconnect(TOPIC_ALIAS_INVALID, None, &why))),
+            Err(why) => {
+                return Some(End::hub(outcome::disconnect(
+                    TOPIC_ALIAS_INVALID,
+                    None,
+                    &why,
+                )))
+            }
         };
         if publish.qos == QoS::ExactlyOnce {
-            return Some(End::Disconnect(outcome::disconnect(
+            return Some(End::hub(outcome::disconnect(
                 0x9B,
                 None,
                 &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
@@ -344,7 +386,7 @@ impl Connection<'_> {
         let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
         let (mut packets, close) = (reply.packets, reply.close);
         if close {
-            return packets.pop().map(End::Disconnect).or(Some(End::Closed));
+            return packets.pop().map(End::hub).or(Some(End::Closed));
         }
         for packet in packets {
             if !self.send(packet).await {
@@ -403,4 +445,3 @@ fn desired_publish(update: crate::hub::twin::DesiredUpdate) -> Packet {
         Some(properties),
     ))
 }
-

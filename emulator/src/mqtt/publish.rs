@@ -70,15 +70,20 @@ pub fn handle(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Repl
 fn refuse_message(publish: &Publish, peer: Peer<'_>, status: Status, why: &str) -> Reply {
     match publish.qos {
         QoS::AtMostOnce => Reply::close(outcome::disconnect_status(status, why)),
-        _ => Reply::send(outcome::puback(publish.pkid, Some((status, why)), peer.problem_information)),
+        _ => Reply::send(outcome::puback(
+            publish.pkid,
+            Some((status, why)),
+            peer.problem_information,
+        )),
     }
 }
 
 fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
-    let message = match api::send_telemetry::Message::from_publish_properties(publish.properties.as_ref()) {
-        Ok(message) => message,
-        Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
-    };
+    let message =
+        match api::send_telemetry::Message::from_publish_properties(publish.properties.as_ref()) {
+            Ok(message) => message,
+            Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
+        };
     hub.telemetry().append(
         peer.device,
         TelemetryRecord {
@@ -88,7 +93,11 @@ fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
     );
     match publish.qos {
         QoS::AtMostOnce => Reply::none(),
-        _ => Reply::send(outcome::puback(publish.pkid, None, peer.problem_information)),
+        _ => Reply::send(outcome::puback(
+            publish.pkid,
+            None,
+            peer.problem_information,
+        )),
     }
 }
 
@@ -157,7 +166,8 @@ fn bad_request(e: impl std::fmt::Display) -> (Status, String) {
 }
 
 fn get_twin(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
-    api::get_twin::Request::from_publish_properties(publish.properties.as_ref()).map_err(bad_request)?;
+    api::get_twin::Request::from_publish_properties(publish.properties.as_ref())
+        .map_err(bad_request)?;
     let twin = hub.twins().get(peer.device);
     let payload = serde_json::to_vec(&twin.properties_json()).map_err(bad_request)?;
     Ok((
@@ -167,8 +177,9 @@ fn get_twin(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
 }
 
 fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
-    let request = api::patch_twin_reported::Request::from_publish_properties(publish.properties.as_ref())
-        .map_err(bad_request)?;
+    let request =
+        api::patch_twin_reported::Request::from_publish_properties(publish.properties.as_ref())
+            .map_err(bad_request)?;
     let patch: serde_json::Value = serde_json::from_slice(&publish.payload)
         .map_err(|e| bad_request(format!("the payload is not JSON: {e}")))?;
     let version = hub

@@ -69,9 +69,15 @@ mod tests {
             let mut buffer = BytesMut::new();
             let mut ack = PubAck::new(1, None);
             ack.reason = puback(code);
-            Packet::PubAck(ack).write(&mut buffer, None).expect("writes");
+            Packet::PubAck(ack)
+                .write(&mut buffer, None)
+                .expect("writes");
             // A success PUBACK without properties leaves the code out.
-            assert_eq!(buffer.get(4).copied().unwrap_or(0), code, "PUBACK {code:#04x}");
+            assert_eq!(
+                buffer.get(4).copied().unwrap_or(0),
+                code,
+                "PUBACK {code:#04x}"
+            );
         }
         for code in [0x00u8, 0x83, 0x84, 0x87, 0x8C, 0x95, 0x97, 0x9F] {
             let mut buffer = BytesMut::new();
@@ -80,7 +86,9 @@ mod tests {
                 code: connack(code),
                 properties: None,
             };
-            Packet::ConnAck(ack).write(&mut buffer, None).expect("writes");
+            Packet::ConnAck(ack)
+                .write(&mut buffer, None)
+                .expect("writes");
             assert_eq!(buffer[3], code, "CONNACK {code:#04x}");
         }
         assert_eq!(disconnect(142), DisconnectReasonCode::SessionTakenOver);

@@ -48,7 +48,12 @@ impl Sessions {
 
     /// `device` connected: the session is resumed (or started anew on a
     /// clean start), and a live older connection is told it was taken over.
-    pub fn open(&self, device: &DeviceId, clean_start: bool, control: mpsc::Sender<Control>) -> Opened {
+    pub fn open(
+        &self,
+        device: &DeviceId,
+        clean_start: bool,
+        control: mpsc::Sender<Control>,
+    ) -> Opened {
         let mut guard = self.lock();
         let (next, sessions) = &mut *guard;
         *next += 1;

@@ -29,7 +29,8 @@ pub fn target(filter: &str) -> Option<Target> {
     } else if filter == api::ReceiveTwinDesiredStateChanges::TOPIC_FILTER {
         Some(Target::Desired)
     } else if filter == api::ReceiveDirectMethods::TOPIC_FILTER
-        || api::receive_direct_methods::match_topic(filter).is_some_and(|p| !p.name.contains(['+', '#']))
+        || api::receive_direct_methods::match_topic(filter)
+            .is_some_and(|p| !p.name.contains(['+', '#']))
     {
         Some(Target::Methods)
     } else if filter == topics::RESPONSES {
@@ -86,20 +87,49 @@ mod tests {
     fn the_overviews_rules() {
         let none: &[String] = &[];
         let ok = |f: &str| decide(f, QoS::AtLeastOnce, none);
-        assert_eq!(ok("$iothub/commands"), SubscribeReasonCode::Success(QoS::AtLeastOnce));
-        assert_eq!(ok("$iothub/methods/+"), SubscribeReasonCode::Success(QoS::AtLeastOnce));
-        assert_eq!(ok("$iothub/methods/reboot"), SubscribeReasonCode::Success(QoS::AtLeastOnce));
+        assert_eq!(
+            ok("$iothub/commands"),
+            SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        );
+        assert_eq!(
+            ok("$iothub/methods/+"),
+            SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        );
+        assert_eq!(
+            ok("$iothub/methods/reboot"),
+            SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        );
         assert_eq!(
             decide("$iothub/twin/patch/desired", QoS::AtMostOnce, none),
             SubscribeReasonCode::Success(QoS::AtMostOnce)
         );
-        for wildcard in ["$iothub/#", "$iothub/+", "$iothub/twin/+", "$iothub/methods/#"] {
-            assert_eq!(ok(wildcard), SubscribeReasonCode::WildcardSubscriptionsNotSupported, "{wildcard}");
+        for wildcard in [
+            "$iothub/#",
+            "$iothub/+",
+            "$iothub/twin/+",
+            "$iothub/methods/#",
+        ] {
+            assert_eq!(
+                ok(wildcard),
+                SubscribeReasonCode::WildcardSubscriptionsNotSupported,
+                "{wildcard}"
+            );
         }
-        for unknown in ["$iothub/twin/gett", "$iothub/telemetry/", "$iothub/methods", "devices/x"] {
-            assert_eq!(ok(unknown), SubscribeReasonCode::TopicFilterInvalid, "{unknown}");
+        for unknown in [
+            "$iothub/twin/gett",
+            "$iothub/telemetry/",
+            "$iothub/methods",
+            "devices/x",
+        ] {
+            assert_eq!(
+                ok(unknown),
+                SubscribeReasonCode::TopicFilterInvalid,
+                "{unknown}"
+            );
         }
-        let full: Vec<String> = (0..limits::MAX_SUBSCRIPTIONS).map(|i| format!("$iothub/methods/m{i}")).collect();
+        let full: Vec<String> = (0..limits::MAX_SUBSCRIPTIONS)
+            .map(|i| format!("$iothub/methods/m{i}"))
+            .collect();
         assert_eq!(
             decide("$iothub/commands", QoS::AtLeastOnce, &full),
             SubscribeReasonCode::QuotaExceeded
