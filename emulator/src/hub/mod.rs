@@ -5,7 +5,9 @@
 //! `.await`; waiting is done on the channels and [`tokio::sync::Notify`]s the
 //! stores hand out. The stores do not consult the registry: the service and
 //! MQTT sides check that a device exists before touching its state, and
-//! [`Hub::remove_device`] forgets all of a device's state.
+//! [`Hub::remove_device`] forgets all of a device's state. Reads never
+//! create state (a device without any reads as new: an empty twin at
+//! version 1, an empty queue).
 
 pub mod commands;
 pub mod connection;

@@ -179,14 +179,23 @@ impl Twins {
         f(entry)
     }
 
-    /// The twin of device `id`.
+    /// The twin of device `id` (a new, empty twin if it has none yet).
     pub fn get(&self, id: &DeviceId) -> Twin {
-        self.with(id, |entry| Twin {
-            device_id: id.clone(),
-            version: entry.version,
-            desired: entry.desired.clone(),
-            reported: entry.reported.clone(),
-        })
+        let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        match devices.get(id) {
+            Some(entry) => Twin {
+                device_id: id.clone(),
+                version: entry.version,
+                desired: entry.desired.clone(),
+                reported: entry.reported.clone(),
+            },
+            None => Twin {
+                device_id: id.clone(),
+                version: 1,
+                desired: TwinState::default(),
+                reported: TwinState::default(),
+            },
+        }
     }
 
     /// Merge-patches the reported side; with `if_version`, only if the
@@ -332,6 +341,13 @@ mod tests {
     }
 
     #[test]
+    fn reading_a_twin_creates_nothing() {
+        let twins = Twins::default();
+        assert_eq!(twins.get(&id()).version, 1);
+        assert!(twins.devices.lock().unwrap().is_empty());
+    }
+
+    #[test]
     fn reported_patch_merges_and_checks_if_version() {
         let twins = Twins::default();
         assert_eq!(
@@ -435,23 +451,39 @@ mod tests {
     }
 
     proptest! {
+        /// Kinds: 0 desired, 1 reported with the right `if-version`, 2
+        /// reported without one, 3 reported with a wrong one (refused).
         #[test]
         fn patches_match_sequential_merge(
-            patches in prop::collection::vec((any::<bool>(), patch()), 0..12)
+            patches in prop::collection::vec((0u8..4, patch()), 0..12)
         ) {
             let twins = Twins::default();
             let (mut desired, mut reported) = (json!({}), json!({}));
             let (mut desired_version, mut reported_version, mut version) = (1, 1, 1);
-            for (to_desired, patch) in &patches {
-                if *to_desired {
-                    json_patch::merge(&mut desired, patch);
-                    desired_version += 1;
-                    prop_assert_eq!(twins.patch_desired(&id(), patch), Ok(desired_version));
-                } else {
-                    json_patch::merge(&mut reported, patch);
-                    reported_version += 1;
-                    let at = Some(reported_version - 1);
-                    prop_assert_eq!(twins.patch_reported(&id(), patch, at), Ok(reported_version));
+            for (kind, patch) in &patches {
+                match kind {
+                    0 => {
+                        json_patch::merge(&mut desired, patch);
+                        desired_version += 1;
+                        prop_assert_eq!(twins.patch_desired(&id(), patch), Ok(desired_version));
+                    }
+                    3 => {
+                        let wrong = Some(reported_version + 1);
+                        prop_assert_eq!(
+                            twins.patch_reported(&id(), patch, wrong),
+                            Err(TwinError::PreconditionFailed {
+                                expected: reported_version + 1,
+                                actual: reported_version,
+                            })
+                        );
+                        continue;
+                    }
+                    _ => {
+                        json_patch::merge(&mut reported, patch);
+                        let at = (*kind == 1).then_some(reported_version);
+                        reported_version += 1;
+                        prop_assert_eq!(twins.patch_reported(&id(), patch, at), Ok(reported_version));
+                    }
                 }
                 version += 1;
             }

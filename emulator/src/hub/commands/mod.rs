@@ -120,6 +120,12 @@ impl Commands {
         f(devices.entry(id.clone()).or_default())
     }
 
+    /// `f` on device `id`'s queue if it has one (reads never create queues).
+    fn with_existing<T>(&self, id: &DeviceId, f: impl FnOnce(&mut Queue) -> T) -> Option<T> {
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        devices.get_mut(id).map(f)
+    }
+
     /// Appends `command` to device `id`'s queue; returns its sequence number.
     pub fn enqueue(&self, id: &DeviceId, command: Command) -> u64 {
         self.with(id, |queue| {
@@ -139,13 +145,14 @@ impl Commands {
 
     /// The first deliverable command (queued or abandoned), without changing it.
     pub fn next_deliverable(&self, id: &DeviceId) -> Option<QueuedCommand> {
-        self.with(id, |queue| {
+        self.with_existing(id, |queue| {
             queue
                 .entries
                 .iter()
                 .find(|c| c.state.is_deliverable())
                 .cloned()
         })
+        .flatten()
     }
 
     /// Marks a deliverable command delivered (delivery count + 1); returns it
@@ -164,7 +171,7 @@ impl Commands {
     /// [`mark_delivered`](Self::mark_delivered) in one step, so two callers
     /// never deliver the same command.
     pub fn deliver_next(&self, id: &DeviceId) -> Option<QueuedCommand> {
-        self.with(id, |queue| {
+        self.with_existing(id, |queue| {
             let command = queue
                 .entries
                 .iter_mut()
@@ -173,6 +180,7 @@ impl Commands {
             command.delivery_count = command.delivery_count.saturating_add(1);
             Some(command.clone())
         })
+        .flatten()
     }
 
     /// The device acknowledged a delivered command.
@@ -193,7 +201,7 @@ impl Commands {
     /// Puts every delivered, unacknowledged command back for redelivery (for
     /// when the device's connection ends); returns how many.
     pub fn release_delivered(&self, id: &DeviceId) -> usize {
-        self.with(id, |queue| {
+        self.with_existing(id, |queue| {
             let mut released = 0;
             for command in &mut queue.entries {
                 if command.state == CommandState::Delivered {
@@ -206,11 +214,13 @@ impl Commands {
             }
             released
         })
+        .unwrap_or(0)
     }
 
     /// Device `id`'s commands in sequence order (finished ones as retained).
     pub fn list(&self, id: &DeviceId) -> Vec<QueuedCommand> {
-        self.with(id, |queue| queue.entries.iter().cloned().collect())
+        self.with_existing(id, |queue| queue.entries.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Notified whenever a command of device `id` becomes deliverable. It
@@ -248,7 +258,11 @@ impl Commands {
         next: impl FnOnce(CommandState) -> Option<CommandState>,
     ) -> Result<QueuedCommand, CommandError> {
         let retained = self.retained_finished;
-        self.with(id, |queue| {
+        let not_found = || CommandError::NotFound {
+            device_id: id.clone(),
+            sequence_no,
+        };
+        self.with_existing(id, |queue| {
             let command = queue
                 .find(sequence_no)
                 .ok_or_else(|| CommandError::NotFound {
@@ -276,6 +290,7 @@ impl Commands {
             }
             Ok(snapshot)
         })
+        .unwrap_or_else(|| Err(not_found()))
     }
 }
 

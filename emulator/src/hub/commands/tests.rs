@@ -202,3 +202,22 @@ async fn notifier_wakes_a_waiting_consumer() {
         .await
         .expect("permit kept");
 }
+
+#[test]
+fn reads_of_unknown_devices_create_nothing() {
+    let commands = Commands::default();
+    let ghost = DeviceId::new("ghost").unwrap();
+    assert!(commands.list(&ghost).is_empty());
+    assert!(commands.next_deliverable(&ghost).is_none());
+    assert!(commands.deliver_next(&ghost).is_none());
+    assert_eq!(commands.release_delivered(&ghost), 0);
+    assert_eq!(
+        commands.complete(&ghost, 1),
+        Err(CommandError::NotFound {
+            device_id: ghost.clone(),
+            sequence_no: 1
+        })
+    );
+    let devices = commands.devices.lock().unwrap();
+    assert!(devices.is_empty());
+}
