@@ -1,4 +1,30 @@
 //! A local IoT Hub for the data-plane MQTT 5 API: an MQTT 5 server with the
-//! API's semantics and an HTTP service API. Not built yet; see the design's
-//! emulator contract.
+//! API's semantics and an HTTP service API (see the design's emulator
+//! contract). Start one in-process with [`Emulator::start`].
+//!
+//! - [`registry`]: device identities and their credentials.
+//! - [`sas`]: shared access signatures (HMAC-SHA256) and their expiry.
+//! - [`hub`]: the hub's state: twins, command queues, telemetry, connections.
+//! - [`mqtt`]: the MQTT 5 server: framing, CONNECT, SUBSCRIBE, operations.
+//! - [`error`]: the crate's error type.
+//!
+//! Built so far: CONNECT with SAS, the CONNACK limits, sessions and
+//! takeover, keep alive, SUBSCRIBE rules, Send Telemetry, Get Twin, Patch
+//! Twin Reported, desired-state notifications, and the error rules for
+//! unknown topics, properties and Correlation Data. To come: commands,
+//! direct methods, re-authentication, X.509 over TLS, the HTTP service API,
+//! durable state and the binary.
 #![deny(missing_docs)]
+
+mod config;
+pub mod error;
+pub mod hub;
+pub mod mqtt;
+pub mod registry;
+pub mod sas;
+mod server;
+
+pub use config::Config;
+pub use error::Error;
+pub use hub::Hub;
+pub use server::Emulator;

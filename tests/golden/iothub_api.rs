@@ -28,9 +28,25 @@ pub mod topics {
     pub const PREFIX: &str = "$iothub/";
     /// Topic of every request–response response.
     pub const RESPONSES: &str = "$iothub/responses";
+    /// The status of a PUBLISH to a topic under the prefix that the API does not define (`not-found`).
+    pub const UNKNOWN_TOPIC_PUBLISH: super::Status = super::Status::NotFound;
+    /// SUBACK Reason Code of a SUBSCRIBE to a topic under the prefix that the API does not define.
+    pub const UNKNOWN_TOPIC_SUBSCRIBE_REASON_CODE: u8 = 0x8F;
+    /// SUBACK Reason Code of a SUBSCRIBE with a wildcard in place of an API topic segment.
+    pub const WILDCARD_SUBSCRIBE_REASON_CODE: u8 = 0xA2;
 }
 /// Limits the hub declares or enforces.
 pub mod limits {
+    /// Seconds after the TLS handshake within which CONNECT must arrive.
+    pub const CONNECT_TIMEOUT_SECONDS: u32 = 30u32;
+    /// CONNACK Retain Available.
+    pub const RETAIN_AVAILABLE: bool = false;
+    /// CONNACK Wildcard Subscription Available.
+    pub const WILDCARD_SUBSCRIPTION_AVAILABLE: bool = true;
+    /// CONNACK Subscription Identifiers Available.
+    pub const SUBSCRIPTION_IDENTIFIERS_AVAILABLE: bool = false;
+    /// CONNACK Shared Subscription Available.
+    pub const SHARED_SUBSCRIPTIONS_AVAILABLE: bool = false;
     /// CONNACK Receive Maximum.
     pub const RECEIVE_MAXIMUM: u16 = 16u16;
     /// CONNACK Maximum QoS.
@@ -43,6 +59,8 @@ pub mod limits {
     pub const MAX_KEEP_ALIVE_SECONDS: u16 = 1140u16;
     /// Subscriptions per client.
     pub const MAX_SUBSCRIPTIONS: u32 = 50u32;
+    /// SUBACK Reason Code of a subscription past `MAX_SUBSCRIPTIONS`.
+    pub const SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE: u8 = 0x97;
     /// Longest Correlation Data in bytes.
     pub const CORRELATION_DATA_MAX_BYTES: u16 = 16u16;
     /// Prefix of application property names.
@@ -104,6 +122,163 @@ pub enum Status {
     /// A status code this enum does not list.
     #[status(unknown)]
     Unknown(u16),
+}
+/// Connection rules (`connection`): the CONNECT user properties,
+/// authentication methods, SAS rules and DISCONNECT reasons.
+pub mod connection {
+    /// The user properties of CONNECT (`connection.connect-properties`): the hub decodes them strictly, refusing a property the spec does not define.
+    #[derive(Debug, Clone, PartialEq, Eq, ::iothub_client::MqttProperties)]
+    pub struct Connect {
+        /// must be set to the API version of this specification (`2020-10-01-preview`)
+        ///
+        /// `api-version` (user property, `string`, required)
+        #[mqtt(user = "api-version")]
+        pub api_version: ::std::string::String,
+        /// host name of the tenant; required unless the SNI extension was presented during the TLS handshake
+        ///
+        /// `host` (user property, `string`, optional)
+        #[mqtt(user = "host")]
+        pub host: ::core::option::Option<::std::string::String>,
+        /// IoT Hub access policy used for authentication; omitted means the device registry's authentication settings are used
+        ///
+        /// `sas-policy` (user property, `string`, optional)
+        #[mqtt(user = "sas-policy")]
+        pub sas_policy: ::core::option::Option<::std::string::String>,
+        /// time of connection (current time)
+        ///
+        /// `sas-at` (user property, `time`, optional)
+        #[mqtt(user = "sas-at")]
+        pub sas_at: ::core::option::Option<::iothub_client::wire::Timestamp>,
+        /// expiration time of the SAS; required when `Authentication Method` is `SAS`
+        ///
+        /// `sas-expiry` (user property, `time`, optional)
+        #[mqtt(user = "sas-expiry")]
+        pub sas_expiry: ::core::option::Option<::iothub_client::wire::Timestamp>,
+        /// information about the client creating the connection
+        ///
+        /// `client-agent` (user property, `string`, optional)
+        #[mqtt(user = "client-agent")]
+        pub client_agent: ::core::option::Option<::std::string::String>,
+    }
+    /// The values of the CONNECT `Authentication Method` property
+    /// (`connection.authentication-methods`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AuthenticationMethod {
+        /// `SAS`: Shared Access Signature is provided in `CONNECT`'s `Authentication Data` property (Authentication Data required).
+        Sas,
+        /// `X509`: client relies on client certificate authentication (no Authentication Data).
+        X509,
+    }
+    impl AuthenticationMethod {
+        /// Every method, in spec order.
+        pub const ALL: &'static [Self] = &[Self::Sas, Self::X509];
+        /// The `Authentication Method` value.
+        pub fn name(&self) -> &'static str {
+            match *self {
+                Self::Sas => "SAS",
+                Self::X509 => "X509",
+            }
+        }
+        /// The method an `Authentication Method` value names (exact, case-sensitive).
+        pub fn from_name(name: &str) -> ::core::option::Option<Self> {
+            Self::ALL.iter().copied().find(|m| m.name() == name)
+        }
+        /// Whether CONNECT must carry `Authentication Data` with this method.
+        pub fn requires_data(&self) -> bool {
+            ::core::matches!(* self, Self::Sas)
+        }
+    }
+    /// The DISCONNECT reason codes the hub uses (`connection.disconnect-reasons`).
+    #[allow(clippy::enum_variant_names)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DisconnectReason {
+        /// `131` (Implementation-specific error): any custom error of this API; `status` and `reason` carry the details
+        ImplementationSpecificError,
+        /// `135` (Not authorized): reauthentication failed, the SAS token expired or the device's credentials changed
+        NotAuthorized,
+        /// `142` (Session taken over): a new connection with the same client identity was opened
+        SessionTakenOver,
+        /// `144` (Topic Name invalid): a QoS 0 PUBLISH was sent to a topic under `$iothub/` that this API does not define
+        TopicNameInvalid,
+        /// `159` (Connection rate exceeded): the connection rate for the IoT hub was exceeded
+        ConnectionRateExceeded,
+    }
+    impl DisconnectReason {
+        /// Every reason, in spec order.
+        pub const ALL: &'static [Self] = &[
+            Self::ImplementationSpecificError,
+            Self::NotAuthorized,
+            Self::SessionTakenOver,
+            Self::TopicNameInvalid,
+            Self::ConnectionRateExceeded,
+        ];
+        /// The DISCONNECT Reason Code.
+        pub fn reason_code(&self) -> u8 {
+            match *self {
+                Self::ImplementationSpecificError => 131,
+                Self::NotAuthorized => 135,
+                Self::SessionTakenOver => 142,
+                Self::TopicNameInvalid => 144,
+                Self::ConnectionRateExceeded => 159,
+            }
+        }
+        /// The MQTT 5 name of the reason code.
+        pub fn name(&self) -> &'static str {
+            match *self {
+                Self::ImplementationSpecificError => "Implementation-specific error",
+                Self::NotAuthorized => "Not authorized",
+                Self::SessionTakenOver => "Session taken over",
+                Self::TopicNameInvalid => "Topic Name invalid",
+                Self::ConnectionRateExceeded => "Connection rate exceeded",
+            }
+        }
+        /// The reason a DISCONNECT Reason Code stands for, if the spec lists it.
+        pub fn from_reason_code(code: u8) -> ::core::option::Option<Self> {
+            Self::ALL.iter().copied().find(|r| r.reason_code() == code)
+        }
+    }
+    /// Shared Access Signature rules (`connection.sas`).
+    pub mod sas {
+        /// The signature algorithm over the string to sign.
+        pub const ALGORITHM: &str = "HMAC-SHA256";
+        /// How the stored key is encoded (decode it before signing).
+        pub const KEY_ENCODING: &str = "base64";
+        /// The AUTH Reason Code of a reauthentication.
+        pub const REAUTHENTICATION_REASON_CODE: u8 = 0x19;
+        /// The fields of the string to sign, in order, each followed by `\n`.
+        pub const STRING_TO_SIGN_FIELDS: &[&str] = &[
+            "host",
+            "client-id",
+            "sas-policy",
+            "sas-at",
+            "sas-expiry",
+        ];
+        /// The SAS string to sign, `{host}\n{client-id}\n{sas-policy}\n{sas-at}\n{sas-expiry}\n`: `host` and `client_id` are the arguments, every other field the CONNECT property of that name in its wire form, the empty string when absent.
+        pub fn string_to_sign(
+            host: &str,
+            client_id: &str,
+            connect: &super::Connect,
+        ) -> ::std::string::String {
+            let mut __out = ::std::string::String::new();
+            __out.push_str(host);
+            __out.push('\n');
+            __out.push_str(client_id);
+            __out.push('\n');
+            if let ::core::option::Option::Some(value) = &connect.sas_policy {
+                __out.push_str(&::iothub_client::wire::WireValue::to_wire(value));
+            }
+            __out.push('\n');
+            if let ::core::option::Option::Some(value) = &connect.sas_at {
+                __out.push_str(&::iothub_client::wire::WireValue::to_wire(value));
+            }
+            __out.push('\n');
+            if let ::core::option::Option::Some(value) = &connect.sas_expiry {
+                __out.push_str(&::iothub_client::wire::WireValue::to_wire(value));
+            }
+            __out.push('\n');
+            __out
+        }
+    }
 }
 /// The named responses: the properties each one carries.
 pub mod responses {

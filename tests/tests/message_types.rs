@@ -5,7 +5,8 @@
 //! spec's property names, each property's value is parsed as the spec's type
 //! (values of a neighbouring type are refused), and a required property is
 //! required while an optional one may be left out. The named responses too,
-//! each of which accepts only its own status.
+//! each of which accepts only its own status, and the CONNECT user
+//! properties (`connection.connect-properties`).
 
 use iothub_client::api;
 use iothub_client::wire::{MqttProperties, Properties};
@@ -92,7 +93,16 @@ fn spec() -> Spec {
         .collect();
     let connection = root.get_mapping("connection").expect("connection");
     let response_properties = properties(connection.get_sequence("response-properties"), &types);
-    let mut messages = Vec::new();
+    // The CONNECT user properties: a client sends them, the hub reads them strictly.
+    let mut messages = vec![YamlMessage {
+        operation: "connection".to_owned(),
+        section: "connect-properties".to_owned(),
+        properties: properties(connection.get_sequence("connect-properties"), &types),
+        application: false,
+        from_hub: false,
+        outcome_from_hub: false,
+        own_status: None,
+    }];
     for op in root.get_sequence("operations").expect("operations").iter() {
         let op = op.as_mapping().expect("operation");
         let c2s = text(op, "direction") == "c2s";
@@ -327,6 +337,7 @@ macro_rules! messages {
 }
 
 messages! {
+    ("connection", "connect-properties") => api::connection::Connect,
     ("get-twin", "request") => api::get_twin::Request,
     ("get-twin", "response") => api::get_twin::Response,
     ("patch-twin-reported", "request") => api::patch_twin_reported::Request,

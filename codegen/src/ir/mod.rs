@@ -243,6 +243,12 @@ pub struct AuthenticationMethod {
     pub data: AuthenticationData,
 }
 
+/// The string-to-sign field that is the hub's host name (the TLS SNI or
+/// the `host` CONNECT property), not read from the CONNECT properties.
+pub const STRING_TO_SIGN_HOST: &str = "host";
+/// The string-to-sign field that is CONNECT's Client Identifier.
+pub const STRING_TO_SIGN_CLIENT_ID: &str = "client-id";
+
 /// SAS rules.
 #[derive(Debug, Clone)]
 pub struct Sas {
@@ -250,7 +256,9 @@ pub struct Sas {
     pub algorithm: String,
     /// Key encoding.
     pub key_encoding: String,
-    /// Fields of the string to sign.
+    /// Fields of the string to sign, each followed by `\n`: validation makes
+    /// sure each is [`STRING_TO_SIGN_HOST`], [`STRING_TO_SIGN_CLIENT_ID`] or
+    /// the name of a CONNECT user property.
     pub string_to_sign: Vec<String>,
     /// AUTH reason code for reauthentication.
     pub reauthentication_reason_code: u8,

@@ -1,12 +1,18 @@
-//! Constants derived from the spec: API identity, shared topics, limits.
+//! Constants derived from the spec: API identity, shared topics and their
+//! rules, limits.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Api, PropertyRole};
 
+/// A `0x…` literal of two hex digits (a reason code).
+fn reason(code: u8) -> syn::LitInt {
+    syn::LitInt::new(&format!("0x{code:02X}"), proc_macro2::Span::call_site())
+}
+
 /// Tokens of the constants modules.
-pub fn tokens(api: &Api) -> TokenStream {
+pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
     let api_version = &api.info.api_version;
     let version = &api.info.version;
     let responses = &api.connection.responses_topic;
@@ -21,6 +27,20 @@ pub fn tokens(api: &Api) -> TokenStream {
     let max_subscriptions = c.max_subscriptions;
     let correlation = c.correlation_data_max_bytes;
     let app_prefix = &c.application_property_prefix;
+    let connect_timeout = c.connect_timeout_seconds;
+    let quota_exceeded = reason(c.subscription_quota_exceeded_reason_code);
+    let retain = k.retain_available;
+    let wildcard = k.wildcard_subscription_available;
+    let identifiers = k.subscription_identifiers_available;
+    let shared = k.shared_subscriptions_available;
+    let unknown_subscribe = reason(c.unknown_topic_subscribe_reason_code);
+    let wildcard_subscribe = reason(c.wildcard_subscribe_reason_code);
+    // Validation makes sure it names a response, so a `Status` variant.
+    let unknown_publish = super::names::type_(&c.unknown_topic_publish)?;
+    let unknown_publish_doc = super::names::doc(&format!(
+        "The status of a PUBLISH to a topic under the prefix that the API does not define (`{}`).",
+        c.unknown_topic_publish
+    ));
     let l = &c.status_layout;
     let (digits, kind_mask, success, client_error, server_error, retryable, reserved) = (
         proc_macro2::Literal::u8_unsuffixed(l.digits),
@@ -40,7 +60,7 @@ pub fn tokens(api: &Api) -> TokenStream {
     };
     let trace_id_name = optional(role(PropertyRole::TraceId));
     let reason_name = optional(role(PropertyRole::Reason));
-    quote! {
+    Ok(quote! {
         /// The `api-version` CONNECT user property value this code was generated for.
         pub const API_VERSION: &str = #api_version;
         /// The API version.
@@ -72,10 +92,26 @@ pub fn tokens(api: &Api) -> TokenStream {
             pub const PREFIX: &str = #prefix;
             /// Topic of every request–response response.
             pub const RESPONSES: &str = #responses;
+            #[doc = #unknown_publish_doc]
+            pub const UNKNOWN_TOPIC_PUBLISH: super::Status = super::Status::#unknown_publish;
+            /// SUBACK Reason Code of a SUBSCRIBE to a topic under the prefix that the API does not define.
+            pub const UNKNOWN_TOPIC_SUBSCRIBE_REASON_CODE: u8 = #unknown_subscribe;
+            /// SUBACK Reason Code of a SUBSCRIBE with a wildcard in place of an API topic segment.
+            pub const WILDCARD_SUBSCRIBE_REASON_CODE: u8 = #wildcard_subscribe;
         }
 
         /// Limits the hub declares or enforces.
         pub mod limits {
+            /// Seconds after the TLS handshake within which CONNECT must arrive.
+            pub const CONNECT_TIMEOUT_SECONDS: u32 = #connect_timeout;
+            /// CONNACK Retain Available.
+            pub const RETAIN_AVAILABLE: bool = #retain;
+            /// CONNACK Wildcard Subscription Available.
+            pub const WILDCARD_SUBSCRIPTION_AVAILABLE: bool = #wildcard;
+            /// CONNACK Subscription Identifiers Available.
+            pub const SUBSCRIPTION_IDENTIFIERS_AVAILABLE: bool = #identifiers;
+            /// CONNACK Shared Subscription Available.
+            pub const SHARED_SUBSCRIPTIONS_AVAILABLE: bool = #shared;
             /// CONNACK Receive Maximum.
             pub const RECEIVE_MAXIMUM: u16 = #receive_maximum;
             /// CONNACK Maximum QoS.
@@ -88,10 +124,12 @@ pub fn tokens(api: &Api) -> TokenStream {
             pub const MAX_KEEP_ALIVE_SECONDS: u16 = #keep_alive;
             /// Subscriptions per client.
             pub const MAX_SUBSCRIPTIONS: u32 = #max_subscriptions;
+            /// SUBACK Reason Code of a subscription past `MAX_SUBSCRIPTIONS`.
+            pub const SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE: u8 = #quota_exceeded;
             /// Longest Correlation Data in bytes.
             pub const CORRELATION_DATA_MAX_BYTES: u16 = #correlation;
             /// Prefix of application property names.
             pub const APPLICATION_PROPERTY_PREFIX: &str = #app_prefix;
         }
-    }
+    })
 }

@@ -2,11 +2,14 @@
 //! deterministic, under an `@generated` header.
 //!
 //! The output is what `iothub-client`'s build script includes: constants
-//! (API identity, topics, status codes, limits), the `Status` enum, the named
-//! response structs, and one module per operation with its message structs,
-//! outcomes enum, descriptor and topic helpers. It uses the derives of
-//! `iothub-macros` and the runtime of `iothub-client`.
+//! (API identity, topics, status codes, limits), the `Status` enum, the
+//! `connection` module (CONNECT properties, authentication methods, SAS
+//! rules, DISCONNECT reasons), the named response structs, and one module
+//! per operation with its message structs, outcomes enum, descriptor and
+//! topic helpers. It uses the derives of `iothub-macros` and the runtime of
+//! `iothub-client`.
 
+mod connection;
 mod constants;
 mod messages;
 mod names;
@@ -30,8 +33,9 @@ pub fn header(api: &Api) -> String {
 
 /// The generated Rust source for `api`, formatted.
 pub fn generate(api: &Api) -> Result<String> {
-    let mut tokens = constants::tokens(api);
+    let mut tokens = constants::tokens(api)?;
     tokens.extend(status::all_statuses(api)?);
+    tokens.extend(connection::module(api)?);
     tokens.extend(operations::responses(api)?);
     for op in &api.operations {
         tokens.extend(operations::module(api, op)?);

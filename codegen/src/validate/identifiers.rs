@@ -10,7 +10,7 @@ use crate::spec::model::{Spec, Text};
 use crate::spec::source::Source;
 
 /// Names the generated code uses for its own items.
-const RESERVED_MODULES: &[&str] = &["responses", "topics", "limits", "api"];
+const RESERVED_MODULES: &[&str] = &["responses", "topics", "limits", "connection", "api"];
 const RESERVED_TYPES: &[&str] = &[
     "Status",
     "Unknown",
@@ -92,6 +92,21 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
         spec.responses.iter().map(|r| &r.name),
         ident::type_name,
         "response",
+        source,
+    );
+    scope(
+        spec.connection
+            .authentication_methods
+            .iter()
+            .map(|m| &m.name),
+        ident::type_name,
+        "authentication method",
+        source,
+    );
+    scope(
+        spec.connection.disconnect_reasons.iter().map(|r| &r.name),
+        ident::type_name,
+        "disconnect reason",
         source,
     );
     scope(

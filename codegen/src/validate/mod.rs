@@ -1,6 +1,7 @@
 //! Meaning checks over a parsed spec. Every check runs and records its
 //! problems in the [`Source`]; nothing stops at the first one.
 
+mod connection;
 mod identifiers;
 mod interactions;
 mod names;
@@ -27,6 +28,7 @@ pub fn validate(spec: &Spec, source: &mut Source) {
     identifiers::check(spec, source);
     parameters::check(spec, source);
     roles::check(spec, source);
+    connection::check(spec, source);
 }
 
 /// The message sections an operation has, with their spec keys.

@@ -34,6 +34,11 @@ pub(super) fn check(spec: &Spec, source: &mut Source) {
         "authentication method",
         source,
     );
+    unique(
+        spec.connection.disconnect_reasons.iter().map(|r| &r.name),
+        "disconnect reason",
+        source,
+    );
     for op in &spec.operations {
         unique(
             alternative_keys(op),

@@ -1,0 +1,51 @@
+//! What an emulator starts with: where to listen, which host name to accept
+//! and the device registry.
+
+use std::net::SocketAddr;
+
+use crate::registry::Registry;
+
+/// The emulator's configuration (build it with [`Config::new`] and the
+/// setters).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) mqtt: SocketAddr,
+    pub(crate) hostname: Option<String>,
+    pub(crate) registry: Registry,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Config {
+    /// MQTT on a free loopback port, any host name, an empty registry.
+    pub fn new() -> Self {
+        Self {
+            mqtt: SocketAddr::from(([127, 0, 0, 1], 0)),
+            hostname: None,
+            registry: Registry::new(),
+        }
+    }
+
+    /// The MQTT listening address (port 0 picks a free one).
+    pub fn mqtt(mut self, address: SocketAddr) -> Self {
+        self.mqtt = address;
+        self
+    }
+
+    /// Accept only this host name (in the SAS string to sign); by default
+    /// any.
+    pub fn hostname(mut self, name: impl Into<String>) -> Self {
+        self.hostname = Some(name.into());
+        self
+    }
+
+    /// The device registry.
+    pub fn registry(mut self, registry: Registry) -> Self {
+        self.registry = registry;
+        self
+    }
+}

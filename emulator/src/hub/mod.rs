@@ -1,0 +1,193 @@
+//! The hub's state, in memory, behind one cheap-to-clone [`Hub`]: the
+//! device registry, twins, command queues, telemetry and connection states.
+//!
+//! Every store locks briefly with `std::sync` locks and never across an
+//! `.await`; waiting is done on the channels and [`tokio::sync::Notify`]s the
+//! stores hand out. The stores do not consult the registry: the service and
+//! MQTT sides check that a device exists before touching its state, and
+//! [`Hub::remove_device`] forgets all of a device's state. Reads never
+//! create state (a device without any reads as new: an empty twin at
+//! version 1, an empty queue).
+
+pub mod commands;
+pub mod connection;
+pub mod telemetry;
+pub mod twin;
+
+use std::sync::Arc;
+
+use crate::registry::{Device, DeviceId, Registry};
+
+pub use commands::{Command, CommandError, CommandState, Commands, QueuedCommand};
+pub use connection::{ConnectionState, ConnectionToken, Connections};
+pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord};
+pub use twin::{DesiredUpdate, Twin, TwinError, TwinState, Twins};
+
+#[derive(Debug)]
+struct Inner {
+    registry: Registry,
+    twins: Twins,
+    commands: Commands,
+    telemetry: Telemetry,
+    connections: Connections,
+}
+
+/// The hub's state (a handle: clones share it).
+#[derive(Debug, Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+impl Hub {
+    /// A hub over `registry` with the default limits.
+    pub fn new(registry: Registry) -> Self {
+        Self::builder().registry(registry).build()
+    }
+
+    /// A builder for a hub with other limits.
+    pub fn builder() -> HubBuilder {
+        HubBuilder::default()
+    }
+
+    /// The device registry.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// The twins.
+    pub fn twins(&self) -> &Twins {
+        &self.inner.twins
+    }
+
+    /// The command queues.
+    pub fn commands(&self) -> &Commands {
+        &self.inner.commands
+    }
+
+    /// The telemetry log.
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.inner.telemetry
+    }
+
+    /// The connection states.
+    pub fn connections(&self) -> &Connections {
+        &self.inner.connections
+    }
+
+    /// Removes device `id` from the registry and forgets its twin, commands
+    /// and connection state (its telemetry stays in the log). Returns the
+    /// identity it had.
+    pub fn remove_device(&self, id: &DeviceId) -> Option<Device> {
+        let removed = self.inner.registry.remove(id);
+        self.inner.twins.remove(id);
+        self.inner.commands.remove(id);
+        self.inner.connections.remove(id);
+        removed
+    }
+}
+
+/// Options of a [`Hub`]: the registry and the memory limits.
+#[derive(Debug)]
+pub struct HubBuilder {
+    registry: Registry,
+    telemetry_capacity: usize,
+    retained_finished_commands: usize,
+    desired_channel_capacity: usize,
+}
+
+impl Default for HubBuilder {
+    fn default() -> Self {
+        Self {
+            registry: Registry::new(),
+            telemetry_capacity: telemetry::DEFAULT_CAPACITY,
+            retained_finished_commands: commands::DEFAULT_RETAINED_FINISHED,
+            desired_channel_capacity: twin::DESIRED_CHANNEL_CAPACITY,
+        }
+    }
+}
+
+impl HubBuilder {
+    /// The device registry (default: empty).
+    pub fn registry(mut self, registry: Registry) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// Telemetry events kept (default [`telemetry::DEFAULT_CAPACITY`]).
+    pub fn telemetry_capacity(mut self, events: usize) -> Self {
+        self.telemetry_capacity = events;
+        self
+    }
+
+    /// Finished commands kept per device (default
+    /// [`commands::DEFAULT_RETAINED_FINISHED`]).
+    pub fn retained_finished_commands(mut self, commands: usize) -> Self {
+        self.retained_finished_commands = commands;
+        self
+    }
+
+    /// Desired patches a slow subscriber may lag behind (default
+    /// [`twin::DESIRED_CHANNEL_CAPACITY`]).
+    pub fn desired_channel_capacity(mut self, updates: usize) -> Self {
+        self.desired_channel_capacity = updates;
+        self
+    }
+
+    /// The hub.
+    pub fn build(self) -> Hub {
+        Hub {
+            inner: Arc::new(Inner {
+                registry: self.registry,
+                twins: Twins::new(self.desired_channel_capacity),
+                commands: Commands::new(self.retained_finished_commands),
+                telemetry: Telemetry::new(self.telemetry_capacity),
+                connections: Connections::default(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::registry::{Authentication, Key};
+
+    #[test]
+    fn clones_share_state_and_remove_device_forgets_it() {
+        let hub = Hub::builder().telemetry_capacity(10).build();
+        let id = DeviceId::new("dev1").unwrap();
+        hub.registry().put(Device::new(
+            id.clone(),
+            Authentication::Sas {
+                primary: Key::from_bytes(*b"k1").unwrap(),
+                secondary: Key::from_bytes(*b"k2").unwrap(),
+            },
+        ));
+        let clone = hub.clone();
+        clone
+            .twins()
+            .patch_reported(&id, &json!({"a": 1}), None)
+            .unwrap();
+        clone.commands().enqueue(&id, Command::new("x"));
+        clone.connections().connect(&id);
+        clone.telemetry().append(&id, TelemetryRecord::default());
+        assert_eq!(hub.twins().get(&id).reported.version, 2);
+        assert_eq!(hub.commands().list(&id).len(), 1);
+        assert!(hub.connections().is_connected(&id));
+
+        assert!(hub.remove_device(&id).is_some());
+        assert!(clone.registry().get(&id).is_none());
+        assert_eq!(clone.twins().get(&id).reported.version, 1);
+        assert!(clone.commands().list(&id).is_empty());
+        assert!(!clone.connections().is_connected(&id));
+        assert_eq!(clone.telemetry().len(), 1);
+    }
+}

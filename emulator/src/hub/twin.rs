@@ -1,0 +1,498 @@
+//! Device twins: per device a `desired` and a `reported` JSON object, each
+//! with its `$version`, and the twin's own `version`. Patches are JSON merge
+//! patches (RFC 7386); each accepted patch raises its side's version and the
+//! twin's version by one. A new twin has every version at 1 and both sides
+//! empty. Desired patches are broadcast per device, for the MQTT side to
+//! forward as the desired-state-change message.
+//!
+//! Patches follow IoT Hub's twin rules: a JSON object, property names
+//! without `$`, `.`, space or control characters, nested at most
+//! [`MAX_DEPTH`] objects deep.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use iothub_client::api::Status;
+use serde_json::{json, Map, Value};
+use tokio::sync::broadcast;
+
+use crate::registry::DeviceId;
+
+/// Deepest nesting of objects in a patch (the patch itself is level 1).
+pub const MAX_DEPTH: usize = 10;
+
+/// How far a desired-patch receiver may lag before it misses patches (it
+/// then gets `RecvError::Lagged` and should send the whole twin instead).
+pub const DESIRED_CHANNEL_CAPACITY: usize = 64;
+
+/// The JSON name of a side's version in twin documents.
+const VERSION_FIELD: &str = "$version";
+
+/// Why a twin patch was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TwinError {
+    /// `if-version` did not match the current reported version.
+    #[error("the reported state has version {actual}, not {expected}")]
+    PreconditionFailed {
+        /// The version the request required.
+        expected: u64,
+        /// The current version.
+        actual: u64,
+    },
+    /// The patch is not acceptable.
+    #[error("bad twin patch: {reason}")]
+    BadRequest {
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl TwinError {
+    /// The API status this error answers with.
+    pub fn status(&self) -> Status {
+        match self {
+            Self::PreconditionFailed { .. } => Status::PreconditionFailed,
+            Self::BadRequest { .. } => Status::BadRequest,
+        }
+    }
+
+    fn bad(reason: impl Into<String>) -> Self {
+        Self::BadRequest {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A desired-state change: the patch as applied and the version it produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredUpdate {
+    /// The desired version after the patch.
+    pub version: u64,
+    /// The merge patch.
+    pub patch: Value,
+}
+
+/// One side of a twin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwinState {
+    /// The properties (without `$version`).
+    pub properties: Map<String, Value>,
+    /// Its `$version`.
+    pub version: u64,
+}
+
+impl Default for TwinState {
+    fn default() -> Self {
+        Self {
+            properties: Map::new(),
+            version: 1,
+        }
+    }
+}
+
+impl TwinState {
+    /// The properties with `"$version"` added, as twin documents show them.
+    pub fn to_json(&self) -> Value {
+        let mut object = self.properties.clone();
+        object.insert(VERSION_FIELD.to_owned(), Value::from(self.version));
+        Value::Object(object)
+    }
+}
+
+/// A snapshot of a device twin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Twin {
+    /// The device.
+    pub device_id: DeviceId,
+    /// The twin's version (raised by every accepted patch of either side).
+    pub version: u64,
+    /// The desired side.
+    pub desired: TwinState,
+    /// The reported side.
+    pub reported: TwinState,
+}
+
+impl Twin {
+    /// `{"desired":{…,"$version":n},"reported":{…,"$version":m}}`: the twin
+    /// as a device gets it.
+    pub fn properties_json(&self) -> Value {
+        json!({ "desired": self.desired.to_json(), "reported": self.reported.to_json() })
+    }
+
+    /// `{"deviceId","version","properties":{…}}`: the twin as the service API
+    /// shows it.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "deviceId": self.device_id.as_str(),
+            "version": self.version,
+            "properties": self.properties_json(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    version: u64,
+    desired: TwinState,
+    reported: TwinState,
+    desired_updates: broadcast::Sender<DesiredUpdate>,
+}
+
+impl Entry {
+    fn new(capacity: usize) -> Self {
+        Self {
+            version: 1,
+            desired: TwinState::default(),
+            reported: TwinState::default(),
+            desired_updates: broadcast::channel(capacity.max(1)).0,
+        }
+    }
+}
+
+/// The twins of all devices (created on first use).
+#[derive(Debug)]
+pub struct Twins {
+    devices: Mutex<HashMap<DeviceId, Entry>>,
+    channel_capacity: usize,
+}
+
+impl Default for Twins {
+    fn default() -> Self {
+        Self::new(DESIRED_CHANNEL_CAPACITY)
+    }
+}
+
+impl Twins {
+    /// No twins; desired-patch channels hold `channel_capacity` updates.
+    pub fn new(channel_capacity: usize) -> Self {
+        Self {
+            devices: Mutex::default(),
+            channel_capacity,
+        }
+    }
+
+    fn with<T>(&self, id: &DeviceId, f: impl FnOnce(&mut Entry) -> T) -> T {
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = devices
+            .entry(id.clone())
+            .or_insert_with(|| Entry::new(self.channel_capacity));
+        f(entry)
+    }
+
+    /// The twin of device `id` (a new, empty twin if it has none yet).
+    pub fn get(&self, id: &DeviceId) -> Twin {
+        let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        match devices.get(id) {
+            Some(entry) => Twin {
+                device_id: id.clone(),
+                version: entry.version,
+                desired: entry.desired.clone(),
+                reported: entry.reported.clone(),
+            },
+            None => Twin {
+                device_id: id.clone(),
+                version: 1,
+                desired: TwinState::default(),
+                reported: TwinState::default(),
+            },
+        }
+    }
+
+    /// Merge-patches the reported side; with `if_version`, only if the
+    /// reported version is that. Returns the new reported version.
+    pub fn patch_reported(
+        &self,
+        id: &DeviceId,
+        patch: &Value,
+        if_version: Option<u64>,
+    ) -> Result<u64, TwinError> {
+        let patch = check_patch(patch)?;
+        self.with(id, |entry| {
+            if let Some(expected) = if_version {
+                if expected != entry.reported.version {
+                    return Err(TwinError::PreconditionFailed {
+                        expected,
+                        actual: entry.reported.version,
+                    });
+                }
+            }
+            apply(&mut entry.reported, patch);
+            entry.version = entry.version.saturating_add(1);
+            Ok(entry.reported.version)
+        })
+    }
+
+    /// Merge-patches the desired side and tells the device's subscribers.
+    /// Returns the new desired version.
+    pub fn patch_desired(&self, id: &DeviceId, patch: &Value) -> Result<u64, TwinError> {
+        let patch = check_patch(patch)?;
+        Ok(self.with(id, |entry| {
+            apply(&mut entry.desired, patch);
+            entry.version = entry.version.saturating_add(1);
+            let version = entry.desired.version;
+            // Sent under the lock so updates arrive in version order; no subscriber is fine.
+            let _ = entry.desired_updates.send(DesiredUpdate {
+                version,
+                patch: patch.clone(),
+            });
+            version
+        }))
+    }
+
+    /// A receiver of device `id`'s later desired patches.
+    pub fn subscribe_desired(&self, id: &DeviceId) -> broadcast::Receiver<DesiredUpdate> {
+        self.with(id, |entry| entry.desired_updates.subscribe())
+    }
+
+    /// Forgets device `id`'s twin (its subscribers see the channel close).
+    pub fn remove(&self, id: &DeviceId) {
+        self.devices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+    }
+}
+
+fn apply(state: &mut TwinState, patch: &Value) {
+    let mut document = Value::Object(std::mem::take(&mut state.properties));
+    json_patch::merge(&mut document, patch);
+    state.properties = match document {
+        Value::Object(map) => map,
+        // A checked patch is an object, so the merge keeps an object.
+        _ => Map::new(),
+    };
+    state.version = state.version.saturating_add(1);
+}
+
+/// `patch` if it is an acceptable twin patch.
+fn check_patch(patch: &Value) -> Result<&Value, TwinError> {
+    let Value::Object(object) = patch else {
+        return Err(TwinError::bad(format!(
+            "a twin patch must be a JSON object, not {}",
+            kind(patch)
+        )));
+    };
+    check_object(object, "", 1)?;
+    Ok(patch)
+}
+
+fn check_object(object: &Map<String, Value>, path: &str, depth: usize) -> Result<(), TwinError> {
+    if depth > MAX_DEPTH {
+        return Err(TwinError::bad(format!(
+            "`{path}` nests objects deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    for (name, value) in object {
+        let here = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        if name.is_empty()
+            || name
+                .chars()
+                .any(|c| c == '$' || c == '.' || c == ' ' || c.is_control())
+        {
+            let place = if path.is_empty() {
+                "the top level".to_owned()
+            } else {
+                format!("`{path}`")
+            };
+            return Err(TwinError::bad(format!(
+                "property name {name:?} (at {place}) is empty or holds `$`, `.`, a space or a control character"
+            )));
+        }
+        if let Value::Object(inner) = value {
+            check_object(inner, &here, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn id() -> DeviceId {
+        DeviceId::new("dev1").unwrap()
+    }
+
+    #[test]
+    fn new_twin_is_empty_at_version_one() {
+        let twins = Twins::default();
+        assert_eq!(
+            twins.get(&id()).to_json(),
+            json!({"deviceId": "dev1", "version": 1, "properties": {
+                "desired": {"$version": 1}, "reported": {"$version": 1}}})
+        );
+    }
+
+    #[test]
+    fn reading_a_twin_creates_nothing() {
+        let twins = Twins::default();
+        assert_eq!(twins.get(&id()).version, 1);
+        assert!(twins.devices.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn reported_patch_merges_and_checks_if_version() {
+        let twins = Twins::default();
+        assert_eq!(
+            twins.patch_reported(&id(), &json!({"a": 1, "b": {"c": 2}}), None),
+            Ok(2)
+        );
+        assert_eq!(
+            twins.patch_reported(&id(), &json!({"a": null, "b": {"d": 3}}), Some(2)),
+            Ok(3)
+        );
+        let error = twins
+            .patch_reported(&id(), &json!({"x": 1}), Some(2))
+            .unwrap_err();
+        assert_eq!(
+            error,
+            TwinError::PreconditionFailed {
+                expected: 2,
+                actual: 3
+            }
+        );
+        assert_eq!(error.status(), Status::PreconditionFailed);
+        let twin = twins.get(&id());
+        assert_eq!(
+            twin.reported.to_json(),
+            json!({"b": {"c": 2, "d": 3}, "$version": 3})
+        );
+        assert_eq!(twin.desired.version, 1);
+        assert_eq!(twin.version, 3);
+    }
+
+    #[test]
+    fn bad_patches_are_refused_with_a_reason() {
+        let twins = Twins::default();
+        for (patch, needle) in [
+            (json!([1]), "not an array"),
+            (json!(null), "not null"),
+            (json!("x"), "not a string"),
+            (json!({"$version": 4}), "\"$version\""),
+            (json!({"a": {"b.c": 1}}), "at `a`"),
+            (json!({"": 1}), "empty"),
+        ] {
+            let error = twins.patch_reported(&id(), &patch, None).unwrap_err();
+            assert_eq!(error.status(), Status::BadRequest);
+            assert!(error.to_string().contains(needle), "{error} / {needle}");
+        }
+        let mut deep = json!(1);
+        for _ in 0..MAX_DEPTH {
+            deep = json!({ "n": deep });
+        }
+        assert!(twins.patch_desired(&id(), &deep).is_ok());
+        let too_deep = json!({ "n": deep });
+        assert!(twins.patch_desired(&id(), &too_deep).is_err());
+        assert_eq!(
+            twins.get(&id()).reported.version,
+            1,
+            "refused patches change nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn desired_patches_reach_only_that_devices_subscribers() {
+        let twins = Twins::default();
+        let other = DeviceId::new("dev2").unwrap();
+        let mut mine = twins.subscribe_desired(&id());
+        let mut theirs = twins.subscribe_desired(&other);
+        assert_eq!(twins.patch_desired(&id(), &json!({"t": 20})), Ok(2));
+        assert_eq!(
+            mine.recv().await.unwrap(),
+            DesiredUpdate {
+                version: 2,
+                patch: json!({"t": 20})
+            }
+        );
+        assert!(theirs.try_recv().is_err());
+        twins.remove(&id());
+        assert!(
+            mine.recv().await.is_err(),
+            "removing the twin closes the channel"
+        );
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            "[a-z]{0,4}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                prop::collection::btree_map("[a-c]{1,2}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn patch() -> impl Strategy<Value = Value> {
+        prop::collection::btree_map("[a-c]{1,2}", json_value(), 0..4)
+            .prop_map(|m| Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        /// Kinds: 0 desired, 1 reported with the right `if-version`, 2
+        /// reported without one, 3 reported with a wrong one (refused).
+        #[test]
+        fn patches_match_sequential_merge(
+            patches in prop::collection::vec((0u8..4, patch()), 0..12)
+        ) {
+            let twins = Twins::default();
+            let (mut desired, mut reported) = (json!({}), json!({}));
+            let (mut desired_version, mut reported_version, mut version) = (1, 1, 1);
+            for (kind, patch) in &patches {
+                match kind {
+                    0 => {
+                        json_patch::merge(&mut desired, patch);
+                        desired_version += 1;
+                        prop_assert_eq!(twins.patch_desired(&id(), patch), Ok(desired_version));
+                    }
+                    3 => {
+                        let wrong = Some(reported_version + 1);
+                        prop_assert_eq!(
+                            twins.patch_reported(&id(), patch, wrong),
+                            Err(TwinError::PreconditionFailed {
+                                expected: reported_version + 1,
+                                actual: reported_version,
+                            })
+                        );
+                        continue;
+                    }
+                    _ => {
+                        json_patch::merge(&mut reported, patch);
+                        let at = (*kind == 1).then_some(reported_version);
+                        reported_version += 1;
+                        prop_assert_eq!(twins.patch_reported(&id(), patch, at), Ok(reported_version));
+                    }
+                }
+                version += 1;
+            }
+            let twin = twins.get(&id());
+            prop_assert_eq!(Value::Object(twin.desired.properties), desired);
+            prop_assert_eq!(Value::Object(twin.reported.properties), reported);
+            prop_assert_eq!(twin.desired.version, desired_version);
+            prop_assert_eq!(twin.reported.version, reported_version);
+            prop_assert_eq!(twin.version, version);
+        }
+    }
+}

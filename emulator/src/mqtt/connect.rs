@@ -1,0 +1,272 @@
+//! Accepting a CONNECT: the overview's connection rules (Authentication
+//! Method required, `api-version`, SAS over the string to sign with either
+//! device key, expiry), and the CONNACK that says yes or why not. Every
+//! API-specific value (property names, limits, statuses, the string to sign)
+//! comes from the generated `iothub_client::api`.
+
+use iothub_client::api::connection::{sas, AuthenticationMethod, Connect as ConnectProperties};
+use iothub_client::api::{self, limits, Status};
+use iothub_client::status::StatusCode;
+use iothub_client::wire::{MqttProperties, Properties};
+use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
+
+use super::reason;
+use crate::registry::{DeviceId, Registry};
+
+/// MQTT 5's "Client Identifier not valid" (§3.2.2.2).
+const CLIENT_IDENTIFIER_NOT_VALID: u8 = 0x85;
+/// MQTT 5's "Bad authentication method" (§3.2.2.2).
+const BAD_AUTHENTICATION_METHOD: u8 = 0x8C;
+/// MQTT 5's Session Expiry Interval meaning "never".
+const SESSION_NEVER_EXPIRES: u32 = u32::MAX;
+
+/// What the server knows when a CONNECT arrives.
+#[derive(Debug, Clone)]
+pub struct ConnectContext<'a> {
+    /// The device identities.
+    pub registry: &'a Registry,
+    /// The hub's host name, if it accepts only one.
+    pub hostname: Option<&'a str>,
+    /// The host name the client gave in TLS SNI, if any.
+    pub sni: Option<&'a str>,
+    /// Now, in milliseconds since the Unix epoch.
+    pub now_ms: u64,
+}
+
+/// A connection that may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The device.
+    pub device: DeviceId,
+    /// Its credential generation when it connected.
+    pub generation: u64,
+    /// The keep alive in force, in seconds.
+    pub keep_alive: u16,
+    /// Whether the client asked for a clean start.
+    pub clean_start: bool,
+    /// When the SAS expires (ms since the epoch), if SAS.
+    pub expiry_ms: Option<u64>,
+    /// Whether the client allows user properties on acknowledgements
+    /// (`Request Problem Information`).
+    pub problem_information: bool,
+    /// The client's Maximum Packet Size.
+    pub client_max_packet_size: Option<u32>,
+}
+
+/// A CONNECT refused: the CONNACK reason code, the API's status (for the
+/// `status` property) and a reason for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// MQTT reason code.
+    pub reason_code: u8,
+    /// The API's status, if the refusal is one of its outcomes.
+    pub status: Option<Status>,
+    /// Why.
+    pub reason: String,
+}
+
+impl Refusal {
+    fn status(status: Status, reason: impl Into<String>) -> Self {
+        Self {
+            reason_code: status.reason_code(),
+            status: Some(status),
+            reason: reason.into(),
+        }
+    }
+
+    fn bad_request(reason: impl Into<String>) -> Self {
+        Self::status(Status::BadRequest, reason)
+    }
+
+    fn not_authorized(reason: impl Into<String>) -> Self {
+        Self::status(Status::NotAuthorized, reason)
+    }
+
+    /// The CONNACK that says so (with `status` and `reason` when the client
+    /// allows user properties on it).
+    pub fn connack(&self, problem_information: bool) -> ConnAck {
+        let names = api::RESPONSE_PROPERTIES;
+        let mut user = Vec::new();
+        if problem_information {
+            if let Some(status) = self.status {
+                user.push((names.status.to_owned(), status.to_text()));
+            }
+            if let Some(reason) = names.reason {
+                user.push((reason.to_owned(), self.reason.clone()));
+            }
+        }
+        ConnAck {
+            session_present: false,
+            code: reason::connack(self.reason_code),
+            properties: (!user.is_empty()).then(|| ConnAckProperties {
+                user_properties: user,
+                ..empty_properties()
+            }),
+        }
+    }
+}
+
+/// Whether the client allows user properties on acknowledgements.
+pub fn problem_information(connect: &Connect) -> bool {
+    connect
+        .properties
+        .as_ref()
+        .and_then(|p| p.request_problem_info)
+        != Some(0)
+}
+
+/// Decides on `connect`.
+pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, Refusal> {
+    let props = connect.properties.clone().unwrap_or_default();
+    let method = props
+        .authentication_method
+        .as_deref()
+        .ok_or_else(|| Refusal::bad_request("`Authentication Method` property is missing"))?;
+    let method = AuthenticationMethod::from_name(method).ok_or_else(|| Refusal {
+        reason_code: BAD_AUTHENTICATION_METHOD,
+        status: None,
+        reason: format!("authentication method `{method}` is not one this hub knows"),
+    })?;
+    let user = Properties {
+        user: props.user_properties.clone(),
+        ..Properties::default()
+    };
+    let properties = ConnectProperties::from_properties(&user)
+        .map_err(|e| Refusal::bad_request(e.to_string()))?;
+    if properties.api_version != api::API_VERSION {
+        return Err(Refusal::bad_request(format!(
+            "api-version `{}` is not supported; this hub speaks `{}`",
+            properties.api_version,
+            api::API_VERSION
+        )));
+    }
+    if connect.client_id.is_empty() {
+        return Err(Refusal {
+            reason_code: CLIENT_IDENTIFIER_NOT_VALID,
+            status: None,
+            reason: "assigned client identifiers are not supported: give the device id".to_owned(),
+        });
+    }
+    let device = DeviceId::new(connect.client_id.as_str()).map_err(|e| Refusal {
+        reason_code: CLIENT_IDENTIFIER_NOT_VALID,
+        status: None,
+        reason: e.to_string(),
+    })?;
+    let registered = ctx
+        .registry
+        .get(&device)
+        .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
+    let expiry_ms = match method {
+        AuthenticationMethod::Sas => {
+            let data = props
+                .authentication_data
+                .as_ref()
+                .filter(|_| method.requires_data())
+                .ok_or_else(|| {
+                    Refusal::bad_request("`Authentication Data` is required with SAS")
+                })?;
+            let expiry = properties
+                .sas_expiry
+                .ok_or_else(|| Refusal::bad_request("`sas-expiry` is required with SAS"))?;
+            let host = properties.host.as_deref().or(ctx.sni).ok_or_else(|| {
+                Refusal::bad_request("`host` is required when TLS SNI names no host")
+            })?;
+            if ctx.hostname.is_some_and(|name| name != host) {
+                return Err(Refusal::not_authorized("authentication failed"));
+            }
+            if properties.sas_policy.is_some() {
+                return Err(Refusal::not_authorized(
+                    "shared access policies are not supported by this hub: sign with a device key",
+                ));
+            }
+            let keys = registered.device.authentication.keys().ok_or_else(|| {
+                Refusal::not_authorized("the device does not authenticate with SAS")
+            })?;
+            if expiry.as_millis() <= ctx.now_ms {
+                return Err(Refusal::not_authorized("the SAS has expired"));
+            }
+            let signed = sas::string_to_sign(host, &connect.client_id, &properties);
+            if !crate::sas::verify(&keys, &signed, data) {
+                return Err(Refusal::not_authorized("authentication failed"));
+            }
+            Some(expiry.as_millis())
+        }
+        AuthenticationMethod::X509 => {
+            return Err(Refusal::not_authorized(
+                "X509 needs a TLS connection with a client certificate",
+            ))
+        }
+    };
+    Ok(Accepted {
+        device,
+        generation: registered.generation,
+        keep_alive: keep_alive(connect.keep_alive),
+        clean_start: connect.clean_start,
+        expiry_ms,
+        problem_information: problem_information(connect),
+        client_max_packet_size: props.max_packet_size,
+    })
+}
+
+/// The keep alive in force: the client's, unless it asked for none or more
+/// than the hub allows.
+pub fn keep_alive(requested: u16) -> u16 {
+    if requested == 0 || requested > limits::MAX_KEEP_ALIVE_SECONDS {
+        limits::MAX_KEEP_ALIVE_SECONDS
+    } else {
+        requested
+    }
+}
+
+/// The CONNACK of an accepted connection: the hub's limits, and the keep
+/// alive and session expiry the overview says it adds.
+pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
+    let requested_expiry = connect
+        .properties
+        .as_ref()
+        .and_then(|p| p.session_expiry_interval);
+    let flag = |b: bool| Some(u8::from(b));
+    ConnAck {
+        session_present,
+        code: reason::connack(0),
+        properties: Some(ConnAckProperties {
+            session_expiry_interval: requested_expiry
+                .filter(|e| *e > 0 && *e < SESSION_NEVER_EXPIRES)
+                .map(|_| SESSION_NEVER_EXPIRES),
+            receive_max: Some(limits::RECEIVE_MAXIMUM),
+            max_qos: Some(limits::MAXIMUM_QOS),
+            retain_available: flag(limits::RETAIN_AVAILABLE),
+            max_packet_size: Some(limits::MAXIMUM_PACKET_SIZE),
+            topic_alias_max: Some(limits::TOPIC_ALIAS_MAXIMUM),
+            wildcard_subscription_available: flag(limits::WILDCARD_SUBSCRIPTION_AVAILABLE),
+            subscription_identifiers_available: flag(limits::SUBSCRIPTION_IDENTIFIERS_AVAILABLE),
+            shared_subscription_available: flag(limits::SHARED_SUBSCRIPTIONS_AVAILABLE),
+            server_keep_alive: (keep_alive(connect.keep_alive) != connect.keep_alive)
+                .then_some(limits::MAX_KEEP_ALIVE_SECONDS),
+            ..empty_properties()
+        }),
+    }
+}
+
+/// CONNACK properties with nothing set (rumqttc has no constructor for them).
+fn empty_properties() -> ConnAckProperties {
+    ConnAckProperties {
+        session_expiry_interval: None,
+        receive_max: None,
+        max_qos: None,
+        retain_available: None,
+        max_packet_size: None,
+        assigned_client_identifier: None,
+        topic_alias_max: None,
+        reason_string: None,
+        user_properties: Vec::new(),
+        wildcard_subscription_available: None,
+        subscription_identifiers_available: None,
+        shared_subscription_available: None,
+        server_keep_alive: None,
+        response_information: None,
+        server_reference: None,
+        authentication_method: None,
+        authentication_data: None,
+    }
+}

@@ -1,0 +1,447 @@
+//! One client connection, in its own task: CONNECT within the spec's
+//! deadline, then packets until either side ends it. Writes go through a
+//! bounded queue to a writer task, so a client that stops reading holds up
+//! only its own connection; silence past 1.5 × keep alive ends it.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::BytesMut;
+use iothub_client::api::connection::DisconnectReason;
+use iothub_client::api::{self, limits};
+use iothub_client::wire::MqttProperties;
+use rumqttc::v5::mqttbytes::v5::{
+    Packet, PingResp, Publish, PublishProperties, SubAck, UnsubAck, UnsubAckReason,
+};
+use rumqttc::v5::mqttbytes::QoS;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use super::connect::{self, ConnectContext};
+use super::frame::{self, Frame, FrameError};
+use super::outcome;
+use super::publish::{self, Peer};
+use super::sessions::{Control, Sessions};
+use super::subscribe::{self, Target};
+use crate::hub::Hub;
+
+/// MQTT 5's Keep Alive timeout (§3.14.2.1).
+const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
+/// MQTT 5's Malformed Packet.
+const MALFORMED_PACKET: u8 = 0x81;
+/// MQTT 5's Protocol Error.
+const PROTOCOL_ERROR: u8 = 0x82;
+/// MQTT 5's Packet too large.
+const PACKET_TOO_LARGE: u8 = 0x95;
+/// MQTT 5's Topic Alias invalid.
+const TOPIC_ALIAS_INVALID: u8 = 0x94;
+/// Packets queued for a connection's writer before the reader waits.
+const WRITE_QUEUE: usize = 64;
+
+/// What every connection shares.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// The hub's state.
+    pub hub: Hub,
+    /// The sessions.
+    pub sessions: Sessions,
+    /// The host name the hub accepts, if only one.
+    pub hostname: Option<String>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Reads the next frame, waiting for bytes as needed; `None` when the
+/// peer closed the connection.
+async fn next_frame(
+    reader: &mut OwnedReadHalf,
+    buffer: &mut BytesMut,
+) -> Result<Option<Frame>, FrameError> {
+    loop {
+        if let Some(frame) = frame::read(buffer, limits::MAXIMUM_PACKET_SIZE)? {
+            return Ok(Some(frame));
+        }
+        match reader.read_buf(buffer).await {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The writer task: encodes and sends queued packets; a DISCONNECT is the
+/// last one.
+async fn write_loop(mut writer: OwnedWriteHalf, mut queue: mpsc::Receiver<Frame>) {
+    let mut buffer = BytesMut::new();
+    while let Some(frame) = queue.recv().await {
+        buffer.clear();
+        let last = matches!(&frame, Frame::Packet(p) if matches!(**p, Packet::Disconnect(_)));
+        if frame::write(&frame, &mut buffer).is_err() || writer.write_all(&buffer).await.is_err() {
+            break;
+        }
+        if last {
+            break;
+        }
+    }
+    let _ = writer.shutdown().await;
+}
+
+/// Serves one connection until it ends.
+pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let (mut reader, writer) = stream.into_split();
+    let (out, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
+    let writer = tokio::spawn(write_loop(writer, queue));
+    let mut buffer = BytesMut::new();
+    let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
+    let first = tokio::time::timeout(deadline, next_frame(&mut reader, &mut buffer)).await;
+    let connect = match first {
+        Ok(Ok(Some(Frame::Packet(packet)))) => match *packet {
+            Packet::Connect(connect, _, _) => connect,
+            _ => {
+                tracing::debug!("first packet is not CONNECT; closing");
+                drop(out);
+                let _ = writer.await;
+                return;
+            }
+        },
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "unreadable CONNECT");
+            let _ = out
+                .send(Frame::Packet(Box::new(Packet::ConnAck(
+                    connect::Refusal {
+                        reason_code: MALFORMED_PACKET,
+                        status: None,
+                        reason: e.to_string(),
+                    }
+                    .connack(true),
+                ))))
+                .await;
+            drop(out);
+            let _ = writer.await;
+            return;
+        }
+        _ => {
+            tracing::debug!("no CONNECT in time; closing");
+            drop(out);
+            let _ = writer.await;
+            return;
+        }
+    };
+    let ctx = ConnectContext {
+        registry: shared.hub.registry(),
+        hostname: shared.hostname.as_deref(),
+        sni: None,
+        now_ms: now_ms(),
+    };
+    let accepted = match connect::accept(&connect, &ctx) {
+        Ok(accepted) => accepted,
+        Err(refusal) => {
+            tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
+            let connack = refusal.connack(connect::problem_information(&connect));
+            let _ = out
+                .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
+                .await;
+            drop(out);
+            let _ = writer.await;
+            return;
+        }
+    };
+    let (control_tx, control) = mpsc::channel(1);
+    let opened = shared
+        .sessions
+        .open(&accepted.device, accepted.clean_start, control_tx);
+    let (token, _previous) = shared.hub.connections().connect(&accepted.device);
+    tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+    let connack = connect::connack(&connect, opened.session_present);
+    if out
+        .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
+        .await
+        .is_ok()
+    {
+        let mut connection = Connection {
+            shared: &shared,
+            accepted: &accepted,
+            connection: opened.connection,
+            subscriptions: opened.subscriptions,
+            aliases: Vec::new(),
+            out: &out,
+        };
+        connection.run(&mut reader, &mut buffer, control).await;
+    }
+    shared.sessions.close(&accepted.device, opened.connection);
+    shared.hub.connections().disconnect(&accepted.device, token);
+    tracing::info!(device = %accepted.device.as_str(), "disconnected");
+    drop(out);
+    let _ = writer.await;
+}
+
+/// How a connection's packet loop ended.
+enum End {
+    /// The peer went away or said DISCONNECT.
+    Closed,
+    /// The hub ends it with this packet (boxed: packets are large).
+    Disconnect(Box<Packet>),
+}
+
+impl End {
+    /// The hub ends the connection with `packet`.
+    fn hub(packet: Packet) -> Self {
+        Self::Disconnect(Box::new(packet))
+    }
+}
+
+struct Connection<'a> {
+    shared: &'a Shared,
+    accepted: &'a connect::Accepted,
+    connection: u64,
+    subscriptions: Vec<String>,
+    /// Topic aliases the client set, by alias number − 1.
+    aliases: Vec<Option<String>>,
+    out: &'a mpsc::Sender<Frame>,
+}
+
+impl Connection<'_> {
+    async fn send(&self, packet: Packet) -> bool {
+        self.out.send(Frame::Packet(Box::new(packet))).await.is_ok()
+    }
+
+    async fn run(
+        &mut self,
+        reader: &mut OwnedReadHalf,
+        buffer: &mut BytesMut,
+        mut control: mpsc::Receiver<Control>,
+    ) {
+        let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
+        let mut desired = self
+            .shared
+            .hub
+            .twins()
+            .subscribe_desired(&self.accepted.device);
+        let expiry = self.accepted.expiry_ms.map(|ms| {
+            tokio::time::Instant::now() + Duration::from_millis(ms.saturating_sub(now_ms()))
+        });
+        let end = loop {
+            let expired = async {
+                match expiry {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                frame = tokio::time::timeout(keep_alive, next_frame(reader, buffer)) => {
+                    match frame {
+                        Err(_) => break End::hub(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive")),
+                        Ok(Ok(None)) => break End::Closed,
+                        Ok(Err(FrameError::TooLarge { size, max })) => break End::hub(outcome::disconnect(
+                            PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
+                        Ok(Err(e)) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
+                        Ok(Ok(Some(frame))) => {
+                            if let Some(end) = self.on_frame(frame).await {
+                                break end;
+                            }
+                        }
+                    }
+                }
+                Some(Control::TakenOver) = control.recv() => {
+                    break End::hub(outcome::disconnect(
+                        DisconnectReason::SessionTakenOver.reason_code(),
+                        None,
+                        "a new connection of this device took over",
+                    ));
+                }
+                update = desired.recv() => {
+                    if let Ok(update) = update {
+                        if self.subscribed(Target::Desired) && !self.send(desired_publish(update)).await {
+                            break End::Closed;
+                        }
+                    }
+                }
+                () = expired => {
+                    break End::hub(outcome::disconnect(
+                        DisconnectReason::NotAuthorized.reason_code(),
+                        None,
+                        "the SAS token expired",
+                    ));
+                }
+            }
+        };
+        if let End::Disconnect(packet) = end {
+            let _ = self.send(*packet).await;
+        }
+    }
+
+    fn subscribed(&self, target: Target) -> bool {
+        self.subscriptions
+            .iter()
+            .any(|f| subscribe::target(f) == Some(target))
+    }
+
+    /// Handles one packet; `Some` ends the connection.
+    async fn on_frame(&mut self, frame: Frame) -> Option<End> {
+        let packet = match frame {
+            Frame::Packet(packet) => *packet,
+            Frame::Auth(_) => {
+                return Some(End::hub(outcome::disconnect(
+                    PROTOCOL_ERROR,
+                    None,
+                    "re-authentication is not supported by this emulator yet",
+                )))
+            }
+        };
+        match packet {
+            Packet::PingReq(_) => {
+                (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed)
+            }
+            Packet::Disconnect(_) => Some(End::Closed),
+            Packet::Publish(publish) => self.on_publish(publish).await,
+            Packet::Subscribe(subscribe) => {
+                let mut codes = Vec::new();
+                for filter in &subscribe.filters {
+                    let code = subscribe::decide(&filter.path, filter.qos, &self.subscriptions);
+                    if matches!(
+                        code,
+                        rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
+                    ) && !self.subscriptions.contains(&filter.path)
+                    {
+                        self.subscriptions.push(filter.path.clone());
+                    }
+                    codes.push(code);
+                }
+                self.shared.sessions.set_subscriptions(
+                    &self.accepted.device,
+                    self.connection,
+                    &self.subscriptions,
+                );
+                let ack = SubAck {
+                    pkid: subscribe.pkid,
+                    return_codes: codes,
+                    properties: None,
+                };
+                (!self.send(Packet::SubAck(ack)).await).then_some(End::Closed)
+            }
+            Packet::Unsubscribe(unsubscribe) => {
+                let reasons = unsubscribe
+                    .filters
+                    .iter()
+                    .map(|f| {
+                        let before = self.subscriptions.len();
+                        self.subscriptions.retain(|s| s != f);
+                        if self.subscriptions.len() < before {
+                            UnsubAckReason::Success
+                        } else {
+                            UnsubAckReason::NoSubscriptionExisted
+                        }
+                    })
+                    .collect();
+                self.shared.sessions.set_subscriptions(
+                    &self.accepted.device,
+                    self.connection,
+                    &self.subscriptions,
+                );
+                let ack = UnsubAck {
+                    pkid: unsubscribe.pkid,
+                    reasons,
+                    properties: None,
+                };
+                (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
+            }
+            // Acknowledgements of what the hub sends (commands) come later.
+            Packet::PubAck(_) => None,
+            _ => Some(End::hub(outcome::disconnect(
+                PROTOCOL_ERROR,
+                None,
+                "a client does not send this packet",
+            ))),
+        }
+    }
+
+    async fn on_publish(&mut self, publish: Publish) -> Option<End> {
+        let topic = match self.topic_of(&publish) {
+            Ok(topic) => topic,
+            Err(why) => {
+                return Some(End::hub(outcome::disconnect(
+                    TOPIC_ALIAS_INVALID,
+                    None,
+                    &why,
+                )))
+            }
+        };
+        if publish.qos == QoS::ExactlyOnce {
+            return Some(End::hub(outcome::disconnect(
+                0x9B,
+                None,
+                &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
+            )));
+        }
+        let peer = Peer {
+            device: &self.accepted.device,
+            problem_information: self.accepted.problem_information,
+        };
+        let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
+        let (mut packets, close) = (reply.packets, reply.close);
+        if close {
+            return packets.pop().map(End::hub).or(Some(End::Closed));
+        }
+        for packet in packets {
+            if !self.send(packet).await {
+                return Some(End::Closed);
+            }
+        }
+        None
+    }
+
+    /// The topic of `publish`, through the client's topic aliases.
+    fn topic_of(&mut self, publish: &Publish) -> Result<String, String> {
+        let topic = std::str::from_utf8(&publish.topic)
+            .map_err(|_| "the topic is not UTF-8".to_owned())?
+            .to_owned();
+        let alias = publish.properties.as_ref().and_then(|p| p.topic_alias);
+        let Some(alias) = alias else {
+            return if topic.is_empty() {
+                Err("an empty topic without a topic alias".to_owned())
+            } else {
+                Ok(topic)
+            };
+        };
+        if alias == 0 || alias > limits::TOPIC_ALIAS_MAXIMUM {
+            return Err(format!(
+                "topic alias {alias} is outside 1..={}",
+                limits::TOPIC_ALIAS_MAXIMUM
+            ));
+        }
+        let slot = usize::from(alias - 1);
+        if self.aliases.len() <= slot {
+            self.aliases.resize(slot + 1, None);
+        }
+        if topic.is_empty() {
+            self.aliases[slot]
+                .clone()
+                .ok_or_else(|| format!("topic alias {alias} was never set"))
+        } else {
+            self.aliases[slot] = Some(topic.clone());
+            Ok(topic)
+        }
+    }
+}
+
+/// The notification of a desired state change.
+fn desired_publish(update: crate::hub::twin::DesiredUpdate) -> Packet {
+    let message = api::receive_twin_desired_state_changes::Message {
+        version: update.version,
+        other_properties: Vec::new(),
+    };
+    let payload = serde_json::to_vec(&update.patch).unwrap_or_default();
+    let properties: PublishProperties = message.to_publish_properties();
+    Packet::Publish(Publish::new(
+        api::receive_twin_desired_state_changes::TOPIC,
+        QoS::AtMostOnce,
+        payload,
+        Some(properties),
+    ))
+}

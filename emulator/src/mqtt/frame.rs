@@ -1,0 +1,185 @@
+//! Reading and writing MQTT 5 packets: rumqttc's codec for every packet it
+//! knows, and what it lacks for a server: AUTH (packet type 15, for SAS
+//! re-authentication; see [`super::auth`]) and a DISCONNECT with remaining
+//! length 0 (valid in MQTT 5 and what paho-mqtt sends; rumqttc reports
+//! `PayloadRequired`).
+
+use bytes::BytesMut;
+use rumqttc::v5::mqttbytes::v5::{check, Disconnect, DisconnectReasonCode, Packet};
+use rumqttc::v5::mqttbytes::Error as CodecError;
+
+use super::auth::AuthPacket;
+
+/// The packet type number of AUTH.
+const AUTH: u8 = 15;
+/// The packet type number of DISCONNECT.
+const DISCONNECT: u8 = 14;
+
+/// Why the bytes on a connection are not a packet this server can read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    /// The packet is larger than the server's Maximum Packet Size.
+    #[error("packet of {size} bytes exceeds the maximum packet size of {max} bytes")]
+    TooLarge {
+        /// Its remaining length.
+        size: usize,
+        /// The limit.
+        max: u32,
+    },
+    /// The bytes are not a well-formed packet.
+    #[error("malformed packet: {0}")]
+    Malformed(String),
+}
+
+/// One packet read from a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A packet rumqttc's codec knows (boxed: a CONNECT is large).
+    Packet(Box<Packet>),
+    /// An AUTH packet.
+    Auth(AuthPacket),
+}
+
+/// Takes the next whole packet off the front of `buffer`: `Ok(None)` when
+/// more bytes are needed (nothing is consumed then).
+pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, FrameError> {
+    let header = match check(buffer.iter(), Some(max_size)) {
+        Ok(header) => header,
+        Err(CodecError::InsufficientBytes(_)) => return Ok(None),
+        Err(CodecError::PayloadSizeLimitExceeded { pkt_size, max }) => {
+            return Err(FrameError::TooLarge {
+                size: pkt_size,
+                max,
+            })
+        }
+        Err(e) => return Err(FrameError::Malformed(e.to_string())),
+    };
+    let Some(&byte1) = buffer.first() else {
+        return Ok(None);
+    };
+    let frame_length = header.frame_length();
+    let header_length = fixed_header_length(buffer);
+    let (kind, flags) = (byte1 >> 4, byte1 & 0x0F);
+    match kind {
+        AUTH => {
+            let mut frame = buffer.split_to(frame_length).freeze();
+            if flags != 0 {
+                return Err(FrameError::Malformed("AUTH with flags set".to_owned()));
+            }
+            let body = frame.split_off(header_length.min(frame.len()));
+            AuthPacket::read(body).map(|auth| Some(Frame::Auth(auth)))
+        }
+        DISCONNECT if frame_length == header_length => {
+            let _ = buffer.split_to(frame_length);
+            if flags != 0 {
+                return Err(FrameError::Malformed(
+                    "DISCONNECT with flags set".to_owned(),
+                ));
+            }
+            Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
+                Disconnect::new(DisconnectReasonCode::NormalDisconnection),
+            )))))
+        }
+        _ => Packet::read(buffer, Some(max_size))
+            .map(|p| Some(Frame::Packet(Box::new(p))))
+            .map_err(|e| FrameError::Malformed(e.to_string())),
+    }
+}
+
+/// The length of the fixed header at the front of `buffer` (which `check`
+/// found whole): the first byte and the remaining length's 1 to 4 bytes.
+fn fixed_header_length(buffer: &BytesMut) -> usize {
+    1 + buffer
+        .iter()
+        .skip(1)
+        .take(4)
+        .position(|b| b & 0x80 == 0)
+        .map_or(4, |i| i + 1)
+}
+
+/// Appends `frame` to `buffer`.
+pub fn write(frame: &Frame, buffer: &mut BytesMut) -> Result<(), FrameError> {
+    match frame {
+        Frame::Packet(packet) => packet
+            .write(buffer, None)
+            .map(|_| ())
+            .map_err(|e| FrameError::Malformed(e.to_string())),
+        Frame::Auth(auth) => auth.write(buffer),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_disconnect_without_reason_code_is_a_normal_disconnection() {
+        let mut buffer = BytesMut::from(&b"\xE0\x00\xC0\x00"[..]);
+        assert_eq!(
+            read(&mut buffer, 1024),
+            Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
+                Disconnect::new(DisconnectReasonCode::NormalDisconnection)
+            )))))
+        );
+        // The PINGREQ after it is still there.
+        assert_eq!(
+            read(&mut buffer, 1024),
+            Ok(Some(Frame::Packet(Box::new(Packet::PingReq(
+                rumqttc::v5::mqttbytes::v5::PingReq
+            )))))
+        );
+        assert!(buffer.is_empty());
+    }
+
+    #[test]
+    fn auth_packets_are_read() {
+        let auth = AuthPacket {
+            reason_code: 0x19,
+            method: Some("SAS".into()),
+            ..AuthPacket::default()
+        };
+        let mut buffer = BytesMut::new();
+        auth.write(&mut buffer).expect("writes");
+        let mut empty_auth = BytesMut::from(&b"\xF0\x00"[..]);
+        assert_eq!(read(&mut buffer, 1024), Ok(Some(Frame::Auth(auth))));
+        assert_eq!(
+            read(&mut empty_auth, 1024),
+            Ok(Some(Frame::Auth(AuthPacket::default())))
+        );
+    }
+
+    #[test]
+    fn partial_packets_wait_and_large_ones_are_refused() {
+        let mut partial = BytesMut::from(&b"\x30\x0A\x00"[..]);
+        assert_eq!(read(&mut partial, 1024), Ok(None));
+        assert_eq!(partial.len(), 3, "nothing consumed");
+        let mut large = BytesMut::from(&b"\x30\xFF\x7F"[..]);
+        assert!(matches!(
+            read(&mut large, 1024),
+            Err(FrameError::TooLarge { max: 1024, .. })
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2048,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xF4A3E),
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever a peer sends: a packet, a wait, or an error; never a
+        /// panic, and never a packet made of bytes that were not consumed.
+        #[test]
+        fn any_bytes_are_read_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let mut buffer = BytesMut::from(&bytes[..]);
+            for _ in 0..8 {
+                let before = buffer.len();
+                match read(&mut buffer, 256) {
+                    Ok(Some(_)) => prop_assert!(buffer.len() < before),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The device registry: device identities, thread-safe and cheap to clone.
+//!
+//! Every change of a device's credentials (including removing it and adding
+//! it again) gives it a new *generation*, so a connection authenticated at
+//! one generation can tell that it must be closed (`Not authorized`).
+//! Changes are also broadcast ([`Registry::changes`]).
+
+mod device;
+mod device_id;
+mod key;
+mod load;
+mod thumbprint;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use tokio::sync::broadcast;
+
+pub use device::{Authentication, Device};
+pub use device_id::{DeviceId, DeviceIdError, MAX_DEVICE_ID_LEN};
+pub use key::{Key, KeyError};
+pub use load::{LoadError, LoadProblem};
+pub use thumbprint::{Thumbprint, ThumbprintError};
+
+/// How many unread changes a [`Registry::changes`] receiver may lag behind.
+const CHANGES_CAPACITY: usize = 256;
+
+/// A device as registered, with its credential generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// The identity.
+    pub device: Device,
+    /// Changes whenever the credentials change; never reused in a registry.
+    pub generation: u64,
+}
+
+/// What [`Registry::put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// The device is new.
+    Created {
+        /// Its generation.
+        generation: u64,
+    },
+    /// The device existed; its generation changed only if its credentials did.
+    Updated {
+        /// Its generation now.
+        generation: u64,
+        /// Whether the credentials differ from the previous ones.
+        credentials_changed: bool,
+    },
+}
+
+impl PutOutcome {
+    /// The device's generation after the put.
+    pub fn generation(&self) -> u64 {
+        match *self {
+            Self::Created { generation } | Self::Updated { generation, .. } => generation,
+        }
+    }
+}
+
+/// A change of a device's credentials, as broadcast by [`Registry::changes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryChange {
+    /// The device.
+    pub id: DeviceId,
+    /// Its new generation; `None` when it was removed.
+    pub generation: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    devices: BTreeMap<DeviceId, Registered>,
+    last_generation: u64,
+}
+
+/// The device registry (a handle: clones share the same devices).
+#[derive(Debug, Clone)]
+pub struct Registry {
+    inner: Arc<RwLock<Inner>>,
+    changes: broadcast::Sender<RegistryChange>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self {
+            inner: Arc::default(),
+            changes: broadcast::channel(CHANGES_CAPACITY).0,
+        }
+    }
+
+    /// A registry with the devices of a YAML file (see [`Registry::from_yaml_str`]).
+    pub fn load_yaml(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let devices = load::load_file(path.as_ref())?;
+        Ok(Self::with_devices(devices))
+    }
+
+    /// A registry with the devices of YAML text; `origin` names it in errors
+    /// (usually the file path). The text is:
+    ///
+    /// ```yaml
+    /// devices:
+    ///   - id: dev1
+    ///     authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }
+    ///   - id: dev2
+    ///     authentication: { type: self-signed, primary-thumbprint: <40 or 64 hex>, secondary-thumbprint: <hex> }
+    /// ```
+    pub fn from_yaml_str(origin: impl AsRef<Path>, text: &str) -> Result<Self, LoadError> {
+        let devices = load::parse(origin.as_ref(), text)?;
+        Ok(Self::with_devices(devices))
+    }
+
+    fn with_devices(devices: Vec<Device>) -> Self {
+        let registry = Self::new();
+        for device in devices {
+            registry.put(device);
+        }
+        registry
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Creates or replaces a device identity.
+    pub fn put(&self, device: Device) -> PutOutcome {
+        let mut inner = self.write();
+        let previous = inner.devices.get(&device.id).map(|r| {
+            (
+                r.generation,
+                r.device.authentication == device.authentication,
+            )
+        });
+        let (outcome, changed) = match previous {
+            Some((generation, true)) => (
+                PutOutcome::Updated {
+                    generation,
+                    credentials_changed: false,
+                },
+                false,
+            ),
+            Some((_, false)) => {
+                inner.last_generation += 1;
+                let generation = inner.last_generation;
+                (
+                    PutOutcome::Updated {
+                        generation,
+                        credentials_changed: true,
+                    },
+                    true,
+                )
+            }
+            None => {
+                inner.last_generation += 1;
+                let generation = inner.last_generation;
+                (PutOutcome::Created { generation }, true)
+            }
+        };
+        let generation = outcome.generation();
+        let id = device.id.clone();
+        inner
+            .devices
+            .insert(id.clone(), Registered { device, generation });
+        if changed {
+            // Sent under the lock so receivers see changes in order; no receiver is fine.
+            let _ = self.changes.send(RegistryChange {
+                id,
+                generation: Some(generation),
+            });
+        }
+        outcome
+    }
+
+    /// The device with id `id`.
+    pub fn get(&self, id: &DeviceId) -> Option<Registered> {
+        self.read().devices.get(id).cloned()
+    }
+
+    /// The current generation of device `id`, if it is registered.
+    pub fn generation(&self, id: &DeviceId) -> Option<u64> {
+        self.read().devices.get(id).map(|r| r.generation)
+    }
+
+    /// Removes device `id`; returns what it was.
+    pub fn remove(&self, id: &DeviceId) -> Option<Device> {
+        let mut inner = self.write();
+        let removed = inner.devices.remove(id)?;
+        let _ = self.changes.send(RegistryChange {
+            id: id.clone(),
+            generation: None,
+        });
+        Some(removed.device)
+    }
+
+    /// Every device, ordered by id.
+    pub fn list(&self) -> Vec<Registered> {
+        self.read().devices.values().cloned().collect()
+    }
+
+    /// The number of devices.
+    pub fn len(&self) -> usize {
+        self.read().devices.len()
+    }
+
+    /// Whether there are no devices.
+    pub fn is_empty(&self) -> bool {
+        self.read().devices.is_empty()
+    }
+
+    /// A receiver of every later credential change (new generation or removal).
+    pub fn changes(&self) -> broadcast::Receiver<RegistryChange> {
+        self.changes.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sas(id: &str, primary: &[u8]) -> Device {
+        Device::new(
+            DeviceId::new(id).unwrap(),
+            Authentication::Sas {
+                primary: Key::from_bytes(primary).unwrap(),
+                secondary: Key::from_bytes(*b"second").unwrap(),
+            },
+        )
+    }
+
+    #[test]
+    fn put_get_list_remove() {
+        let registry = Registry::new();
+        let id = DeviceId::new("dev1").unwrap();
+        assert!(registry.get(&id).is_none());
+        let created = registry.put(sas("dev1", b"k1"));
+        assert!(matches!(created, PutOutcome::Created { .. }));
+        registry.put(sas("dev0", b"k1"));
+        let clone = registry.clone();
+        assert_eq!(clone.get(&id).unwrap().device, sas("dev1", b"k1"));
+        let ids: Vec<_> = clone.list().into_iter().map(|r| r.device.id).collect();
+        assert_eq!(ids, ["dev0", "dev1"].map(|s| DeviceId::new(s).unwrap()));
+        assert_eq!(registry.remove(&id), Some(sas("dev1", b"k1")));
+        assert_eq!(registry.remove(&id), None);
+        assert_eq!(clone.len(), 1);
+    }
+
+    #[test]
+    fn generation_changes_only_with_credentials() {
+        let registry = Registry::new();
+        let id = DeviceId::new("dev1").unwrap();
+        let mut changes = registry.changes();
+        let first = registry.put(sas("dev1", b"k1")).generation();
+        let same = registry.put(sas("dev1", b"k1"));
+        assert_eq!(
+            same,
+            PutOutcome::Updated {
+                generation: first,
+                credentials_changed: false
+            }
+        );
+        let second = registry.put(sas("dev1", b"k2")).generation();
+        assert!(second > first);
+        registry.remove(&id);
+        let third = registry.put(sas("dev1", b"k2")).generation();
+        assert!(
+            third > second,
+            "a re-added device never reuses a generation"
+        );
+        let seen: Vec<_> = std::iter::from_fn(|| changes.try_recv().ok())
+            .map(|c| c.generation)
+            .collect();
+        assert_eq!(seen, [Some(first), Some(second), None, Some(third)]);
+    }
+}

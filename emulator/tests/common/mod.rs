@@ -1,0 +1,159 @@
+//! A raw MQTT 5 client over rumqttc's codec (every packet is built and read
+//! by the test, so each assertion is about exact bytes the hub sent), an
+//! emulator with SAS devices, and SAS signatures computed here from the
+//! overview's rule, independently of the emulator's code.
+#![allow(dead_code)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use bytes::{Bytes, BytesMut};
+use hmac::{KeyInit, Mac};
+use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
+use iothub_emulator::{Config, Emulator};
+use rumqttc::v5::mqttbytes::v5::{Connect, ConnectProperties, Packet};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Every wait of a test is bounded by this.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// The host name the tests sign for.
+pub const HOST: &str = "hub.example.test";
+
+/// A device key (base64 of 32 bytes).
+pub fn key(seed: u8) -> String {
+    base64::engine::general_purpose::STANDARD.encode([seed; 32])
+}
+
+/// An emulator with SAS devices `names` (keys `key(i)` and `key(i + 100)`).
+pub async fn emulator(names: &[&str]) -> Emulator {
+    let registry = Registry::new();
+    for (i, name) in names.iter().enumerate() {
+        let i = u8::try_from(i).expect("few devices");
+        registry.put(Device::new(
+            DeviceId::new(*name).expect("id"),
+            Authentication::Sas {
+                primary: Key::from_base64(&key(i)).expect("key"),
+                secondary: Key::from_base64(&key(i + 100)).expect("key"),
+            },
+        ));
+    }
+    Emulator::start(Config::new().registry(registry))
+        .await
+        .expect("starts")
+}
+
+pub fn now_ms() -> u64 {
+    u64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis(),
+    )
+    .expect("fits")
+}
+
+/// The overview's string to sign, `{host}\n{client id}\n{sas-policy}\n{sas-at}\n{sas-expiry}\n`,
+/// signed with HMAC-SHA256 under the base64-decoded key.
+pub fn sign(key_b64: &str, host: &str, client_id: &str, at: u64, expiry: u64) -> Bytes {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(key_b64)
+        .expect("base64");
+    let text = format!("{host}\n{client_id}\n\n{at}\n{expiry}\n");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+    mac.update(text.as_bytes());
+    Bytes::from(mac.finalize().into_bytes().to_vec())
+}
+
+/// A CONNECT as the overview's example has it, signed with `key_b64`.
+pub fn connect(client_id: &str, key_b64: &str) -> Connect {
+    let at = now_ms();
+    let expiry = at + 3_600_000;
+    let mut properties = ConnectProperties::new();
+    properties.authentication_method = Some("SAS".into());
+    properties.authentication_data = Some(sign(key_b64, HOST, client_id, at, expiry));
+    properties.user_properties = vec![
+        ("api-version".into(), "2020-10-01-preview".into()),
+        ("host".into(), HOST.into()),
+        ("sas-at".into(), at.to_string()),
+        ("sas-expiry".into(), expiry.to_string()),
+        ("client-agent".into(), "iothub-emulator tests".into()),
+    ];
+    Connect {
+        keep_alive: 60,
+        client_id: client_id.into(),
+        clean_start: false,
+        properties: Some(properties),
+    }
+}
+
+/// A connection speaking raw MQTT 5.
+pub struct Raw {
+    stream: TcpStream,
+    buffer: BytesMut,
+}
+
+impl Raw {
+    pub async fn open(emulator: &Emulator) -> Self {
+        let stream = tokio::time::timeout(WAIT, TcpStream::connect(emulator.mqtt_addr()))
+            .await
+            .expect("in time")
+            .expect("connects");
+        Self {
+            stream,
+            buffer: BytesMut::new(),
+        }
+    }
+
+    pub async fn send(&mut self, packet: Packet) {
+        let mut buffer = BytesMut::new();
+        packet.write(&mut buffer, None).expect("encodes");
+        self.send_bytes(&buffer).await;
+    }
+
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("sends");
+    }
+
+    /// The next packet; `None` when the hub closed the connection.
+    pub async fn recv(&mut self) -> Option<Packet> {
+        let read = async {
+            loop {
+                match Packet::read(&mut self.buffer, None) {
+                    Ok(packet) => return Some(packet),
+                    Err(rumqttc::v5::mqttbytes::Error::InsufficientBytes(_)) => {}
+                    Err(e) => panic!("the hub sent an unreadable packet: {e}"),
+                }
+                match self.stream.read_buf(&mut self.buffer).await {
+                    Ok(0) | Err(_) => return None,
+                    Ok(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the hub answers in time")
+    }
+
+    /// Connects with `connect` and returns the CONNACK.
+    pub async fn connect(
+        emulator: &Emulator,
+        connect: Connect,
+    ) -> (Self, rumqttc::v5::mqttbytes::v5::ConnAck) {
+        let mut raw = Self::open(emulator).await;
+        raw.send(Packet::Connect(connect, None, None)).await;
+        match raw.recv().await {
+            Some(Packet::ConnAck(ack)) => (raw, ack),
+            other => panic!("expected CONNACK, got {other:?}"),
+        }
+    }
+}
+
+/// The value of user property `name`.
+pub fn user<'a>(properties: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    properties
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
