@@ -51,6 +51,8 @@ pub struct Accepted {
     pub problem_information: bool,
     /// The client's Maximum Packet Size.
     pub client_max_packet_size: Option<u32>,
+    /// The client's Receive Maximum (QoS 1 PUBLISHes it takes in flight).
+    pub client_receive_maximum: Option<u16>,
 }
 
 /// A CONNECT refused: the CONNACK reason code, the API's status (for the
@@ -205,6 +207,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         expiry_ms,
         problem_information: problem_information(connect),
         client_max_packet_size: props.max_packet_size,
+        client_receive_maximum: props.receive_maximum,
     })
 }
 

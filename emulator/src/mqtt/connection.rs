@@ -19,6 +19,7 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
 use super::outcome;
@@ -158,6 +159,8 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         .open(&accepted.device, accepted.clean_start, control_tx);
     let (token, _previous) = shared.hub.connections().connect(&accepted.device);
     tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+    // What an older connection had in flight is this one's to deliver.
+    shared.hub.commands().release_delivered(&accepted.device);
     let connack = connect::connack(&connect, opened.session_present);
     if out
         .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
@@ -170,11 +173,15 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             connection: opened.connection,
             subscriptions: opened.subscriptions,
             aliases: Vec::new(),
+            delivery: Delivery::new(accepted.client_receive_maximum),
             out: &out,
         };
         connection.run(&mut reader, &mut buffer, control).await;
     }
-    shared.sessions.close(&accepted.device, opened.connection);
+    if shared.sessions.close(&accepted.device, opened.connection) {
+        // Unsettled commands are delivered again on the next connection.
+        shared.hub.commands().release_delivered(&accepted.device);
+    }
     shared.hub.connections().disconnect(&accepted.device, token);
     tracing::info!(device = %accepted.device.as_str(), "disconnected");
     drop(out);
@@ -203,6 +210,7 @@ struct Connection<'a> {
     subscriptions: Vec<String>,
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
+    delivery: Delivery,
     out: &'a mpsc::Sender<Frame>,
 }
 
@@ -223,6 +231,10 @@ impl Connection<'_> {
             .hub
             .twins()
             .subscribe_desired(&self.accepted.device);
+        let commands = self.shared.hub.commands().notifier(&self.accepted.device);
+        if !self.deliver_commands().await {
+            return;
+        }
         let expiry = self.accepted.expiry_ms.map(|ms| {
             tokio::time::Instant::now() + Duration::from_millis(ms.saturating_sub(now_ms()))
         });
@@ -262,6 +274,11 @@ impl Connection<'_> {
                         }
                     }
                 }
+                () = commands.notified() => {
+                    if !self.deliver_commands().await {
+                        break End::Closed;
+                    }
+                }
                 () = expired => {
                     break End::hub(outcome::disconnect(
                         DisconnectReason::NotAuthorized.reason_code(),
@@ -274,6 +291,20 @@ impl Connection<'_> {
         if let End::Disconnect(packet) = end {
             let _ = self.send(*packet).await;
         }
+    }
+
+    /// Sends the commands that may go out now, if the device subscribed to
+    /// them; `false` if the connection is gone.
+    async fn deliver_commands(&mut self) -> bool {
+        if !self.subscribed(Target::Commands) {
+            return true;
+        }
+        for packet in self.delivery.take(&self.shared.hub, &self.accepted.device) {
+            if !self.send(packet).await {
+                return false;
+            }
+        }
+        true
     }
 
     fn subscribed(&self, target: Target) -> bool {
@@ -323,7 +354,10 @@ impl Connection<'_> {
                     return_codes: codes,
                     properties: None,
                 };
-                (!self.send(Packet::SubAck(ack)).await).then_some(End::Closed)
+                if !self.send(Packet::SubAck(ack)).await || !self.deliver_commands().await {
+                    return Some(End::Closed);
+                }
+                None
             }
             Packet::Unsubscribe(unsubscribe) => {
                 let reasons = unsubscribe
@@ -352,7 +386,13 @@ impl Connection<'_> {
                 (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
             }
             // Acknowledgements of what the hub sends (commands) come later.
-            Packet::PubAck(_) => None,
+            Packet::PubAck(ack) => {
+                let settled = self
+                    .delivery
+                    .settle(&self.shared.hub, &self.accepted.device, &ack);
+                tracing::debug!(device = %self.accepted.device.as_str(), pkid = ack.pkid, ?settled, "command acknowledged");
+                (!self.deliver_commands().await).then_some(End::Closed)
+            }
             _ => Some(End::hub(outcome::disconnect(
                 PROTOCOL_ERROR,
                 None,
