@@ -3,10 +3,11 @@
 //! bounded queue to a writer task, so a client that stops reading holds up
 //! only its own connection; silence past 1.5 × keep alive ends it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
 use iothub_client::wire::MqttProperties;
@@ -27,6 +28,7 @@ use super::publish::{self, Peer};
 use super::sessions::{Control, Sessions};
 use super::subscribe::{self, Target};
 use crate::hub::Hub;
+use crate::methods::{MethodCall, MethodError, MethodResponse};
 
 /// MQTT 5's Keep Alive timeout (§3.14.2.1).
 const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
@@ -38,6 +40,9 @@ const PROTOCOL_ERROR: u8 = 0x82;
 const PACKET_TOO_LARGE: u8 = 0x95;
 /// MQTT 5's Topic Alias invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
+/// Direct method calls a connection keeps waiting before it forgets
+/// abandoned ones.
+const CALLS_WAITING: usize = 1024;
 /// Packets queued for a connection's writer before the reader waits.
 const WRITE_QUEUE: usize = 64;
 
@@ -174,9 +179,21 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             subscriptions: opened.subscriptions,
             aliases: Vec::new(),
             delivery: Delivery::new(accepted.client_receive_maximum),
+            calls: HashMap::new(),
+            next_call: 0,
             out: &out,
         };
-        connection.run(&mut reader, &mut buffer, control).await;
+        let calls = shared
+            .hub
+            .methods()
+            .attach(&accepted.device, opened.connection);
+        connection
+            .run(&mut reader, &mut buffer, control, calls)
+            .await;
+        shared
+            .hub
+            .methods()
+            .detach(&accepted.device, opened.connection);
     }
     if shared.sessions.close(&accepted.device, opened.connection) {
         // Unsettled commands are delivered again on the next connection.
@@ -211,6 +228,9 @@ struct Connection<'a> {
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
     delivery: Delivery,
+    /// Direct method calls waiting for the device's answer, by Correlation Data.
+    calls: HashMap<Bytes, tokio::sync::oneshot::Sender<Result<MethodResponse, MethodError>>>,
+    next_call: u64,
     out: &'a mpsc::Sender<Frame>,
 }
 
@@ -224,6 +244,7 @@ impl Connection<'_> {
         reader: &mut OwnedReadHalf,
         buffer: &mut BytesMut,
         mut control: mpsc::Receiver<Control>,
+        mut calls: mpsc::Receiver<MethodCall>,
     ) {
         let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
         let mut desired = self
@@ -274,6 +295,11 @@ impl Connection<'_> {
                         }
                     }
                 }
+                Some(call) = calls.recv() => {
+                    if !self.invoke(call).await {
+                        break End::Closed;
+                    }
+                }
                 () = commands.notified() => {
                     if !self.deliver_commands().await {
                         break End::Closed;
@@ -305,6 +331,77 @@ impl Connection<'_> {
             }
         }
         true
+    }
+
+    /// Sends direct method call `call` to the device, if it subscribed to
+    /// the method; `false` if the connection is gone.
+    async fn invoke(&mut self, call: MethodCall) -> bool {
+        let topic = api::receive_direct_methods::topic(&call.name);
+        let subscribed = topic.as_ref().is_ok_and(|topic| {
+            self.subscriptions
+                .iter()
+                .any(|f| f == api::ReceiveDirectMethods::TOPIC_FILTER || f == topic)
+        });
+        let Ok(topic) = topic.map_err(|e| e.to_string()) else {
+            let _ = call.reply.send(Err(MethodError::Failed(
+                "the method name cannot be a topic segment".to_owned(),
+            )));
+            return true;
+        };
+        if !subscribed {
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        // Calls never answered are forgotten past a bound.
+        if self.calls.len() >= CALLS_WAITING {
+            self.calls.retain(|_, reply| !reply.is_closed());
+        }
+        self.next_call += 1;
+        let correlation = Bytes::copy_from_slice(&self.next_call.to_be_bytes());
+        self.calls.insert(correlation.clone(), call.reply);
+        let mut properties =
+            api::receive_direct_methods::Request::default().to_publish_properties();
+        properties.correlation_data = Some(correlation);
+        self.send(Packet::Publish(Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            call.payload,
+            Some(properties),
+        )))
+        .await
+    }
+
+    /// The device's answer to a direct method call (a PUBLISH on the
+    /// responses topic).
+    fn on_method_response(&mut self, publish: &Publish) -> Option<End> {
+        let Some(properties) = publish.properties.as_ref() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        let Some(correlation) = properties.correlation_data.clone() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        // An answer to no call (or to one that timed out) is dropped.
+        let reply = self.calls.remove(&correlation)?;
+        let result = match api::receive_direct_methods::outcome(
+            &iothub_client::wire::Properties::from(properties),
+        ) {
+            Ok(iothub_client::operation::Outcome::Success(response)) => Ok(MethodResponse {
+                response_code: response.response_code,
+                payload: publish.payload.clone(),
+            }),
+            Ok(iothub_client::operation::Outcome::Alternative { status, .. }) => Err(
+                MethodError::Unreachable(format!("the device answered {status}")),
+            ),
+            Err(e) => Err(MethodError::Failed(e.to_string())),
+        };
+        let _ = reply.send(result);
+        None
     }
 
     fn subscribed(&self, target: Target) -> bool {
@@ -418,6 +515,20 @@ impl Connection<'_> {
                 None,
                 &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
             )));
+        }
+        if topic == api::topics::RESPONSES {
+            if publish.qos != QoS::AtMostOnce {
+                let ack = outcome::puback(
+                    publish.pkid,
+                    Some((
+                        api::Status::BadRequest,
+                        "request–response operations use QoS 0",
+                    )),
+                    self.accepted.problem_information,
+                );
+                return (!self.send(ack).await).then_some(End::Closed);
+            }
+            return self.on_method_response(&publish);
         }
         let peer = Peer {
             device: &self.accepted.device,
