@@ -57,6 +57,11 @@ pub struct Shared {
     pub hostname: Option<String>,
 }
 
+/// The instant of `expiry_ms` (ms since the epoch).
+fn deadline(expiry_ms: u64) -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_millis(expiry_ms.saturating_sub(now_ms()))
+}
+
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -181,6 +186,7 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             delivery: Delivery::new(accepted.client_receive_maximum),
             calls: HashMap::new(),
             next_call: 0,
+            expiry: None,
             out: &out,
         };
         let calls = shared
@@ -231,6 +237,8 @@ struct Connection<'a> {
     /// Direct method calls waiting for the device's answer, by Correlation Data.
     calls: HashMap<Bytes, tokio::sync::oneshot::Sender<Result<MethodResponse, MethodError>>>,
     next_call: u64,
+    /// When the SAS expires.
+    expiry: Option<tokio::time::Instant>,
     out: &'a mpsc::Sender<Frame>,
 }
 
@@ -256,10 +264,9 @@ impl Connection<'_> {
         if !self.deliver_commands().await {
             return;
         }
-        let expiry = self.accepted.expiry_ms.map(|ms| {
-            tokio::time::Instant::now() + Duration::from_millis(ms.saturating_sub(now_ms()))
-        });
+        self.expiry = self.accepted.expiry_ms.map(deadline);
         let end = loop {
+            let expiry = self.expiry;
             let expired = async {
                 match expiry {
                     Some(at) => tokio::time::sleep_until(at).await,
@@ -414,12 +421,35 @@ impl Connection<'_> {
     async fn on_frame(&mut self, frame: Frame) -> Option<End> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
-            Frame::Auth(_) => {
-                return Some(End::hub(outcome::disconnect(
-                    PROTOCOL_ERROR,
-                    None,
-                    "re-authentication is not supported by this emulator yet",
-                )))
+            Frame::Auth(auth) => {
+                let ctx = ConnectContext {
+                    registry: self.shared.hub.registry(),
+                    hostname: self.shared.hostname.as_deref(),
+                    sni: None,
+                    now_ms: now_ms(),
+                };
+                return match connect::reauthenticate(self.accepted, &auth, &ctx) {
+                    Ok(expiry_ms) => {
+                        self.expiry = Some(deadline(expiry_ms));
+                        let success = super::auth::AuthPacket {
+                            method: auth.method.clone(),
+                            ..super::auth::AuthPacket::default()
+                        };
+                        self.out
+                            .send(Frame::Auth(success))
+                            .await
+                            .is_err()
+                            .then_some(End::Closed)
+                    }
+                    Err(refusal) => {
+                        tracing::info!(device = %self.accepted.device.as_str(), reason = %refusal.reason, "re-authentication failed");
+                        Some(End::hub(outcome::disconnect(
+                            DisconnectReason::NotAuthorized.reason_code(),
+                            None,
+                            &refusal.reason,
+                        )))
+                    }
+                };
             }
         };
         match packet {
