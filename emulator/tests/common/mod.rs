@@ -201,7 +201,7 @@ pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
     let expiry = at + 3_600_000;
     let signature = sign(key_b64, HOST, client_id, at, expiry);
     let mut properties = Vec::new();
-    let mut string = |id: u8, bytes: &[u8], out: &mut Vec<u8>| {
+    let string = |id: u8, bytes: &[u8], out: &mut Vec<u8>| {
         out.push(id);
         out.extend_from_slice(&u16::try_from(bytes.len()).expect("short").to_be_bytes());
         out.extend_from_slice(bytes);
