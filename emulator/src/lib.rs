@@ -5,6 +5,7 @@
 //! - [`registry`]: device identities and their credentials.
 //! - [`sas`]: shared access signatures (HMAC-SHA256) and their expiry.
 //! - [`hub`]: the hub's state: twins, command queues, telemetry, connections.
+//! - [`methods`]: direct method calls to a device's live connection.
 //! - [`mqtt`]: the MQTT 5 server: framing, CONNECT, SUBSCRIBE, operations.
 //! - [`error`]: the crate's error type.
 //!
@@ -19,6 +20,7 @@
 mod config;
 pub mod error;
 pub mod hub;
+pub mod methods;
 pub mod mqtt;
 pub mod registry;
 pub mod sas;

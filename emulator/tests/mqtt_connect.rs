@@ -235,3 +235,36 @@ async fn silence_past_one_and_a_half_keep_alives_disconnects() {
         other => panic!("expected DISCONNECT Keep Alive timeout, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn re_authentication_succeeds_with_a_fresh_signature_and_fails_with_a_bad_one() {
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    raw.send_bytes(&common::reauthentication("d1", &key(100)))
+        .await;
+    assert_eq!(raw.recv_auth().await, 0x00, "AUTH Success");
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
+    raw.send_bytes(&common::reauthentication("d1", &key(7)))
+        .await;
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_expired_sas_token_disconnects_with_not_authorized() {
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, ack) = Raw::connect(&hub, common::connect_expiring("d1", &key(0), 800)).await;
+    assert_eq!(ack.code, ConnectReturnCode::Success);
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+}

@@ -16,6 +16,8 @@ pub mod twin;
 
 use std::sync::Arc;
 
+use crate::methods::Methods;
+
 use crate::registry::{Device, DeviceId, Registry};
 
 pub use commands::{Command, CommandError, CommandState, Commands, QueuedCommand};
@@ -30,6 +32,7 @@ struct Inner {
     commands: Commands,
     telemetry: Telemetry,
     connections: Connections,
+    methods: Methods,
 }
 
 /// The hub's state (a handle: clones share it).
@@ -53,6 +56,11 @@ impl Hub {
     /// A builder for a hub with other limits.
     pub fn builder() -> HubBuilder {
         HubBuilder::default()
+    }
+
+    /// The live connections that take direct method calls.
+    pub fn methods(&self) -> &Methods {
+        &self.inner.methods
     }
 
     /// The device registry.
@@ -148,6 +156,7 @@ impl HubBuilder {
                 commands: Commands::new(self.retained_finished_commands),
                 telemetry: Telemetry::new(self.telemetry_capacity),
                 connections: Connections::default(),
+                methods: Methods::default(),
             }),
         }
     }

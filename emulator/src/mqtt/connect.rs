@@ -51,6 +51,12 @@ pub struct Accepted {
     pub problem_information: bool,
     /// The client's Maximum Packet Size.
     pub client_max_packet_size: Option<u32>,
+    /// The client's Receive Maximum (QoS 1 PUBLISHes it takes in flight).
+    pub client_receive_maximum: Option<u16>,
+    /// The CONNECT's user properties, as the API defines them.
+    pub properties: ConnectProperties,
+    /// The host name that was signed (SAS).
+    pub host: Option<String>,
 }
 
 /// A CONNECT refused: the CONNACK reason code, the API's status (for the
@@ -156,7 +162,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         .registry
         .get(&device)
         .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
-    let expiry_ms = match method {
+    let (expiry_ms, signed_host) = match method {
         AuthenticationMethod::Sas => {
             let data = props
                 .authentication_data
@@ -189,7 +195,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             if !crate::sas::verify(&keys, &signed, data) {
                 return Err(Refusal::not_authorized("authentication failed"));
             }
-            Some(expiry.as_millis())
+            (Some(expiry.as_millis()), Some(host.to_owned()))
         }
         AuthenticationMethod::X509 => {
             return Err(Refusal::not_authorized(
@@ -205,6 +211,9 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         expiry_ms,
         problem_information: problem_information(connect),
         client_max_packet_size: props.max_packet_size,
+        client_receive_maximum: props.receive_maximum,
+        properties,
+        host: signed_host,
     })
 }
 
@@ -269,4 +278,67 @@ fn empty_properties() -> ConnAckProperties {
         authentication_method: None,
         authentication_data: None,
     }
+}
+
+/// Re-authentication (AUTH with the spec's re-authentication reason code):
+/// the same method, a fresh signature over the string to sign with the
+/// AUTH's `sas-at` and `sas-expiry`, against the device's current keys.
+/// Returns the new expiry.
+pub fn reauthenticate(
+    accepted: &Accepted,
+    auth: &super::auth::AuthPacket,
+    ctx: &ConnectContext<'_>,
+) -> Result<u64, Refusal> {
+    if auth.reason_code != sas::REAUTHENTICATION_REASON_CODE {
+        return Err(Refusal::not_authorized(
+            "AUTH is only for re-authentication",
+        ));
+    }
+    let (Some(host), Some(_)) = (&accepted.host, accepted.expiry_ms) else {
+        return Err(Refusal::not_authorized(
+            "only a SAS connection re-authenticates",
+        ));
+    };
+    if auth.method.as_deref() != Some(AuthenticationMethod::Sas.name()) {
+        return Err(Refusal::not_authorized(
+            "re-authentication uses the connection's authentication method",
+        ));
+    }
+    let data = auth
+        .data
+        .as_ref()
+        .ok_or_else(|| Refusal::not_authorized("`Authentication Data` is required"))?;
+    // The CONNECT's properties, with those the AUTH brings replaced.
+    let mut user = accepted.properties.to_properties().user;
+    for (name, value) in &auth.user_properties {
+        match user.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.clone(),
+            None => user.push((name.clone(), value.clone())),
+        }
+    }
+    let properties = ConnectProperties::from_properties(&Properties {
+        user,
+        ..Properties::default()
+    })
+    .map_err(|e| Refusal::not_authorized(e.to_string()))?;
+    let expiry = properties
+        .sas_expiry
+        .ok_or_else(|| Refusal::not_authorized("`sas-expiry` is required"))?;
+    if expiry.as_millis() <= ctx.now_ms {
+        return Err(Refusal::not_authorized("the SAS has expired"));
+    }
+    let registered = ctx
+        .registry
+        .get(&accepted.device)
+        .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
+    let keys = registered
+        .device
+        .authentication
+        .keys()
+        .ok_or_else(|| Refusal::not_authorized("the device does not authenticate with SAS"))?;
+    let signed = sas::string_to_sign(host, accepted.device.as_str(), &properties);
+    if !crate::sas::verify(&keys, &signed, data) {
+        return Err(Refusal::not_authorized("authentication failed"));
+    }
+    Ok(expiry.as_millis())
 }

@@ -3,10 +3,11 @@
 //! bounded queue to a writer task, so a client that stops reading holds up
 //! only its own connection; silence past 1.5 × keep alive ends it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
 use iothub_client::wire::MqttProperties;
@@ -19,6 +20,7 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
 use super::outcome;
@@ -26,6 +28,7 @@ use super::publish::{self, Peer};
 use super::sessions::{Control, Sessions};
 use super::subscribe::{self, Target};
 use crate::hub::Hub;
+use crate::methods::{MethodCall, MethodError, MethodResponse};
 
 /// MQTT 5's Keep Alive timeout (§3.14.2.1).
 const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
@@ -37,6 +40,9 @@ const PROTOCOL_ERROR: u8 = 0x82;
 const PACKET_TOO_LARGE: u8 = 0x95;
 /// MQTT 5's Topic Alias invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
+/// Direct method calls a connection keeps waiting before it forgets
+/// abandoned ones.
+const CALLS_WAITING: usize = 1024;
 /// Packets queued for a connection's writer before the reader waits.
 const WRITE_QUEUE: usize = 64;
 
@@ -49,6 +55,11 @@ pub struct Shared {
     pub sessions: Sessions,
     /// The host name the hub accepts, if only one.
     pub hostname: Option<String>,
+}
+
+/// The instant of `expiry_ms` (ms since the epoch).
+fn deadline(expiry_ms: u64) -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_millis(expiry_ms.saturating_sub(now_ms()))
 }
 
 fn now_ms() -> u64 {
@@ -158,6 +169,8 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         .open(&accepted.device, accepted.clean_start, control_tx);
     let (token, _previous) = shared.hub.connections().connect(&accepted.device);
     tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+    // What an older connection had in flight is this one's to deliver.
+    shared.hub.commands().release_delivered(&accepted.device);
     let connack = connect::connack(&connect, opened.session_present);
     if out
         .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
@@ -170,11 +183,28 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             connection: opened.connection,
             subscriptions: opened.subscriptions,
             aliases: Vec::new(),
+            delivery: Delivery::new(accepted.client_receive_maximum),
+            calls: HashMap::new(),
+            next_call: 0,
+            expiry: None,
             out: &out,
         };
-        connection.run(&mut reader, &mut buffer, control).await;
+        let calls = shared
+            .hub
+            .methods()
+            .attach(&accepted.device, opened.connection);
+        connection
+            .run(&mut reader, &mut buffer, control, calls)
+            .await;
+        shared
+            .hub
+            .methods()
+            .detach(&accepted.device, opened.connection);
     }
-    shared.sessions.close(&accepted.device, opened.connection);
+    if shared.sessions.close(&accepted.device, opened.connection) {
+        // Unsettled commands are delivered again on the next connection.
+        shared.hub.commands().release_delivered(&accepted.device);
+    }
     shared.hub.connections().disconnect(&accepted.device, token);
     tracing::info!(device = %accepted.device.as_str(), "disconnected");
     drop(out);
@@ -203,6 +233,12 @@ struct Connection<'a> {
     subscriptions: Vec<String>,
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
+    delivery: Delivery,
+    /// Direct method calls waiting for the device's answer, by Correlation Data.
+    calls: HashMap<Bytes, tokio::sync::oneshot::Sender<Result<MethodResponse, MethodError>>>,
+    next_call: u64,
+    /// When the SAS expires.
+    expiry: Option<tokio::time::Instant>,
     out: &'a mpsc::Sender<Frame>,
 }
 
@@ -216,6 +252,7 @@ impl Connection<'_> {
         reader: &mut OwnedReadHalf,
         buffer: &mut BytesMut,
         mut control: mpsc::Receiver<Control>,
+        mut calls: mpsc::Receiver<MethodCall>,
     ) {
         let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
         let mut desired = self
@@ -223,10 +260,13 @@ impl Connection<'_> {
             .hub
             .twins()
             .subscribe_desired(&self.accepted.device);
-        let expiry = self.accepted.expiry_ms.map(|ms| {
-            tokio::time::Instant::now() + Duration::from_millis(ms.saturating_sub(now_ms()))
-        });
+        let commands = self.shared.hub.commands().notifier(&self.accepted.device);
+        if !self.deliver_commands().await {
+            return;
+        }
+        self.expiry = self.accepted.expiry_ms.map(deadline);
         let end = loop {
+            let expiry = self.expiry;
             let expired = async {
                 match expiry {
                     Some(at) => tokio::time::sleep_until(at).await,
@@ -262,6 +302,16 @@ impl Connection<'_> {
                         }
                     }
                 }
+                Some(call) = calls.recv() => {
+                    if !self.invoke(call).await {
+                        break End::Closed;
+                    }
+                }
+                () = commands.notified() => {
+                    if !self.deliver_commands().await {
+                        break End::Closed;
+                    }
+                }
                 () = expired => {
                     break End::hub(outcome::disconnect(
                         DisconnectReason::NotAuthorized.reason_code(),
@@ -276,6 +326,91 @@ impl Connection<'_> {
         }
     }
 
+    /// Sends the commands that may go out now, if the device subscribed to
+    /// them; `false` if the connection is gone.
+    async fn deliver_commands(&mut self) -> bool {
+        if !self.subscribed(Target::Commands) {
+            return true;
+        }
+        for packet in self.delivery.take(&self.shared.hub, &self.accepted.device) {
+            if !self.send(packet).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Sends direct method call `call` to the device, if it subscribed to
+    /// the method; `false` if the connection is gone.
+    async fn invoke(&mut self, call: MethodCall) -> bool {
+        let topic = api::receive_direct_methods::topic(&call.name);
+        let subscribed = topic.as_ref().is_ok_and(|topic| {
+            self.subscriptions
+                .iter()
+                .any(|f| f == api::ReceiveDirectMethods::TOPIC_FILTER || f == topic)
+        });
+        let Ok(topic) = topic.map_err(|e| e.to_string()) else {
+            let _ = call.reply.send(Err(MethodError::Failed(
+                "the method name cannot be a topic segment".to_owned(),
+            )));
+            return true;
+        };
+        if !subscribed {
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        // Calls never answered are forgotten past a bound.
+        if self.calls.len() >= CALLS_WAITING {
+            self.calls.retain(|_, reply| !reply.is_closed());
+        }
+        self.next_call += 1;
+        let correlation = Bytes::copy_from_slice(&self.next_call.to_be_bytes());
+        self.calls.insert(correlation.clone(), call.reply);
+        let mut properties =
+            api::receive_direct_methods::Request::default().to_publish_properties();
+        properties.correlation_data = Some(correlation);
+        self.send(Packet::Publish(Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            call.payload,
+            Some(properties),
+        )))
+        .await
+    }
+
+    /// The device's answer to a direct method call (a PUBLISH on the
+    /// responses topic).
+    fn on_method_response(&mut self, publish: &Publish) -> Option<End> {
+        let Some(properties) = publish.properties.as_ref() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        let Some(correlation) = properties.correlation_data.clone() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        // An answer to no call (or to one that timed out) is dropped.
+        let reply = self.calls.remove(&correlation)?;
+        let result = match api::receive_direct_methods::outcome(
+            &iothub_client::wire::Properties::from(properties),
+        ) {
+            Ok(iothub_client::operation::Outcome::Success(response)) => Ok(MethodResponse {
+                response_code: response.response_code,
+                payload: publish.payload.clone(),
+            }),
+            Ok(iothub_client::operation::Outcome::Alternative { status, .. }) => Err(
+                MethodError::Unreachable(format!("the device answered {status}")),
+            ),
+            Err(e) => Err(MethodError::Failed(e.to_string())),
+        };
+        let _ = reply.send(result);
+        None
+    }
+
     fn subscribed(&self, target: Target) -> bool {
         self.subscriptions
             .iter()
@@ -286,12 +421,35 @@ impl Connection<'_> {
     async fn on_frame(&mut self, frame: Frame) -> Option<End> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
-            Frame::Auth(_) => {
-                return Some(End::hub(outcome::disconnect(
-                    PROTOCOL_ERROR,
-                    None,
-                    "re-authentication is not supported by this emulator yet",
-                )))
+            Frame::Auth(auth) => {
+                let ctx = ConnectContext {
+                    registry: self.shared.hub.registry(),
+                    hostname: self.shared.hostname.as_deref(),
+                    sni: None,
+                    now_ms: now_ms(),
+                };
+                return match connect::reauthenticate(self.accepted, &auth, &ctx) {
+                    Ok(expiry_ms) => {
+                        self.expiry = Some(deadline(expiry_ms));
+                        let success = super::auth::AuthPacket {
+                            method: auth.method.clone(),
+                            ..super::auth::AuthPacket::default()
+                        };
+                        self.out
+                            .send(Frame::Auth(success))
+                            .await
+                            .is_err()
+                            .then_some(End::Closed)
+                    }
+                    Err(refusal) => {
+                        tracing::info!(device = %self.accepted.device.as_str(), reason = %refusal.reason, "re-authentication failed");
+                        Some(End::hub(outcome::disconnect(
+                            DisconnectReason::NotAuthorized.reason_code(),
+                            None,
+                            &refusal.reason,
+                        )))
+                    }
+                };
             }
         };
         match packet {
@@ -323,7 +481,10 @@ impl Connection<'_> {
                     return_codes: codes,
                     properties: None,
                 };
-                (!self.send(Packet::SubAck(ack)).await).then_some(End::Closed)
+                if !self.send(Packet::SubAck(ack)).await || !self.deliver_commands().await {
+                    return Some(End::Closed);
+                }
+                None
             }
             Packet::Unsubscribe(unsubscribe) => {
                 let reasons = unsubscribe
@@ -352,7 +513,13 @@ impl Connection<'_> {
                 (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
             }
             // Acknowledgements of what the hub sends (commands) come later.
-            Packet::PubAck(_) => None,
+            Packet::PubAck(ack) => {
+                let settled = self
+                    .delivery
+                    .settle(&self.shared.hub, &self.accepted.device, &ack);
+                tracing::debug!(device = %self.accepted.device.as_str(), pkid = ack.pkid, ?settled, "command acknowledged");
+                (!self.deliver_commands().await).then_some(End::Closed)
+            }
             _ => Some(End::hub(outcome::disconnect(
                 PROTOCOL_ERROR,
                 None,
@@ -378,6 +545,20 @@ impl Connection<'_> {
                 None,
                 &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
             )));
+        }
+        if topic == api::topics::RESPONSES {
+            if publish.qos != QoS::AtMostOnce {
+                let ack = outcome::puback(
+                    publish.pkid,
+                    Some((
+                        api::Status::BadRequest,
+                        "request–response operations use QoS 0",
+                    )),
+                    self.accepted.problem_information,
+                );
+                return (!self.send(ack).await).then_some(End::Closed);
+            }
+            return self.on_method_response(&publish);
         }
         let peer = Peer {
             device: &self.accepted.device,

@@ -3,6 +3,7 @@
 //! sessions, and the per-connection task.
 
 pub mod auth;
+pub mod commands;
 pub mod connect;
 pub mod connection;
 pub mod frame;

@@ -21,6 +21,21 @@ pub fn puback(code: u8) -> PubAckReason {
     }
 }
 
+/// The MQTT 5 code of a PUBACK reason.
+pub fn puback_code(reason: &PubAckReason) -> u8 {
+    match reason {
+        PubAckReason::Success => 0x00,
+        PubAckReason::NoMatchingSubscribers => 0x10,
+        PubAckReason::UnspecifiedError => 0x80,
+        PubAckReason::ImplementationSpecificError => 0x83,
+        PubAckReason::NotAuthorized => 0x87,
+        PubAckReason::TopicNameInvalid => 0x90,
+        PubAckReason::PacketIdentifierInUse => 0x91,
+        PubAckReason::QuotaExceeded => 0x97,
+        PubAckReason::PayloadFormatInvalid => 0x99,
+    }
+}
+
 /// The CONNACK reason of MQTT 5 code `code` (§3.2.2.2); codes CONNACK
 /// cannot carry become Unspecified error.
 pub fn connack(code: u8) -> ConnectReturnCode {

@@ -88,13 +88,16 @@ impl Sessions {
         }
     }
 
-    /// Connection `connection` of `device` ended.
-    pub fn close(&self, device: &DeviceId, connection: u64) {
+    /// Connection `connection` of `device` ended; whether it was still the
+    /// live one (not taken over).
+    pub fn close(&self, device: &DeviceId, connection: u64) -> bool {
         let mut guard = self.lock();
-        if let Some(session) = guard.1.get_mut(device) {
-            if session.live.as_ref().is_some_and(|(c, _)| *c == connection) {
+        match guard.1.get_mut(device) {
+            Some(session) if session.live.as_ref().is_some_and(|(c, _)| *c == connection) => {
                 session.live = None;
+                true
             }
+            _ => false,
         }
     }
 }
@@ -118,7 +121,7 @@ mod tests {
         assert_eq!(first_rx.try_recv(), Ok(Control::TakenOver));
         // The old connection's late changes do not touch the new session.
         sessions.set_subscriptions(&device, first.connection, &[]);
-        sessions.close(&device, first.connection);
+        assert!(!sessions.close(&device, first.connection), "taken over");
         let (third_tx, _third_rx) = mpsc::channel(1);
         let third = sessions.open(&device, true, third_tx);
         assert!(!third.session_present && third.subscriptions.is_empty());

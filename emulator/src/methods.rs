@@ -1,0 +1,124 @@
+//! Direct method calls from the cloud side to a device: the call, and how
+//! it ends as the spec's outcomes have it — the device's response code and
+//! payload, or Target Unavailable (no live connection subscribed to the
+//! method), Target Timeout (no answer in time), Target Failed (an answer
+//! that is not a valid response).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use iothub_client::api::Status;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::registry::DeviceId;
+
+/// A method call on its way to a device's connection.
+#[derive(Debug)]
+pub struct MethodCall {
+    /// The method's name (the topic's `{name}`).
+    pub name: String,
+    /// The request payload.
+    pub payload: Bytes,
+    /// Where the outcome goes.
+    pub reply: oneshot::Sender<Result<MethodResponse, MethodError>>,
+}
+
+/// A device's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodResponse {
+    /// The device's `response-code`.
+    pub response_code: u32,
+    /// The response payload.
+    pub payload: Bytes,
+}
+
+/// Why a call got no answer from the device.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MethodError {
+    /// No live connection of the device subscribes to the method.
+    #[error("the device is not reachable for method `{0}`")]
+    Unreachable(String),
+    /// No answer within the call's timeout.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// The answer is not a valid response.
+    #[error("the device's answer is not a valid response: {0}")]
+    Failed(String),
+}
+
+impl MethodError {
+    /// The API status of this outcome.
+    pub fn status(&self) -> Status {
+        match self {
+            Self::Unreachable(_) => Status::TargetUnavailable,
+            Self::Timeout(_) => Status::TargetTimeout,
+            Self::Failed(_) => Status::TargetFailed,
+        }
+    }
+}
+
+/// Each device's live connection (its number) and where its calls go.
+type Live = HashMap<DeviceId, (u64, mpsc::Sender<MethodCall>)>;
+
+/// The live connections that take method calls, by device.
+#[derive(Debug, Clone, Default)]
+pub struct Methods {
+    live: Arc<Mutex<Live>>,
+}
+
+/// Calls queued for one connection before callers wait.
+pub const CALL_QUEUE: usize = 64;
+
+impl Methods {
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Connection `connection` of `device` takes its method calls from now
+    /// on (a newer connection replaces an older one).
+    pub fn attach(&self, device: &DeviceId, connection: u64) -> mpsc::Receiver<MethodCall> {
+        let (tx, rx) = mpsc::channel(CALL_QUEUE);
+        self.lock().insert(device.clone(), (connection, tx));
+        rx
+    }
+
+    /// Connection `connection` of `device` ended.
+    pub fn detach(&self, device: &DeviceId, connection: u64) {
+        let mut live = self.lock();
+        if live.get(device).is_some_and(|(c, _)| *c == connection) {
+            live.remove(device);
+        }
+    }
+
+    /// Calls method `name` on `device` and waits at most `timeout` for the
+    /// answer.
+    pub async fn invoke(
+        &self,
+        device: &DeviceId,
+        name: &str,
+        payload: Bytes,
+        timeout: Duration,
+    ) -> Result<MethodResponse, MethodError> {
+        let unreachable = || MethodError::Unreachable(name.to_owned());
+        let sender = self
+            .lock()
+            .get(device)
+            .map(|(_, tx)| tx.clone())
+            .ok_or_else(unreachable)?;
+        let (reply, answer) = oneshot::channel();
+        let call = MethodCall {
+            name: name.to_owned(),
+            payload,
+            reply,
+        };
+        sender.send(call).await.map_err(|_| unreachable())?;
+        match tokio::time::timeout(timeout, answer).await {
+            Ok(Ok(outcome)) => outcome,
+            // The connection ended before answering.
+            Ok(Err(_)) => Err(unreachable()),
+            Err(_) => Err(MethodError::Timeout(timeout)),
+        }
+    }
+}

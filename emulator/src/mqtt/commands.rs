@@ -1,0 +1,127 @@
+//! Delivering a device's commands over one connection: QoS 1 PUBLISHes on
+//! the commands topic, no more in flight than the client's Receive Maximum,
+//! each settled by its PUBACK as the spec's outcomes say (success
+//! completes, Abandon redelivers, Reject drops it). What the connection
+//! leaves unsettled goes back to the queue.
+
+use std::collections::HashMap;
+
+use iothub_client::api::receive_commands::{self, Alternative};
+use iothub_client::operation::Outcome;
+use iothub_client::wire::{MqttProperties, Properties};
+use rumqttc::v5::mqttbytes::v5::{Packet, PubAck, Publish};
+use rumqttc::v5::mqttbytes::QoS;
+
+use super::reason;
+use crate::hub::Hub;
+use crate::registry::DeviceId;
+
+/// MQTT 5's default Receive Maximum when the client states none.
+const DEFAULT_RECEIVE_MAXIMUM: u16 = u16::MAX;
+
+/// The commands in flight on one connection.
+#[derive(Debug)]
+pub struct Delivery {
+    /// Packet id → command sequence number.
+    in_flight: HashMap<u16, u64>,
+    next_pkid: u16,
+    limit: usize,
+}
+
+/// What a PUBACK did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Completed.
+    Completed,
+    /// Abandoned: it will be delivered again.
+    Abandoned,
+    /// Rejected.
+    Rejected,
+    /// The PUBACK answers no command in flight.
+    Unknown,
+}
+
+impl Delivery {
+    /// Delivery within the client's Receive Maximum.
+    pub fn new(client_receive_maximum: Option<u16>) -> Self {
+        Self {
+            in_flight: HashMap::new(),
+            next_pkid: 0,
+            limit: usize::from(
+                client_receive_maximum
+                    .unwrap_or(DEFAULT_RECEIVE_MAXIMUM)
+                    .max(1),
+            ),
+        }
+    }
+
+    fn pkid(&mut self) -> u16 {
+        loop {
+            self.next_pkid = self.next_pkid.checked_add(1).unwrap_or(1);
+            if !self.in_flight.contains_key(&self.next_pkid) {
+                return self.next_pkid;
+            }
+        }
+    }
+
+    /// The PUBLISHes of the commands that may go out now.
+    pub fn take(&mut self, hub: &Hub, device: &DeviceId) -> Vec<Packet> {
+        let mut out = Vec::new();
+        while self.in_flight.len() < self.limit {
+            let Some(command) = hub.commands().deliver_next(device) else {
+                break;
+            };
+            let pkid = self.pkid();
+            self.in_flight.insert(pkid, command.sequence_no);
+            let properties = command.to_message().to_publish_properties();
+            let mut publish = Publish::new(
+                receive_commands::TOPIC,
+                QoS::AtLeastOnce,
+                command.command.payload.clone(),
+                Some(properties),
+            );
+            publish.pkid = pkid;
+            out.push(Packet::Publish(publish));
+        }
+        out
+    }
+
+    /// Settles the command `ack` answers. A PUBACK that does not read as
+    /// one of the operation's outcomes abandons the command (it is
+    /// delivered again rather than lost).
+    pub fn settle(&mut self, hub: &Hub, device: &DeviceId, ack: &PubAck) -> Settled {
+        let Some(sequence_no) = self.in_flight.remove(&ack.pkid) else {
+            return Settled::Unknown;
+        };
+        let properties = ack
+            .properties
+            .as_ref()
+            .map(Properties::from)
+            .unwrap_or_default();
+        let outcome = receive_commands::outcome(reason::puback_code(&ack.reason), &properties);
+        let commands = hub.commands();
+        // A command settled after a takeover released it is no longer
+        // this connection's to settle: the error is expected then.
+        let settled = match outcome {
+            Ok(Outcome::Success(_)) => {
+                let _ = commands.complete(device, sequence_no);
+                Settled::Completed
+            }
+            Ok(Outcome::Alternative {
+                status: Alternative::Reject,
+                ..
+            }) => {
+                let _ = commands.reject(device, sequence_no);
+                Settled::Rejected
+            }
+            Ok(Outcome::Alternative { .. }) | Err(_) => {
+                if let Err(e) = &outcome {
+                    tracing::debug!(device = %device.as_str(), error = %e, "unreadable command acknowledgement; abandoned");
+                }
+                let _ = commands.abandon(device, sequence_no);
+                Settled::Abandoned
+            }
+        };
+        settled
+    }
+}

@@ -1,0 +1,176 @@
+//! Receive Commands, driven with raw MQTT 5 packets: commands wait while a
+//! device is offline or unsubscribed, arrive as QoS 1 PUBLISHes with their
+//! system properties, within the client's Receive Maximum, and are settled
+//! by the device's PUBACK: success completes, Abandon (131 + `0603`)
+//! redelivers with the delivery count raised, Reject (131 + `0100`) drops
+//! it; unsettled ones come again after a reconnect. Another device never
+//! sees them.
+
+mod common;
+
+use bytes::Bytes;
+use common::{connect, emulator, key, user, Raw};
+use iothub_emulator::hub::commands::{Command, CommandState};
+use iothub_emulator::registry::DeviceId;
+use rumqttc::v5::mqttbytes::v5::{
+    Filter, Packet, PubAck, PubAckProperties, PubAckReason, Publish, Subscribe,
+};
+use rumqttc::v5::mqttbytes::QoS;
+
+fn id(name: &str) -> DeviceId {
+    DeviceId::new(name).expect("id")
+}
+
+async fn subscribe_commands(raw: &mut Raw) {
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/commands", QoS::AtLeastOnce),
+        None,
+    )))
+    .await;
+}
+
+/// The next packet, which must be a command PUBLISH.
+async fn command(raw: &mut Raw) -> Publish {
+    match raw.recv().await {
+        Some(Packet::Publish(p)) => {
+            assert_eq!(p.topic.as_ref(), b"$iothub/commands");
+            assert_eq!(p.qos, QoS::AtLeastOnce);
+            p
+        }
+        other => panic!("expected a command, got {other:?}"),
+    }
+}
+
+fn prop<'a>(p: &'a Publish, name: &str) -> Option<&'a str> {
+    user(
+        &p.properties.as_ref().expect("properties").user_properties,
+        name,
+    )
+}
+
+fn ack(pkid: u16, status: Option<&str>) -> Packet {
+    let mut ack = PubAck::new(pkid, None);
+    if let Some(status) = status {
+        ack.reason = PubAckReason::ImplementationSpecificError;
+        ack.properties = Some(PubAckProperties {
+            reason_string: None,
+            user_properties: vec![("status".into(), status.into())],
+        });
+    }
+    Packet::PubAck(ack)
+}
+
+#[tokio::test]
+async fn commands_wait_then_arrive_with_their_properties_and_complete() {
+    let hub = emulator(&["d1", "d2"]).await;
+    let commands = hub.hub().commands();
+    let seq = commands.enqueue(
+        &id("d1"),
+        Command::new(Bytes::from_static(b"reboot"))
+            .message_id("m-1")
+            .content_type("text/plain")
+            .application_property("urgency", "high"),
+    );
+    // d2 subscribes too: it never sees d1's command.
+    let (mut other, _) = Raw::connect(&hub, connect("d2", &key(1))).await;
+    subscribe_commands(&mut other).await;
+    assert!(matches!(other.recv().await, Some(Packet::SubAck(_))));
+
+    let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let p = command(&mut raw).await;
+    assert_eq!(p.payload.as_ref(), b"reboot");
+    assert_eq!(prop(&p, "sequence-no"), Some(seq.to_string().as_str()));
+    assert_eq!(prop(&p, "delivery-count"), Some("1"));
+    assert_eq!(prop(&p, "message-id"), Some("m-1"));
+    assert_eq!(prop(&p, "@urgency"), Some("high"));
+    assert!(prop(&p, "enqueued-time")
+        .expect("enqueued-time")
+        .parse::<u64>()
+        .is_ok());
+    assert_eq!(
+        p.properties
+            .as_ref()
+            .and_then(|x| x.content_type.as_deref()),
+        Some("text/plain")
+    );
+    raw.send(ack(p.pkid, None)).await;
+    // Settled: a ping round trip later, the queue says so.
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
+    other
+        .send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(
+        matches!(other.recv().await, Some(Packet::PingResp(_))),
+        "d2 got nothing but its PINGRESP"
+    );
+}
+
+#[tokio::test]
+async fn abandon_redelivers_and_reject_drops() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let first = commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"a")));
+    let p = command(&mut raw).await;
+    assert_eq!(prop(&p, "sequence-no"), Some(first.to_string().as_str()));
+    raw.send(ack(p.pkid, Some("0603"))).await;
+    let again = command(&mut raw).await;
+    assert_eq!(
+        prop(&again, "sequence-no"),
+        Some(first.to_string().as_str())
+    );
+    assert_eq!(prop(&again, "delivery-count"), Some("2"));
+    raw.send(ack(again.pkid, Some("0100"))).await;
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(
+        matches!(raw.recv().await, Some(Packet::PingResp(_))),
+        "no third delivery"
+    );
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Rejected);
+}
+
+#[tokio::test]
+async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_reconnect() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    for payload in [&b"1"[..], b"2", b"3"] {
+        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+    }
+    let mut c = connect("d1", &key(0));
+    c.properties.as_mut().expect("p").receive_maximum = Some(2);
+    let (mut raw, _) = Raw::connect(&hub, c.clone()).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let one = command(&mut raw).await;
+    let two = command(&mut raw).await;
+    assert_eq!(
+        (one.payload.as_ref(), two.payload.as_ref()),
+        (&b"1"[..], &b"2"[..])
+    );
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(
+        matches!(raw.recv().await, Some(Packet::PingResp(_))),
+        "the third waits for a PUBACK"
+    );
+    raw.send(ack(one.pkid, None)).await;
+    let three = command(&mut raw).await;
+    assert_eq!(three.payload.as_ref(), b"3");
+    // Gone without settling 2 and 3: both come again, on the resumed session.
+    drop(raw);
+    let (mut raw, ack_packet) = Raw::connect(&hub, c).await;
+    assert!(ack_packet.session_present);
+    let mut again = [command(&mut raw).await, command(&mut raw).await];
+    again.sort_by(|a, b| a.payload.cmp(&b.payload));
+    assert_eq!(again[0].payload.as_ref(), b"2");
+    assert_eq!(prop(&again[0], "delivery-count"), Some("2"));
+    assert_eq!(again[1].payload.as_ref(), b"3");
+}
