@@ -1,0 +1,60 @@
+//! `GET /twins/{id}` and `PATCH /twins/{id}`: device twins as
+//! `{"deviceId","version","properties":{"desired":{…,"$version":n},"reported":{…,"$version":m}}}`.
+//! A PATCH body is `{"properties":{"desired":{…}}}`, a JSON merge patch of
+//! the desired side (a connected, subscribed device is told); the reported
+//! side belongs to the device.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::parse_json;
+use super::{registered, ApiError};
+use crate::hub::{Hub, TwinError};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    properties: PatchProperties,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchProperties {
+    desired: Value,
+}
+
+/// `GET /twins/{id}`.
+pub(super) async fn get(
+    State(hub): State<Hub>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = path?;
+    let id = registered(&hub, &id)?;
+    Ok(Json(hub.twins().get(&id).to_json()))
+}
+
+/// `PATCH /twins/{id}`: merges the desired patch; answers the new twin.
+pub(super) async fn patch(
+    State(hub): State<Hub>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = path?;
+    let id = registered(&hub, &id)?;
+    let body: PatchBody = parse_json(&headers, &body?)?;
+    let version = hub
+        .twins()
+        .patch_desired(&id, &body.properties.desired)
+        .map_err(|error| match error {
+            TwinError::BadRequest { reason } => ApiError::bad_request(reason),
+            other => ApiError::bad_request(other.to_string()),
+        })?;
+    tracing::info!(device = %id, version, "desired properties patched");
+    Ok(Json(hub.twins().get(&id).to_json()))
+}
