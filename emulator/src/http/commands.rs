@@ -21,14 +21,13 @@
 //! `abandoned`, `rejected`.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use iothub_client::wire::{Timestamp, WireValue};
 use serde_json::{json, Value};
 
-use super::{registered, ApiError};
+use super::{ApiError, Payload, Registered, COMMAND_BODY_LIMIT};
 use crate::hub::{Command, Hub};
 
 /// Prefix of the headers that carry application properties.
@@ -87,13 +86,11 @@ fn command(headers: &HeaderMap, payload: Bytes) -> Result<Command, ApiError> {
 /// `POST /devices/{id}/messages/deviceBound`.
 pub(super) async fn enqueue(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
+    Registered(id): Registered,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Payload(payload): Payload<COMMAND_BODY_LIMIT>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Path(id) = path?;
-    let id = registered(&hub, &id)?;
-    let command = command(&headers, body?)?;
+    let command = command(&headers, payload)?;
     let sequence_no = hub.commands().enqueue(&id, command);
     tracing::info!(device = %id, sequence_no, "command enqueued");
     Ok((
@@ -105,10 +102,8 @@ pub(super) async fn enqueue(
 /// `GET /devices/{id}/messages/deviceBound`.
 pub(super) async fn list(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
+    Registered(id): Registered,
 ) -> Result<Json<Value>, ApiError> {
-    let Path(id) = path?;
-    let id = registered(&hub, &id)?;
     let queue: Vec<Value> = hub
         .commands()
         .list(&id)

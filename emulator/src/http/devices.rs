@@ -7,22 +7,19 @@
 //! the identity without its keys: `{"deviceId","authentication":{"type"…},"connectionState"}`
 //! (thumbprints are shown; they are not secrets).
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::error::parse_json;
-use super::{registered, ApiError};
+use super::{ApiError, JsonBody, PathId, Registered};
 use crate::hub::Hub;
 use crate::registry::{Authentication, Device, DeviceId, Key, PutOutcome, Thumbprint};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct PutBody {
+pub(super) struct PutBody {
     device_id: Option<String>,
     authentication: AuthenticationBody,
 }
@@ -114,13 +111,9 @@ fn identity(hub: &Hub, id: &DeviceId, authentication: &Authentication) -> Value 
 /// `PUT /devices/{id}`: creates (201) or updates (200) a device identity.
 pub(super) async fn put(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody<PutBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Path(id) = path?;
-    let id = DeviceId::new(id)?;
-    let body: PutBody = parse_json(&headers, &body?)?;
     if let Some(named) = body.device_id.as_deref() {
         if named != id.as_str() {
             return Err(ApiError::bad_request(
@@ -142,10 +135,8 @@ pub(super) async fn put(
 /// `GET /devices/{id}`: the identity and its connection state.
 pub(super) async fn get(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
+    Registered(id): Registered,
 ) -> Result<Json<Value>, ApiError> {
-    let Path(id) = path?;
-    let id = registered(&hub, &id)?;
     let registered = hub
         .registry()
         .get(&id)

@@ -4,11 +4,9 @@
 //! messages is replaced by `"…"`.
 
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::registry::DeviceIdError;
@@ -96,31 +94,6 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// `body` as JSON of type `T`. A `content-type` other than JSON is refused
-/// with 415 (none at all is accepted); bad JSON with 400.
-pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
-    if let Some(content_type) = headers.get(CONTENT_TYPE) {
-        let essence = content_type
-            .to_str()
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if essence != "application/json" && !essence.ends_with("+json") {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupportedMediaType",
-                "the body must be JSON (`content-type: application/json`)",
-            ));
-        }
-    }
-    serde_json::from_slice(body).map_err(|error| {
-        ApiError::bad_request(format!("malformed JSON: {}", scrub(&error.to_string())))
-    })
-}
-
 /// `message` without any double-quoted text (serde quotes values it could
 /// not use; a misplaced key must not reach a response or a log).
 pub fn scrub(message: &str) -> String {
@@ -166,11 +139,12 @@ mod tests {
     }
 
     #[test]
-    fn json_errors_are_located_and_scrubbed() {
-        let headers = HeaderMap::new();
-        let error = parse_json::<Vec<u8>>(&headers, br#"["secret"]"#).unwrap_err();
-        assert_eq!(error.status, StatusCode::BAD_REQUEST);
-        assert!(!error.reason.contains("secret"), "{}", error.reason);
-        assert!(error.reason.contains("column"), "{}", error.reason);
+    fn rejections_keep_their_status() {
+        let error = ApiError::rejected(StatusCode::PAYLOAD_TOO_LARGE, "too big");
+        assert_eq!(error.error, "payloadTooLarge");
+        assert_eq!(
+            ApiError::rejected(StatusCode::BAD_REQUEST, "x").error,
+            "badRequest"
+        );
     }
 }

@@ -13,7 +13,7 @@
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
 //!
 //! Every per-device route checks the device id (400) and the registry (404)
-//! first. Errors are `{"error": KIND, "reason": TEXT}`
+//! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
 //! ([`ApiError`]). JSON bodies may be at most [`JSON_BODY_LIMIT`] bytes and
 //! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. No answer,
 //! error or log line ever shows a device key.
@@ -22,6 +22,7 @@ mod commands;
 mod devices;
 mod error;
 mod events;
+mod extract;
 mod twins;
 
 use axum::extract::DefaultBodyLimit;
@@ -30,9 +31,9 @@ use axum::Router;
 use iothub_client::api::limits::MAXIMUM_PACKET_SIZE;
 
 pub use error::ApiError;
+pub use extract::{JsonBody, PathId, Payload, Registered};
 
 use crate::hub::Hub;
-use crate::registry::DeviceId;
 
 /// Largest JSON request body, in bytes (1 MiB).
 pub const JSON_BODY_LIMIT: usize = 1 << 20;
@@ -57,14 +58,4 @@ pub fn router(hub: Hub) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(hub)
-}
-
-/// `id` as a registered device's id: 400 if it is not a device id, 404 if
-/// no such device is registered.
-fn registered(hub: &Hub, id: &str) -> Result<DeviceId, ApiError> {
-    let id = DeviceId::new(id)?;
-    if hub.registry().get(&id).is_none() {
-        return Err(ApiError::device_not_found(id.as_str()));
-    }
-    Ok(id)
 }

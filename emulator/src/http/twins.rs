@@ -4,21 +4,17 @@
 //! the desired side (a connected, subscribed device is told); the reported
 //! side belongs to the device.
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::error::parse_json;
-use super::{registered, ApiError};
+use super::{ApiError, JsonBody, Registered};
 use crate::hub::{Hub, TwinError};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PatchBody {
+pub(super) struct PatchBody {
     properties: PatchProperties,
 }
 
@@ -31,23 +27,17 @@ struct PatchProperties {
 /// `GET /twins/{id}`.
 pub(super) async fn get(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
+    Registered(id): Registered,
 ) -> Result<Json<Value>, ApiError> {
-    let Path(id) = path?;
-    let id = registered(&hub, &id)?;
     Ok(Json(hub.twins().get(&id).to_json()))
 }
 
 /// `PATCH /twins/{id}`: merges the desired patch; answers the new twin.
 pub(super) async fn patch(
     State(hub): State<Hub>,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Registered(id): Registered,
+    JsonBody(body): JsonBody<PatchBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Path(id) = path?;
-    let id = registered(&hub, &id)?;
-    let body: PatchBody = parse_json(&headers, &body?)?;
     let version = hub
         .twins()
         .patch_desired(&id, &body.properties.desired)
