@@ -1,5 +1,5 @@
-//! What an emulator starts with: where to listen, which host name to accept
-//! and the device registry.
+//! What an emulator starts with: where to listen (MQTT and HTTP), which
+//! host name to accept and the device registry.
 
 use std::net::SocketAddr;
 
@@ -10,6 +10,7 @@ use crate::registry::Registry;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) mqtt: SocketAddr,
+    pub(crate) http: SocketAddr,
     pub(crate) hostname: Option<String>,
     pub(crate) registry: Registry,
 }
@@ -21,10 +22,12 @@ impl Default for Config {
 }
 
 impl Config {
-    /// MQTT on a free loopback port, any host name, an empty registry.
+    /// MQTT and HTTP on free loopback ports, any host name, an empty
+    /// registry.
     pub fn new() -> Self {
         Self {
             mqtt: SocketAddr::from(([127, 0, 0, 1], 0)),
+            http: SocketAddr::from(([127, 0, 0, 1], 0)),
             hostname: None,
             registry: Registry::new(),
         }
@@ -33,6 +36,12 @@ impl Config {
     /// The MQTT listening address (port 0 picks a free one).
     pub fn mqtt(mut self, address: SocketAddr) -> Self {
         self.mqtt = address;
+        self
+    }
+
+    /// The HTTP service API's listening address (port 0 picks a free one).
+    pub fn http(mut self, address: SocketAddr) -> Self {
+        self.http = address;
         self
     }
 

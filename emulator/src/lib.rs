@@ -7,18 +7,21 @@
 //! - [`hub`]: the hub's state: twins, command queues, telemetry, connections.
 //! - [`methods`]: direct method calls to a device's live connection.
 //! - [`mqtt`]: the MQTT 5 server: framing, CONNECT, SUBSCRIBE, operations.
+//! - [`http`]: the HTTP service API: devices, twins, commands, telemetry.
 //! - [`error`]: the crate's error type.
 //!
 //! Built so far: CONNECT with SAS, the CONNACK limits, sessions and
 //! takeover, keep alive, SUBSCRIBE rules, Send Telemetry, Get Twin, Patch
 //! Twin Reported, desired-state notifications, and the error rules for
-//! unknown topics, properties and Correlation Data. To come: commands,
-//! direct methods, re-authentication, X.509 over TLS, the HTTP service API,
-//! durable state and the binary.
+//! unknown topics, properties and Correlation Data; the HTTP service API
+//! (without direct methods) and the `iothub-emulator` binary. To come:
+//! commands over MQTT, direct methods, re-authentication, X.509 over TLS and
+//! durable state.
 #![deny(missing_docs)]
 
 mod config;
 pub mod error;
+pub mod http;
 pub mod hub;
 pub mod methods;
 pub mod mqtt;

@@ -1,8 +1,9 @@
-//! Starting and stopping an emulator in-process: the MQTT listener and one
-//! task per connection.
+//! Starting and stopping an emulator in-process: the MQTT listener with one
+//! task per connection, and the HTTP service API beside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -13,20 +14,39 @@ use crate::hub::Hub;
 use crate::mqtt::connection::{self, Shared};
 use crate::mqtt::sessions::Sessions;
 
+/// How long [`Emulator::shutdown`] lets HTTP requests in flight finish.
+const HTTP_DRAIN: Duration = Duration::from_secs(5);
+
+/// `error` with the listener and address that failed in its message.
+fn bind_error(what: &str, address: SocketAddr, error: std::io::Error) -> std::io::Error {
+    std::io::Error::new(
+        error.kind(),
+        format!("cannot listen for {what} on {address}: {error}"),
+    )
+}
+
 /// A running emulator. Dropping it stops it.
 #[derive(Debug)]
 pub struct Emulator {
     mqtt: SocketAddr,
+    http: SocketAddr,
     hub: Hub,
     stop: watch::Sender<bool>,
     accept: Option<JoinHandle<()>>,
+    serve_http: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
     /// Binds the listeners of `config` and starts serving.
     pub async fn start(config: Config) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(config.mqtt).await?;
+        let listener = TcpListener::bind(config.mqtt)
+            .await
+            .map_err(|e| bind_error("MQTT", config.mqtt, e))?;
         let mqtt = listener.local_addr()?;
+        let http_listener = TcpListener::bind(config.http)
+            .await
+            .map_err(|e| bind_error("HTTP", config.http, e))?;
+        let http = http_listener.local_addr()?;
         let hub = Hub::new(config.registry);
         let shared = Arc::new(Shared {
             hub: hub.clone(),
@@ -34,6 +54,18 @@ impl Emulator {
             hostname: config.hostname,
         });
         let (stop, mut stopped) = watch::channel(false);
+        let mut http_stopped = stopped.clone();
+        let router = crate::http::router(hub.clone());
+        let serve_http = tokio::spawn(async move {
+            let served = axum::serve(http_listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = http_stopped.wait_for(|s| *s).await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::warn!(error = %e, "HTTP server failed");
+            }
+        });
         let accept = tokio::spawn(async move {
             loop {
                 let mut for_connection = stopped.clone();
@@ -55,12 +87,14 @@ impl Emulator {
                 }
             }
         });
-        tracing::info!(%mqtt, "listening");
+        tracing::info!(%mqtt, %http, "listening");
         Ok(Self {
             mqtt,
+            http,
             hub,
             stop,
             accept: Some(accept),
+            serve_http: Some(serve_http),
         })
     }
 
@@ -69,16 +103,30 @@ impl Emulator {
         self.mqtt
     }
 
+    /// The HTTP service API's address.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http
+    }
+
     /// Its state (registry, twins, commands, telemetry).
     pub fn hub(&self) -> &Hub {
         &self.hub
     }
 
-    /// Stops listening and ends every connection.
+    /// Stops listening and ends every connection (HTTP requests in flight
+    /// get a few seconds to finish).
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         if let Some(accept) = self.accept.take() {
             let _ = accept.await;
+        }
+        if let Some(mut serve_http) = self.serve_http.take() {
+            if tokio::time::timeout(HTTP_DRAIN, &mut serve_http)
+                .await
+                .is_err()
+            {
+                serve_http.abort();
+            }
         }
     }
 }
@@ -86,5 +134,8 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        if let Some(serve_http) = self.serve_http.take() {
+            serve_http.abort();
+        }
     }
 }

@@ -1,0 +1,150 @@
+//! The service API's errors and JSON bodies: every error answers
+//! `{"error": KIND, "reason": TEXT}` with its HTTP status, and no error ever
+//! repeats a request's values (they may hold keys): quoted text in parser
+//! messages is replaced by `"…"`.
+
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::registry::DeviceIdError;
+
+/// An error answer of the service API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable kind (`badRequest`, `deviceNotFound`, …).
+    pub error: &'static str,
+    /// What is wrong, for people.
+    pub reason: String,
+}
+
+impl ApiError {
+    /// An error with `status`, `kind` and `reason`.
+    pub fn new(status: StatusCode, error: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            reason: reason.into(),
+        }
+    }
+
+    /// 400 `badRequest`.
+    pub fn bad_request(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "badRequest", reason)
+    }
+
+    /// 404 `deviceNotFound`.
+    pub fn device_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "deviceNotFound",
+            format!("device `{id}` is not registered"),
+        )
+    }
+
+    /// An error for a rejected extraction, keeping its status (413 for a
+    /// body over the limit, 400 otherwise).
+    fn rejected(status: StatusCode, reason: &str) -> Self {
+        let error = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "payloadTooLarge",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupportedMediaType",
+            s if s.is_server_error() => "serverError",
+            _ => "badRequest",
+        };
+        Self::new(status, error, scrub(reason))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.error, "reason": self.reason });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<DeviceIdError> for ApiError {
+    fn from(error: DeviceIdError) -> Self {
+        Self::bad_request(format!("bad device id: {error}"))
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::rejected(status, "the request body is larger than this route allows");
+        }
+        Self::rejected(status, &rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::rejected(StatusCode::BAD_REQUEST, &rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::rejected(StatusCode::BAD_REQUEST, &rejection.body_text())
+    }
+}
+
+/// `message` without any double-quoted text (serde quotes values it could
+/// not use; a misplaced key must not reach a response or a log).
+pub fn scrub(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// 404 for a path no route serves.
+pub async fn no_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "notFound", "no such resource")
+}
+
+/// 405 for a method a route does not serve.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methodNotAllowed",
+        "this resource does not support this method",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_hides_quoted_values() {
+        assert_eq!(
+            scrub(r#"invalid type: string "c2VjcmV0", expected a map"#),
+            r#"invalid type: string "…", expected a map"#
+        );
+    }
+
+    #[test]
+    fn rejections_keep_their_status() {
+        let error = ApiError::rejected(StatusCode::PAYLOAD_TOO_LARGE, "too big");
+        assert_eq!(error.error, "payloadTooLarge");
+        assert_eq!(
+            ApiError::rejected(StatusCode::BAD_REQUEST, "x").error,
+            "badRequest"
+        );
+    }
+}

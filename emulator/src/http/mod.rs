@@ -1,0 +1,61 @@
+//! The HTTP service API (see the design's emulator contract): device
+//! identities, twins, cloud-to-device commands and the telemetry log, as
+//! JSON over HTTP/1.1.
+//!
+//! | request | answer |
+//! | --- | --- |
+//! | `PUT /devices/{id}` | 201 created / 200 updated, the identity without keys |
+//! | `GET /devices/{id}` | the identity without keys, `connectionState` |
+//! | `GET /twins/{id}` | the twin |
+//! | `PATCH /twins/{id}` `{"properties":{"desired":{…}}}` | merge patch of desired; the new twin |
+//! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
+//! | `GET /devices/{id}/messages/deviceBound` | the device's queue |
+//! | `GET /messages/events?from=N&limit=M` | the telemetry log |
+//!
+//! Every per-device route checks the device id (400) and the registry (404)
+//! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
+//! ([`ApiError`]). JSON bodies may be at most [`JSON_BODY_LIMIT`] bytes and
+//! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. No answer,
+//! error or log line ever shows a device key.
+
+mod commands;
+mod devices;
+mod error;
+mod events;
+mod extract;
+mod twins;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use iothub_client::api::limits::MAXIMUM_PACKET_SIZE;
+
+pub use error::ApiError;
+pub use extract::{JsonBody, PathId, Payload, Registered};
+
+use crate::hub::Hub;
+
+/// Largest JSON request body, in bytes (1 MiB).
+pub const JSON_BODY_LIMIT: usize = 1 << 20;
+
+/// Largest command payload, in bytes: the API's MQTT Maximum Packet Size
+/// (a larger payload could never reach a device).
+pub const COMMAND_BODY_LIMIT: usize = MAXIMUM_PACKET_SIZE as usize;
+
+/// The service API over `hub`.
+pub fn router(hub: Hub) -> Router {
+    Router::new()
+        .route("/devices/{id}", get(devices::get).put(devices::put))
+        .route("/twins/{id}", get(twins::get).patch(twins::patch))
+        .route(
+            "/devices/{id}/messages/deviceBound",
+            get(commands::list)
+                .post(commands::enqueue)
+                .layer(DefaultBodyLimit::max(COMMAND_BODY_LIMIT)),
+        )
+        .route("/messages/events", get(events::read))
+        .fallback(error::no_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .with_state(hub)
+}

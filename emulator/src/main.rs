@@ -1,0 +1,107 @@
+//! `iothub-emulator`: a local IoT Hub (MQTT 5 server and HTTP service API).
+//!
+//! `iothub-emulator [--mqtt 127.0.0.1:1883] [--http 127.0.0.1:8080]
+//! [--hostname NAME] [--registry FILE.yaml]` prints one line
+//! `listening mqtt=HOST:PORT http=HOST:PORT` on stdout once both sockets
+//! are bound, logs to stderr (`RUST_LOG`, default `info`) and stops on
+//! SIGINT or SIGTERM. Exit codes: 0 stopped cleanly, 1 an error (a bad
+//! registry file, a busy port), 2 bad usage.
+
+use std::io::IsTerminal as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use iothub_emulator::registry::Registry;
+use iothub_emulator::{Config, Emulator};
+use tracing_subscriber::EnvFilter;
+
+/// A local IoT Hub for the data-plane MQTT 5 API.
+#[derive(Debug, Parser)]
+#[command(name = "iothub-emulator", version, about)]
+struct Args {
+    /// The MQTT listening address (port 0 picks a free one).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:1883")]
+    mqtt: SocketAddr,
+    /// The HTTP service API's listening address (port 0 picks a free one).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    http: SocketAddr,
+    /// Accept only this hub host name in SAS tokens (default: any).
+    #[arg(long, value_name = "NAME")]
+    hostname: Option<String>,
+    /// Load device identities from this YAML file.
+    #[arg(long, value_name = "FILE.yaml")]
+    registry: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let mut config = Config::new().mqtt(args.mqtt).http(args.http);
+    if let Some(name) = args.hostname {
+        config = config.hostname(name);
+    }
+    if let Some(path) = &args.registry {
+        // Each problem is `file:line:column: message`, one a line.
+        let registry = Registry::load_yaml(path).map_err(|e| format!("error: {e}"))?;
+        config = config.registry(registry);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("error: cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let emulator = Emulator::start(config)
+            .await
+            .map_err(|e| format!("error: {e}"))?;
+        println!(
+            "listening mqtt={} http={}",
+            emulator.mqtt_addr(),
+            emulator.http_addr()
+        );
+        let signal = stop_signal().await;
+        tracing::info!(signal, "stopping");
+        emulator.shutdown().await;
+        Ok(())
+    })
+}
+
+/// Waits for SIGINT or SIGTERM; returns its name.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = terminate.recv() => "SIGTERM",
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
+}

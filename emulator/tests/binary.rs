@@ -1,0 +1,207 @@
+//! The `iothub-emulator` binary: the `listening` line, one HTTP request,
+//! a clean stop on SIGTERM and SIGINT, and exit codes 1 (a bad registry
+//! file, named with its line) and 2 (usage). Every wait is bounded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(10);
+const BIN: &str = env!("CARGO_BIN_EXE_iothub-emulator");
+
+/// Kills the child if a test fails before it exits.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn start(extra: &[&str]) -> (Running, String) {
+    let child = Command::new(BIN)
+        .args(["--mqtt", "127.0.0.1:0", "--http", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().expect("stdout");
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    let line = receiver
+        .recv_timeout(WAIT)
+        .expect("a listening line in time");
+    (running, line)
+}
+
+/// The `mqtt=` and `http=` addresses of a `listening` line.
+fn addresses(line: &str) -> (SocketAddr, SocketAddr) {
+    let rest = line
+        .strip_prefix("listening mqtt=")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    let (mqtt, http) = rest
+        .trim_end()
+        .split_once(" http=")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    (
+        mqtt.parse().expect("an MQTT address"),
+        http.parse().expect("an HTTP address"),
+    )
+}
+
+fn wait_exit(child: &mut Child) -> ExitStatus {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "did not exit in time");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+fn http_get(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connects");
+    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: e\r\nconnection: close\r\n\r\n"
+    )
+    .expect("writes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("reads");
+    answer
+}
+
+#[test]
+fn prints_listening_serves_http_and_stops_on_sigterm() {
+    let (mut running, line) = start(&[]);
+    let (mqtt, http) = addresses(&line);
+    assert!(mqtt.ip().is_loopback() && http.ip().is_loopback());
+    assert_ne!(mqtt.port(), 0, "the real port is printed");
+    assert_ne!(http.port(), 0, "the real port is printed");
+    TcpStream::connect_timeout(&mqtt, WAIT).expect("MQTT listens");
+    let answer = http_get(http, "/devices/nobody");
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert!(answer.contains("deviceNotFound"), "{answer}");
+    signal(&running.0, "TERM");
+    let status = wait_exit(&mut running.0);
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
+
+#[test]
+fn stops_on_sigint_and_loads_a_registry() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-good.yaml");
+    std::fs::write(
+        &path,
+        "devices:\n  - id: dev1\n    authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }\n",
+    )
+    .expect("writes");
+    let path = path.to_str().expect("UTF-8 path").to_owned();
+    let (mut running, line) = start(&["--registry", &path, "--hostname", "hub.example.test"]);
+    let (_, http) = addresses(&line);
+    let answer = http_get(http, "/devices/dev1");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(!answer.contains("c2VjcmV0"), "{answer}");
+    signal(&running.0, "INT");
+    assert_eq!(wait_exit(&mut running.0).code(), Some(0));
+}
+
+fn run_to_end(args: &[&str]) -> (Option<i32>, String, String) {
+    let child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut running = Running(child);
+    let status = wait_exit(&mut running.0);
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = running.0.stdout.take() {
+        let _ = out.read_to_string(&mut stdout);
+    }
+    if let Some(mut err) = running.0.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    (status.code(), stdout, stderr)
+}
+
+#[test]
+fn a_bad_registry_file_exits_1_naming_file_and_line() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-bad.yaml");
+    std::fs::write(
+        &path,
+        "devices:\n  - id: dev1\n    authentication: { type: sas, primary-key: not*base64secret, secondary-key: c2VjcmV0Mg== }\n",
+    )
+    .expect("writes");
+    let path = path.to_str().expect("UTF-8 path").to_owned();
+    let (code, stdout, stderr) = run_to_end(&[
+        "--mqtt",
+        "127.0.0.1:0",
+        "--http",
+        "127.0.0.1:0",
+        "--registry",
+        &path,
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "no listening line: {stdout}");
+    assert!(stderr.contains(&format!("{path}:3:")), "{stderr}");
+    assert!(!stderr.contains("secret"), "{stderr}");
+
+    let missing = format!("{path}.missing");
+    let (code, _, stderr) = run_to_end(&["--registry", &missing]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&missing), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--bogus"][..],
+        &["--mqtt", "not-an-address"],
+        &["--tls-cert", "cert.pem", "--tls-key", "key.pem"],
+        &["--state", "dir"],
+    ] {
+        let (code, stdout, stderr) = run_to_end(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(!stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_busy_port_exits_1() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = taken.local_addr().expect("address").to_string();
+    let (code, stdout, stderr) = run_to_end(&["--mqtt", "127.0.0.1:0", "--http", &port]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("HTTP") && stderr.contains(&port),
+        "{stderr}"
+    );
+}
