@@ -561,3 +561,96 @@ async fn shutdown_stops_http() {
         .expect("in time");
     assert!(refused.is_err(), "nothing listens after shutdown");
 }
+
+/// `POST /twins/{id}/methods` while device `d` answers over raw MQTT:
+/// 200 with its response code and payload; 404 Target Unavailable when it
+/// has not subscribed; 504 Target Timeout when it stays silent; 400 for a
+/// bad call.
+#[tokio::test]
+async fn direct_methods_reach_the_device_and_end_with_the_specs_outcomes() {
+    use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
+    use rumqttc::v5::mqttbytes::QoS;
+
+    let hub = emulator(&["d"]).await;
+    let http = hub.http_addr();
+    let call =
+        |body: Value| async move { request(http, "POST", "/twins/d/methods", Some(&body)).await };
+
+    let offline = call(json!({"methodName": "reboot", "responseTimeoutInSeconds": 5})).await;
+    assert_eq!(offline.status, 404, "{}", offline.text());
+    assert_eq!(offline.json()["status"], "06A0");
+
+    let (mut device, _) = common::Raw::connect(&hub, common::connect("d", &key(0))).await;
+    device
+        .send(Packet::Subscribe(Subscribe::new(
+            Filter::new("$iothub/methods/+", QoS::AtMostOnce),
+            None,
+        )))
+        .await;
+    assert!(matches!(device.recv().await, Some(Packet::SubAck(_))));
+
+    let pending = tokio::spawn(call(
+        json!({"methodName": "reboot", "payload": {"delay": 1}, "responseTimeoutInSeconds": 5}),
+    ));
+    let (correlation, payload) = match device.recv().await {
+        Some(Packet::Publish(p)) => {
+            assert_eq!(p.topic.as_ref(), b"$iothub/methods/reboot");
+            (
+                p.properties
+                    .and_then(|x| x.correlation_data)
+                    .expect("Correlation Data"),
+                p.payload,
+            )
+        }
+        other => panic!("expected the method request, got {other:?}"),
+    };
+    assert_eq!(
+        serde_json::from_slice::<Value>(&payload).expect("JSON"),
+        json!({"delay": 1})
+    );
+    let answer = PublishProperties {
+        correlation_data: Some(correlation),
+        user_properties: vec![("response-code".into(), "201".into())],
+        ..PublishProperties::default()
+    };
+    device
+        .send(Packet::Publish(Publish::new(
+            "$iothub/responses",
+            QoS::AtMostOnce,
+            &b"{\"done\":true}"[..],
+            Some(answer),
+        )))
+        .await;
+    let answered = pending.await.expect("joins");
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    assert_eq!(
+        answered.json(),
+        json!({"status": 201, "payload": {"done": true}})
+    );
+
+    let silent = tokio::spawn(call(
+        json!({"methodName": "slow", "responseTimeoutInSeconds": 1}),
+    ));
+    assert!(
+        matches!(device.recv().await, Some(Packet::Publish(_))),
+        "the request arrives"
+    );
+    let timed_out = silent.await.expect("joins");
+    assert_eq!(timed_out.status, 504, "{}", timed_out.text());
+    assert_eq!(timed_out.json()["status"], "06A1");
+
+    call(json!({"methodName": "a/b"}))
+        .await
+        .assert_error(400, "badRequest");
+    call(json!({"methodName": "x", "responseTimeoutInSeconds": 0}))
+        .await
+        .assert_error(400, "badRequest");
+    request(
+        http,
+        "POST",
+        "/twins/nobody/methods",
+        Some(&json!({"methodName": "x"})),
+    )
+    .await
+    .assert_error(404, "deviceNotFound");
+}

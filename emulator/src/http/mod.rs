@@ -11,6 +11,7 @@
 //! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
 //! | `GET /devices/{id}/messages/deviceBound` | the device's queue |
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
+//! | `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}` | the device's answer, or 404 / 504 / 502 with the spec's status |
 //!
 //! Every per-device route checks the device id (400) and the registry (404)
 //! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
@@ -23,10 +24,11 @@ mod devices;
 mod error;
 mod events;
 mod extract;
+mod methods;
 mod twins;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use iothub_client::api::limits::MAXIMUM_PACKET_SIZE;
 
@@ -47,6 +49,7 @@ pub fn router(hub: Hub) -> Router {
     Router::new()
         .route("/devices/{id}", get(devices::get).put(devices::put))
         .route("/twins/{id}", get(twins::get).patch(twins::patch))
+        .route("/twins/{id}/methods", post(methods::call))
         .route(
             "/devices/{id}/messages/deviceBound",
             get(commands::list)

@@ -1,0 +1,92 @@
+//! `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}`:
+//! a direct method call. `200 {"status":<response-code>,"payload":…}` when
+//! the device answers; otherwise the spec's outcome as its status code:
+//! Target Unavailable (404), Target Timeout (504), Target Failed (502).
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use iothub_client::status::StatusCode as _;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiError, JsonBody, Registered};
+use crate::hub::Hub;
+use crate::methods::MethodError;
+
+/// The longest response timeout a call may ask for, in seconds.
+pub const MAX_TIMEOUT_SECONDS: u64 = 300;
+/// The response timeout when a call gives none, in seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct CallBody {
+    method_name: String,
+    #[serde(default)]
+    payload: Value,
+    #[serde(default)]
+    response_timeout_in_seconds: Option<u64>,
+}
+
+/// `POST /twins/{id}/methods`.
+pub(super) async fn call(
+    State(hub): State<Hub>,
+    Registered(id): Registered,
+    JsonBody(body): JsonBody<CallBody>,
+) -> Result<Response, ApiError> {
+    let timeout = body
+        .response_timeout_in_seconds
+        .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+    if timeout == 0 || timeout > MAX_TIMEOUT_SECONDS {
+        return Err(ApiError::bad_request(format!(
+            "responseTimeoutInSeconds must be 1 to {MAX_TIMEOUT_SECONDS}"
+        )));
+    }
+    if body.method_name.is_empty() || body.method_name.contains(['/', '+', '#', '\0']) {
+        return Err(ApiError::bad_request(
+            "methodName must be non-empty and hold no `/`, `+`, `#` or NUL",
+        ));
+    }
+    let payload =
+        serde_json::to_vec(&body.payload).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let outcome = hub
+        .methods()
+        .invoke(
+            &id,
+            &body.method_name,
+            Bytes::from(payload),
+            Duration::from_secs(timeout),
+        )
+        .await;
+    Ok(match outcome {
+        Ok(answer) => {
+            // A payload that is not JSON is returned as a string.
+            let payload: Value = serde_json::from_slice(&answer.payload).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&answer.payload).into_owned())
+            });
+            (
+                StatusCode::OK,
+                Json(json!({ "status": answer.response_code, "payload": payload })),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let http = match error {
+                MethodError::Unreachable(_) => StatusCode::NOT_FOUND,
+                MethodError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+                MethodError::Failed(_) => StatusCode::BAD_GATEWAY,
+            };
+            tracing::info!(device = %id, method = %body.method_name, %error, "direct method failed");
+            (
+                http,
+                Json(json!({ "status": error.status().to_text(), "reason": error.to_string() })),
+            )
+                .into_response()
+        }
+    })
+}

@@ -1,0 +1,129 @@
+//! A whole session with every log line on (TRACE): SAS connects (good and
+//! forged), re-authentication, telemetry, twins, a command, device
+//! identities created over HTTP with their keys. No key, signature or
+//! token (in base64 or hex) appears in what was logged.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use common::{connect, emulator, key, sign, Raw, HOST};
+use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
+use rumqttc::v5::mqttbytes::QoS;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Everything logged, in memory.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traced_session_logs_no_secret() {
+    let log = Log::default();
+    let writer = log.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .init();
+
+    let hub = emulator(&["d1"]).await;
+    let mut secrets: Vec<String> = Vec::new();
+    for k in [key(0), key(100), key(42)] {
+        let raw_key = base64::engine::general_purpose::STANDARD
+            .decode(&k)
+            .expect("b64");
+        secrets.push(k.clone());
+        secrets.push(hex(&raw_key));
+    }
+    // A device created over HTTP with its keys.
+    let body = serde_json::json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": key(42), "secondaryKey": key(42)}}}).to_string();
+    let mut http = tokio::net::TcpStream::connect(hub.http_addr())
+        .await
+        .expect("http");
+    http.write_all(
+        format!("PUT /devices/d2 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())
+            .as_bytes(),
+    )
+    .await
+    .expect("sends");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(common::WAIT, http.read_to_end(&mut answer)).await;
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 201"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+
+    // SAS connects, good and forged; the signatures are secrets too.
+    let good = connect("d1", &key(0));
+    let signature = good
+        .properties
+        .as_ref()
+        .and_then(|p| p.authentication_data.clone())
+        .expect("signature");
+    secrets.push(base64::engine::general_purpose::STANDARD.encode(&signature));
+    secrets.push(hex(&signature));
+    let (mut raw, _) = Raw::connect(&hub, good).await;
+    let mut forged = connect("d1", &key(0));
+    let forged_signature = sign(&key(42), HOST, "d1", 1, u64::MAX / 2);
+    secrets.push(hex(&forged_signature));
+    forged.properties.as_mut().expect("p").authentication_data = Some(forged_signature);
+    let (_refused, _) = Raw::connect(&hub, forged).await;
+    raw.send_bytes(&common::reauthentication("d1", &key(100)))
+        .await;
+    assert_eq!(raw.recv_auth().await, 0);
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/commands", QoS::AtLeastOnce),
+        None,
+    )))
+    .await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let mut telemetry = Publish::new(
+        "$iothub/telemetry",
+        QoS::AtLeastOnce,
+        Bytes::from_static(b"t"),
+        Some(PublishProperties::default()),
+    );
+    telemetry.pkid = 1;
+    raw.send(Packet::Publish(telemetry)).await;
+    assert!(matches!(raw.recv().await, Some(Packet::PubAck(_))));
+    hub.hub().commands().enqueue(
+        &iothub_emulator::registry::DeviceId::new("d1").expect("id"),
+        iothub_emulator::hub::commands::Command::new(Bytes::from_static(b"c")),
+    );
+    assert!(matches!(raw.recv().await, Some(Packet::Publish(_))));
+    drop(raw);
+    hub.shutdown().await;
+
+    let text = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
+    assert!(
+        text.contains("connected"),
+        "the session was logged at all:\n{text}"
+    );
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "a secret was logged: {secret}\n{text}"
+        );
+    }
+}
