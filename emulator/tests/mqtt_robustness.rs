@@ -149,3 +149,37 @@ async fn a_client_that_never_reads_holds_up_only_itself() {
     all_work(&mut devices, 2).await;
     drop(deaf);
 }
+
+#[tokio::test]
+async fn retain_and_qos_2_are_refused_as_the_connack_said() {
+    let hub = hub().await;
+    let mut devices = good_devices(&hub).await;
+    for (retain, qos, code) in [
+        (
+            true,
+            QoS::AtLeastOnce,
+            DisconnectReasonCode::RetainNotSupported,
+        ),
+        (
+            false,
+            QoS::ExactlyOnce,
+            DisconnectReasonCode::QoSNotSupported,
+        ),
+    ] {
+        let (mut raw, _) = Raw::connect(&hub, connect("dev0", &key(0))).await;
+        let mut p = Publish::new(
+            "$iothub/telemetry",
+            qos,
+            Bytes::from_static(b"x"),
+            Some(PublishProperties::default()),
+        );
+        p.retain = retain;
+        p.pkid = 1;
+        raw.send(Packet::Publish(p)).await;
+        match raw.recv().await {
+            Some(Packet::Disconnect(d)) => assert_eq!(d.reason_code, code),
+            other => panic!("expected DISCONNECT {code:?}, got {other:?}"),
+        }
+    }
+    all_work(&mut devices, 1).await;
+}

@@ -38,6 +38,10 @@ const MALFORMED_PACKET: u8 = 0x81;
 const PROTOCOL_ERROR: u8 = 0x82;
 /// MQTT 5's Packet too large.
 const PACKET_TOO_LARGE: u8 = 0x95;
+/// MQTT 5's QoS not supported.
+const QOS_NOT_SUPPORTED: u8 = 0x9B;
+/// MQTT 5's Retain not supported.
+const RETAIN_NOT_SUPPORTED: u8 = 0x9A;
 /// MQTT 5's Topic Alias invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
 /// Direct method calls a connection keeps waiting before it forgets
@@ -541,9 +545,16 @@ impl Connection<'_> {
         };
         if publish.qos == QoS::ExactlyOnce {
             return Some(End::hub(outcome::disconnect(
-                0x9B,
+                QOS_NOT_SUPPORTED,
                 None,
                 &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
+            )));
+        }
+        if publish.retain && !limits::RETAIN_AVAILABLE {
+            return Some(End::hub(outcome::disconnect(
+                RETAIN_NOT_SUPPORTED,
+                None,
+                "RETAIN is not supported",
             )));
         }
         if topic == api::topics::RESPONSES {
