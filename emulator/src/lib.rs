@@ -25,6 +25,7 @@ pub mod http;
 pub mod hub;
 pub mod methods;
 pub mod mqtt;
+mod redact;
 pub mod registry;
 pub mod sas;
 mod server;

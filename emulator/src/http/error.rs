@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::redact::scrub;
 use crate::registry::DeviceIdError;
 
 /// An error answer of the service API.
@@ -92,24 +93,6 @@ impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         Self::rejected(StatusCode::BAD_REQUEST, &rejection.body_text())
     }
-}
-
-/// `message` without any double-quoted text (serde quotes values it could
-/// not use; a misplaced key must not reach a response or a log).
-pub fn scrub(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !quoted {
-                out.push_str("\"…\"");
-            }
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// 404 for a path no route serves.

@@ -12,9 +12,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::error::scrub;
 use super::ApiError;
 use crate::hub::Hub;
+use crate::redact::scrub;
 use crate::registry::DeviceId;
 
 /// The `{id}` of the path, as a device id (registered or not).

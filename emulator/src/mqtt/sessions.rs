@@ -113,11 +113,12 @@ mod tests {
         let (first_tx, mut first_rx) = mpsc::channel(1);
         let first = sessions.open(&device, false, first_tx);
         assert!(!first.session_present);
-        sessions.set_subscriptions(&device, first.connection, &["$iothub/commands".to_owned()]);
+        let filter = iothub_client::api::ReceiveCommands::TOPIC_FILTER.to_owned();
+        sessions.set_subscriptions(&device, first.connection, std::slice::from_ref(&filter));
         let (second_tx, _second_rx) = mpsc::channel(1);
         let second = sessions.open(&device, false, second_tx);
         assert!(second.session_present);
-        assert_eq!(second.subscriptions, ["$iothub/commands"]);
+        assert_eq!(second.subscriptions, [filter]);
         assert_eq!(first_rx.try_recv(), Ok(Control::TakenOver));
         // The old connection's late changes do not touch the new session.
         sessions.set_subscriptions(&device, first.connection, &[]);

@@ -9,6 +9,7 @@ use marked_yaml::{LoaderOptions, Marker, Span, Spanned};
 use serde::Deserialize;
 
 use super::{Authentication, Device, DeviceId, Key, Thumbprint};
+use crate::redact::scrub;
 
 /// One problem of a registry file, at a place in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,24 +175,6 @@ impl Problems {
         }
         self.at(None, format!("not valid YAML: {text}"));
     }
-}
-
-/// A message without any double-quoted text: serde quotes values it could not
-/// use, and a misplaced key must not reach a log.
-fn scrub(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !quoted {
-                out.push_str("\"…\"");
-            }
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn build(raw: RawFile, problems: &mut Problems) -> Vec<Device> {

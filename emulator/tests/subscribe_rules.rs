@@ -1,0 +1,65 @@
+//! The SUBSCRIBE decision for each filter, against the overview's topics
+//! written out here (the ground truth), not the generated constants.
+
+use iothub_client::api::limits;
+use iothub_emulator::mqtt::subscribe::decide;
+use rumqttc::v5::mqttbytes::v5::SubscribeReasonCode;
+use rumqttc::v5::mqttbytes::QoS;
+
+#[test]
+fn the_overviews_rules() {
+    let none: &[String] = &[];
+    let ok = |f: &str| decide(f, QoS::AtLeastOnce, none);
+    assert_eq!(
+        ok("$iothub/commands"),
+        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+    );
+    assert_eq!(
+        ok("$iothub/methods/+"),
+        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+    );
+    assert_eq!(
+        ok("$iothub/methods/reboot"),
+        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+    );
+    assert_eq!(
+        decide("$iothub/twin/patch/desired", QoS::AtMostOnce, none),
+        SubscribeReasonCode::Success(QoS::AtMostOnce)
+    );
+    for wildcard in [
+        "$iothub/#",
+        "$iothub/+",
+        "$iothub/twin/+",
+        "$iothub/methods/#",
+    ] {
+        assert_eq!(
+            ok(wildcard),
+            SubscribeReasonCode::WildcardSubscriptionsNotSupported,
+            "{wildcard}"
+        );
+    }
+    for unknown in [
+        "$iothub/twin/gett",
+        "$iothub/telemetry/",
+        "$iothub/methods",
+        "devices/x",
+    ] {
+        assert_eq!(
+            ok(unknown),
+            SubscribeReasonCode::TopicFilterInvalid,
+            "{unknown}"
+        );
+    }
+    let full: Vec<String> = (0..limits::MAX_SUBSCRIPTIONS)
+        .map(|i| format!("$iothub/methods/m{i}"))
+        .collect();
+    assert_eq!(
+        decide("$iothub/commands", QoS::AtLeastOnce, &full),
+        SubscribeReasonCode::QuotaExceeded
+    );
+    // Subscribing again to a filter one has is no new subscription.
+    assert_eq!(
+        decide("$iothub/methods/m0", QoS::AtLeastOnce, &full),
+        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+    );
+}
