@@ -6,7 +6,11 @@
 //! ```sh
 //! cargo run --release -p iothub-emulator --example load -- [DEVICES] [MESSAGES] [PAYLOAD_BYTES]
 //! ```
-//! (defaults 100, 200, 256). Everything runs on loopback in one process.
+//! (defaults 100, 200, 256). Everything runs on loopback. By default the
+//! hub runs in the same process; with `IOTHUB_LOAD_HUB=MQTT_ADDR,HTTP_ADDR`
+//! the devices are registered over HTTP with a running `iothub-emulator`
+//! (another process) and connect there, so the two sides do not share a
+//! scheduler.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -55,10 +59,28 @@ async fn main() {
             },
         ));
     }
-    let hub = Emulator::start(Config::new().registry(registry))
-        .await
-        .expect("starts");
-    let port = hub.mqtt_addr().port();
+    let external = std::env::var("IOTHUB_LOAD_HUB").ok();
+    let (hub, mqtt) = match external.as_deref().and_then(|v| v.split_once(',')) {
+        Some((mqtt, http)) => {
+            let key_b64 = key.expose_base64();
+            for i in 0..devices {
+                register(http, &format!("load-{i}"), &key_b64).await;
+            }
+            (
+                None,
+                mqtt.parse::<std::net::SocketAddr>()
+                    .expect("MQTT_ADDR is host:port"),
+            )
+        }
+        None => {
+            let hub = Emulator::start(Config::new().registry(registry))
+                .await
+                .expect("starts");
+            let mqtt = hub.mqtt_addr();
+            (Some(hub), mqtt)
+        }
+    };
+    let port = mqtt.port();
 
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -138,7 +160,10 @@ async fn main() {
     let elapsed = started.elapsed();
     connects.sort();
     let rate = acked as f64 / elapsed.as_secs_f64();
-    let stored = hub.hub().telemetry().len();
+    let stored = hub.as_ref().map_or_else(
+        || "n/a (another process)".to_owned(),
+        |h| h.hub().telemetry().len().to_string(),
+    );
     println!("devices connected      {} of {devices}", connects.len());
     println!(
         "connect p50 / p99      {:?} / {:?}",
@@ -157,5 +182,30 @@ async fn main() {
         percentile(&connects, 0.5).as_secs_f64() * 1000.0,
         percentile(&connects, 0.99).as_secs_f64() * 1000.0
     );
-    hub.shutdown().await;
+    if let Some(hub) = hub {
+        hub.shutdown().await;
+    }
+}
+
+/// `PUT /devices/{id}` on the hub's HTTP API (plain HTTP/1.1).
+async fn register(http: &str, id: &str, key_b64: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = format!(
+        r#"{{"authentication":{{"type":"sas","symmetricKey":{{"primaryKey":"{key_b64}","secondaryKey":"{key_b64}"}}}}}}"#
+    );
+    let mut stream = tokio::net::TcpStream::connect(http)
+        .await
+        .expect("the hub's HTTP address");
+    let request = format!(
+        "PUT /devices/{id} HTTP/1.1\r\nhost: load\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("sends");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("reads");
+    assert!(
+        answer.starts_with(b"HTTP/1.1 20"),
+        "registering {id}: {}",
+        String::from_utf8_lossy(&answer)
+    );
 }
