@@ -14,9 +14,9 @@
 //! Built so far: CONNECT with SAS, the CONNACK limits, sessions and
 //! takeover, keep alive, SUBSCRIBE rules, Send Telemetry, Get Twin, Patch
 //! Twin Reported, desired-state notifications, and the error rules for
-//! unknown topics, properties and Correlation Data; the HTTP service API
-//! (without direct methods) and the `iothub-emulator` binary. To come:
-//! durable state. MQTT runs over plain TCP or, with [`Config::tls`], over TLS
+//! unknown topics, properties and Correlation Data; commands, direct
+//! methods and re-authentication; the HTTP service API and the
+//! `iothub-emulator` binary. To come: durable state. MQTT runs over plain TCP or, with [`Config::tls`], over TLS
 //! with the SNI host name for SAS and X.509 client certificates checked by
 //! thumbprint.
 #![deny(missing_docs)]
