@@ -1,9 +1,10 @@
 //! What an emulator starts with: where to listen (MQTT and HTTP), which
-//! host name to accept and the device registry.
+//! host name to accept, the device registry and, optionally, TLS for MQTT.
 
 use std::net::SocketAddr;
 
 use crate::registry::Registry;
+use crate::tls::Tls;
 
 /// The emulator's configuration (build it with [`Config::new`] and the
 /// setters).
@@ -13,6 +14,7 @@ pub struct Config {
     pub(crate) http: SocketAddr,
     pub(crate) hostname: Option<String>,
     pub(crate) registry: Registry,
+    pub(crate) tls: Option<Tls>,
 }
 
 impl Default for Config {
@@ -22,14 +24,15 @@ impl Default for Config {
 }
 
 impl Config {
-    /// MQTT and HTTP on free loopback ports, any host name, an empty
-    /// registry.
+    /// MQTT (plain TCP) and HTTP on free loopback ports, any host name, an
+    /// empty registry.
     pub fn new() -> Self {
         Self {
             mqtt: SocketAddr::from(([127, 0, 0, 1], 0)),
             http: SocketAddr::from(([127, 0, 0, 1], 0)),
             hostname: None,
             registry: Registry::new(),
+            tls: None,
         }
     }
 
@@ -55,6 +58,13 @@ impl Config {
     /// The device registry.
     pub fn registry(mut self, registry: Registry) -> Self {
         self.registry = registry;
+        self
+    }
+
+    /// Serve MQTT over TLS with this identity (TLS 1.2/1.3; a client
+    /// certificate is asked for but not required: see [`crate::tls`]).
+    pub fn tls(mut self, tls: Tls) -> Self {
+        self.tls = Some(tls);
         self
     }
 }

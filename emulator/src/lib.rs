@@ -8,15 +8,17 @@
 //! - [`methods`]: direct method calls to a device's live connection.
 //! - [`mqtt`]: the MQTT 5 server: framing, CONNECT, SUBSCRIBE, operations.
 //! - [`http`]: the HTTP service API: devices, twins, commands, telemetry.
+//! - [`tls`]: MQTT over TLS and the client certificate's thumbprint.
 //! - [`error`]: the crate's error type.
 //!
 //! Built so far: CONNECT with SAS, the CONNACK limits, sessions and
 //! takeover, keep alive, SUBSCRIBE rules, Send Telemetry, Get Twin, Patch
 //! Twin Reported, desired-state notifications, and the error rules for
-//! unknown topics, properties and Correlation Data; the HTTP service API
-//! (without direct methods) and the `iothub-emulator` binary. To come:
-//! commands over MQTT, direct methods, re-authentication, X.509 over TLS and
-//! durable state.
+//! unknown topics, properties and Correlation Data; commands, direct
+//! methods and re-authentication; the HTTP service API and the
+//! `iothub-emulator` binary. To come: durable state. MQTT runs over plain TCP or, with [`Config::tls`], over TLS
+//! with the SNI host name for SAS and X.509 client certificates checked by
+//! thumbprint.
 #![deny(missing_docs)]
 
 mod config;
@@ -29,6 +31,7 @@ mod redact;
 pub mod registry;
 pub mod sas;
 mod server;
+pub mod tls;
 
 pub use config::Config;
 pub use error::Error;

@@ -1,11 +1,13 @@
 //! `iothub-emulator`: a local IoT Hub (MQTT 5 server and HTTP service API).
 //!
 //! `iothub-emulator [--mqtt 127.0.0.1:1883] [--http 127.0.0.1:8080]
-//! [--hostname NAME] [--registry FILE.yaml]` prints one line
+//! [--hostname NAME] [--registry FILE.yaml] [--tls-cert PEM --tls-key PEM]`
+//! prints one line
 //! `listening mqtt=HOST:PORT http=HOST:PORT` on stdout once both sockets
 //! are bound, logs to stderr (`RUST_LOG`, default `info`) and stops on
-//! SIGINT or SIGTERM. Exit codes: 0 stopped cleanly, 1 an error (a bad
-//! registry file, a busy port), 2 bad usage.
+//! SIGINT or SIGTERM. With `--tls-cert` and `--tls-key` (both or neither)
+//! MQTT is served over TLS. Exit codes: 0 stopped cleanly, 1 an error (a
+//! bad registry or PEM file, a busy port), 2 bad usage.
 
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use iothub_emulator::registry::Registry;
+use iothub_emulator::tls::Tls;
 use iothub_emulator::{Config, Emulator};
 use tracing_subscriber::EnvFilter;
 
@@ -33,6 +36,12 @@ struct Args {
     /// Load device identities from this YAML file.
     #[arg(long, value_name = "FILE.yaml")]
     registry: Option<PathBuf>,
+    /// Serve MQTT over TLS with this certificate chain (PEM, leaf first).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +70,10 @@ fn run(args: Args) -> Result<(), String> {
         // Each problem is `file:line:column: message`, one a line.
         let registry = Registry::load_yaml(path).map_err(|e| format!("error: {e}"))?;
         config = config.registry(registry);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let tls = Tls::from_pem_files(cert, key).map_err(|e| format!("error: {e}"))?;
+        config = config.tls(tls);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,17 +1,20 @@
 //! Starting and stopping an emulator in-process: the MQTT listener with one
-//! task per connection, and the HTTP service API beside it.
+//! task per connection (plain TCP, or TLS when configured), and the HTTP
+//! service API beside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use iothub_client::api::limits;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::Config;
 use crate::hub::Hub;
-use crate::mqtt::connection::{self, Shared};
+use crate::mqtt::connection::{self, Shared, Transport};
 use crate::mqtt::sessions::Sessions;
 
 /// How long [`Emulator::shutdown`] lets HTTP requests in flight finish.
@@ -23,6 +26,39 @@ fn bind_error(what: &str, address: SocketAddr, error: std::io::Error) -> std::io
         error.kind(),
         format!("cannot listen for {what} on {address}: {error}"),
     )
+}
+
+/// Serves one accepted TCP connection: the TLS handshake first when
+/// `acceptor` is set (bounded by the CONNECT deadline; a failed handshake
+/// ends only this connection), then MQTT.
+async fn serve_stream(stream: TcpStream, shared: Arc<Shared>, acceptor: Option<TlsAcceptor>) {
+    let _ = stream.set_nodelay(true);
+    let Some(acceptor) = acceptor else {
+        connection::serve(stream, shared, Transport::default()).await;
+        return;
+    };
+    let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
+    let stream = match tokio::time::timeout(deadline, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "TLS handshake failed; closing");
+            return;
+        }
+        Err(_) => {
+            tracing::debug!("no TLS handshake in time; closing");
+            return;
+        }
+    };
+    let (_, session) = stream.get_ref();
+    let transport = Transport {
+        sni: session.server_name().map(str::to_owned),
+        thumbprint: session
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .and_then(|leaf| crate::tls::thumbprint(leaf)),
+    };
+    tracing::debug!(sni = ?transport.sni, client_certificate = transport.thumbprint.is_some(), "TLS established");
+    connection::serve(stream, shared, transport).await;
 }
 
 /// A running emulator. Dropping it stops it.
@@ -53,6 +89,8 @@ impl Emulator {
             sessions: Sessions::default(),
             hostname: config.hostname,
         });
+        let tls = config.tls.is_some();
+        let acceptor = config.tls.map(|tls| TlsAcceptor::from(tls.config));
         let (stop, mut stopped) = watch::channel(false);
         let mut http_stopped = stopped.clone();
         let router = crate::http::router(hub.clone());
@@ -74,9 +112,10 @@ impl Emulator {
                         Ok((stream, peer)) => {
                             tracing::debug!(%peer, "accepted");
                             let shared = Arc::clone(&shared);
+                            let acceptor = acceptor.clone();
                             tokio::spawn(async move {
                                 tokio::select! {
-                                    () = connection::serve(stream, shared) => {}
+                                    () = serve_stream(stream, shared, acceptor) => {}
                                     _ = for_connection.wait_for(|s| *s) => {}
                                 }
                             });
@@ -87,7 +126,7 @@ impl Emulator {
                 }
             }
         });
-        tracing::info!(%mqtt, %http, "listening");
+        tracing::info!(%mqtt, %http, tls, "listening");
         Ok(Self {
             mqtt,
             http,

@@ -11,7 +11,7 @@ use iothub_client::wire::{MqttProperties, Properties};
 use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
 
 use super::reason;
-use crate::registry::{DeviceId, Registry};
+use crate::registry::{DeviceId, Registry, Thumbprint};
 
 /// MQTT 5's "Client Identifier not valid" (§3.2.2.2).
 const CLIENT_IDENTIFIER_NOT_VALID: u8 = 0x85;
@@ -29,6 +29,9 @@ pub struct ConnectContext<'a> {
     pub hostname: Option<&'a str>,
     /// The host name the client gave in TLS SNI, if any.
     pub sni: Option<&'a str>,
+    /// The SHA-256 thumbprint of the client's TLS certificate, if it gave
+    /// one (never over plain TCP).
+    pub thumbprint: Option<&'a Thumbprint>,
     /// Now, in milliseconds since the Unix epoch.
     pub now_ms: u64,
 }
@@ -198,9 +201,25 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             (Some(expiry.as_millis()), Some(host.to_owned()))
         }
         AuthenticationMethod::X509 => {
-            return Err(Refusal::not_authorized(
-                "X509 needs a TLS connection with a client certificate",
-            ))
+            let thumbprint = ctx.thumbprint.ok_or_else(|| {
+                Refusal::not_authorized("X509 needs a TLS connection with a client certificate")
+            })?;
+            // The host, when one is named (property or SNI), is checked as
+            // for SAS.
+            let host = properties.host.as_deref().or(ctx.sni);
+            if let (Some(name), Some(host)) = (ctx.hostname, host) {
+                if name != host {
+                    return Err(Refusal::not_authorized("authentication failed"));
+                }
+            }
+            if !registered
+                .device
+                .authentication
+                .accepts_thumbprint(thumbprint)
+            {
+                return Err(Refusal::not_authorized("authentication failed"));
+            }
+            (None, None)
         }
     };
     Ok(Accepted {

@@ -1,7 +1,9 @@
 //! One client connection, in its own task: CONNECT within the spec's
 //! deadline, then packets until either side ends it. Writes go through a
 //! bounded queue to a writer task, so a client that stops reading holds up
-//! only its own connection; silence past 1.5 × keep alive ends it.
+//! only its own connection; silence past 1.5 × keep alive ends it. The
+//! stream is plain TCP or TLS; what TLS learnt (SNI, the client
+//! certificate's thumbprint) comes in a [`Transport`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,9 +17,7 @@ use rumqttc::v5::mqttbytes::v5::{
     Packet, PingResp, Publish, PublishProperties, SubAck, UnsubAck, UnsubAckReason,
 };
 use rumqttc::v5::mqttbytes::QoS;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::commands::Delivery;
@@ -29,6 +29,7 @@ use super::sessions::{Control, Sessions};
 use super::subscribe::{self, Target};
 use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
+use crate::registry::Thumbprint;
 
 /// MQTT 5's Keep Alive timeout (§3.14.2.1).
 const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
@@ -61,6 +62,15 @@ pub struct Shared {
     pub hostname: Option<String>,
 }
 
+/// What the transport tells about the client: nothing over plain TCP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transport {
+    /// The host name the client gave in TLS SNI.
+    pub sni: Option<String>,
+    /// The SHA-256 thumbprint of the client's TLS certificate.
+    pub thumbprint: Option<Thumbprint>,
+}
+
 /// The instant of `expiry_ms` (ms since the epoch).
 fn deadline(expiry_ms: u64) -> tokio::time::Instant {
     tokio::time::Instant::now() + Duration::from_millis(expiry_ms.saturating_sub(now_ms()))
@@ -74,8 +84,8 @@ fn now_ms() -> u64 {
 
 /// Reads the next frame, waiting for bytes as needed; `None` when the
 /// peer closed the connection.
-async fn next_frame(
-    reader: &mut OwnedReadHalf,
+async fn next_frame<R: AsyncRead + Unpin>(
+    reader: &mut R,
     buffer: &mut BytesMut,
 ) -> Result<Option<Frame>, FrameError> {
     loop {
@@ -91,7 +101,7 @@ async fn next_frame(
 
 /// The writer task: encodes and sends queued packets; a DISCONNECT is the
 /// last one.
-async fn write_loop(mut writer: OwnedWriteHalf, mut queue: mpsc::Receiver<Frame>) {
+async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Receiver<Frame>) {
     let mut buffer = BytesMut::new();
     while let Some(frame) = queue.recv().await {
         buffer.clear();
@@ -106,10 +116,12 @@ async fn write_loop(mut writer: OwnedWriteHalf, mut queue: mpsc::Receiver<Frame>
     let _ = writer.shutdown().await;
 }
 
-/// Serves one connection until it ends.
-pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
-    let _ = stream.set_nodelay(true);
-    let (mut reader, writer) = stream.into_split();
+/// Serves one connection (plain TCP or TLS) until it ends.
+pub async fn serve<S>(stream: S, shared: Arc<Shared>, transport: Transport)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut reader, writer) = tokio::io::split(stream);
     let (out, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
     let writer = tokio::spawn(write_loop(writer, queue));
     let mut buffer = BytesMut::new();
@@ -151,7 +163,8 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let ctx = ConnectContext {
         registry: shared.hub.registry(),
         hostname: shared.hostname.as_deref(),
-        sni: None,
+        sni: transport.sni.as_deref(),
+        thumbprint: transport.thumbprint.as_ref(),
         now_ms: now_ms(),
     };
     let accepted = match connect::accept(&connect, &ctx) {
@@ -184,6 +197,7 @@ pub async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         let mut connection = Connection {
             shared: &shared,
             accepted: &accepted,
+            transport: &transport,
             connection: opened.connection,
             subscriptions: opened.subscriptions,
             aliases: Vec::new(),
@@ -233,6 +247,7 @@ impl End {
 struct Connection<'a> {
     shared: &'a Shared,
     accepted: &'a connect::Accepted,
+    transport: &'a Transport,
     connection: u64,
     subscriptions: Vec<String>,
     /// Topic aliases the client set, by alias number − 1.
@@ -251,9 +266,9 @@ impl Connection<'_> {
         self.out.send(Frame::Packet(Box::new(packet))).await.is_ok()
     }
 
-    async fn run(
+    async fn run<R: AsyncRead + Unpin>(
         &mut self,
-        reader: &mut OwnedReadHalf,
+        reader: &mut R,
         buffer: &mut BytesMut,
         mut control: mpsc::Receiver<Control>,
         mut calls: mpsc::Receiver<MethodCall>,
@@ -429,7 +444,8 @@ impl Connection<'_> {
                 let ctx = ConnectContext {
                     registry: self.shared.hub.registry(),
                     hostname: self.shared.hostname.as_deref(),
-                    sni: None,
+                    sni: self.transport.sni.as_deref(),
+                    thumbprint: self.transport.thumbprint.as_ref(),
                     now_ms: now_ms(),
                 };
                 return match connect::reauthenticate(self.accepted, &auth, &ctx) {

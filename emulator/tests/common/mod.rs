@@ -12,8 +12,12 @@ use hmac::{KeyInit, Mac};
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
 use iothub_emulator::{Config, Emulator};
 use rumqttc::v5::mqttbytes::v5::{Connect, ConnectProperties, Packet};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// A byte stream the raw client speaks over: plain TCP or TLS.
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 /// Every wait of a test is bounded by this.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -95,7 +99,7 @@ pub fn connect_expiring(client_id: &str, key_b64: &str, lifetime_ms: u64) -> Con
 
 /// A connection speaking raw MQTT 5.
 pub struct Raw {
-    stream: TcpStream,
+    stream: Box<dyn Stream>,
     buffer: BytesMut,
 }
 
@@ -105,9 +109,27 @@ impl Raw {
             .await
             .expect("in time")
             .expect("connects");
+        Self::over(stream)
+    }
+
+    /// A raw client over an established stream (for example, TLS).
+    pub fn over(stream: impl Stream + 'static) -> Self {
         Self {
-            stream,
+            stream: Box::new(stream),
             buffer: BytesMut::new(),
+        }
+    }
+
+    /// Sends `connect` and returns the CONNACK.
+    pub async fn connect_over(
+        stream: impl Stream + 'static,
+        connect: Connect,
+    ) -> (Self, rumqttc::v5::mqttbytes::v5::ConnAck) {
+        let mut raw = Self::over(stream);
+        raw.send(Packet::Connect(connect, None, None)).await;
+        match raw.recv().await {
+            Some(Packet::ConnAck(ack)) => (raw, ack),
+            other => panic!("expected CONNACK, got {other:?}"),
         }
     }
 
