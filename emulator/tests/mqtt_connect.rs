@@ -259,7 +259,7 @@ async fn re_authentication_succeeds_with_a_fresh_signature_and_fails_with_a_bad_
 #[tokio::test]
 async fn an_expired_sas_token_disconnects_with_not_authorized() {
     let hub = emulator(&["d1"]).await;
-    let (mut raw, ack) = Raw::connect(&hub, common::connect_expiring("d1", &key(0), 800)).await;
+    let (mut raw, ack) = Raw::connect(&hub, common::connect_expiring("d1", &key(0), 3_000)).await;
     assert_eq!(ack.code, ConnectReturnCode::Success);
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {

@@ -61,7 +61,7 @@ async fn hub() -> Emulator {
     emulator(&refs).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_and_truncated_bytes_end_only_that_connection() {
     let hub = hub().await;
     let mut devices = good_devices(&hub).await;
@@ -94,7 +94,7 @@ async fn random_and_truncated_bytes_end_only_that_connection() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_packet_is_packet_too_large() {
     let hub = hub().await;
     let mut devices = good_devices(&hub).await;
@@ -124,7 +124,7 @@ async fn an_oversized_packet_is_packet_too_large() {
     all_work(&mut devices, 1).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_holds_up_only_itself() {
     let hub = hub().await;
     let mut devices = good_devices(&hub).await;
@@ -134,12 +134,20 @@ async fn a_client_that_never_reads_holds_up_only_itself() {
         None,
     )))
     .await;
+    assert!(
+        matches!(deaf.recv().await, Some(Packet::SubAck(_))),
+        "subscribed"
+    );
     // It never reads again; the hub writes desired patches of 64 KiB to it
-    // until its socket and queue are full.
+    // (12.8 MB in all, far past loopback's socket buffers) until its socket
+    // and queue are full. Pauses let the hub forward them as they come.
     let big = serde_json::json!({ "blob": "x".repeat(64 * 1024) });
     let id = DeviceId::new("dev0").expect("id");
-    for _ in 0..200 {
+    for i in 0..200 {
         hub.hub().twins().patch_desired(&id, &big).expect("patch");
+        if i % 8 == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
     }
     all_work(&mut devices, 1).await;
     // A half-open connection (CONNECT sent, then nothing, socket kept) is
@@ -150,7 +158,7 @@ async fn a_client_that_never_reads_holds_up_only_itself() {
     drop(deaf);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retain_and_qos_2_are_refused_as_the_connack_said() {
     let hub = hub().await;
     let mut devices = good_devices(&hub).await;

@@ -194,6 +194,20 @@ impl Raw {
             .expect("the hub answers in time")
     }
 
+    /// Two PINGREQ round trips, each answered by the very next packet: the
+    /// hub had nothing else queued for this connection (one round trip
+    /// alone would not show it, as the hub's loop picks among ready work).
+    pub async fn assert_quiet(&mut self) {
+        for round in 0..2 {
+            self.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+                .await;
+            match self.recv().await {
+                Some(Packet::PingResp(_)) => {}
+                other => panic!("round {round}: expected PINGRESP, got {other:?}"),
+            }
+        }
+    }
+
     /// Connects with `connect` and returns the CONNACK.
     pub async fn connect(
         emulator: &Emulator,
