@@ -113,12 +113,14 @@ impl Methods {
             payload,
             reply,
         };
-        sender.send(call).await.map_err(|_| unreachable())?;
-        match tokio::time::timeout(timeout, answer).await {
-            Ok(Ok(outcome)) => outcome,
-            // The connection ended before answering.
-            Ok(Err(_)) => Err(unreachable()),
-            Err(_) => Err(MethodError::Timeout(timeout)),
-        }
+        // Handing the call over and the answer share the one timeout: a
+        // connection too busy to take the call is no answer either.
+        let outcome = tokio::time::timeout(timeout, async {
+            sender.send(call).await.map_err(|_| unreachable())?;
+            // The connection may end before answering.
+            answer.await.unwrap_or_else(|_| Err(unreachable()))
+        })
+        .await;
+        outcome.unwrap_or(Err(MethodError::Timeout(timeout)))
     }
 }

@@ -107,6 +107,7 @@ impl Emulator {
         let accept = tokio::spawn(async move {
             loop {
                 let mut for_connection = stopped.clone();
+                let mut backoff = false;
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, peer)) => {
@@ -120,9 +121,17 @@ impl Emulator {
                                 }
                             });
                         }
-                        Err(e) => tracing::warn!(error = %e, "accept failed"),
+                        Err(e) => {
+                            // Out of file descriptors, say: back off rather
+                            // than spin.
+                            tracing::warn!(error = %e, "accept failed");
+                            backoff = true;
+                        }
                     },
                     _ = stopped.wait_for(|s| *s) => break,
+                }
+                if backoff {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
             }
         });

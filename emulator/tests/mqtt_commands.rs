@@ -161,3 +161,24 @@ async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_r
     assert_eq!(prop(&again[0], "delivery-count"), Some("2"));
     assert_eq!(again[1].payload.as_ref(), b"3");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_takeover_hands_unsettled_commands_to_the_new_connection() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    let (mut old, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut old).await;
+    assert!(matches!(old.recv().await, Some(Packet::SubAck(_))));
+    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"once")));
+    let first = command(&mut old).await;
+    assert_eq!(prop(&first, "delivery-count"), Some("1"));
+    // Never acknowledged: a second connection takes over the session.
+    let (mut new, connack) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    assert!(connack.session_present);
+    let again = command(&mut new).await;
+    assert_eq!(again.payload.as_ref(), b"once");
+    assert_eq!(prop(&again, "delivery-count"), Some("2"));
+    new.send(ack(again.pkid, None)).await;
+    new.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
+}

@@ -268,3 +268,43 @@ async fn an_expired_sas_token_disconnects_with_not_authorized() {
         other => panic!("expected DISCONNECT 135, got {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hubs_own_traffic_does_not_keep_a_silent_client_alive() {
+    let hub = emulator(&["d1"]).await;
+    let mut c = connect("d1", &key(0));
+    c.keep_alive = 1;
+    let (mut raw, _) = Raw::connect(&hub, c).await;
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/twin/patch/desired", QoS::AtMostOnce),
+        None,
+    )))
+    .await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    // The cloud side patches desired every 200 ms, without end, while the
+    // device says nothing: 1.5 × keep alive is over long before 30 arrive.
+    let cloud = hub.hub().clone();
+    let patcher = tokio::spawn(async move {
+        let id = iothub_emulator::registry::DeviceId::new("d1").expect("id");
+        for i in 0u64.. {
+            let _ = cloud
+                .twins()
+                .patch_desired(&id, &serde_json::json!({ "n": i }));
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
+    let mut notifications = 0;
+    loop {
+        match raw.recv().await {
+            Some(Packet::Publish(_)) if notifications < 30 => notifications += 1,
+            Some(Packet::Disconnect(d)) => {
+                assert_eq!(d.reason_code, DisconnectReasonCode::KeepAliveTimeout);
+                break;
+            }
+            other => panic!(
+                "expected notifications then DISCONNECT, got {other:?} after {notifications}"
+            ),
+        }
+    }
+    patcher.abort();
+}

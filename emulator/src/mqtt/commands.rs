@@ -86,6 +86,15 @@ impl Delivery {
         out
     }
 
+    /// Puts every command still in flight on this connection back in the
+    /// queue (the connection ended); returns how many.
+    pub fn release_all(&mut self, hub: &Hub, device: &DeviceId) -> usize {
+        self.in_flight
+            .drain()
+            .filter(|(_, sequence_no)| hub.commands().release(device, *sequence_no))
+            .count()
+    }
+
     /// Settles the command `ack` answers. A PUBACK that does not read as
     /// one of the operation's outcomes abandons the command (it is
     /// delivered again rather than lost).

@@ -48,6 +48,8 @@ const TOPIC_ALIAS_INVALID: u8 = 0x94;
 /// Direct method calls a connection keeps waiting before it forgets
 /// abandoned ones.
 const CALLS_WAITING: usize = 1024;
+/// How long one write to a peer may take.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Packets queued for a connection's writer before the reader waits.
 const WRITE_QUEUE: usize = 64;
 
@@ -106,7 +108,13 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Recei
     while let Some(frame) = queue.recv().await {
         buffer.clear();
         let last = matches!(&frame, Frame::Packet(p) if matches!(**p, Packet::Disconnect(_)));
-        if frame::write(&frame, &mut buffer).is_err() || writer.write_all(&buffer).await.is_err() {
+        // A peer that stops reading for this long is gone: the connection
+        // ends rather than hold its task forever.
+        if frame::write(&frame, &mut buffer).is_err() {
+            break;
+        }
+        let written = tokio::time::timeout(WRITE_TIMEOUT, writer.write_all(&buffer)).await;
+        if !matches!(written, Ok(Ok(()))) {
             break;
         }
         if last {
@@ -186,8 +194,6 @@ where
         .open(&accepted.device, accepted.clean_start, control_tx);
     let (token, _previous) = shared.hub.connections().connect(&accepted.device);
     tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
-    // What an older connection had in flight is this one's to deliver.
-    shared.hub.commands().release_delivered(&accepted.device);
     let connack = connect::connack(&connect, opened.session_present);
     if out
         .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
@@ -218,11 +224,13 @@ where
             .hub
             .methods()
             .detach(&accepted.device, opened.connection);
+        // What this connection left unsettled goes back to the queue, taken
+        // over or not, and the live connection (if any) is woken for it.
+        connection
+            .delivery
+            .release_all(&shared.hub, &accepted.device);
     }
-    if shared.sessions.close(&accepted.device, opened.connection) {
-        // Unsettled commands are delivered again on the next connection.
-        shared.hub.commands().release_delivered(&accepted.device);
-    }
+    shared.sessions.close(&accepted.device, opened.connection);
     shared.hub.connections().disconnect(&accepted.device, token);
     tracing::info!(device = %accepted.device.as_str(), "disconnected");
     drop(out);
@@ -284,7 +292,11 @@ impl Connection<'_> {
             return;
         }
         self.expiry = self.accepted.expiry_ms.map(deadline);
+        // Only what the client sends counts for keep alive: the hub's own
+        // traffic (commands, desired changes, calls) does not reset it.
+        let mut heard = tokio::time::Instant::now();
         let end = loop {
+            let silence = tokio::time::sleep_until(heard + keep_alive);
             let expiry = self.expiry;
             let expired = async {
                 match expiry {
@@ -293,14 +305,17 @@ impl Connection<'_> {
                 }
             };
             tokio::select! {
-                frame = tokio::time::timeout(keep_alive, next_frame(reader, buffer)) => {
+                () = silence => {
+                    break End::hub(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive"));
+                }
+                frame = next_frame(reader, buffer) => {
                     match frame {
-                        Err(_) => break End::hub(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive")),
-                        Ok(Ok(None)) => break End::Closed,
-                        Ok(Err(FrameError::TooLarge { size, max })) => break End::hub(outcome::disconnect(
+                        Ok(None) => break End::Closed,
+                        Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
                             PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
-                        Ok(Err(e)) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
-                        Ok(Ok(Some(frame))) => {
+                        Err(e) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
+                        Ok(Some(frame)) => {
+                            heard = tokio::time::Instant::now();
                             if let Some(end) = self.on_frame(frame).await {
                                 break end;
                             }
@@ -349,6 +364,20 @@ impl Connection<'_> {
     /// them; `false` if the connection is gone.
     async fn deliver_commands(&mut self) -> bool {
         if !self.subscribed(Target::Commands) {
+            return true;
+        }
+        // A connection that was taken over delivers nothing more: its
+        // successor does, and gets the wake-up this one took.
+        if !self
+            .shared
+            .sessions
+            .is_live(&self.accepted.device, self.connection)
+        {
+            self.shared
+                .hub
+                .commands()
+                .notifier(&self.accepted.device)
+                .notify_one();
             return true;
         }
         for packet in self.delivery.take(&self.shared.hub, &self.accepted.device) {

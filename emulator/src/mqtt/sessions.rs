@@ -88,6 +88,14 @@ impl Sessions {
         }
     }
 
+    /// Whether `connection` is the live connection of `device`.
+    pub fn is_live(&self, device: &DeviceId, connection: u64) -> bool {
+        self.lock()
+            .1
+            .get(device)
+            .is_some_and(|s| s.live.as_ref().is_some_and(|(c, _)| *c == connection))
+    }
+
     /// Connection `connection` of `device` ended; whether it was still the
     /// live one (not taken over).
     pub fn close(&self, device: &DeviceId, connection: u64) -> bool {

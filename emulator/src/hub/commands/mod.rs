@@ -217,6 +217,16 @@ impl Commands {
         .unwrap_or(0)
     }
 
+    /// Puts command `sequence_no`, delivered and not settled, back in the
+    /// queue (the connection it went out on ended); a command no longer
+    /// delivered is left as it is.
+    pub fn release(&self, id: &DeviceId, sequence_no: u64) -> bool {
+        self.transition(id, sequence_no, "release", |state| {
+            (state == CommandState::Delivered).then_some(CommandState::Queued)
+        })
+        .is_ok()
+    }
+
     /// Device `id`'s commands in sequence order (finished ones as retained).
     pub fn list(&self, id: &DeviceId) -> Vec<QueuedCommand> {
         self.with_existing(id, |queue| queue.entries.iter().cloned().collect())
