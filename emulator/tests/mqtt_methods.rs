@@ -183,3 +183,26 @@ async fn a_malformed_answer_is_target_failed() {
         Err(iothub_client::api::Status::TargetFailed)
     );
 }
+
+#[tokio::test]
+async fn an_answer_with_long_correlation_data_is_bad_request() {
+    let hub = emulator(&["d1"]).await;
+    let mut raw = subscribed(&hub, "$iothub/methods/+").await;
+    raw.send(answer(
+        Bytes::from_static(b"0123456789abcdefX"),
+        &[("response-code", "200")],
+        b"",
+    ))
+    .await;
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(
+                d.reason_code,
+                rumqttc::v5::mqttbytes::v5::DisconnectReasonCode::ImplementationSpecificError
+            );
+            let props = d.properties.expect("properties");
+            assert_eq!(common::user(&props.user_properties, "status"), Some("0100"));
+        }
+        other => panic!("expected DISCONNECT Bad Request, got {other:?}"),
+    }
+}

@@ -330,7 +330,24 @@ impl Connection<'_> {
                     ));
                 }
                 update = desired.recv() => {
-                    if let Ok(update) = update {
+                    let update = match update {
+                        Ok(update) => Some(update),
+                        // Too far behind to send each patch: the whole
+                        // desired state at its version, as one patch.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            let state = self.shared.hub.twins().get(&self.accepted.device).desired;
+                            Some(crate::hub::twin::DesiredUpdate {
+                                version: state.version,
+                                patch: serde_json::Value::Object(state.properties),
+                            })
+                        }
+                        // The twin was removed: listen to the new one.
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                            desired = self.shared.hub.twins().subscribe_desired(&self.accepted.device);
+                            None
+                        }
+                    };
+                    if let Some(update) = update {
                         if self.subscribed(Target::Desired) && !self.send(desired_publish(update)).await {
                             break End::Closed;
                         }
@@ -441,6 +458,16 @@ impl Connection<'_> {
                 "`Correlation Data` property is missing",
             )));
         };
+        if correlation.len() > usize::from(limits::CORRELATION_DATA_MAX_BYTES) {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                &format!(
+                    "`Correlation Data` has {} bytes; at most {} are allowed",
+                    correlation.len(),
+                    limits::CORRELATION_DATA_MAX_BYTES
+                ),
+            )));
+        }
         // An answer to no call (or to one that timed out) is dropped.
         let reply = self.calls.remove(&correlation)?;
         let result = match api::receive_direct_methods::outcome(
