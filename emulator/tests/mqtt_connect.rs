@@ -308,3 +308,39 @@ async fn the_hubs_own_traffic_does_not_keep_a_silent_client_alive() {
     }
     patcher.abort();
 }
+
+#[tokio::test]
+async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
+    use iothub_emulator::registry::{Authentication, Device, DeviceId, Key};
+    let hub = emulator(&["d1", "d2"]).await;
+    let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    let sas = |a: u8, b: u8| Authentication::Sas {
+        primary: Key::from_base64(&key(a)).expect("key"),
+        secondary: Key::from_base64(&key(b)).expect("key"),
+    };
+    // The same keys again: nothing changes.
+    hub.hub()
+        .registry()
+        .put(Device::new(DeviceId::new("d1").expect("id"), sas(0, 100)));
+    raw.assert_quiet().await;
+    // New keys: the connection's signature no longer holds.
+    hub.hub()
+        .registry()
+        .put(Device::new(DeviceId::new("d1").expect("id"), sas(5, 6)));
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+    let (mut other, _) = Raw::connect(&hub, connect("d2", &key(1))).await;
+    hub.hub()
+        .registry()
+        .remove(&DeviceId::new("d2").expect("id"));
+    match other.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135 after removal, got {other:?}"),
+    }
+}

@@ -292,6 +292,7 @@ impl Connection<'_> {
             return;
         }
         self.expiry = self.accepted.expiry_ms.map(deadline);
+        let mut credentials = self.shared.hub.registry().changes();
         // Only what the client sends counts for keep alive: the hub's own
         // traffic (commands, desired changes, calls) does not reset it.
         let mut heard = tokio::time::Instant::now();
@@ -328,6 +329,25 @@ impl Connection<'_> {
                         None,
                         "a new connection of this device took over",
                     ));
+                }
+                change = credentials.recv() => {
+                    // New keys, or the device removed: this connection's
+                    // authentication no longer holds.
+                    let current = match change {
+                        Ok(change) if change.id == self.accepted.device => Some(change.generation),
+                        Ok(_) => None,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            Some(self.shared.hub.registry().generation(&self.accepted.device))
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+                    };
+                    if current.is_some_and(|g| g != Some(self.accepted.generation)) {
+                        break End::hub(outcome::disconnect(
+                            DisconnectReason::NotAuthorized.reason_code(),
+                            None,
+                            "the device's credentials changed",
+                        ));
+                    }
                 }
                 update = desired.recv() => {
                     let update = match update {
