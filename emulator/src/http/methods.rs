@@ -47,11 +47,10 @@ pub(super) async fn call(
             "responseTimeoutInSeconds must be 1 to {MAX_TIMEOUT_SECONDS}"
         )));
     }
-    if body.method_name.is_empty() || body.method_name.contains(['/', '+', '#', '\0']) {
-        return Err(ApiError::bad_request(
-            "methodName must be non-empty and hold no `/`, `+`, `#` or NUL",
-        ));
-    }
+    // The method name is a topic segment: the generated topic builder says
+    // whether it can be one.
+    iothub_client::api::receive_direct_methods::topic(&body.method_name)
+        .map_err(|e| ApiError::bad_request(format!("methodName: {e}")))?;
     let payload =
         serde_json::to_vec(&body.payload).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let outcome = hub
