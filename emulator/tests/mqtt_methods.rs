@@ -31,6 +31,23 @@ async fn subscribed(hub: &iothub_emulator::Emulator, filter: &str) -> Raw {
     raw
 }
 
+type Call = tokio::task::JoinHandle<Result<MethodResponse, MethodError>>;
+
+/// Calls method `name` on d1 in the background, as the cloud side would.
+fn spawn_call(
+    hub: &iothub_emulator::Emulator,
+    name: &'static str,
+    payload: &'static [u8],
+    timeout: Duration,
+) -> Call {
+    let methods = hub.hub().methods().clone();
+    tokio::spawn(async move {
+        methods
+            .invoke(&id(), name, Bytes::from_static(payload), timeout)
+            .await
+    })
+}
+
 /// The next packet, which must be a method request; its correlation data.
 async fn request(raw: &mut Raw, name: &str) -> (Bytes, Bytes) {
     match raw.recv().await {
@@ -72,17 +89,7 @@ fn answer(correlation: Bytes, user: &[(&str, &str)], payload: &'static [u8]) -> 
 async fn a_call_reaches_the_device_and_its_answer_comes_back() {
     let hub = emulator(&["d1"]).await;
     let mut raw = subscribed(&hub, "$iothub/methods/+").await;
-    let methods = hub.hub().methods().clone();
-    let call = tokio::spawn(async move {
-        methods
-            .invoke(
-                &id(),
-                "reboot",
-                Bytes::from_static(b"{\"delay\":1}"),
-                Duration::from_secs(5),
-            )
-            .await
-    });
+    let call = spawn_call(&hub, "reboot", b"{\"delay\":1}", Duration::from_secs(5));
     let (correlation, payload) = request(&mut raw, "reboot").await;
     assert_eq!(payload.as_ref(), b"{\"delay\":1}");
     raw.send(answer(
@@ -130,12 +137,7 @@ async fn no_connection_or_no_subscription_is_target_unavailable() {
 async fn silence_is_target_timeout_and_a_late_answer_is_dropped() {
     let hub = emulator(&["d1"]).await;
     let mut raw = subscribed(&hub, "$iothub/methods/+").await;
-    let methods = hub.hub().methods().clone();
-    let call = tokio::spawn(async move {
-        methods
-            .invoke(&id(), "slow", Bytes::new(), Duration::from_millis(200))
-            .await
-    });
+    let call = spawn_call(&hub, "slow", b"", Duration::from_millis(200));
     let (correlation, _) = request(&mut raw, "slow").await;
     let outcome = call.await.expect("joins");
     assert_eq!(
@@ -160,12 +162,7 @@ async fn silence_is_target_timeout_and_a_late_answer_is_dropped() {
 async fn a_malformed_answer_is_target_failed() {
     let hub = emulator(&["d1"]).await;
     let mut raw = subscribed(&hub, "$iothub/methods/+").await;
-    let methods = hub.hub().methods().clone();
-    let call = tokio::spawn(async move {
-        methods
-            .invoke(&id(), "reboot", Bytes::new(), Duration::from_secs(5))
-            .await
-    });
+    let call = spawn_call(&hub, "reboot", b"", Duration::from_secs(5));
     let (correlation, _) = request(&mut raw, "reboot").await;
     raw.send(answer(
         correlation,

@@ -192,90 +192,101 @@ async fn an_unknown_topic_is_not_found_or_topic_name_invalid() {
     }
 }
 
+/// A response on `$iothub/responses`: its Correlation Data, user
+/// properties and payload.
+struct Response {
+    correlation: Option<Bytes>,
+    user: Vec<(String, String)>,
+    payload: Bytes,
+}
+
+impl Response {
+    fn user(&self, name: &str) -> Option<&str> {
+        user(&self.user, name)
+    }
+}
+
+/// Sends a request on `topic` with Correlation Data `correlation`, user
+/// properties `list` and `payload`; the response it gets.
+async fn ask(
+    raw: &mut Raw,
+    topic: &str,
+    correlation: &'static [u8],
+    list: &[(&str, &str)],
+    payload: &'static [u8],
+) -> Response {
+    raw.send(publish(
+        topic,
+        QoS::AtMostOnce,
+        0,
+        request(correlation, list),
+        payload,
+    ))
+    .await;
+    match raw.recv().await {
+        Some(Packet::Publish(p)) => {
+            assert_eq!(p.topic.as_ref(), b"$iothub/responses");
+            let props = p.properties.expect("properties");
+            Response {
+                correlation: props.correlation_data,
+                user: props.user_properties,
+                payload: p.payload,
+            }
+        }
+        other => panic!("expected the response to {topic}, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn twins_are_read_and_patched_on_the_responses_topic_without_subscribing() {
     let hub = emulator(&["d1"]).await;
     let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
-    raw.send(publish(
+    let patched = ask(
+        &mut raw,
         "$iothub/twin/patch/reported",
-        QoS::AtMostOnce,
-        0,
-        request(b"\x01", &[]),
+        b"\x01",
+        &[],
         b"{\"fw\":\"1.0\"}",
-    ))
+    )
     .await;
-    let version = match raw.recv().await {
-        Some(Packet::Publish(p)) => {
-            assert_eq!(p.topic.as_ref(), b"$iothub/responses");
-            let props = p.properties.expect("props");
-            assert_eq!(props.correlation_data.as_deref(), Some(&b"\x01"[..]));
-            assert_eq!(
-                user(&props.user_properties, "status"),
-                None,
-                "success has no status"
-            );
-            user(&props.user_properties, "version")
-                .expect("version")
-                .parse::<u64>()
-                .expect("u64")
-        }
-        other => panic!("expected the response, got {other:?}"),
-    };
-    raw.send(publish(
-        "$iothub/twin/get",
-        QoS::AtMostOnce,
-        0,
-        request(b"\x01\xfa", &[]),
-        b"",
-    ))
-    .await;
-    match raw.recv().await {
-        Some(Packet::Publish(p)) => {
-            assert_eq!(p.topic.as_ref(), b"$iothub/responses");
-            assert_eq!(
-                p.properties.expect("props").correlation_data.as_deref(),
-                Some(&b"\x01\xfa"[..])
-            );
-            let twin: serde_json::Value = serde_json::from_slice(&p.payload).expect("JSON");
-            assert_eq!(twin["reported"]["fw"], "1.0");
-            assert_eq!(twin["reported"]["$version"], version);
-            assert!(twin["desired"].is_object());
-        }
-        other => panic!("expected the twin, got {other:?}"),
-    }
+    assert_eq!(patched.correlation.as_deref(), Some(&b"\x01"[..]));
+    assert_eq!(patched.user("status"), None, "success has no status");
+    let version = patched
+        .user("version")
+        .expect("version")
+        .parse::<u64>()
+        .expect("u64");
+
+    let twin = ask(&mut raw, "$iothub/twin/get", b"\x01\xfa", &[], b"").await;
+    assert_eq!(twin.correlation.as_deref(), Some(&b"\x01\xfa"[..]));
+    let twin: serde_json::Value = serde_json::from_slice(&twin.payload).expect("JSON");
+    assert_eq!(twin["reported"]["fw"], "1.0");
+    assert_eq!(twin["reported"]["$version"], version);
+    assert!(twin["desired"].is_object());
+
     // A stale if-version: Precondition Failed.
-    raw.send(publish(
+    let stale = (version + 5).to_string();
+    let refused = ask(
+        &mut raw,
         "$iothub/twin/patch/reported",
-        QoS::AtMostOnce,
-        0,
-        request(b"\x02", &[("if-version", &(version + 5).to_string())]),
+        b"\x02",
+        &[("if-version", &stale)],
         b"{\"fw\":\"2.0\"}",
-    ))
+    )
     .await;
-    match raw.recv().await {
-        Some(Packet::Publish(p)) => {
-            let props = p.properties.expect("props");
-            assert_eq!(props.correlation_data.as_deref(), Some(&b"\x02"[..]));
-            assert_eq!(user(&props.user_properties, "status"), Some("0104"));
-        }
-        other => panic!("expected Precondition Failed, got {other:?}"),
-    }
+    assert_eq!(refused.correlation.as_deref(), Some(&b"\x02"[..]));
+    assert_eq!(refused.user("status"), Some("0104"));
+
     // A payload that is not JSON: Bad Request, the connection stays.
-    raw.send(publish(
+    let bad = ask(
+        &mut raw,
         "$iothub/twin/patch/reported",
-        QoS::AtMostOnce,
-        0,
-        request(b"\x03", &[]),
+        b"\x03",
+        &[],
         b"not json",
-    ))
+    )
     .await;
-    match raw.recv().await {
-        Some(Packet::Publish(p)) => assert_eq!(
-            user(&p.properties.expect("props").user_properties, "status"),
-            Some("0100")
-        ),
-        other => panic!("expected Bad Request, got {other:?}"),
-    }
+    assert_eq!(bad.user("status"), Some("0100"));
 }
 
 #[tokio::test]

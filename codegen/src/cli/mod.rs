@@ -195,12 +195,7 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
             fuzzy,
         } => {
             let (spec, locales) = (spec_of(spec), locales_of(locales));
-            let inputs = report::Inputs {
-                spec: Some(&spec),
-                locales: Some(&locales),
-                from: None,
-                in_workspace,
-            };
+            let inputs = report::Inputs::spec_and_locales(&spec, &locales, in_workspace);
             let out = defaults.or_default(out, DEFAULT_DOCS);
             docs::generate(&spec, &locales, &out, fuzzy.options(), say).map_err(|e| inputs.fail(e))
         }
@@ -212,12 +207,7 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
             fuzzy,
         } => {
             let (spec, locales) = (spec_of(spec), locales_of(locales));
-            let inputs = report::Inputs {
-                spec: Some(&spec),
-                locales: Some(&locales),
-                from: None,
-                in_workspace,
-            };
+            let inputs = report::Inputs::spec_and_locales(&spec, &locales, in_workspace);
             let out = defaults.or_default(out, DEFAULT_DOCS);
             docs::docs(&spec, &locales, &locale, &out, fuzzy.options(), say)
                 .map_err(|e| inputs.fail(e))
@@ -251,12 +241,7 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
             strict,
         } => {
             let (spec, locales) = (spec_of(spec), locales_of(locales));
-            let inputs = report::Inputs {
-                spec: Some(&spec),
-                locales: Some(&locales),
-                from: None,
-                in_workspace,
-            };
+            let inputs = report::Inputs::spec_and_locales(&spec, &locales, in_workspace);
             let docs = defaults.or_default(docs, DEFAULT_DOCS);
             let mode = check::Mode {
                 options: fuzzy.options(),

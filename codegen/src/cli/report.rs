@@ -56,7 +56,17 @@ pub struct Inputs<'a> {
     pub in_workspace: bool,
 }
 
-impl Inputs<'_> {
+impl<'a> Inputs<'a> {
+    /// The inputs of a command that reads the spec and the catalogs.
+    pub fn spec_and_locales(spec: &'a Path, locales: &'a Path, in_workspace: bool) -> Self {
+        Self {
+            spec: Some(spec),
+            locales: Some(locales),
+            from: None,
+            in_workspace,
+        }
+    }
+
     /// `error` with a hint for the input it is about.
     pub fn fail(&self, error: Error) -> Failure {
         let where_ = if self.in_workspace {
