@@ -1,6 +1,9 @@
 //! The crate's error type.
 
+use std::time::Duration;
+
 use crate::status::StatusProblem;
+use crate::transport::TlsError;
 
 /// Everything that can go wrong in `iothub-client`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,5 +60,67 @@ pub enum Error {
         expected: String,
         /// The status the message carries (text form).
         found: String,
+    },
+    /// A connection string is malformed (the message names the part, never a key).
+    #[error("invalid connection string: {problem}")]
+    InvalidConnectionString {
+        /// What is wrong.
+        problem: String,
+    },
+    /// Credentials are unusable (the message never shows a key).
+    #[error("invalid credentials: {problem}")]
+    InvalidCredentials {
+        /// What is wrong.
+        problem: String,
+    },
+    /// Client options contradict each other or the API.
+    #[error("invalid client options: {problem}")]
+    InvalidOptions {
+        /// What is wrong.
+        problem: String,
+    },
+    /// TLS material is unusable.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// The hub refused the connection (CONNACK reason code, and the `status`
+    /// and `reason` it sent). Retrying with the same credentials will not help.
+    #[error("the hub refused the connection: reason code 0x{reason_code:02X}{}{}", .status.as_deref().map(|s| format!(", status {s}")).unwrap_or_default(), .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    ConnectionRefused {
+        /// The CONNACK reason code.
+        reason_code: u8,
+        /// The `status` user property, if sent.
+        status: Option<String>,
+        /// The `reason` user property or Reason String, if sent.
+        reason: Option<String>,
+    },
+    /// The connection ended while this exchange was in flight; its outcome
+    /// is unknown (sending it again is safe for idempotent operations).
+    #[error("the connection was lost before the hub answered: {cause}")]
+    ConnectionLost {
+        /// Why the connection ended.
+        cause: String,
+    },
+    /// The client is not connected and is set to fail fast while offline.
+    #[error("not connected to the hub (the client fails fast while offline)")]
+    Offline,
+    /// No answer within the time allowed.
+    #[error("no answer from the hub within {0:?}")]
+    Timeout(Duration),
+    /// The client was shut down (or its session ended for good).
+    #[error("the client is closed")]
+    Closed,
+    /// A message is larger than the hub's Maximum Packet Size.
+    #[error("a message of {size} bytes exceeds the hub's maximum packet size of {max} bytes")]
+    TooLarge {
+        /// The encoded packet's size.
+        size: usize,
+        /// The hub's limit.
+        max: u32,
+    },
+    /// A payload is not what the operation's schema says (e.g. not JSON).
+    #[error("invalid payload: {problem}")]
+    InvalidPayload {
+        /// What is wrong.
+        problem: String,
     },
 }

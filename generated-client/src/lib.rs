@@ -36,9 +36,13 @@
 // The derives refer to `::iothub_client`, which must resolve inside this crate too.
 extern crate self as iothub_client;
 
+pub mod credentials;
 mod error;
 pub mod operation;
+mod options;
+pub mod runtime;
 pub mod status;
+pub mod transport;
 pub mod wire;
 
 /// Everything generated from the spec: constants, the `Status` enum, the
@@ -48,6 +52,9 @@ pub mod api {
     include!(concat!(env!("OUT_DIR"), "/iothub_api.rs"));
 }
 
+pub use api::{Client, Receivers};
 pub use bytes;
 pub use error::Error;
 pub use iothub_macros::{MqttProperties, Operation, StatusCode};
+pub use options::{ClientOptions, OfflineBehavior};
+pub use serde;

@@ -93,6 +93,28 @@ pub enum Outcome<S, A> {
     },
 }
 
+impl<S, A> Outcome<S, A> {
+    /// The same outcome with its success message mapped by `f`.
+    pub fn map<T>(self, f: impl FnOnce(S) -> T) -> Outcome<T, A> {
+        match self {
+            Self::Success(message) => Outcome::Success(f(message)),
+            Self::Alternative {
+                status,
+                reason_code,
+                reason,
+                trace_id,
+                other_properties,
+            } => Outcome::Alternative {
+                status,
+                reason_code,
+                reason,
+                trace_id,
+                other_properties,
+            },
+        }
+    }
+}
+
 impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
     /// The outcome of a response (request–response): with no status, or a
     /// status whose kind is success, the success message; otherwise the

@@ -1243,6 +1243,43 @@ pub mod receive_commands {
     pub fn is_topic(topic: &str) -> bool {
         topic == TOPIC
     }
+    /// A message of Receive Commands: settle it once with `complete()` or an alternative; dropped unsettled, it is settled with the operation's default. Its fields are those of `runtime::Received` (`message`, `payload`, `topic`).
+    #[derive(Debug)]
+    pub struct Received(pub ::iothub_client::runtime::Received<Message, Alternative>);
+    impl ::core::ops::Deref for Received {
+        type Target = ::iothub_client::runtime::Received<Message, Alternative>;
+        fn deref(&self) -> &Self::Target {
+            &self.0
+        }
+    }
+    impl Received {
+        /// Settles it with success (a success PUBACK).
+        pub fn complete(self) {
+            self.0.complete()
+        }
+        /// Settles it as Abandon (`0603`, reason code 131): Indicates command will not be processed at this time and should be redelivered in the future.
+        pub fn abandon(self) {
+            self.0.settle(Alternative::Abandon)
+        }
+        /// Settles it as Reject (`0100`, reason code 131): Indicates command is rejected by the client and should not be attempted again.
+        pub fn reject(self) {
+            self.0.settle(Alternative::Reject)
+        }
+    }
+    /// The messages of Receive Commands, in arrival order.
+    #[derive(Debug)]
+    pub struct Receiver(pub ::iothub_client::runtime::Messages<Message, Alternative>);
+    impl Receiver {
+        /// The next message; `None` once the client has closed; an
+        /// error item for a message whose properties do not decode.
+        pub async fn recv(
+            &mut self,
+        ) -> ::core::option::Option<
+            ::core::result::Result<Received, ::iothub_client::Error>,
+        > {
+            self.0.recv().await.map(|r| r.map(Received))
+        }
+    }
 }
 pub use receive_commands::ReceiveCommands;
 /// Receive Direct Methods: Receive and handle Direct Method calls
@@ -1337,6 +1374,52 @@ pub mod receive_direct_methods {
         }
         ::core::option::Option::Some(TopicParams { name })
     }
+    /// A call of Receive Direct Methods: answer it once with `respond(..)` or an alternative; dropped unanswered, it is answered as Unavailable. Its fields are those of `runtime::Call` (`request`, `payload`, `topic`).
+    #[derive(Debug)]
+    pub struct Call(pub ::iothub_client::runtime::Call<Request, Response, Alternative>);
+    impl ::core::ops::Deref for Call {
+        type Target = ::iothub_client::runtime::Call<Request, Response, Alternative>;
+        fn deref(&self) -> &Self::Target {
+            &self.0
+        }
+    }
+    impl Call {
+        /// The topic's path parameters.
+        pub fn params(&self) -> ::core::option::Option<TopicParams<'_>> {
+            match_topic(&self.0.topic)
+        }
+        /// Answers with the success response and `payload`.
+        pub async fn respond(
+            self,
+            response: Response,
+            payload: impl ::core::convert::Into<::iothub_client::bytes::Bytes>,
+        ) -> ::core::result::Result<(), ::iothub_client::Error> {
+            self.0.respond(response, payload).await
+        }
+        /// Answers with Unavailable (`06A0`): Indicates that client is not reachable through this connection.
+        pub async fn target_unavailable(
+            self,
+        ) -> ::core::result::Result<(), ::iothub_client::Error> {
+            self.0.respond_alternative(Alternative::TargetUnavailable).await
+        }
+    }
+    /// The calls of Receive Direct Methods, in arrival order.
+    #[derive(Debug)]
+    pub struct Receiver(
+        pub ::iothub_client::runtime::Calls<Request, Response, Alternative>,
+    );
+    impl Receiver {
+        /// The next call; `None` once the client has closed; an error
+        /// item for a call whose properties do not decode (it is
+        /// answered with the default).
+        pub async fn recv(
+            &mut self,
+        ) -> ::core::option::Option<
+            ::core::result::Result<Call, ::iothub_client::Error>,
+        > {
+            self.0.recv().await.map(|r| r.map(Call))
+        }
+    }
 }
 pub use receive_direct_methods::ReceiveDirectMethods;
 /// Receive Twin Desired State Changes: Receive updates to Twin's desired state
@@ -1375,6 +1458,30 @@ pub mod receive_twin_desired_state_changes {
     /// Whether `topic` is this operation's topic (exact, case-sensitive).
     pub fn is_topic(topic: &str) -> bool {
         topic == TOPIC
+    }
+    /// A message of Receive Twin Desired State Changes. Its fields are those of `runtime::Received` (`message`, `payload`, `topic`).
+    #[derive(Debug)]
+    pub struct Received(pub ::iothub_client::runtime::Received<Message, super::Status>);
+    impl ::core::ops::Deref for Received {
+        type Target = ::iothub_client::runtime::Received<Message, super::Status>;
+        fn deref(&self) -> &Self::Target {
+            &self.0
+        }
+    }
+    impl Received {}
+    /// The messages of Receive Twin Desired State Changes, in arrival order.
+    #[derive(Debug)]
+    pub struct Receiver(pub ::iothub_client::runtime::Messages<Message, super::Status>);
+    impl Receiver {
+        /// The next message; `None` once the client has closed; an
+        /// error item for a message whose properties do not decode.
+        pub async fn recv(
+            &mut self,
+        ) -> ::core::option::Option<
+            ::core::result::Result<Received, ::iothub_client::Error>,
+        > {
+            self.0.recv().await.map(|r| r.map(Received))
+        }
     }
 }
 pub use receive_twin_desired_state_changes::ReceiveTwinDesiredStateChanges;
@@ -1518,3 +1625,239 @@ pub mod send_telemetry {
     }
 }
 pub use send_telemetry::SendTelemetry;
+/// How many messages of a QoS 0 server-to-client operation wait for
+/// the application before more are dropped.
+pub const RECEIVER_CAPACITY: usize = 64;
+/// The receivers of every server-to-client operation, made before the
+/// client connects (so nothing the hub sends finds no receiver).
+/// Dropping one leaves its messages to their default: a message to
+/// settle is settled with its operation's default, a call is answered
+/// with its operation's first alternative.
+#[derive(Debug)]
+pub struct Receivers {
+    /// Receive Commands: Receive and handle commands.
+    pub receive_commands: receive_commands::Receiver,
+    /// Receive Direct Methods: Receive and handle Direct Method calls.
+    pub receive_direct_methods: receive_direct_methods::Receiver,
+    /// Receive Twin Desired State Changes: Receive updates to Twin's desired state.
+    pub receive_twin_desired_state_changes: receive_twin_desired_state_changes::Receiver,
+}
+/// A device's client: every client-to-server operation of the API as
+/// a typed method (cheap to clone; clones share the connection). It
+/// dereferences to the runtime's `Session` (connection state,
+/// `wait_connected`, `disconnect`, the generic exchanges).
+#[derive(Debug, Clone)]
+pub struct Client {
+    session: ::iothub_client::runtime::Session,
+}
+impl ::core::ops::Deref for Client {
+    type Target = ::iothub_client::runtime::Session;
+    fn deref(&self) -> &Self::Target {
+        &self.session
+    }
+}
+impl Client {
+    /// Starts a client subscribed to every server-to-client operation,
+    /// and returns it with their receivers. It connects in the
+    /// background (see `Session::wait_connected`) and keeps
+    /// reconnecting until it is dropped or `disconnect`ed.
+    pub fn connect(
+        options: ::iothub_client::ClientOptions,
+    ) -> ::core::result::Result<(Self, Receivers), ::iothub_client::Error> {
+        let mut __subscriptions = ::iothub_client::runtime::Subscriptions::new();
+        let receive_commands = __subscriptions
+            .route(
+                receive_commands::TOPIC,
+                1,
+                usize::from(::iothub_client::runtime::CLIENT_RECEIVE_MAXIMUM),
+                ::iothub_client::runtime::default_settlement::<
+                    receive_commands::ReceiveCommands,
+                >(),
+            );
+        let receive_direct_methods = __subscriptions
+            .route(
+                receive_direct_methods::TOPIC_FILTER,
+                0,
+                RECEIVER_CAPACITY,
+                ::iothub_client::runtime::Settlement::success(),
+            );
+        let receive_twin_desired_state_changes = __subscriptions
+            .route(
+                receive_twin_desired_state_changes::TOPIC,
+                0,
+                RECEIVER_CAPACITY,
+                ::iothub_client::runtime::Settlement::success(),
+            );
+        let __session = ::iothub_client::runtime::Session::start(
+            options,
+            __subscriptions,
+        )?;
+        let __receivers = Receivers {
+            receive_commands: receive_commands::Receiver(
+                ::iothub_client::runtime::Messages::new(receive_commands),
+            ),
+            receive_direct_methods: receive_direct_methods::Receiver(
+                ::iothub_client::runtime::Calls::new(
+                    receive_direct_methods,
+                    &__session,
+                    ::core::option::Option::Some(
+                        receive_direct_methods::Alternative::TargetUnavailable,
+                    ),
+                ),
+            ),
+            receive_twin_desired_state_changes: receive_twin_desired_state_changes::Receiver(
+                ::iothub_client::runtime::Messages::new(
+                    receive_twin_desired_state_changes,
+                ),
+            ),
+        };
+        ::core::result::Result::Ok((Self { session: __session }, __receivers))
+    }
+    /// The runtime session under this client.
+    pub fn session(&self) -> &::iothub_client::runtime::Session {
+        &self.session
+    }
+    /// Get Twin: Get Twin state. Sends the request and waits for the response (within the client's request timeout); the outcome is the success response or one of the operation's alternatives.
+    pub async fn get_twin(
+        &self,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            ::iothub_client::runtime::Reply<get_twin::Response>,
+            get_twin::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        self.get_twin_within(::core::option::Option::None).await
+    }
+    /// Get Twin, waiting at most `timeout` (`None`: the client's request timeout) for the response.
+    pub async fn get_twin_within(
+        &self,
+        timeout: impl ::core::convert::Into<
+            ::core::option::Option<::std::time::Duration>,
+        >,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            ::iothub_client::runtime::Reply<get_twin::Response>,
+            get_twin::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        let payload = ::iothub_client::bytes::Bytes::new();
+        self.session
+            .exchange::<
+                _,
+                get_twin::Response,
+                get_twin::Alternative,
+            >(
+                ::std::string::String::from(get_twin::TOPIC),
+                &get_twin::Request::default(),
+                payload,
+                timeout.into(),
+            )
+            .await
+    }
+    /// Patch Twin Reported: Patch Twin's reported state. Sends the request and waits for the response (within the client's request timeout); the outcome is the success response or one of the operation's alternatives.
+    pub async fn patch_twin_reported(
+        &self,
+        request: patch_twin_reported::Request,
+        payload: &(impl ::iothub_client::serde::Serialize + ?::core::marker::Sized),
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            patch_twin_reported::Response,
+            patch_twin_reported::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        self.patch_twin_reported_within(request, payload, ::core::option::Option::None)
+            .await
+    }
+    /// Patch Twin Reported, waiting at most `timeout` (`None`: the client's request timeout) for the response.
+    pub async fn patch_twin_reported_within(
+        &self,
+        request: patch_twin_reported::Request,
+        payload: &(impl ::iothub_client::serde::Serialize + ?::core::marker::Sized),
+        timeout: impl ::core::convert::Into<
+            ::core::option::Option<::std::time::Duration>,
+        >,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            patch_twin_reported::Response,
+            patch_twin_reported::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        let payload = ::iothub_client::runtime::to_json(payload)?;
+        self.session
+            .exchange::<
+                _,
+                patch_twin_reported::Response,
+                patch_twin_reported::Alternative,
+            >(
+                ::std::string::String::from(patch_twin_reported::TOPIC),
+                &request,
+                payload,
+                timeout.into(),
+            )
+            .await
+            .map(|outcome| outcome.map(|reply| reply.message))
+    }
+    /// Send Telemetry: Post message to telemetry channel - EventHubs by default or other endpoint via routing configuration. Sends the message at QoS 1 and resolves at the hub's PUBACK: the success acknowledgement or one of the operation's alternatives. A message in flight when the connection drops is sent again until acknowledged.
+    pub async fn send_telemetry(
+        &self,
+        message: send_telemetry::Message,
+        payload: impl ::core::convert::Into<::iothub_client::bytes::Bytes>,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            send_telemetry::Ack,
+            send_telemetry::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        self.send_telemetry_within(message, payload, ::core::option::Option::None).await
+    }
+    /// Send Telemetry, waiting at most `timeout` (`None`: the client's request timeout) for the PUBACK.
+    pub async fn send_telemetry_within(
+        &self,
+        message: send_telemetry::Message,
+        payload: impl ::core::convert::Into<::iothub_client::bytes::Bytes>,
+        timeout: impl ::core::convert::Into<
+            ::core::option::Option<::std::time::Duration>,
+        >,
+    ) -> ::core::result::Result<
+        ::iothub_client::operation::Outcome<
+            send_telemetry::Ack,
+            send_telemetry::Alternative,
+        >,
+        ::iothub_client::Error,
+    > {
+        let payload = payload.into();
+        self.session
+            .send_acknowledged::<
+                _,
+                send_telemetry::Ack,
+                send_telemetry::Alternative,
+            >(
+                ::std::string::String::from(send_telemetry::TOPIC),
+                &message,
+                payload,
+                timeout.into(),
+            )
+            .await
+    }
+    /// Send Telemetry at QoS 0: no acknowledgement; resolves once written to the connection.
+    pub async fn send_telemetry_unacknowledged(
+        &self,
+        message: send_telemetry::Message,
+        payload: impl ::core::convert::Into<::iothub_client::bytes::Bytes>,
+    ) -> ::core::result::Result<(), ::iothub_client::Error> {
+        let payload = payload.into();
+        self.session
+            .publish(
+                ::std::string::String::from(send_telemetry::TOPIC),
+                ::iothub_client::wire::MqttProperties::to_properties(&message),
+                payload,
+                ::core::option::Option::None,
+            )
+            .await
+    }
+}

@@ -9,6 +9,7 @@
 //! topic helpers. It uses the derives of `iothub-macros` and the runtime of
 //! `iothub-client`.
 
+mod client;
 mod connection;
 mod constants;
 mod messages;
@@ -40,6 +41,7 @@ pub fn generate(api: &Api) -> Result<String> {
     for op in &api.operations {
         tokens.extend(operations::module(api, op)?);
     }
+    tokens.extend(client::tokens(api)?);
     let file: syn::File = syn::parse2(tokens)?;
     Ok(format!("{}\n{}", header(api), prettyplease::unparse(&file)))
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::messages::{MessageStruct, StatusField};
-use super::{messages, names, status};
+use super::{client, messages, names, status};
 use crate::ir::{Api, Direction, Interaction, Operation, Property, PropertyRole};
 use crate::topic::Segment;
 
@@ -264,6 +264,7 @@ pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
     let module_doc = names::doc(&format!("{}: {}", op.title, op.summary));
     let descriptor_doc = names::doc(&format!("The {} operation.", op.title));
     let helpers = topic_helpers(op)?;
+    let client_items = client::module_items(api, op)?;
     Ok(quote! {
         #[doc = #module_doc]
         pub mod #module {
@@ -290,6 +291,7 @@ pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
             pub struct #descriptor;
 
             #helpers
+            #client_items
         }
         pub use #module::#descriptor;
     })

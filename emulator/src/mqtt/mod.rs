@@ -2,13 +2,13 @@
 //! acceptance, SUBSCRIBE rules, client PUBLISHes by operation, outcomes,
 //! sessions, and the per-connection task.
 
-pub mod auth;
 pub mod commands;
 pub mod connect;
 pub mod connection;
-pub mod frame;
 pub mod outcome;
 pub mod publish;
-pub mod reason;
 pub mod sessions;
 pub mod subscribe;
+
+/// Packet framing, AUTH and MQTT 5 reason codes, shared with the device client.
+pub use iothub_client::transport::{auth, frame, reason};

@@ -65,6 +65,16 @@ pub fn connack(code: u8) -> ConnectReturnCode {
     }
 }
 
+/// The MQTT 5 code of a CONNACK reason.
+pub fn connack_code(reason: ConnectReturnCode) -> u8 {
+    (0..=u8::MAX)
+        .find(|&code| connack(code) == reason)
+        // Every variant but Unspecified error has its own code above; the
+        // protocol-version refusal of MQTT 3.1.1 is the only one left.
+        .map(|code| if code == 0x01 { 0x80 } else { code })
+        .unwrap_or(0x80)
+}
+
 /// The DISCONNECT reason of MQTT 5 code `code` (§3.14.2.1); codes
 /// DISCONNECT cannot carry become Unspecified error.
 pub fn disconnect(code: u8) -> DisconnectReasonCode {
@@ -105,6 +115,7 @@ mod tests {
                 .write(&mut buffer, None)
                 .expect("writes");
             assert_eq!(buffer[3], code, "CONNACK {code:#04x}");
+            assert_eq!(connack_code(connack(code)), code);
         }
         assert_eq!(disconnect(142), DisconnectReasonCode::SessionTakenOver);
         assert_eq!(disconnect(0x01), DisconnectReasonCode::UnspecifiedError);

@@ -1,0 +1,331 @@
+//! The handle on a session: [`Session`], cheap to clone, shared by any
+//! number of tasks. It starts the session task and queues work for it. The
+//! generated [`crate::Client`] wraps it with one method per operation, built
+//! on the generic ones here.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use rumqttc::v5::mqttbytes::v5::Publish;
+use rumqttc::v5::mqttbytes::QoS;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{
+    self as runtime, AckQueue, AckedPublish, Acknowledgement, ConnectionState, Correlations,
+    Inputs, Outgoing, Response, Shared, Subscriptions,
+};
+use crate::options::{ClientOptions, OfflineBehavior};
+use crate::wire::Properties;
+use crate::Error;
+
+#[derive(Debug)]
+struct Inner {
+    shared: Arc<Shared>,
+    acked: mpsc::Sender<AckedPublish>,
+    outgoing: mpsc::Sender<Outgoing>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The last handle is gone: the session says DISCONNECT and ends.
+        self.shutdown.send_replace(true);
+    }
+}
+
+/// A device's session with the hub (a handle: clones share it). Dropping
+/// the last clone disconnects.
+#[derive(Debug, Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+/// A handle that does not keep the session alive (see [`Session::downgrade`]).
+#[derive(Debug, Clone)]
+pub struct WeakSession {
+    inner: std::sync::Weak<Inner>,
+}
+
+impl WeakSession {
+    /// The session, if any handle to it is still alive.
+    pub fn upgrade(&self) -> Option<Session> {
+        self.inner.upgrade().map(|inner| Session { inner })
+    }
+}
+
+impl Session {
+    /// Starts a client with `subscriptions` (made before the connection, so
+    /// that every message the hub sends finds its receiver) on the current
+    /// Tokio runtime. It connects in the background; see
+    /// [`Session::connection_state`] and [`Session::wait_connected`].
+    pub fn start(options: ClientOptions, subscriptions: Subscriptions) -> Result<Self, Error> {
+        options.check()?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::InvalidOptions {
+            problem: "the client runs on a Tokio runtime; start it inside one".into(),
+        })?;
+        let (acked, acked_rx) = mpsc::channel(options.queue_capacity);
+        let (outgoing, outgoing_rx) = mpsc::channel(options.queue_capacity);
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (state, _) = watch::channel(ConnectionState::Connecting { attempt: 1 });
+        let shared = Arc::new(Shared {
+            options,
+            correlations: Arc::new(Correlations::new()),
+            acks: Arc::new(AckQueue::default()),
+            state,
+        });
+        let inputs = Inputs {
+            acked: acked_rx,
+            outgoing: outgoing_rx,
+            shutdown: shutdown_rx,
+        };
+        runtime.spawn(runtime::run(Arc::clone(&shared), inputs, subscriptions));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                shared,
+                acked,
+                outgoing,
+                shutdown,
+            }),
+        })
+    }
+
+    /// The connection state, as it changes.
+    pub fn connection_state(&self) -> watch::Receiver<ConnectionState> {
+        self.inner.shared.state.subscribe()
+    }
+
+    /// Waits until the client is connected (or `timeout` passes, or the
+    /// client closes).
+    pub async fn wait_connected(&self, timeout: Duration) -> Result<(), Error> {
+        let mut state = self.connection_state();
+        let wait = async {
+            loop {
+                match &*state.borrow_and_update() {
+                    ConnectionState::Connected { .. } => return Ok(()),
+                    ConnectionState::Closed { cause } => return Err(closed_error(cause.as_ref())),
+                    _ => {}
+                }
+                if state.changed().await.is_err() {
+                    return Err(Error::Closed);
+                }
+            }
+        };
+        tokio::time::timeout(timeout, wait)
+            .await
+            .unwrap_or(Err(Error::Timeout(timeout)))
+    }
+
+    /// Disconnects (DISCONNECT, then the session ends; everything still
+    /// waiting fails with [`Error::Closed`]) and waits until it has.
+    pub async fn disconnect(&self) {
+        self.inner.shutdown.send_replace(true);
+        let mut state = self.connection_state();
+        while !matches!(&*state.borrow_and_update(), ConnectionState::Closed { .. }) {
+            if state.changed().await.is_err() {
+                break;
+            }
+        }
+    }
+
+    /// A handle that does not keep the client alive.
+    pub fn downgrade(&self) -> WeakSession {
+        WeakSession {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+
+    /// The options it was started with.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.shared.options
+    }
+
+    fn check_offline(&self) -> Result<(), Error> {
+        if self.inner.shared.options.offline == OfflineBehavior::FailFast
+            && !self.inner.shared.state.borrow().is_connected()
+        {
+            return Err(Error::Offline);
+        }
+        Ok(())
+    }
+
+    fn timeout(&self, timeout: Option<Duration>) -> Duration {
+        timeout.unwrap_or(self.inner.shared.options.request_timeout)
+    }
+
+    /// Sends a request (QoS 0, with fresh Correlation Data) and waits for
+    /// its response on the responses topic, within `timeout` (default: the
+    /// options' request timeout). Dropping the future forgets the request.
+    pub async fn request(
+        &self,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Error> {
+        self.check_offline()?;
+        let limit = self.timeout(timeout);
+        let mut waiter = self.inner.shared.correlations.register();
+        let mut properties = properties;
+        properties.correlation_data = Some(waiter.correlation_data().clone());
+        let publish = Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            payload,
+            Some(properties.to_publish()),
+        );
+        let outgoing = Outgoing {
+            publish,
+            correlation: Some(waiter.correlation_data().clone()),
+            connection: None,
+            written: None,
+        };
+        let exchange = async {
+            self.inner
+                .outgoing
+                .send(outgoing)
+                .await
+                .map_err(|_| Error::Closed)?;
+            waiter.response().await
+        };
+        tokio::time::timeout(limit, exchange)
+            .await
+            .unwrap_or(Err(Error::Timeout(limit)))
+    }
+
+    /// Sends a QoS 1 message and waits for its PUBACK, within `timeout`.
+    /// A message in flight when the connection drops is sent again until
+    /// the hub acknowledges it (so it may arrive twice); one not yet sent
+    /// when the wait ends is not sent.
+    pub async fn publish_acknowledged(
+        &self,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<Acknowledgement, Error> {
+        self.check_offline()?;
+        let limit = self.timeout(timeout);
+        let (reply, acknowledged) = oneshot::channel();
+        let publish = Publish::new(
+            topic,
+            QoS::AtLeastOnce,
+            payload,
+            Some(properties.to_publish()),
+        );
+        let exchange = async {
+            self.inner
+                .acked
+                .send(AckedPublish { publish, reply })
+                .await
+                .map_err(|_| Error::Closed)?;
+            acknowledged.await.unwrap_or(Err(Error::Closed))
+        };
+        tokio::time::timeout(limit, exchange)
+            .await
+            .unwrap_or(Err(Error::Timeout(limit)))
+    }
+
+    /// Sends a QoS 0 message; resolves once it is written to the connection.
+    pub async fn publish(
+        &self,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<(), Error> {
+        self.send_qos0(topic, properties, payload, None, timeout)
+            .await
+    }
+
+    /// Answers a request of the hub (QoS 0 on the responses topic) that
+    /// arrived on connection `connection`: an answer for an older connection
+    /// is not sent (the hub no longer waits for it).
+    pub async fn respond(
+        &self,
+        connection: u64,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+    ) -> Result<(), Error> {
+        self.send_qos0(topic, properties, payload, Some(connection), None)
+            .await
+    }
+
+    /// Like [`Session::respond`], without waiting: the answer is dropped if
+    /// the queue is full (the hub then times the request out).
+    pub fn try_respond(
+        &self,
+        connection: u64,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+    ) {
+        let publish = Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            payload,
+            Some(properties.to_publish()),
+        );
+        let outgoing = Outgoing {
+            publish,
+            correlation: None,
+            connection: Some(connection),
+            written: None,
+        };
+        if self.inner.outgoing.try_send(outgoing).is_err() {
+            tracing::warn!("an answer to the hub was dropped: the outgoing queue is full");
+        }
+    }
+
+    async fn send_qos0(
+        &self,
+        topic: String,
+        properties: Properties,
+        payload: Bytes,
+        connection: Option<u64>,
+        timeout: Option<Duration>,
+    ) -> Result<(), Error> {
+        self.check_offline()?;
+        let limit = self.timeout(timeout);
+        let (written, done) = oneshot::channel();
+        let publish = Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            payload,
+            Some(properties.to_publish()),
+        );
+        let outgoing = Outgoing {
+            publish,
+            correlation: None,
+            connection,
+            written: Some(written),
+        };
+        let send = async {
+            self.inner
+                .outgoing
+                .send(outgoing)
+                .await
+                .map_err(|_| Error::Closed)?;
+            done.await.unwrap_or(Err(Error::Closed))
+        };
+        tokio::time::timeout(limit, send)
+            .await
+            .unwrap_or(Err(Error::Timeout(limit)))
+    }
+}
+
+fn closed_error(cause: Option<&runtime::DisconnectCause>) -> Error {
+    match cause {
+        Some(runtime::DisconnectCause::Refused {
+            reason_code,
+            status,
+            reason,
+        }) => Error::ConnectionRefused {
+            reason_code: *reason_code,
+            status: status.clone(),
+            reason: reason.clone(),
+        },
+        _ => Error::Closed,
+    }
+}

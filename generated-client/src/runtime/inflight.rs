@@ -1,0 +1,166 @@
+//! Outgoing QoS 1 PUBLISHes waiting for their PUBACK: packet identifiers
+//! (never one in use), the hub's Receive Maximum, and what to send again
+//! after a reconnect. Owned by the session task alone.
+
+use std::collections::BTreeMap;
+
+use rumqttc::v5::mqttbytes::v5::Publish;
+use tokio::sync::oneshot;
+
+use crate::wire::Properties;
+use crate::Error;
+
+/// A PUBACK as the sender sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The PUBACK Reason Code.
+    pub reason_code: u8,
+    /// Its properties (user properties carry `status`, `reason`, `trace-id`).
+    pub properties: Properties,
+}
+
+/// Where a PUBACK goes.
+pub(crate) type AckSender = oneshot::Sender<Result<Acknowledgement, Error>>;
+
+#[derive(Debug)]
+struct Entry {
+    publish: Publish,
+    reply: AckSender,
+}
+
+/// The PUBLISHes in flight.
+#[derive(Debug)]
+pub(crate) struct Inflight {
+    entries: BTreeMap<u16, Entry>,
+    last: u16,
+    limit: usize,
+}
+
+impl Inflight {
+    pub(crate) fn new(limit: u16) -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            last: 0,
+            limit: usize::from(limit.max(1)),
+        }
+    }
+
+    /// The hub's Receive Maximum for this connection.
+    pub(crate) fn set_limit(&mut self, limit: u16) {
+        self.limit = usize::from(limit.max(1));
+    }
+
+    /// Whether another PUBLISH may go out now.
+    pub(crate) fn has_room(&self) -> bool {
+        self.entries.len() < self.limit
+    }
+
+    /// Takes `publish` in flight under a free packet identifier; returns the
+    /// PUBLISH to write.
+    pub(crate) fn insert(&mut self, mut publish: Publish, reply: AckSender) -> Publish {
+        let mut pkid = self.last;
+        loop {
+            pkid = pkid.wrapping_add(1).max(1);
+            if !self.entries.contains_key(&pkid) {
+                break;
+            }
+        }
+        self.last = pkid;
+        publish.pkid = pkid;
+        publish.dup = false;
+        self.entries.insert(
+            pkid,
+            Entry {
+                publish: publish.clone(),
+                reply,
+            },
+        );
+        publish
+    }
+
+    /// Resolves the PUBLISH a PUBACK names; false if none was in flight.
+    pub(crate) fn acknowledge(&mut self, pkid: u16, ack: Acknowledgement) -> bool {
+        match self.entries.remove(&pkid) {
+            Some(entry) => {
+                let _ = entry.reply.send(Ok(ack));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes a PUBLISH out of flight, failing its sender with `error` (it
+    /// could not be sent).
+    pub(crate) fn fail(&mut self, pkid: u16, error: Error) {
+        if let Some(entry) = self.entries.remove(&pkid) {
+            let _ = entry.reply.send(Err(error));
+        }
+    }
+
+    /// The PUBLISHes to send again on a new connection, in packet
+    /// identifier order (oldest first within a wrap), marked DUP.
+    pub(crate) fn resend(&self) -> Vec<Publish> {
+        let mut all: Vec<&Entry> = self.entries.values().collect();
+        // Oldest first: identifiers after `last` were assigned before those up to it.
+        all.sort_by_key(|e| e.publish.pkid.wrapping_sub(self.last.wrapping_add(1)));
+        all.into_iter()
+            .map(|e| {
+                let mut publish = e.publish.clone();
+                publish.dup = true;
+                publish
+            })
+            .collect()
+    }
+
+    /// Fails every PUBLISH in flight with `error` (the client closed).
+    pub(crate) fn fail_all(&mut self, error: &Error) {
+        for (_, entry) in std::mem::take(&mut self.entries) {
+            let _ = entry.reply.send(Err(error.clone()));
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rumqttc::v5::mqttbytes::QoS;
+
+    fn publish() -> Publish {
+        Publish::new("t", QoS::AtLeastOnce, "x", None)
+    }
+
+    #[test]
+    fn identifiers_are_unique_limited_and_resent_oldest_first() {
+        let mut inflight = Inflight::new(3);
+        let mut replies = Vec::new();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let (tx, rx) = oneshot::channel();
+            replies.push(rx);
+            ids.push(inflight.insert(publish(), tx).pkid);
+        }
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(!inflight.has_room());
+        let ack = Acknowledgement {
+            reason_code: 0,
+            properties: Properties::default(),
+        };
+        assert!(inflight.acknowledge(2, ack.clone()));
+        assert!(!inflight.acknowledge(2, ack));
+        let (tx, _rx) = oneshot::channel();
+        assert_eq!(
+            inflight.insert(publish(), tx).pkid,
+            4,
+            "never an identifier in use"
+        );
+        let resent: Vec<(u16, bool)> = inflight.resend().iter().map(|p| (p.pkid, p.dup)).collect();
+        assert_eq!(resent, [(1, true), (3, true), (4, true)]);
+        inflight.fail_all(&Error::Closed);
+        assert_eq!(inflight.len(), 0);
+    }
+}

@@ -1,0 +1,33 @@
+//! The generic runtime under the generated operation methods: the session
+//! task that owns the connection and its handle [`Session`], request–response
+//! correlation, QoS 1 messages in flight, acknowledgements in arrival
+//! order, routes for incoming messages, reconnection backoff and the
+//! connection state. It knows MQTT 5 and the spec's shared rules
+//! (`api::topics`, `api::limits`, `api::connection`), never one operation.
+
+mod acks;
+mod backoff;
+mod connect;
+mod correlation;
+mod handle;
+mod inflight;
+mod routes;
+mod state;
+mod task;
+mod typed;
+
+pub use acks::{Delivery, Settlement};
+pub use backoff::ReconnectPolicy;
+pub use connect::CLIENT_RECEIVE_MAXIMUM;
+pub use correlation::Response;
+pub use handle::{Session, WeakSession};
+pub use inflight::Acknowledgement;
+pub use routes::{Incoming, Subscriptions};
+pub use state::{ConnectionState, DisconnectCause};
+pub use typed::{
+    default_settlement, from_json, settlement, to_json, Call, Calls, Messages, Received, Reply,
+};
+
+pub(crate) use acks::AckQueue;
+pub(crate) use correlation::Correlations;
+pub(crate) use task::{run, AckedPublish, Inputs, Outgoing, Shared};

@@ -1,0 +1,107 @@
+//! Where incoming PUBLISHes go: one route per server-to-client operation
+//! (its topic filter, its QoS, a bounded channel). Routes exist before the
+//! connection does, so nothing the hub sends finds no receiver.
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::acks::{Delivery, Settlement};
+use crate::wire::Properties;
+
+/// An incoming PUBLISH for one of the client's subscriptions.
+#[derive(Debug)]
+pub struct Incoming {
+    /// Its topic.
+    pub topic: String,
+    /// Its properties.
+    pub properties: Properties,
+    /// Its payload.
+    pub payload: Bytes,
+    /// Its acknowledgement, for a QoS 1 PUBLISH.
+    pub delivery: Option<Delivery>,
+    /// The connection it arrived on (answers on a later one are not sent).
+    pub connection: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Route {
+    pub(crate) filter: &'static str,
+    pub(crate) qos: u8,
+    pub(crate) sender: mpsc::Sender<Incoming>,
+    pub(crate) on_drop: Settlement,
+}
+
+/// The client's subscriptions, built before it connects (the generated
+/// `Client::connect` makes one route per server-to-client operation).
+#[derive(Debug, Default)]
+pub struct Subscriptions {
+    pub(crate) routes: Vec<Route>,
+}
+
+impl Subscriptions {
+    /// No subscriptions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Subscribes to `filter` at `qos`; messages arrive on the returned
+    /// receiver, which holds `capacity` of them. A QoS 1 message whose
+    /// [`Delivery`] is dropped unsettled is settled with `on_drop`.
+    pub fn route(
+        &mut self,
+        filter: &'static str,
+        qos: u8,
+        capacity: usize,
+        on_drop: Settlement,
+    ) -> mpsc::Receiver<Incoming> {
+        let (sender, receiver) = mpsc::channel(capacity.max(1));
+        self.routes.push(Route {
+            filter,
+            qos,
+            sender,
+            on_drop,
+        });
+        receiver
+    }
+
+    pub(crate) fn find(&self, topic: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| matches(r.filter, topic))
+    }
+}
+
+/// Whether `topic` matches the MQTT topic filter `filter` (`+` one level,
+/// `#` the rest).
+pub(crate) fn matches(filter: &str, topic: &str) -> bool {
+    let mut levels = topic.split('/');
+    for part in filter.split('/') {
+        match part {
+            "#" => return true,
+            "+" => {
+                if levels.next().is_none() {
+                    return false;
+                }
+            }
+            literal => {
+                if levels.next() != Some(literal) {
+                    return false;
+                }
+            }
+        }
+    }
+    levels.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn filters_match_as_mqtt_says() {
+        assert!(matches("$iothub/methods/+", "$iothub/methods/reboot"));
+        assert!(!matches("$iothub/methods/+", "$iothub/methods/a/b"));
+        assert!(!matches("$iothub/methods/+", "$iothub/methods"));
+        assert!(matches("$iothub/commands", "$iothub/commands"));
+        assert!(!matches("$iothub/commands", "$iothub/commands/"));
+        assert!(matches("a/#", "a/b/c"));
+    }
+}

@@ -1,0 +1,396 @@
+//! Typed exchanges, generic over an operation's message types: what the
+//! generated per-operation methods and streams are made of. A client-to-
+//! server exchange returns the operation's [`Outcome`]; a server-to-client
+//! message arrives as a [`Received`] (settled once: success or one of the
+//! operation's alternatives) or a [`Call`] (answered once).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::acks::{Delivery, Settlement};
+use super::handle::{Session, WeakSession};
+use super::routes::Incoming;
+use crate::api;
+use crate::operation::{Operation, Outcome};
+use crate::status::StatusCode;
+use crate::wire::{MqttProperties, Properties};
+use crate::Error;
+
+/// A message with its payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply<M> {
+    /// The message (its properties, typed).
+    pub message: M,
+    /// The payload.
+    pub payload: Bytes,
+}
+
+impl<M> Reply<M> {
+    /// The payload as JSON, into the caller's own type.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        from_json(&self.payload)
+    }
+}
+
+/// Reads a JSON payload.
+pub fn from_json<T: DeserializeOwned>(payload: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(payload).map_err(|e| Error::InvalidPayload {
+        problem: format!("not the expected JSON: {e}"),
+    })
+}
+
+/// Writes a JSON payload.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, Error> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| Error::InvalidPayload {
+            problem: format!("cannot be written as JSON: {e}"),
+        })
+}
+
+/// The settlement that sends alternative `status` (its reason code and
+/// `status` property).
+pub fn settlement<A: StatusCode>(status: A) -> Settlement {
+    Settlement {
+        reason_code: status.reason_code(),
+        properties: status_properties(status),
+    }
+}
+
+fn status_properties<A: StatusCode>(status: A) -> Properties {
+    Properties {
+        user: vec![(api::RESPONSE_PROPERTIES.status.to_owned(), status.to_text())],
+        ..Properties::default()
+    }
+}
+
+/// What a message of operation `O` that the application drops unsettled is
+/// settled with: the first of its alternatives whose status is retryable
+/// (so the hub delivers it again), else success.
+pub fn default_settlement<O: Operation>() -> Settlement
+where
+    O::Alternative: StatusCode,
+{
+    O::STATUSES
+        .iter()
+        .map(|&code| <O::Alternative as StatusCode>::from_code(code))
+        .find(|status| status.retryable())
+        .map_or_else(Settlement::success, settlement)
+}
+
+impl Session {
+    /// A client-to-server request–response exchange of an operation: the
+    /// request's properties and payload out, the response's outcome back.
+    pub async fn exchange<Req, Resp, A>(
+        &self,
+        topic: String,
+        request: &Req,
+        payload: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<Outcome<Reply<Resp>, A>, Error>
+    where
+        Req: MqttProperties,
+        Resp: MqttProperties,
+        A: StatusCode,
+    {
+        let response = self
+            .request(topic, request.to_properties(), payload, timeout)
+            .await?;
+        Ok(
+            match Outcome::<Resp, A>::from_response(
+                &api::RESPONSE_PROPERTIES,
+                &response.properties,
+            )? {
+                Outcome::Success(message) => Outcome::Success(Reply {
+                    message,
+                    payload: response.payload,
+                }),
+                Outcome::Alternative {
+                    status,
+                    reason_code,
+                    reason,
+                    trace_id,
+                    other_properties,
+                } => Outcome::Alternative {
+                    status,
+                    reason_code,
+                    reason,
+                    trace_id,
+                    other_properties,
+                },
+            },
+        )
+    }
+
+    /// A client-to-server message–acknowledgement exchange at QoS 1: the
+    /// PUBACK's outcome.
+    pub async fn send_acknowledged<M, Ack, A>(
+        &self,
+        topic: String,
+        message: &M,
+        payload: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<Outcome<Ack, A>, Error>
+    where
+        M: MqttProperties,
+        Ack: MqttProperties,
+        A: StatusCode,
+    {
+        let ack = self
+            .publish_acknowledged(topic, message.to_properties(), payload, timeout)
+            .await?;
+        Outcome::from_puback(&api::RESPONSE_PROPERTIES, ack.reason_code, &ack.properties)
+    }
+}
+
+/// A message the hub sent on a server-to-client operation: typed, with its
+/// payload, and (for a message–acknowledgement operation at QoS 1) settled
+/// once with [`Received::complete`] or [`Received::settle`]. Dropped
+/// unsettled, it is settled with the operation's default (see
+/// [`default_settlement`]).
+pub struct Received<M, A> {
+    /// The topic it came on.
+    pub topic: String,
+    /// The message (its properties, typed).
+    pub message: M,
+    /// The payload.
+    pub payload: Bytes,
+    delivery: Option<Delivery>,
+    alternative: PhantomData<fn() -> A>,
+}
+
+impl<M: fmt::Debug, A> fmt::Debug for Received<M, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Received")
+            .field("topic", &self.topic)
+            .field("message", &self.message)
+            .field("payload_bytes", &self.payload.len())
+            .field("acknowledged", &self.delivery.is_some())
+            .finish()
+    }
+}
+
+impl<M, A: StatusCode> Received<M, A> {
+    /// The payload as JSON, into the caller's own type.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        from_json(&self.payload)
+    }
+
+    /// Settles it with success (a success PUBACK).
+    pub fn complete(mut self) {
+        if let Some(delivery) = self.delivery.take() {
+            delivery.settle(Settlement::success());
+        }
+    }
+
+    /// Settles it with alternative `status` (a PUBACK with the status's
+    /// reason code and `status` property).
+    pub fn settle(mut self, status: A) {
+        if let Some(delivery) = self.delivery.take() {
+            delivery.settle(settlement(status));
+        }
+    }
+}
+
+/// The stream of messages of one server-to-client message operation.
+pub struct Messages<M, A> {
+    receiver: mpsc::Receiver<Incoming>,
+    types: PhantomData<fn() -> (M, A)>,
+}
+
+impl<M, A> fmt::Debug for Messages<M, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Messages").finish_non_exhaustive()
+    }
+}
+
+impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
+    /// Messages arriving on `receiver`.
+    pub fn new(receiver: mpsc::Receiver<Incoming>) -> Self {
+        Self {
+            receiver,
+            types: PhantomData,
+        }
+    }
+
+    /// The next message; `None` once the client has closed. A message whose
+    /// properties do not decode is an error item (and is settled with the
+    /// default, so the hub may deliver it again).
+    pub async fn recv(&mut self) -> Option<Result<Received<M, A>, Error>> {
+        let incoming = self.receiver.recv().await?;
+        Some(
+            M::from_properties(&incoming.properties).map(|message| Received {
+                topic: incoming.topic,
+                message,
+                payload: incoming.payload,
+                delivery: incoming.delivery,
+                alternative: PhantomData,
+            }),
+        )
+    }
+}
+
+/// A request of the hub on a server-to-client request–response operation:
+/// answer it once with [`Call::respond`] or [`Call::respond_alternative`].
+/// Dropped unanswered, it is answered with the operation's first
+/// alternative, if it has one.
+pub struct Call<Req, Resp, A> {
+    /// The topic it came on (holding its path parameters).
+    pub topic: String,
+    /// The request (its properties, typed).
+    pub request: Req,
+    /// The payload.
+    pub payload: Bytes,
+    correlation: Option<Bytes>,
+    connection: u64,
+    client: WeakSession,
+    /// The answer sent if it is dropped unanswered.
+    on_drop: Option<Properties>,
+    types: PhantomData<fn() -> (Resp, A)>,
+}
+
+impl<Req: fmt::Debug, Resp, A> fmt::Debug for Call<Req, Resp, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("topic", &self.topic)
+            .field("request", &self.request)
+            .field("payload_bytes", &self.payload.len())
+            .finish()
+    }
+}
+
+impl<Req, Resp: MqttProperties, A: StatusCode> Call<Req, Resp, A> {
+    /// The payload as JSON, into the caller's own type.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        from_json(&self.payload)
+    }
+
+    fn answer(
+        &mut self,
+        properties: Properties,
+        payload: Bytes,
+    ) -> Option<(Session, u64, Properties, Bytes)> {
+        self.on_drop = None;
+        let correlation = self.correlation.take()?;
+        let client = self.client.upgrade()?;
+        let mut properties = properties;
+        properties.correlation_data = Some(correlation);
+        Some((client, self.connection, properties, payload))
+    }
+
+    /// Answers with the success response and `payload`.
+    pub async fn respond(mut self, response: Resp, payload: impl Into<Bytes>) -> Result<(), Error> {
+        let (client, connection, properties, payload) = self
+            .answer(response.to_properties(), payload.into())
+            .ok_or(Error::Closed)?;
+        client
+            .respond(
+                connection,
+                api::topics::RESPONSES.to_owned(),
+                properties,
+                payload,
+            )
+            .await
+    }
+
+    /// Answers with alternative `status` (its `status` property, no payload).
+    pub async fn respond_alternative(mut self, status: A) -> Result<(), Error> {
+        let (client, connection, properties, payload) = self
+            .answer(status_properties(status), Bytes::new())
+            .ok_or(Error::Closed)?;
+        client
+            .respond(
+                connection,
+                api::topics::RESPONSES.to_owned(),
+                properties,
+                payload,
+            )
+            .await
+    }
+}
+
+impl<Req, Resp, A> Drop for Call<Req, Resp, A> {
+    fn drop(&mut self) {
+        if let (Some(answer), Some(correlation)) = (self.on_drop.take(), self.correlation.take()) {
+            answer_default(&self.client, self.connection, correlation, answer);
+        }
+    }
+}
+
+/// Answers a request with `answer` without waiting (from `Drop`).
+fn answer_default(client: &WeakSession, connection: u64, correlation: Bytes, answer: Properties) {
+    if let Some(client) = client.upgrade() {
+        let mut properties = answer;
+        properties.correlation_data = Some(correlation);
+        client.try_respond(
+            connection,
+            api::topics::RESPONSES.to_owned(),
+            properties,
+            Bytes::new(),
+        );
+    }
+}
+
+/// The stream of requests of one server-to-client request–response operation.
+pub struct Calls<Req, Resp, A> {
+    receiver: mpsc::Receiver<Incoming>,
+    client: WeakSession,
+    on_drop: Option<A>,
+    types: PhantomData<fn() -> (Req, Resp)>,
+}
+
+impl<Req, Resp, A> fmt::Debug for Calls<Req, Resp, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Calls").finish_non_exhaustive()
+    }
+}
+
+impl<Req: MqttProperties, Resp: MqttProperties, A: StatusCode> Calls<Req, Resp, A> {
+    /// Requests arriving on `receiver`, answered through `client`; one
+    /// dropped unanswered is answered with `on_drop`.
+    pub fn new(receiver: mpsc::Receiver<Incoming>, client: &Session, on_drop: Option<A>) -> Self {
+        Self {
+            receiver,
+            client: client.downgrade(),
+            on_drop,
+            types: PhantomData,
+        }
+    }
+
+    /// The next request; `None` once the client has closed. A request whose
+    /// properties do not decode is an error item (and is answered with the
+    /// default alternative).
+    pub async fn recv(&mut self) -> Option<Result<Call<Req, Resp, A>, Error>> {
+        let incoming = self.receiver.recv().await?;
+        let correlation = incoming.properties.correlation_data.clone();
+        match Req::from_properties(&incoming.properties) {
+            Ok(request) => Some(Ok(Call {
+                topic: incoming.topic,
+                request,
+                payload: incoming.payload,
+                correlation,
+                connection: incoming.connection,
+                client: self.client.clone(),
+                on_drop: self.on_drop.map(status_properties),
+                types: PhantomData,
+            })),
+            Err(error) => {
+                if let (Some(status), Some(correlation)) = (self.on_drop, correlation) {
+                    answer_default(
+                        &self.client,
+                        incoming.connection,
+                        correlation,
+                        status_properties(status),
+                    );
+                }
+                Some(Err(error))
+            }
+        }
+    }
+}

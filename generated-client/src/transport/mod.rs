@@ -1,0 +1,37 @@
+//! Bytes on a socket: MQTT 5 packets framed over rumqttc's codec (plus AUTH,
+//! which it lacks: [`auth`]), carried over TLS (the default, [`Tls`]) or plain
+//! TCP (for a local emulator).
+
+pub mod auth;
+pub mod frame;
+pub mod reason;
+mod stream;
+mod tls;
+
+pub use stream::{open, Stream};
+pub use tls::{Tls, TlsError};
+
+/// How the client reaches the hub.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// MQTT over TLS 1.2/1.3 (rustls); the server name is the host name.
+    Tls(Tls),
+    /// MQTT over plain TCP: only for a hub on this machine (the emulator).
+    Tcp,
+}
+
+impl Transport {
+    /// The MQTT port this transport uses by default: 8883 for TLS, 1883 for TCP.
+    pub fn default_port(&self) -> u16 {
+        match self {
+            Self::Tls(_) => 8883,
+            Self::Tcp => 1883,
+        }
+    }
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self::Tls(Tls::default())
+    }
+}

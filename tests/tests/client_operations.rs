@@ -1,0 +1,241 @@
+//! The device client against the in-process emulator: every operation of
+//! the spec through its generated method, stream or handler, with the
+//! alternative outcomes the emulator produces.
+
+mod client_support;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use client_support::{emulator, eventually, id, options, WAIT};
+use iothub_client::api::{
+    patch_twin_reported, receive_commands, receive_direct_methods, send_telemetry,
+};
+use iothub_client::operation::Outcome;
+use iothub_client::status::StatusCode;
+use iothub_client::wire::ApplicationProperties;
+use iothub_client::Client;
+use iothub_emulator::hub::{Command, CommandState};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn twin_get_patch_and_a_stale_if_version() {
+    let hub = emulator(&["d1"]).await;
+    let (client, _receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+
+    let Outcome::Success(twin) = client.get_twin().await.expect("answered") else {
+        panic!("get_twin failed");
+    };
+    let twin: Value = twin.json().expect("JSON");
+    assert_eq!(twin["reported"]["$version"], 1);
+
+    let patched = client
+        .patch_twin_reported(
+            patch_twin_reported::Request::default(),
+            &json!({"fw": "1.0"}),
+        )
+        .await
+        .expect("answered");
+    let Outcome::Success(response) = patched else {
+        panic!("patch failed: {patched:?}");
+    };
+    assert_eq!(response.version, 2);
+    assert_eq!(
+        hub.hub().twins().get(&id("d1")).reported.properties["fw"],
+        "1.0"
+    );
+
+    let stale = client
+        .patch_twin_reported(
+            patch_twin_reported::Request {
+                if_version: Some(1),
+            },
+            &json!({"fw": "2.0"}),
+        )
+        .await
+        .expect("answered");
+    match stale {
+        Outcome::Alternative { status, .. } => {
+            assert_eq!(status, patch_twin_reported::Alternative::PreconditionFailed);
+            assert_eq!(status.to_text(), "0104");
+            assert!(!status.retryable());
+        }
+        Outcome::Success(_) => panic!("a stale if-version must fail"),
+    }
+    client.disconnect().await;
+}
+
+#[tokio::test]
+async fn telemetry_is_acknowledged_and_stored_with_its_properties() {
+    let hub = emulator(&["d1"]).await;
+    let (client, _receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    let mut application = ApplicationProperties::new();
+    application.insert("@kind", "temperature");
+    let message = send_telemetry::Message {
+        content_type: Some("application/json".into()),
+        message_id: Some("m-1".into()),
+        application,
+        ..send_telemetry::Message::default()
+    };
+    let outcome = client
+        .send_telemetry(message, Bytes::from_static(b"{\"t\":21}"))
+        .await
+        .expect("acknowledged");
+    assert!(outcome.is_success(), "{outcome:?}");
+    client
+        .send_telemetry_unacknowledged(send_telemetry::Message::default(), "qos0")
+        .await
+        .expect("written");
+    eventually("both messages stored", || hub.hub().telemetry().len() == 2).await;
+    let events = hub.hub().telemetry().read(1, 10);
+    assert_eq!(events[0].record.body, Bytes::from_static(b"{\"t\":21}"));
+    assert_eq!(
+        events[0].record.properties.message_id.as_deref(),
+        Some("m-1")
+    );
+    assert_eq!(
+        events[0].record.properties.application.get("kind"),
+        Some("temperature")
+    );
+    assert_eq!(events[1].record.body, Bytes::from_static(b"qos0"));
+}
+
+#[tokio::test]
+async fn commands_complete_abandon_with_redelivery_and_reject() {
+    let hub = emulator(&["d1"]).await;
+    let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    let commands = hub.hub().commands();
+    let first = commands.enqueue(&id("d1"), Command::new("one"));
+    let second = commands.enqueue(&id("d1"), Command::new("two"));
+
+    async fn next(receiver: &mut receive_commands::Receiver) -> receive_commands::Received {
+        tokio::time::timeout(WAIT, receiver.recv())
+            .await
+            .expect("a command in time")
+            .expect("open")
+            .expect("decodes")
+    }
+    let one = next(&mut receivers.receive_commands).await;
+    assert_eq!(one.message.sequence_no, first);
+    assert_eq!(one.message.delivery_count, 1);
+    assert_eq!(one.payload, Bytes::from_static(b"one"));
+    one.abandon();
+    let two = next(&mut receivers.receive_commands).await;
+    assert_eq!(two.message.sequence_no, second);
+    two.complete();
+
+    let again = next(&mut receivers.receive_commands).await;
+    assert_eq!(again.message.sequence_no, first, "abandoned → redelivered");
+    assert_eq!(again.message.delivery_count, 2);
+    again.reject();
+
+    let state = |seq: u64| {
+        commands
+            .list(&id("d1"))
+            .into_iter()
+            .find(|c| c.sequence_no == seq)
+            .map(|c| c.state)
+    };
+    eventually("reject and complete recorded", || {
+        state(first) == Some(CommandState::Rejected)
+            && state(second) == Some(CommandState::Completed)
+    })
+    .await;
+    // Rejected is gone for good: nothing else arrives.
+    assert!(tokio::time::timeout(
+        Duration::from_millis(300),
+        receivers.receive_commands.recv()
+    )
+    .await
+    .is_err());
+}
+
+#[tokio::test]
+async fn direct_methods_are_answered_and_a_dropped_call_is_unavailable() {
+    let hub = emulator(&["d1"]).await;
+    let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    // The SUBSCRIBE goes out right after CONNACK; wait until calls can land.
+    let methods = hub.hub().methods().clone();
+    let device = id("d1");
+    let call = {
+        let methods = methods.clone();
+        let device = device.clone();
+        tokio::spawn(async move {
+            let mut answer = None;
+            for _ in 0..100 {
+                match methods
+                    .invoke(
+                        &device,
+                        "reboot",
+                        Bytes::from_static(b"{\"delay\":1}"),
+                        WAIT,
+                    )
+                    .await
+                {
+                    Ok(response) => {
+                        answer = Some(response);
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+            answer
+        })
+    };
+    let request = tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
+        .await
+        .expect("a call in time")
+        .expect("open")
+        .expect("decodes");
+    assert_eq!(request.params().map(|p| p.name), Some("reboot"));
+    let body: Value = request.json().expect("JSON");
+    assert_eq!(body["delay"], 1);
+    request
+        .respond(
+            receive_direct_methods::Response { response_code: 200 },
+            Bytes::from_static(b"{\"ok\":true}"),
+        )
+        .await
+        .expect("sent");
+    let answer = call.await.expect("joins").expect("answered");
+    assert_eq!(answer.response_code, 200);
+    assert_eq!(answer.payload, Bytes::from_static(b"{\"ok\":true}"));
+
+    // A call the application drops unanswered is answered as Unavailable.
+    let dropped =
+        tokio::spawn(async move { methods.invoke(&device, "noop", Bytes::new(), WAIT).await });
+    drop(
+        tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
+            .await
+            .expect("a call in time"),
+    );
+    let outcome = dropped.await.expect("joins");
+    let error = outcome.expect_err("no success answer");
+    assert_eq!(error.status().to_text(), "06A0", "{error:?}");
+}
+
+#[tokio::test]
+async fn desired_changes_arrive_with_their_version() {
+    let hub = emulator(&["d1"]).await;
+    let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    // Make sure the subscription is in place: a get_twin round trip follows
+    // the SUBSCRIBE on the same connection.
+    client.get_twin().await.expect("answered");
+    let version = hub
+        .hub()
+        .twins()
+        .patch_desired(&id("d1"), &json!({"interval": 5}))
+        .expect("patched");
+    let update = tokio::time::timeout(WAIT, receivers.receive_twin_desired_state_changes.recv())
+        .await
+        .expect("in time")
+        .expect("open")
+        .expect("decodes");
+    assert_eq!(update.message.version, version);
+    let patch: Value = update.json().expect("JSON");
+    assert_eq!(patch["interval"], 5);
+}
