@@ -94,6 +94,11 @@ pub enum Outcome<S, A> {
 }
 
 impl<S, A> Outcome<S, A> {
+    /// Whether it is the success.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success(_))
+    }
+
     /// The same outcome with its success message mapped by `f`.
     pub fn map<T>(self, f: impl FnOnce(S) -> T) -> Outcome<T, A> {
         match self {
@@ -200,12 +205,9 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
             other_properties: derive_support::other(properties, &known, false),
         })
     }
+}
 
-    /// Whether it is the success.
-    pub fn is_success(&self) -> bool {
-        matches!(self, Self::Success(_))
-    }
-
+impl<S, A: StatusCode> Outcome<S, A> {
     /// The alternative's status, if it is one.
     pub fn status(&self) -> Option<A> {
         match self {

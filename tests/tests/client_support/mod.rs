@@ -2,6 +2,8 @@
 //! SAS devices, and client options for a device of it over loopback TCP.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::time::Duration;
 
 use iothub_client::credentials::{Credentials, SasKey};
@@ -42,7 +44,11 @@ pub async fn emulator(names: &[&str]) -> Emulator {
 /// Options for device `name` (number `i` of `emulator(..)`) over plain TCP
 /// to `emulator`, reconnecting quickly.
 pub fn options(emulator: &Emulator, name: &str, i: u8) -> ClientOptions {
-    let addr = emulator.mqtt_addr();
+    options_to(emulator.mqtt_addr(), name, i)
+}
+
+/// The same, connecting to `addr` (a proxy in front of the emulator).
+pub fn options_to(addr: std::net::SocketAddr, name: &str, i: u8) -> ClientOptions {
     ClientOptions::new(
         HOST,
         name,

@@ -1,0 +1,137 @@
+//! The device client through network faults: a TCP proxy in the test cuts
+//! the connection while requests and QoS 1 telemetry are in flight; a SAS
+//! token that expires mid-run is renewed on the same connection.
+
+mod client_support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use client_support::proxy::Proxy;
+use client_support::{emulator, eventually, id, options, options_to, WAIT};
+use iothub_client::api::send_telemetry;
+use iothub_client::credentials::TokenPolicy;
+use iothub_client::runtime::ConnectionState;
+use iothub_client::{Client, Error};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_in_flight_when_the_connection_is_cut_complete_or_fail_none_hangs() {
+    let hub = emulator(&["d1"]).await;
+    let proxy = Proxy::start(hub.mqtt_addr()).await;
+    let (client, _receivers) = Client::connect(options_to(proxy.addr(), "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+
+    let mut requests = Vec::new();
+    for _ in 0..200 {
+        let client = client.clone();
+        requests.push(tokio::spawn(async move { client.get_twin().await }));
+    }
+    tokio::task::yield_now().await;
+    assert!(proxy.cut() >= 1, "a connection was cut");
+    let (mut answered, mut lost) = (0, 0);
+    for request in requests {
+        // Bounded: a hung request fails the test here.
+        match tokio::time::timeout(WAIT * 2, request)
+            .await
+            .expect("no request hangs")
+            .expect("joins")
+        {
+            Ok(outcome) => {
+                assert!(outcome.is_success());
+                answered += 1;
+            }
+            Err(Error::ConnectionLost { .. }) => lost += 1,
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    assert_eq!(answered + lost, 200);
+    // The client reconnects by itself and works again.
+    client.wait_connected(WAIT).await.expect("reconnects");
+    assert!(client.get_twin().await.expect("answered").is_success());
+    println!("answered {answered}, lost with the connection {lost}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn qos1_telemetry_is_sent_again_until_acknowledged_across_cuts() {
+    const MESSAGES: usize = 2_000;
+    let hub = emulator(&["d1"]).await;
+    let proxy = Arc::new(Proxy::start(hub.mqtt_addr()).await);
+    let (client, _receivers) = Client::connect(options_to(proxy.addr(), "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+
+    let cutter = {
+        let proxy = Arc::clone(&proxy);
+        tokio::spawn(async move {
+            let mut cuts = 0;
+            for _ in 0..4 {
+                tokio::time::sleep(Duration::from_millis(60)).await;
+                cuts += proxy.cut();
+            }
+            cuts
+        })
+    };
+    let mut senders = Vec::new();
+    for task in 0..8 {
+        let client = client.clone();
+        senders.push(tokio::spawn(async move {
+            for n in (task..MESSAGES).step_by(8) {
+                let message = send_telemetry::Message {
+                    message_id: Some(n.to_string()),
+                    ..send_telemetry::Message::default()
+                };
+                let outcome = client
+                    .send_telemetry_within(message, "x", Duration::from_secs(30))
+                    .await
+                    .unwrap_or_else(|e| panic!("message {n}: {e}"));
+                assert!(outcome.is_success(), "message {n}: {outcome:?}");
+            }
+        }));
+    }
+    for sender in senders {
+        sender.await.expect("every message acknowledged");
+    }
+    let cuts = cutter.await.expect("joins");
+    assert!(cuts >= 1, "the run saw connection cuts");
+    let events = hub.hub().telemetry().read(1, usize::MAX);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for event in &events {
+        let key = event.record.properties.message_id.clone().expect("id");
+        *seen.entry(key).or_default() += 1;
+    }
+    let missing: Vec<usize> = (0..MESSAGES)
+        .filter(|n| !seen.contains_key(&n.to_string()))
+        .collect();
+    assert!(missing.is_empty(), "missing: {missing:?}");
+    let duplicates = events.len() - seen.len();
+    println!("{MESSAGES} messages, {cuts} cuts, {duplicates} duplicates");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiring_sas_token_is_renewed_on_the_same_connection() {
+    let hub = emulator(&["d1"]).await;
+    let options =
+        options(&hub, "d1", 0).token_policy(TokenPolicy::new(Duration::from_secs(2), 0.5));
+    let (client, _receivers) = Client::connect(options).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    let mut state = client.connection_state();
+    // Three token lifetimes: without renewal the hub would disconnect (135).
+    let until = tokio::time::Instant::now() + Duration::from_secs(6);
+    while tokio::time::Instant::now() < until {
+        assert!(client.get_twin().await.expect("answered").is_success());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        *state.borrow_and_update(),
+        ConnectionState::Connected {
+            session_present: false,
+            connection: 1
+        },
+        "still the first connection"
+    );
+    assert!(hub.hub().connections().is_connected(&id("d1")));
+    eventually("connected", || {
+        hub.hub().connections().is_connected(&id("d1"))
+    })
+    .await;
+}
