@@ -239,3 +239,36 @@ async fn desired_changes_arrive_with_their_version() {
     let patch: Value = update.json().expect("JSON");
     assert_eq!(patch["interval"], 5);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_get_twin_calls_on_one_connection_are_all_answered() {
+    let hub = emulator(&["d1"]).await;
+    hub.hub()
+        .twins()
+        .patch_desired(&id("d1"), &json!({"mode": "eco"}))
+        .expect("patched");
+    let (client, _receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    let calls: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_twin().await })
+        })
+        .collect();
+    for call in calls {
+        let outcome = call.await.expect("joins").expect("answered");
+        let Outcome::Success(reply) = outcome else {
+            panic!("get_twin failed: {outcome:?}");
+        };
+        let twin: Value = reply.json().expect("JSON");
+        assert_eq!(twin["desired"]["mode"], "eco");
+    }
+    let mut state = client.connection_state();
+    assert!(
+        matches!(
+            *state.borrow_and_update(),
+            iothub_client::runtime::ConnectionState::Connected { connection: 1, .. }
+        ),
+        "one connection throughout"
+    );
+}

@@ -2,6 +2,7 @@
 //! SAS devices, and client options for a device of it over loopback TCP.
 #![allow(dead_code)]
 
+pub mod fake_hub;
 pub mod proxy;
 
 use std::time::Duration;

@@ -1,0 +1,119 @@
+//! A scripted hub for the client's wire tests: it accepts one connection and
+//! the test reads and writes raw MQTT 5 packets (rumqttc's codec, through the
+//! framing the client and the emulator share), so each assertion is about
+//! the exact bytes the client sent.
+
+use std::net::SocketAddr;
+
+use bytes::BytesMut;
+use iothub_client::transport::frame::{self, Frame};
+use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnectReturnCode, Packet, SubAck, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::QoS;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::WAIT;
+
+/// A listener for one client.
+pub struct FakeHub {
+    listener: TcpListener,
+}
+
+/// The connection of a client to the fake hub.
+pub struct FakeConnection {
+    stream: TcpStream,
+    buffer: BytesMut,
+}
+
+impl FakeHub {
+    /// Listens on a free loopback port.
+    pub async fn start() -> Self {
+        Self {
+            listener: TcpListener::bind("127.0.0.1:0").await.expect("binds"),
+        }
+    }
+
+    /// Its address.
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("addr")
+    }
+
+    /// The next client connection.
+    pub async fn accept(&self) -> FakeConnection {
+        let (stream, _) = tokio::time::timeout(WAIT, self.listener.accept())
+            .await
+            .expect("the client connects in time")
+            .expect("accepts");
+        FakeConnection {
+            stream,
+            buffer: BytesMut::new(),
+        }
+    }
+}
+
+impl FakeConnection {
+    /// The next packet the client sent.
+    pub async fn recv(&mut self) -> Frame {
+        let read = async {
+            loop {
+                if let Some(frame) = frame::read(&mut self.buffer, 1 << 20).expect("a valid packet")
+                {
+                    return frame;
+                }
+                let n = self.stream.read_buf(&mut self.buffer).await.expect("reads");
+                assert!(n > 0, "the client closed the connection");
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the client sends in time")
+    }
+
+    /// The next packet, which must be one rumqttc knows (not AUTH).
+    pub async fn recv_packet(&mut self) -> Packet {
+        match self.recv().await {
+            Frame::Packet(packet) => *packet,
+            Frame::Auth(auth) => panic!("unexpected AUTH {auth:?}"),
+        }
+    }
+
+    /// Sends `packet`.
+    pub async fn send(&mut self, packet: Packet) {
+        let mut out = BytesMut::new();
+        packet.write(&mut out, None).expect("encodes");
+        self.stream.write_all(&out).await.expect("writes");
+    }
+
+    /// Reads CONNECT and answers CONNACK success (no session), then reads
+    /// the SUBSCRIBE and grants it; returns the CONNECT and the filters.
+    pub async fn handshake(&mut self) -> (Packet, Vec<(String, QoS)>) {
+        let connect = self.recv_packet().await;
+        assert!(matches!(connect, Packet::Connect(..)), "{connect:?}");
+        self.send(Packet::ConnAck(ConnAck {
+            session_present: false,
+            code: ConnectReturnCode::Success,
+            properties: None,
+        }))
+        .await;
+        let Packet::Subscribe(subscribe) = self.recv_packet().await else {
+            panic!("expected SUBSCRIBE");
+        };
+        let filters: Vec<(String, QoS)> = subscribe
+            .filters
+            .iter()
+            .map(|f| (f.path.clone(), f.qos))
+            .collect();
+        let codes = subscribe
+            .filters
+            .iter()
+            .map(|f| SubscribeReasonCode::Success(f.qos))
+            .collect();
+        self.send(Packet::SubAck(SubAck {
+            pkid: subscribe.pkid,
+            return_codes: codes,
+            properties: None,
+        }))
+        .await;
+        (connect, filters)
+    }
+}
