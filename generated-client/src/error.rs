@@ -123,4 +123,13 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// The hub answered with an alternative outcome where the client needed
+    /// the success (e.g. fetching a snapshot).
+    #[error("the hub answered with status {status}{}", .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    Rejected {
+        /// The status (text form).
+        status: String,
+        /// The hub's reason, if sent.
+        reason: Option<String>,
+    },
 }

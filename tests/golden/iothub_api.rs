@@ -1688,10 +1688,56 @@ impl Client {
                 RECEIVER_CAPACITY,
                 ::iothub_client::runtime::Settlement::success(),
             );
+        let __receive_twin_desired_state_changes_snapshots = __subscriptions
+            .injector(receive_twin_desired_state_changes::TOPIC);
         let __session = ::iothub_client::runtime::Session::start(
             options,
             __subscriptions,
         )?;
+        if let ::core::option::Option::Some(
+            __receive_twin_desired_state_changes_snapshots,
+        ) = __receive_twin_desired_state_changes_snapshots {
+            ::iothub_client::runtime::spawn_snapshots(
+                &__session,
+                __receive_twin_desired_state_changes_snapshots,
+                receive_twin_desired_state_changes::TOPIC,
+                |session| async move {
+                    let outcome = session
+                        .exchange::<
+                            _,
+                            get_twin::Response,
+                            get_twin::Alternative,
+                        >(
+                            ::std::string::String::from(get_twin::TOPIC),
+                            &get_twin::Request::default(),
+                            ::iothub_client::bytes::Bytes::new(),
+                            ::core::option::Option::None,
+                        )
+                        .await?;
+                    match outcome {
+                        ::iothub_client::operation::Outcome::Success(reply) => {
+                            ::iothub_client::runtime::snapshot_of(
+                                &reply.payload,
+                                "desired",
+                                &[("version", "$version")],
+                            )
+                        }
+                        ::iothub_client::operation::Outcome::Alternative {
+                            status,
+                            reason,
+                            ..
+                        } => {
+                            ::core::result::Result::Err(::iothub_client::Error::Rejected {
+                                status: ::iothub_client::status::StatusCode::to_text(
+                                    &status,
+                                ),
+                                reason,
+                            })
+                        }
+                    }
+                },
+            );
+        }
         let __receivers = Receivers {
             receive_commands: receive_commands::Receiver(
                 ::iothub_client::runtime::Messages::new(receive_commands),

@@ -14,6 +14,7 @@ use iothub_client::api::send_telemetry;
 use iothub_client::credentials::TokenPolicy;
 use iothub_client::runtime::ConnectionState;
 use iothub_client::{Client, Error};
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_in_flight_when_the_connection_is_cut_complete_or_fail_none_hangs() {
@@ -134,4 +135,53 @@ async fn an_expiring_sas_token_is_renewed_on_the_same_connection() {
         hub.hub().connections().is_connected(&id("d1"))
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desired_change_made_while_offline_arrives_after_the_reconnect() {
+    let hub = emulator(&["d1"]).await;
+    let proxy = Proxy::start(hub.mqtt_addr()).await;
+    let (client, mut receivers) =
+        Client::connect(options_to(proxy.addr(), "d1", 0)).expect("starts");
+    let desired = &mut receivers.receive_twin_desired_state_changes;
+    let first = tokio::time::timeout(WAIT, desired.recv())
+        .await
+        .expect("in time")
+        .expect("open")
+        .expect("decodes");
+    assert!(first.snapshot);
+    assert_eq!(first.message.version, 1);
+
+    // Offline: the proxy forwards to a port nobody listens on.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let nowhere = closed.local_addr().expect("addr");
+    drop(closed);
+    proxy.retarget(nowhere);
+    proxy.cut();
+    eventually("the hub sees the device offline", || {
+        !hub.hub().connections().is_connected(&id("d1"))
+    })
+    .await;
+    let version = hub
+        .hub()
+        .twins()
+        .patch_desired(&id("d1"), &json!({"firmware": "2.1"}))
+        .expect("patched");
+    proxy.retarget(hub.mqtt_addr());
+
+    let update = tokio::time::timeout(WAIT, desired.recv())
+        .await
+        .expect("in time")
+        .expect("open")
+        .expect("decodes");
+    assert!(
+        update.snapshot,
+        "the change comes with the snapshot after the reconnect"
+    );
+    assert_eq!(update.message.version, version);
+    let state: serde_json::Value = update.json().expect("JSON");
+    assert_eq!(state["firmware"], "2.1");
+    client.disconnect().await;
 }

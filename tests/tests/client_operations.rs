@@ -218,13 +218,24 @@ async fn direct_methods_are_answered_and_a_dropped_call_is_unavailable() {
 }
 
 #[tokio::test]
-async fn desired_changes_arrive_with_their_version() {
+async fn desired_state_arrives_as_a_snapshot_then_as_changes_with_their_version() {
     let hub = emulator(&["d1"]).await;
+    hub.hub()
+        .twins()
+        .patch_desired(&id("d1"), &json!({"interval": 1, "mode": "eco"}))
+        .expect("patched");
     let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
     client.wait_connected(WAIT).await.expect("connects");
-    // Make sure the subscription is in place: a get_twin round trip follows
-    // the SUBSCRIBE on the same connection.
-    client.get_twin().await.expect("answered");
+    // After connecting, the whole desired state (the client fetched it).
+    let snapshot = tokio::time::timeout(WAIT, receivers.receive_twin_desired_state_changes.recv())
+        .await
+        .expect("in time")
+        .expect("open")
+        .expect("decodes");
+    assert!(snapshot.snapshot);
+    assert_eq!(snapshot.message.version, 2);
+    let state: Value = snapshot.json().expect("JSON");
+    assert_eq!(state["mode"], "eco");
     let version = hub
         .hub()
         .twins()
@@ -235,6 +246,7 @@ async fn desired_changes_arrive_with_their_version() {
         .expect("in time")
         .expect("open")
         .expect("decodes");
+    assert!(!update.snapshot, "a change the hub sent");
     assert_eq!(update.message.version, version);
     let patch: Value = update.json().expect("JSON");
     assert_eq!(patch["interval"], 5);

@@ -112,6 +112,15 @@ impl Cx<'_> {
                 .iter()
                 .map(|a| self.alternative(a))
                 .collect::<Option<_>>()?,
+            snapshot: op.snapshot.as_ref().map(|s| Snapshot {
+                operation: s.operation.to_string(),
+                member: s.member.to_string(),
+                properties: s
+                    .properties
+                    .iter()
+                    .map(|p| (p.name.to_string(), p.member.to_string()))
+                    .collect(),
+            }),
         })
     }
 

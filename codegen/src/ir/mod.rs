@@ -172,6 +172,22 @@ pub struct Operation {
     pub success: Option<Message>,
     /// Alternative outcomes.
     pub alternatives: Vec<Alternative>,
+    /// How the state behind a server-to-client message is fetched.
+    pub snapshot: Option<Snapshot>,
+}
+
+/// How a client fetches the whole state behind a server-to-client message
+/// operation after every (re)connection (validated: `operation` is a
+/// client-to-server request–response operation with a JSON response and a
+/// request that needs nothing).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The operation that fetches it.
+    pub operation: String,
+    /// The member of its JSON response holding the state.
+    pub member: String,
+    /// Message property name → member of the state.
+    pub properties: Vec<(String, String)>,
 }
 
 /// A named response.

@@ -214,9 +214,77 @@ struct Receiver {
     ty: TokenStream,
     route: TokenStream,
     make: TokenStream,
+    /// Starts its snapshot task, after the session (see `snapshot`).
+    after_start: TokenStream,
 }
 
-fn s2c_receiver(op: &Operation) -> syn::Result<Receiver> {
+/// The snapshot task of `op`, if its spec names one: after every
+/// connection the session calls the snapshot's operation and the state it
+/// answers is delivered on `op`'s receiver. Two pieces: taking a sender into
+/// the route (before the subscriptions move into the session) and starting
+/// the task (after).
+fn snapshot(api: &Api, op: &Operation) -> syn::Result<(TokenStream, TokenStream)> {
+    let Some(snapshot) = &op.snapshot else {
+        return Ok((quote!(), quote!()));
+    };
+    let rt = rt();
+    let module = names::module(&op.name)?;
+    let Some(fetch) = api.operations.iter().find(|o| o.name == snapshot.operation) else {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            format!(
+                "snapshot operation `{}` is not defined, but validation let it through (a bug in iothub-codegen)",
+                snapshot.operation
+            ),
+        ));
+    };
+    let fetch_module = names::module(&fetch.name)?;
+    let fetch_alternative = alternative(fetch, &fetch_module);
+    let member = &snapshot.member;
+    let pairs = snapshot
+        .properties
+        .iter()
+        .map(|(name, from)| quote!((#name, #from)));
+    let filter = if op.topic.parameters().next().is_some() {
+        quote!(#module::TOPIC_FILTER)
+    } else {
+        quote!(#module::TOPIC)
+    };
+    let sender = format_ident!(
+        "__{}_snapshots",
+        module.to_string().trim_start_matches("r#")
+    );
+    let take = quote!(let #sender = __subscriptions.injector(#filter););
+    let start = quote! {
+        if let ::core::option::Option::Some(#sender) = #sender {
+            #rt::runtime::spawn_snapshots(&__session, #sender, #module::TOPIC, |session| async move {
+                let outcome = session
+                    .exchange::<_, #fetch_module::Response, #fetch_alternative>(
+                        ::std::string::String::from(#fetch_module::TOPIC),
+                        &#fetch_module::Request::default(),
+                        #rt::bytes::Bytes::new(),
+                        ::core::option::Option::None,
+                    )
+                    .await?;
+                match outcome {
+                    #rt::operation::Outcome::Success(reply) => {
+                        #rt::runtime::snapshot_of(&reply.payload, #member, &[#(#pairs),*])
+                    }
+                    #rt::operation::Outcome::Alternative { status, reason, .. } => {
+                        ::core::result::Result::Err(#rt::Error::Rejected {
+                            status: #rt::status::StatusCode::to_text(&status),
+                            reason,
+                        })
+                    }
+                }
+            });
+        }
+    };
+    Ok((take, start))
+}
+
+fn s2c_receiver(api: &Api, op: &Operation) -> syn::Result<Receiver> {
+    let (take_snapshot_sender, start_snapshots) = snapshot(api, op)?;
     let rt = rt();
     let module = names::module(&op.name)?;
     let descriptor = names::type_(&op.name)?;
@@ -248,8 +316,10 @@ fn s2c_receiver(op: &Operation) -> syn::Result<Receiver> {
                 ty: quote!(#module::Receiver),
                 route: quote! {
                     let #field = __subscriptions.route(#filter, #qos, #capacity, #on_drop);
+                    #take_snapshot_sender
                 },
                 make: quote!(#field: #module::Receiver(#rt::runtime::Messages::new(#field)),),
+                after_start: start_snapshots,
             })
         }
         Interaction::RequestResponse => {
@@ -271,6 +341,7 @@ fn s2c_receiver(op: &Operation) -> syn::Result<Receiver> {
                     );
                 },
                 make: quote!(#field: #module::Receiver(#rt::runtime::Calls::new(#field, &__session, #on_drop)),),
+                after_start: start_snapshots,
             })
         }
     }
@@ -446,7 +517,7 @@ pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
         .operations
         .iter()
         .filter(|op| op.direction == Direction::S2c)
-        .map(s2c_receiver)
+        .map(|op| s2c_receiver(api, op))
         .collect::<syn::Result<Vec<_>>>()?;
     let fields = receivers.iter().map(|r| {
         let (field, ty, doc) = (&r.field, &r.ty, &r.doc);
@@ -454,6 +525,7 @@ pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
     });
     let routes = receivers.iter().map(|r| &r.route);
     let makes = receivers.iter().map(|r| &r.make);
+    let starts = receivers.iter().map(|r| &r.after_start);
     Ok(quote! {
         /// How many messages of a QoS 0 server-to-client operation wait for
         /// the application before more are dropped.
@@ -494,6 +566,7 @@ pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
                 let mut __subscriptions = #rt::runtime::Subscriptions::new();
                 #(#routes)*
                 let __session = #rt::runtime::Session::start(options, __subscriptions)?;
+                #(#starts)*
                 let __receivers = Receivers { #(#makes)* };
                 ::core::result::Result::Ok((Self { session: __session }, __receivers))
             }

@@ -336,6 +336,37 @@ pub struct Operation {
     /// Alternative responses or acknowledgements.
     #[serde(default)]
     pub alternatives: Vec<Spanned<Alternative>>,
+    /// For a server-to-client message: how a client fetches the whole state
+    /// its messages change, after every (re)connection.
+    #[serde(default)]
+    pub snapshot: Option<Spanned<Snapshot>>,
+}
+
+/// How the whole state behind a server-to-client message operation is
+/// fetched: a client-to-server request–response operation whose JSON
+/// response holds the state under `member`; the snapshot is delivered on the
+/// message operation like a message, its properties taken from members of
+/// the state.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Snapshot {
+    /// The request–response operation that fetches the state.
+    pub operation: Text,
+    /// The member of its JSON response that holds the state.
+    pub member: Text,
+    /// The message's properties, each from a member of the state.
+    #[serde(default)]
+    pub properties: Vec<Spanned<SnapshotProperty>>,
+}
+
+/// A message property of a snapshot and the state member it comes from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SnapshotProperty {
+    /// The message property's name.
+    pub name: Text,
+    /// The member of the state holding its value.
+    pub member: Text,
 }
 
 /// An alternative outcome of an operation: a named response (optionally

@@ -8,6 +8,7 @@ mod names;
 mod parameters;
 mod references;
 mod roles;
+mod snapshots;
 mod status;
 mod topics;
 
@@ -29,6 +30,7 @@ pub fn validate(spec: &Spec, source: &mut Source) {
     parameters::check(spec, source);
     roles::check(spec, source);
     connection::check(spec, source);
+    snapshots::check(spec, source);
 }
 
 /// The message sections an operation has, with their spec keys.

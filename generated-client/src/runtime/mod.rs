@@ -12,6 +12,7 @@ mod correlation;
 mod handle;
 mod inflight;
 mod routes;
+mod snapshots;
 mod state;
 mod task;
 mod typed;
@@ -23,6 +24,7 @@ pub use correlation::Response;
 pub use handle::{Session, WeakSession};
 pub use inflight::Acknowledgement;
 pub use routes::{Incoming, Subscriptions};
+pub use snapshots::{snapshot_of, spawn_snapshots};
 pub use state::{ConnectionState, DisconnectCause};
 pub use typed::{
     default_settlement, from_json, settlement, to_json, Call, Calls, Messages, Received, Reply,

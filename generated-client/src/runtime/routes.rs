@@ -21,6 +21,9 @@ pub struct Incoming {
     pub delivery: Option<Delivery>,
     /// The connection it arrived on (answers on a later one are not sent).
     pub connection: u64,
+    /// Whether the client made it from a snapshot of the whole state (see
+    /// [`super::snapshots`]) rather than the hub sending it.
+    pub snapshot: bool,
 }
 
 #[derive(Debug)]
@@ -62,6 +65,15 @@ impl Subscriptions {
             on_drop,
         });
         receiver
+    }
+
+    /// A sender into the route subscribed to `filter` (for messages the
+    /// client makes itself, such as snapshots).
+    pub fn injector(&self, filter: &str) -> Option<mpsc::Sender<Incoming>> {
+        self.routes
+            .iter()
+            .find(|r| r.filter == filter)
+            .map(|r| r.sender.clone())
     }
 
     pub(crate) fn find(&self, topic: &str) -> Option<&Route> {

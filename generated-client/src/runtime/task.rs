@@ -605,6 +605,7 @@ impl<'a> Connection<'a> {
             payload: publish.payload,
             delivery,
             connection: self.number,
+            snapshot: false,
         };
         if let Err(e) = route.sender.try_send(incoming) {
             // The receiver is gone or behind: the message is dropped, and a

@@ -161,6 +161,11 @@ pub struct Received<M, A> {
     pub message: M,
     /// The payload.
     pub payload: Bytes,
+    /// Whether this is a snapshot of the whole state, fetched by the client
+    /// after a (re)connection, rather than a message of the hub (for an
+    /// operation whose spec names a snapshot; a change carries a patch, a
+    /// snapshot the whole state).
+    pub snapshot: bool,
     delivery: Option<Delivery>,
     alternative: PhantomData<fn() -> A>,
 }
@@ -171,6 +176,7 @@ impl<M: fmt::Debug, A> fmt::Debug for Received<M, A> {
             .field("topic", &self.topic)
             .field("message", &self.message)
             .field("payload_bytes", &self.payload.len())
+            .field("snapshot", &self.snapshot)
             .field("acknowledged", &self.delivery.is_some())
             .finish()
     }
@@ -229,6 +235,7 @@ impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
                 topic: incoming.topic,
                 message,
                 payload: incoming.payload,
+                snapshot: incoming.snapshot,
                 delivery: incoming.delivery,
                 alternative: PhantomData,
             }),

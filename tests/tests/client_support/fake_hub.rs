@@ -6,8 +6,11 @@
 use std::net::SocketAddr;
 
 use bytes::BytesMut;
+use iothub_client::api;
 use iothub_client::transport::frame::{self, Frame};
-use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnectReturnCode, Packet, SubAck, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::v5::{
+    ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties, SubAck, SubscribeReasonCode,
+};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -84,8 +87,10 @@ impl FakeConnection {
         self.stream.write_all(&out).await.expect("writes");
     }
 
-    /// Reads CONNECT and answers CONNACK success (no session), then reads
-    /// the SUBSCRIBE and grants it; returns the CONNECT and the filters.
+    /// Reads CONNECT and answers CONNACK success (no session), reads the
+    /// SUBSCRIBE and grants it, then answers the Get Twin request the client
+    /// makes for its desired-state snapshot; returns the CONNECT and the
+    /// filters.
     pub async fn handshake(&mut self) -> (Packet, Vec<(String, QoS)>) {
         let connect = self.recv_packet().await;
         assert!(matches!(connect, Packet::Connect(..)), "{connect:?}");
@@ -113,6 +118,22 @@ impl FakeConnection {
             return_codes: codes,
             properties: None,
         }))
+        .await;
+        let Packet::Publish(request) = self.recv_packet().await else {
+            panic!("expected the snapshot's Get Twin request");
+        };
+        assert_eq!(request.topic, api::get_twin::TOPIC.as_bytes());
+        let correlation = request.properties.and_then(|p| p.correlation_data);
+        let twin = br#"{"desired":{"$version":1},"reported":{"$version":1}}"#;
+        self.send(Packet::Publish(Publish::new(
+            api::topics::RESPONSES,
+            QoS::AtMostOnce,
+            &twin[..],
+            Some(PublishProperties {
+                correlation_data: correlation,
+                ..PublishProperties::default()
+            }),
+        )))
         .await;
         (connect, filters)
     }
