@@ -27,7 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The hub, in-process: MQTT and HTTP on free loopback ports.
     let hub = Emulator::start(Config::new()).await?;
     let http = Http(hub.http_addr());
-    println!("emulator: mqtt={} http={}", hub.mqtt_addr(), hub.http_addr());
+    println!(
+        "emulator: mqtt={} http={}",
+        hub.mqtt_addr(),
+        hub.http_addr()
+    );
 
     // Cloud side: register the device.
     let (status, _) = http
@@ -50,7 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The desired state arrives first as a snapshot.
     if let Some(Ok(snapshot)) = receivers.receive_twin_desired_state_changes.recv().await {
-        println!("desired snapshot: version {} {}", snapshot.message.version, String::from_utf8_lossy(&snapshot.payload));
+        println!(
+            "desired snapshot: version {} {}",
+            snapshot.message.version,
+            String::from_utf8_lossy(&snapshot.payload)
+        );
     }
 
     // Get Twin and Patch Twin Reported.
@@ -58,10 +66,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("get_twin: {}", twin.json::<Value>()?);
     }
     match client
-        .patch_twin_reported(patch_twin_reported::Request::default(), &json!({"firmware": "1.0.0"}))
+        .patch_twin_reported(
+            patch_twin_reported::Request::default(),
+            &json!({"firmware": "1.0.0"}),
+        )
         .await?
     {
-        Outcome::Success(response) => println!("patch_twin_reported: reported version {}", response.version),
+        Outcome::Success(response) => {
+            println!("patch_twin_reported: reported version {}", response.version)
+        }
         Outcome::Alternative { status, .. } => println!("patch_twin_reported: {status}"),
     }
 
@@ -73,19 +86,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         application,
         ..send_telemetry::Message::default()
     };
-    let outcome = client.send_telemetry(message, r#"{"temperature":21.5}"#).await?;
+    let outcome = client
+        .send_telemetry(message, r#"{"temperature":21.5}"#)
+        .await?;
     println!("send_telemetry: success={}", outcome.is_success());
-    let (_, events) = http.call("GET", "/messages/events?from=1&limit=10", &Value::Null).await?;
+    let (_, events) = http
+        .call("GET", "/messages/events?from=1&limit=10", &Value::Null)
+        .await?;
     println!("GET /messages/events -> {events}");
 
     // A desired change from the cloud.
-    http.call("PATCH", "/twins/quickstart", &json!({"properties": {"desired": {"interval": 5}}})).await?;
+    http.call(
+        "PATCH",
+        "/twins/quickstart",
+        &json!({"properties": {"desired": {"interval": 5}}}),
+    )
+    .await?;
     if let Some(Ok(update)) = receivers.receive_twin_desired_state_changes.recv().await {
-        println!("desired change: version {} {}", update.message.version, String::from_utf8_lossy(&update.payload));
+        println!(
+            "desired change: version {} {}",
+            update.message.version,
+            String::from_utf8_lossy(&update.payload)
+        );
     }
 
     // A command from the cloud, completed by the device.
-    http.call_bytes("POST", "/devices/quickstart/messages/deviceBound", b"reboot at noon").await?;
+    http.call_bytes(
+        "POST",
+        "/devices/quickstart/messages/deviceBound",
+        b"reboot at noon",
+    )
+    .await?;
     if let Some(Ok(command)) = receivers.receive_commands.recv().await {
         println!(
             "command {}: {:?} (delivery {})",
@@ -109,15 +140,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     };
     if let Some(Ok(call)) = receivers.receive_direct_methods.recv().await {
-        println!("method {:?}: {}", call.params().map(|p| p.name), String::from_utf8_lossy(&call.payload));
-        call.respond(receive_direct_methods::Response { response_code: 200 }, r#"{"blinked":3}"#)
-            .await?;
+        println!(
+            "method {:?}: {}",
+            call.params().map(|p| p.name),
+            String::from_utf8_lossy(&call.payload)
+        );
+        call.respond(
+            receive_direct_methods::Response { response_code: 200 },
+            r#"{"blinked":3}"#,
+        )
+        .await?;
     }
     let (status, answer) = caller.await??;
     println!("POST /twins/quickstart/methods -> {status} {answer}");
 
     client.disconnect().await;
-    let (_, commands) = http.call("GET", "/devices/quickstart/messages/deviceBound", &Value::Null).await?;
+    let (_, commands) = http
+        .call(
+            "GET",
+            "/devices/quickstart/messages/deviceBound",
+            &Value::Null,
+        )
+        .await?;
     println!("GET /devices/quickstart/messages/deviceBound -> {commands}");
     hub.shutdown().await;
     println!("done");
@@ -130,15 +174,31 @@ struct Http(std::net::SocketAddr);
 
 impl Http {
     async fn call(&self, method: &str, path: &str, body: &Value) -> std::io::Result<(u16, Value)> {
-        let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+        let body = if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        };
         self.request(method, path, "application/json", &body).await
     }
 
-    async fn call_bytes(&self, method: &str, path: &str, body: &[u8]) -> std::io::Result<(u16, Value)> {
-        self.request(method, path, "application/octet-stream", body).await
+    async fn call_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Value)> {
+        self.request(method, path, "application/octet-stream", body)
+            .await
     }
 
-    async fn request(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> std::io::Result<(u16, Value)> {
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Value)> {
         let mut stream = TcpStream::connect(self.0).await?;
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -149,7 +209,11 @@ impl Http {
         let mut response = Vec::new();
         tokio::time::timeout(WAIT, stream.read_to_end(&mut response)).await??;
         let text = String::from_utf8_lossy(&response);
-        let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
         Ok((status, serde_json::from_str(body).unwrap_or(Value::Null)))
     }

@@ -80,6 +80,11 @@ impl FakeConnection {
         }
     }
 
+    /// Sends bytes as they are.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("writes");
+    }
+
     /// Sends `packet`.
     pub async fn send(&mut self, packet: Packet) {
         let mut out = BytesMut::new();
