@@ -1,6 +1,6 @@
 //! Regenerate on change: the client crate is generated from whatever spec
 //! its build sees (`IOTHUB_SPEC`), so a spec that gains an operation gives a
-//! crate with that operation's types, a spec that loses a property gives a
+//! crate with that operation's types and a client method for it, a spec that loses a property gives a
 //! crate without it, and the docs of every locale gain the new operation
 //! with English fallback. Each probe is a small program checked by cargo
 //! against `iothub-client` in a target folder of its own (kept between runs,
@@ -125,6 +125,23 @@ fn main() {
     let _ = Alternative::NotFound;
     assert_eq!(TOPIC, "$iothub/device-info/get");
     assert_eq!(iothub_client::api::GetDeviceInfo::NAME, "get-device-info");
+}
+
+/// The client gains the operation's method, with its typed outcome.
+#[allow(dead_code)]
+async fn call(client: &iothub_client::Client) -> Result<(), iothub_client::Error> {
+    use iothub_client::operation::Outcome;
+    match client.get_device_info(Request { detail: None }).await? {
+        Outcome::Success(reply) => {
+            let _: &Response = &reply.message;
+            let _: &iothub_client::bytes::Bytes = &reply.payload;
+        }
+        Outcome::Alternative { status, .. } => {
+            let _: Alternative = status;
+        }
+    }
+    let _ = client.get_device_info_within(Request::default(), std::time::Duration::from_secs(1)).await?;
+    Ok(())
 }
 "#;
 
