@@ -1,0 +1,86 @@
+//! The hub both sides of a scenario talk to (the emulator, in-process, one
+//! SAS device) and the two ways of talking to it: `iothub-client`, and raw
+//! rumqttc with the same CONNECT.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use iothub_client::api::connection::{AuthenticationMethod, Connect};
+use iothub_client::api::{self};
+use iothub_client::credentials::{Credentials, SasKey, SasToken};
+use iothub_client::wire::{MqttProperties, Timestamp};
+use iothub_client::{Client, ClientOptions, Receivers};
+use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
+use iothub_emulator::{Config, Emulator};
+use rumqttc::v5::{AsyncClient, EventLoop, MqttOptions};
+
+/// The host name the devices sign for.
+pub const HOST: &str = "bench.example.test";
+
+fn key() -> Vec<u8> {
+    vec![9u8; 32]
+}
+
+/// An emulator with SAS devices `bench-0` … `bench-{count-1}`.
+pub async fn emulator(count: usize) -> Emulator {
+    let registry = Registry::new();
+    for i in 0..count {
+        registry.put(Device::new(
+            DeviceId::new(format!("bench-{i}")).expect("id"),
+            Authentication::Sas {
+                primary: Key::from_bytes(key()).expect("key"),
+                secondary: Key::from_bytes(key()).expect("key"),
+            },
+        ));
+    }
+    Emulator::start(Config::new().registry(registry))
+        .await
+        .expect("the emulator starts")
+}
+
+/// `iothub-client` connected as `device`.
+pub async fn client(hub: SocketAddr, device: &str) -> (Client, Receivers) {
+    let options = ClientOptions::new(
+        HOST,
+        device,
+        Credentials::sas(SasKey::from_bytes(key()).expect("key")),
+    )
+    .plain_tcp()
+    .connect_to(hub.ip().to_string(), hub.port());
+    let (client, receivers) = Client::connect(options).expect("starts");
+    client
+        .wait_connected(Duration::from_secs(10))
+        .await
+        .expect("connects");
+    (client, receivers)
+}
+
+/// Raw rumqttc with the CONNECT `iothub-client` sends (SAS signed the same
+/// way), not yet polled.
+pub fn raw(hub: SocketAddr, device: &str) -> (AsyncClient, EventLoop) {
+    let mut connect = Connect {
+        api_version: api::API_VERSION.to_owned(),
+        host: Some(HOST.to_owned()),
+        sas_policy: None,
+        sas_at: None,
+        sas_expiry: None,
+        client_agent: Some("iothub-bench raw rumqttc".to_owned()),
+    };
+    let token = SasToken::sign(
+        &SasKey::from_bytes(key()).expect("key"),
+        HOST,
+        device,
+        &mut connect,
+        Timestamp::now(),
+        Duration::from_secs(3600),
+    );
+    let mut options = MqttOptions::new(device, hub.ip().to_string(), hub.port());
+    options
+        .set_keep_alive(Duration::from_secs(60))
+        .set_clean_start(false)
+        .set_authentication_method(Some(AuthenticationMethod::Sas.name().to_owned()))
+        .set_authentication_data(Some(Bytes::clone(token.signature())))
+        .set_user_properties(connect.to_properties().user);
+    AsyncClient::new(options, 256)
+}
