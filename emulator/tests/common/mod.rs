@@ -233,6 +233,11 @@ pub fn user<'a>(properties: &'a [(String, String)], name: &str) -> Option<&'a st
 /// An AUTH re-authenticating `client_id` with a fresh signature by
 /// `key_b64` (built by hand: MQTT 5 §3.15).
 pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
+    reauthentication_signed(client_id, key_b64).0
+}
+
+/// [`reauthentication`] and the signature it carries.
+pub fn reauthentication_signed(client_id: &str, key_b64: &str) -> (Vec<u8>, Bytes) {
     let at = now_ms();
     let expiry = at + 3_600_000;
     let signature = sign(key_b64, HOST, client_id, at, expiry);
@@ -258,5 +263,5 @@ pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
     body.extend_from_slice(&properties);
     let mut packet = vec![0xF0, u8::try_from(body.len()).expect("short")];
     packet.extend_from_slice(&body);
-    packet
+    (packet, signature)
 }
