@@ -145,6 +145,13 @@ where
                 return;
             }
         },
+        Ok(Err(FrameError::UnsupportedProtocol(requested))) => {
+            tracing::debug!(?requested, "CONNECT of another protocol version; refused");
+            let _ = out.send(super::version::refusal(requested)).await;
+            drop(out);
+            let _ = writer.await;
+            return;
+        }
         Ok(Err(e)) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
             let _ = out
@@ -314,6 +321,8 @@ impl Connection<'_> {
                         Ok(None) => break End::Closed,
                         Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
                             PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
+                        Err(FrameError::UnsupportedProtocol(_)) => break End::hub(outcome::disconnect(
+                            PROTOCOL_ERROR, None, "a second CONNECT")),
                         Err(e) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
                         Ok(Some(frame)) => {
                             heard = tokio::time::Instant::now();
@@ -516,6 +525,14 @@ impl Connection<'_> {
     async fn on_frame(&mut self, frame: Frame) -> Option<End> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
+            // Never read: the codec makes it only for writing.
+            Frame::Mqtt3ConnAck(_) => {
+                return Some(End::hub(outcome::disconnect(
+                    PROTOCOL_ERROR,
+                    None,
+                    "a client does not send this packet",
+                )))
+            }
             Frame::Auth(auth) => {
                 let ctx = ConnectContext {
                     registry: self.shared.hub.registry(),
@@ -555,6 +572,9 @@ impl Connection<'_> {
             Packet::Disconnect(_) => Some(End::Closed),
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
+                if let Err((code, why)) = subscribe::check(&subscribe) {
+                    return Some(End::hub(outcome::disconnect(code, None, why)));
+                }
                 let mut codes = Vec::new();
                 for filter in &subscribe.filters {
                     let code = subscribe::decide(&filter.path, filter.qos, &self.subscriptions);
@@ -627,13 +647,7 @@ impl Connection<'_> {
     async fn on_publish(&mut self, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
-            Err(why) => {
-                return Some(End::hub(outcome::disconnect(
-                    TOPIC_ALIAS_INVALID,
-                    None,
-                    &why,
-                )))
-            }
+            Err((code, why)) => return Some(End::hub(outcome::disconnect(code, None, &why))),
         };
         if publish.qos == QoS::ExactlyOnce {
             return Some(End::hub(outcome::disconnect(
@@ -680,35 +694,52 @@ impl Connection<'_> {
         None
     }
 
-    /// The topic of `publish`, through the client's topic aliases.
-    fn topic_of(&mut self, publish: &Publish) -> Result<String, String> {
+    /// The topic of `publish`, through the client's topic aliases; else the
+    /// DISCONNECT reason code MQTT 5 gives and why: a topic that is not
+    /// well-formed UTF-8 or holds U+0000 is a Malformed Packet (§1.5.4), an
+    /// empty topic without an alias or with an alias never set a Protocol
+    /// Error (§3.3.2.3.4, §3.3.4), an alias of 0 or above the maximum Topic
+    /// Alias invalid.
+    fn topic_of(&mut self, publish: &Publish) -> Result<String, (u8, String)> {
         let topic = std::str::from_utf8(&publish.topic)
-            .map_err(|_| "the topic is not UTF-8".to_owned())?
-            .to_owned();
+            .map_err(|_| (MALFORMED_PACKET, "the topic is not UTF-8".to_owned()))?;
+        if topic.contains('\0') {
+            return Err((MALFORMED_PACKET, "the topic holds U+0000".to_owned()));
+        }
+        let topic = topic.to_owned();
         let alias = publish.properties.as_ref().and_then(|p| p.topic_alias);
         let Some(alias) = alias else {
             return if topic.is_empty() {
-                Err("an empty topic without a topic alias".to_owned())
+                Err((
+                    PROTOCOL_ERROR,
+                    "an empty topic without a topic alias".to_owned(),
+                ))
             } else {
                 Ok(topic)
             };
         };
         if alias == 0 || alias > limits::TOPIC_ALIAS_MAXIMUM {
-            return Err(format!(
-                "topic alias {alias} is outside 1..={}",
-                limits::TOPIC_ALIAS_MAXIMUM
+            return Err((
+                TOPIC_ALIAS_INVALID,
+                format!(
+                    "topic alias {alias} is outside 1..={}",
+                    limits::TOPIC_ALIAS_MAXIMUM
+                ),
             ));
         }
         let slot = usize::from(alias - 1);
         if self.aliases.len() <= slot {
             self.aliases.resize(slot + 1, None);
         }
+        let Some(entry) = self.aliases.get_mut(slot) else {
+            return Err((TOPIC_ALIAS_INVALID, format!("topic alias {alias}")));
+        };
         if topic.is_empty() {
-            self.aliases[slot]
+            entry
                 .clone()
-                .ok_or_else(|| format!("topic alias {alias} was never set"))
+                .ok_or_else(|| (PROTOCOL_ERROR, format!("topic alias {alias} was never set")))
         } else {
-            self.aliases[slot] = Some(topic.clone());
+            *entry = Some(topic.clone());
             Ok(topic)
         }
     }

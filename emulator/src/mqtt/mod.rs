@@ -12,3 +12,4 @@ pub mod publish;
 pub mod reason;
 pub mod sessions;
 pub mod subscribe;
+pub mod version;

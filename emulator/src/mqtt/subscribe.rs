@@ -3,11 +3,39 @@
 //! `+`) and the responses topic; any other topic under the API's prefix is
 //! Topic Filter invalid, a wildcard in place of anything but a path
 //! parameter is Wildcard Subscriptions not supported, and past the
-//! subscription quota a new filter is Quota exceeded.
+//! subscription quota a new filter is Quota exceeded. Where the overview is
+//! silent, MQTT 5: a shared subscription (`$share/…`) is Shared
+//! Subscriptions not supported, and a SUBSCRIBE with a Subscription
+//! Identifier ends the connection with DISCONNECT Subscription Identifiers
+//! not supported (§3.2.2.3.12), as the CONNACK says neither is available.
 
 use iothub_client::api::{self, limits, topics};
-use rumqttc::v5::mqttbytes::v5::SubscribeReasonCode;
+use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
+
+/// How a shared subscription's filter starts (MQTT 5 §4.8.2).
+const SHARED_PREFIX: &str = "$share/";
+/// MQTT 5's Shared Subscriptions not supported.
+const SHARED_SUBSCRIPTIONS_NOT_SUPPORTED: u8 = 0x9E;
+/// MQTT 5's Subscription Identifiers not supported.
+const SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED: u8 = 0xA1;
+
+/// Whether `subscribe` as a whole may be answered with a SUBACK; else the
+/// DISCONNECT reason code and why. (One without filters never gets here:
+/// rumqttc's codec reads it as malformed.)
+pub fn check(subscribe: &Subscribe) -> Result<(), (u8, &'static str)> {
+    let identified = subscribe
+        .properties
+        .as_ref()
+        .is_some_and(|p| p.id.is_some());
+    if identified && !limits::SUBSCRIPTION_IDENTIFIERS_AVAILABLE {
+        return Err((
+            SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+            "Subscription Identifiers are not supported",
+        ));
+    }
+    Ok(())
+}
 
 /// How a filter matches the API's topics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +71,9 @@ pub fn target(filter: &str) -> Option<Target> {
 /// The SUBACK reason for `filter` asked at `qos`, when the client already
 /// has `existing` subscriptions.
 pub fn decide(filter: &str, qos: QoS, existing: &[String]) -> SubscribeReasonCode {
+    if filter.starts_with(SHARED_PREFIX) && !limits::SHARED_SUBSCRIPTIONS_AVAILABLE {
+        return failure(SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+    }
     if target(filter).is_none() {
         let wildcard = filter.contains(['+', '#']);
         let code = if wildcard && filter.starts_with(topics::PREFIX) {

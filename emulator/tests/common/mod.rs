@@ -163,6 +163,43 @@ impl Raw {
             .expect("the hub answers in time")
     }
 
+    /// Every byte the hub sends until it closes the connection.
+    pub async fn recv_until_closed(&mut self) -> Vec<u8> {
+        let read = async {
+            loop {
+                match self.stream.read_buf(&mut self.buffer).await {
+                    Ok(0) | Err(_) => return self.buffer.split().to_vec(),
+                    Ok(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the hub closes in time")
+    }
+
+    /// The next packet and how many bytes it took on the wire; `None` when
+    /// the hub closed the connection.
+    pub async fn recv_sized(&mut self) -> Option<(Packet, usize)> {
+        let read = async {
+            loop {
+                let before = self.buffer.len();
+                match Packet::read(&mut self.buffer, None) {
+                    Ok(packet) => return Some((packet, before - self.buffer.len())),
+                    Err(rumqttc::v5::mqttbytes::Error::InsufficientBytes(_)) => {}
+                    Err(e) => panic!("the hub sent an unreadable packet: {e}"),
+                }
+                match self.stream.read_buf(&mut self.buffer).await {
+                    Ok(0) | Err(_) => return None,
+                    Ok(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the hub answers in time")
+    }
+
     /// The reason code of the next packet, which must be an AUTH (rumqttc's
     /// codec does not read AUTH; its first bytes are checked here).
     pub async fn recv_auth(&mut self) -> u8 {
