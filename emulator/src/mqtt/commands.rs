@@ -1,8 +1,16 @@
-//! Delivering a device's commands over one connection: QoS 1 PUBLISHes on
-//! the commands topic, no more in flight than the client's Receive Maximum,
-//! each settled by its PUBACK as the spec's outcomes say (success
-//! completes, Abandon redelivers, Reject drops it). What the connection
-//! leaves unsettled goes back to the queue.
+//! Delivering a device's commands over one connection: PUBLISHes on the
+//! commands topic at the lower of the operation's QoS and the QoS granted
+//! to the device's commands subscription (MQTT 5 §3.8.4).
+//!
+//! - At QoS 1, no more in flight than the client's Receive Maximum, each
+//!   settled by its PUBACK as the spec's outcomes say (success completes,
+//!   Abandon redelivers, Reject drops it). What the connection leaves
+//!   unsettled goes back to the queue.
+//! - At QoS 0 (a device that subscribed at QoS 0: the overview makes the
+//!   acknowledgement optional) there is no PUBACK to wait for: a command is
+//!   completed when it is handed to the connection (at most once), and the
+//!   Receive Maximum, which counts only QoS 1 and 2 PUBLISHes, does not
+//!   apply.
 
 use std::collections::HashMap;
 
@@ -64,26 +72,31 @@ impl Delivery {
         }
     }
 
-    /// The PUBLISHes of the commands that may go out now.
-    pub fn take(&mut self, hub: &Hub, device: &DeviceId) -> Vec<Packet> {
-        let mut out = Vec::new();
-        while self.in_flight.len() < self.limit {
-            let Some(command) = hub.commands().deliver_next(device) else {
-                break;
-            };
+    /// The PUBLISH of the next command that may go out now at `qos`, if
+    /// any (a QoS 0 one is completed already).
+    pub fn next(&mut self, hub: &Hub, device: &DeviceId, qos: QoS) -> Option<Packet> {
+        let at_most_once = qos == QoS::AtMostOnce;
+        if !at_most_once && self.in_flight.len() >= self.limit {
+            return None;
+        }
+        let command = hub.commands().deliver_next(device)?;
+        let properties = command.to_message().to_publish_properties();
+        let mut publish = Publish::new(
+            receive_commands::TOPIC,
+            qos,
+            command.command.payload.clone(),
+            Some(properties),
+        );
+        if at_most_once {
+            // Delivered just now by this connection: completing cannot fail
+            // but for a removed device, which needs it no more.
+            let _ = hub.commands().complete(device, command.sequence_no);
+        } else {
             let pkid = self.pkid();
             self.in_flight.insert(pkid, command.sequence_no);
-            let properties = command.to_message().to_publish_properties();
-            let mut publish = Publish::new(
-                receive_commands::TOPIC,
-                QoS::AtLeastOnce,
-                command.command.payload.clone(),
-                Some(properties),
-            );
             publish.pkid = pkid;
-            out.push(Packet::Publish(publish));
         }
-        out
+        Some(Packet::Publish(publish))
     }
 
     /// Puts every command still in flight on this connection back in the

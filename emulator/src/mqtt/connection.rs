@@ -12,10 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
+use iothub_client::operation::Operation;
 use iothub_client::wire::MqttProperties;
-use rumqttc::v5::mqttbytes::v5::{
-    Packet, PingResp, Publish, PublishProperties, SubAck, UnsubAck, UnsubAckReason,
-};
+use rumqttc::v5::mqttbytes::v5::{Packet, PingResp, Publish, PublishProperties};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -27,6 +26,7 @@ use super::outcome;
 use super::publish::{self, Peer};
 use super::sessions::{Control, Sessions};
 use super::subscribe::{self, Target};
+use super::subscriptions::Subscriptions;
 use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
 use crate::registry::Thumbprint;
@@ -212,7 +212,7 @@ where
             accepted: &accepted,
             transport: &transport,
             connection: opened.connection,
-            subscriptions: opened.subscriptions,
+            subscriptions: Subscriptions::new(opened.subscriptions),
             aliases: Vec::new(),
             delivery: Delivery::new(accepted.client_receive_maximum),
             calls: HashMap::new(),
@@ -264,7 +264,7 @@ struct Connection<'a> {
     accepted: &'a connect::Accepted,
     transport: &'a Transport,
     connection: u64,
-    subscriptions: Vec<String>,
+    subscriptions: Subscriptions,
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
     delivery: Delivery,
@@ -409,9 +409,10 @@ impl Connection<'_> {
     /// Sends the commands that may go out now, if the device subscribed to
     /// them; `false` if the connection is gone.
     async fn deliver_commands(&mut self) -> bool {
-        if !self.subscribed(Target::Commands) {
+        let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
+        let Some(qos) = self.subscriptions.delivery_qos(Target::Commands, offered) else {
             return true;
-        }
+        };
         // A connection that was taken over delivers nothing more: its
         // successor does, and gets the wake-up this one took.
         if !self
@@ -426,7 +427,10 @@ impl Connection<'_> {
                 .notify_one();
             return true;
         }
-        for packet in self.delivery.take(&self.shared.hub, &self.accepted.device) {
+        while let Some(packet) = self
+            .delivery
+            .next(&self.shared.hub, &self.accepted.device, qos)
+        {
             if !self.send(packet).await {
                 return false;
             }
@@ -438,11 +442,9 @@ impl Connection<'_> {
     /// the method; `false` if the connection is gone.
     async fn invoke(&mut self, call: MethodCall) -> bool {
         let topic = api::receive_direct_methods::topic(&call.name);
-        let subscribed = topic.as_ref().is_ok_and(|topic| {
-            self.subscriptions
-                .iter()
-                .any(|f| f == api::ReceiveDirectMethods::TOPIC_FILTER || f == topic)
-        });
+        let subscribed = topic
+            .as_ref()
+            .is_ok_and(|topic| self.subscriptions.has_method(topic));
         let Ok(topic) = topic.map_err(|e| e.to_string()) else {
             let _ = call.reply.send(Err(MethodError::Failed(
                 "the method name cannot be a topic segment".to_owned(),
@@ -517,8 +519,8 @@ impl Connection<'_> {
 
     fn subscribed(&self, target: Target) -> bool {
         self.subscriptions
-            .iter()
-            .any(|f| subscribe::target(f) == Some(target))
+            .delivery_qos(target, rumqttc::v5::mqttbytes::QoS::AtMostOnce)
+            .is_some()
     }
 
     /// Handles one packet; `Some` ends the connection.
@@ -575,57 +577,24 @@ impl Connection<'_> {
                 if let Err((code, why)) = subscribe::check(&subscribe) {
                     return Some(End::hub(outcome::disconnect(code, None, why)));
                 }
-                let mut codes = Vec::new();
-                for filter in &subscribe.filters {
-                    let code = subscribe::decide(&filter.path, filter.qos, &self.subscriptions);
-                    if matches!(
-                        code,
-                        rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
-                    ) && !self.subscriptions.contains(&filter.path)
-                    {
-                        self.subscriptions.push(filter.path.clone());
-                    }
-                    codes.push(code);
-                }
+                let ack = self.subscriptions.subscribe(&subscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
                     self.connection,
-                    &self.subscriptions,
+                    self.subscriptions.list(),
                 );
-                let ack = SubAck {
-                    pkid: subscribe.pkid,
-                    return_codes: codes,
-                    properties: None,
-                };
                 if !self.send(Packet::SubAck(ack)).await || !self.deliver_commands().await {
                     return Some(End::Closed);
                 }
                 None
             }
             Packet::Unsubscribe(unsubscribe) => {
-                let reasons = unsubscribe
-                    .filters
-                    .iter()
-                    .map(|f| {
-                        let before = self.subscriptions.len();
-                        self.subscriptions.retain(|s| s != f);
-                        if self.subscriptions.len() < before {
-                            UnsubAckReason::Success
-                        } else {
-                            UnsubAckReason::NoSubscriptionExisted
-                        }
-                    })
-                    .collect();
+                let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
                     self.connection,
-                    &self.subscriptions,
+                    self.subscriptions.list(),
                 );
-                let ack = UnsubAck {
-                    pkid: unsubscribe.pkid,
-                    reasons,
-                    properties: None,
-                };
                 (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
             }
             // Acknowledgements of what the hub sends (commands) come later.

@@ -12,4 +12,5 @@ pub mod publish;
 pub mod reason;
 pub mod sessions;
 pub mod subscribe;
+pub mod subscriptions;
 pub mod version;

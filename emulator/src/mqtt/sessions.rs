@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
 
+use super::subscriptions::Subscription;
 use crate::registry::DeviceId;
 
 /// What a connection is told by the rest of the hub.
@@ -19,7 +20,7 @@ pub enum Control {
 
 #[derive(Debug, Default)]
 struct Session {
-    subscriptions: Vec<String>,
+    subscriptions: Vec<Subscription>,
     live: Option<(u64, mpsc::Sender<Control>)>,
 }
 
@@ -37,7 +38,7 @@ pub struct Opened {
     /// Whether a previous session was resumed.
     pub session_present: bool,
     /// Its subscriptions (empty on a clean start).
-    pub subscriptions: Vec<String>,
+    pub subscriptions: Vec<Subscription>,
 }
 
 impl Sessions {
@@ -79,7 +80,12 @@ impl Sessions {
 
     /// The subscriptions of `device`'s session become `subscriptions`, if
     /// `connection` is still the live one.
-    pub fn set_subscriptions(&self, device: &DeviceId, connection: u64, subscriptions: &[String]) {
+    pub fn set_subscriptions(
+        &self,
+        device: &DeviceId,
+        connection: u64,
+        subscriptions: &[Subscription],
+    ) {
         let mut guard = self.lock();
         if let Some(session) = guard.1.get_mut(device) {
             if session.live.as_ref().is_some_and(|(c, _)| *c == connection) {
@@ -121,7 +127,10 @@ mod tests {
         let (first_tx, mut first_rx) = mpsc::channel(1);
         let first = sessions.open(&device, false, first_tx);
         assert!(!first.session_present);
-        let filter = iothub_client::api::ReceiveCommands::TOPIC_FILTER.to_owned();
+        let filter = Subscription {
+            filter: iothub_client::api::ReceiveCommands::TOPIC_FILTER.to_owned(),
+            qos: rumqttc::v5::mqttbytes::QoS::AtLeastOnce,
+        };
         sessions.set_subscriptions(&device, first.connection, std::slice::from_ref(&filter));
         let (second_tx, _second_rx) = mpsc::channel(1);
         let second = sessions.open(&device, false, second_tx);

@@ -69,8 +69,8 @@ pub fn target(filter: &str) -> Option<Target> {
 }
 
 /// The SUBACK reason for `filter` asked at `qos`, when the client already
-/// has `existing` subscriptions.
-pub fn decide(filter: &str, qos: QoS, existing: &[String]) -> SubscribeReasonCode {
+/// has subscriptions to the filters `existing`.
+pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> SubscribeReasonCode {
     if filter.starts_with(SHARED_PREFIX) && !limits::SHARED_SUBSCRIPTIONS_AVAILABLE {
         return failure(SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
     }
@@ -83,16 +83,29 @@ pub fn decide(filter: &str, qos: QoS, existing: &[String]) -> SubscribeReasonCod
         };
         return failure(code);
     }
-    let already = existing.iter().any(|f| f == filter);
+    let already = existing.iter().any(|f| f.as_ref() == filter);
     if !already && existing.len() >= limits::MAX_SUBSCRIPTIONS as usize {
         return failure(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
     }
-    let granted = if qos == QoS::AtMostOnce || limits::MAXIMUM_QOS == 0 {
-        QoS::AtMostOnce
+    SubscribeReasonCode::Success(lower(qos, qos_of(limits::MAXIMUM_QOS)))
+}
+
+/// The lower of two QoS levels.
+pub fn lower(a: QoS, b: QoS) -> QoS {
+    if (a as u8) <= (b as u8) {
+        a
     } else {
-        QoS::AtLeastOnce
-    };
-    SubscribeReasonCode::Success(granted)
+        b
+    }
+}
+
+/// The QoS of level `level` (0, 1 or 2; a higher level reads as 2).
+pub fn qos_of(level: u8) -> QoS {
+    match level {
+        0 => QoS::AtMostOnce,
+        1 => QoS::AtLeastOnce,
+        _ => QoS::ExactlyOnce,
+    }
 }
 
 /// The failure reason of MQTT 5 SUBACK code `code` (§3.9.3).
@@ -107,5 +120,19 @@ fn failure(code: u8) -> SubscribeReasonCode {
         0xA1 => SubscribeReasonCode::SubscriptionIdNotSupported,
         0xA2 => SubscribeReasonCode::WildcardSubscriptionsNotSupported,
         _ => SubscribeReasonCode::Unspecified,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qos_order() {
+        assert_eq!(lower(QoS::AtLeastOnce, QoS::AtMostOnce), QoS::AtMostOnce);
+        assert_eq!(lower(QoS::AtLeastOnce, QoS::ExactlyOnce), QoS::AtLeastOnce);
+        assert_eq!(qos_of(1), QoS::AtLeastOnce);
+        assert_eq!(qos_of(0), QoS::AtMostOnce);
+        assert_eq!(qos_of(7), QoS::ExactlyOnce);
     }
 }
