@@ -139,6 +139,8 @@ async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_r
     }
     let mut c = connect("d1", &key(0));
     c.properties.as_mut().expect("p").receive_maximum = Some(2);
+    // A session that outlives its connection (the default, 0, ends with it).
+    c.properties.as_mut().expect("p").session_expiry_interval = Some(3600);
     let (mut raw, _) = Raw::connect(&hub, c.clone()).await;
     subscribe_commands(&mut raw).await;
     assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));

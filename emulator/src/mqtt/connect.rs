@@ -47,6 +47,9 @@ pub struct Accepted {
     pub keep_alive: u16,
     /// Whether the client asked for a clean start.
     pub clean_start: bool,
+    /// The client's Session Expiry Interval (0 when absent: the session
+    /// ends with the connection).
+    pub session_expiry: u32,
     /// When the SAS expires (ms since the epoch), if SAS.
     pub expiry_ms: Option<u64>,
     /// Whether the client allows user properties on acknowledgements
@@ -227,6 +230,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         generation: registered.generation,
         keep_alive: keep_alive(connect.keep_alive),
         clean_start: connect.clean_start,
+        session_expiry: props.session_expiry_interval.unwrap_or(0),
         expiry_ms,
         problem_information: problem_information(connect),
         client_max_packet_size: props.max_packet_size,

@@ -24,7 +24,7 @@ use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
 use super::outcome;
 use super::publish::{self, Peer};
-use super::sessions::{Control, Sessions};
+use super::sessions::{Control, Opening, Sessions};
 use super::subscribe::{self, Target};
 use super::subscriptions::Subscriptions;
 use crate::hub::Hub;
@@ -196,10 +196,14 @@ where
         }
     };
     let (control_tx, control) = mpsc::channel(1);
-    let opened = shared
-        .sessions
-        .open(&accepted.device, accepted.clean_start, control_tx);
-    let (token, _previous) = shared.hub.connections().connect(&accepted.device);
+    let opening = Opening {
+        device: &accepted.device,
+        generation: accepted.generation,
+        clean_start: accepted.clean_start,
+        session_expiry: accepted.session_expiry,
+    };
+    let opened = shared.sessions.open(&shared.hub, opening, control_tx);
+    let mut session_expiry = accepted.session_expiry;
     tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
     let connack = connect::connack(&connect, opened.session_present);
     if out
@@ -212,7 +216,8 @@ where
             accepted: &accepted,
             transport: &transport,
             connection: opened.connection,
-            subscriptions: Subscriptions::new(opened.subscriptions),
+            subscriptions: Subscriptions::new(opened.subscriptions.clone()),
+            session_expiry,
             aliases: Vec::new(),
             delivery: Delivery::new(accepted.client_receive_maximum),
             calls: HashMap::new(),
@@ -236,9 +241,11 @@ where
         connection
             .delivery
             .release_all(&shared.hub, &accepted.device);
+        session_expiry = connection.session_expiry;
     }
-    shared.sessions.close(&accepted.device, opened.connection);
-    shared.hub.connections().disconnect(&accepted.device, token);
+    shared
+        .sessions
+        .close(&shared.hub, &accepted.device, &opened, session_expiry);
     tracing::info!(device = %accepted.device.as_str(), "disconnected");
     drop(out);
     let _ = writer.await;
@@ -265,6 +272,9 @@ struct Connection<'a> {
     transport: &'a Transport,
     connection: u64,
     subscriptions: Subscriptions,
+    /// The Session Expiry Interval in force (the CONNECT's, or the one the
+    /// client's DISCONNECT set).
+    session_expiry: u32,
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
     delivery: Delivery,
@@ -571,7 +581,28 @@ impl Connection<'_> {
             Packet::PingReq(_) => {
                 (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed)
             }
-            Packet::Disconnect(_) => Some(End::Closed),
+            Packet::Disconnect(disconnect) => {
+                let expiry = disconnect
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.session_expiry_interval);
+                match expiry {
+                    // MQTT 5 §3.14.2.2.2: a session that was to end with
+                    // the connection cannot be kept by DISCONNECT.
+                    Some(expiry) if self.session_expiry == 0 && expiry != 0 => {
+                        Some(End::hub(outcome::disconnect(
+                            PROTOCOL_ERROR,
+                            None,
+                            "the CONNECT's Session Expiry Interval was 0",
+                        )))
+                    }
+                    Some(expiry) => {
+                        self.session_expiry = expiry;
+                        Some(End::Closed)
+                    }
+                    None => Some(End::Closed),
+                }
+            }
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
                 if let Err((code, why)) = subscribe::check(&subscribe) {
