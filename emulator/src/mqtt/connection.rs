@@ -22,7 +22,9 @@ use tokio::sync::mpsc;
 use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
+use super::outbox::{Outbox, Sent};
 use super::outcome;
+use super::packet_size::PacketLimit;
 use super::publish::{self, Peer};
 use super::sessions::{Control, Opening, Sessions};
 use super::subscribe::{self, Target};
@@ -130,125 +132,146 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (mut reader, writer) = tokio::io::split(stream);
-    let (out, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
+    let (tx, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
     let writer = tokio::spawn(write_loop(writer, queue));
     let mut buffer = BytesMut::new();
+    match read_connect(&mut reader, &mut buffer, &tx).await {
+        Some(connect) => {
+            let max = connect.properties.as_ref().and_then(|p| p.max_packet_size);
+            let out = Outbox::new(tx, PacketLimit::new(max));
+            let ctx = ConnectContext {
+                registry: shared.hub.registry(),
+                hostname: shared.hostname.as_deref(),
+                sni: transport.sni.as_deref(),
+                thumbprint: transport.thumbprint.as_ref(),
+                now_ms: now_ms(),
+            };
+            match connect::accept(&connect, &ctx) {
+                Ok(accepted) => {
+                    let session = Session {
+                        shared: &shared,
+                        transport: &transport,
+                        connect: &connect,
+                        accepted: &accepted,
+                        out: &out,
+                    };
+                    session.run(&mut reader, &mut buffer).await;
+                }
+                Err(refusal) => {
+                    tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
+                    let connack = refusal.connack(connect::problem_information(&connect));
+                    let _ = out.send(Packet::ConnAck(connack)).await;
+                }
+            }
+        }
+        None => drop(tx),
+    }
+    let _ = writer.await;
+}
+
+/// Reads the first packet, which must be a CONNECT of MQTT 5 in time; else
+/// says why not (when there is something to say) and returns `None`.
+async fn read_connect<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buffer: &mut BytesMut,
+    tx: &mpsc::Sender<Frame>,
+) -> Option<rumqttc::v5::mqttbytes::v5::Connect> {
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
-    let first = tokio::time::timeout(deadline, next_frame(&mut reader, &mut buffer)).await;
-    let connect = match first {
+    let first = tokio::time::timeout(deadline, next_frame(reader, buffer)).await;
+    let refusal = match first {
         Ok(Ok(Some(Frame::Packet(packet)))) => match *packet {
-            Packet::Connect(connect, _, _) => connect,
+            Packet::Connect(connect, _, _) => return Some(connect),
             _ => {
                 tracing::debug!("first packet is not CONNECT; closing");
-                drop(out);
-                let _ = writer.await;
-                return;
+                return None;
             }
         },
         Ok(Err(FrameError::UnsupportedProtocol(requested))) => {
             tracing::debug!(?requested, "CONNECT of another protocol version; refused");
-            let _ = out.send(super::version::refusal(requested)).await;
-            drop(out);
-            let _ = writer.await;
-            return;
+            super::version::refusal(requested)
         }
         Ok(Err(e)) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
-            let _ = out
-                .send(Frame::Packet(Box::new(Packet::ConnAck(
-                    connect::Refusal {
-                        reason_code: MALFORMED_PACKET,
-                        status: None,
-                        reason: e.to_string(),
-                    }
-                    .connack(true),
-                ))))
-                .await;
-            drop(out);
-            let _ = writer.await;
-            return;
+            Frame::Packet(Box::new(Packet::ConnAck(
+                connect::Refusal {
+                    reason_code: MALFORMED_PACKET,
+                    status: None,
+                    reason: e.to_string(),
+                }
+                .connack(true),
+            )))
         }
         _ => {
             tracing::debug!("no CONNECT in time; closing");
-            drop(out);
-            let _ = writer.await;
-            return;
+            return None;
         }
     };
-    let ctx = ConnectContext {
-        registry: shared.hub.registry(),
-        hostname: shared.hostname.as_deref(),
-        sni: transport.sni.as_deref(),
-        thumbprint: transport.thumbprint.as_ref(),
-        now_ms: now_ms(),
-    };
-    let accepted = match connect::accept(&connect, &ctx) {
-        Ok(accepted) => accepted,
-        Err(refusal) => {
-            tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
-            let connack = refusal.connack(connect::problem_information(&connect));
-            let _ = out
-                .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
-                .await;
-            drop(out);
-            let _ = writer.await;
-            return;
-        }
-    };
-    let (control_tx, control) = mpsc::channel(1);
-    let opening = Opening {
-        device: &accepted.device,
-        generation: accepted.generation,
-        clean_start: accepted.clean_start,
-        session_expiry: accepted.session_expiry,
-    };
-    let opened = shared.sessions.open(&shared.hub, opening, control_tx);
-    let mut session_expiry = accepted.session_expiry;
-    tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
-    let connack = connect::connack(&connect, opened.session_present);
-    if out
-        .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
-        .await
-        .is_ok()
-    {
-        let mut connection = Connection {
-            shared: &shared,
-            accepted: &accepted,
-            transport: &transport,
-            connection: opened.connection,
-            subscriptions: Subscriptions::new(opened.subscriptions.clone()),
-            session_expiry,
-            aliases: Vec::new(),
-            delivery: Delivery::new(accepted.client_receive_maximum),
-            calls: HashMap::new(),
-            next_call: 0,
-            expiry: None,
-            out: &out,
+    let _ = tx.send(refusal).await;
+    None
+}
+
+/// An accepted connection, from its CONNACK to its end.
+struct Session<'a> {
+    shared: &'a Shared,
+    transport: &'a Transport,
+    connect: &'a rumqttc::v5::mqttbytes::v5::Connect,
+    accepted: &'a connect::Accepted,
+    out: &'a Outbox,
+}
+
+impl Session<'_> {
+    /// Takes the device's session, says CONNACK, serves the connection,
+    /// and releases the session.
+    async fn run<R: AsyncRead + Unpin>(self, reader: &mut R, buffer: &mut BytesMut) {
+        let (shared, accepted) = (self.shared, self.accepted);
+        let (control_tx, control) = mpsc::channel(1);
+        let opening = Opening {
+            device: &accepted.device,
+            generation: accepted.generation,
+            clean_start: accepted.clean_start,
+            session_expiry: accepted.session_expiry,
         };
-        let calls = shared
-            .hub
-            .methods()
-            .attach(&accepted.device, opened.connection);
-        connection
-            .run(&mut reader, &mut buffer, control, calls)
-            .await;
+        let opened = shared.sessions.open(&shared.hub, opening, control_tx);
+        let mut session_expiry = accepted.session_expiry;
+        tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+        let connack = connect::connack(self.connect, opened.session_present);
+        if self.out.send(Packet::ConnAck(connack)).await == Sent::Queued {
+            let mut connection = Connection {
+                shared,
+                accepted,
+                transport: self.transport,
+                connection: opened.connection,
+                subscriptions: Subscriptions::new(opened.subscriptions.clone()),
+                session_expiry,
+                aliases: Vec::new(),
+                delivery: Delivery::new(accepted.client_receive_maximum),
+                calls: HashMap::new(),
+                next_call: 0,
+                expiry: None,
+                out: self.out,
+            };
+            let calls = shared
+                .hub
+                .methods()
+                .attach(&accepted.device, opened.connection);
+            connection.run(reader, buffer, control, calls).await;
+            shared
+                .hub
+                .methods()
+                .detach(&accepted.device, opened.connection);
+            // What this connection left unsettled goes back to the queue,
+            // taken over or not, and the live connection (if any) is woken
+            // for it.
+            connection
+                .delivery
+                .release_all(&shared.hub, &accepted.device);
+            session_expiry = connection.session_expiry;
+        }
         shared
-            .hub
-            .methods()
-            .detach(&accepted.device, opened.connection);
-        // What this connection left unsettled goes back to the queue, taken
-        // over or not, and the live connection (if any) is woken for it.
-        connection
-            .delivery
-            .release_all(&shared.hub, &accepted.device);
-        session_expiry = connection.session_expiry;
+            .sessions
+            .close(&shared.hub, &accepted.device, &opened, session_expiry);
+        tracing::info!(device = %accepted.device.as_str(), "disconnected");
     }
-    shared
-        .sessions
-        .close(&shared.hub, &accepted.device, &opened, session_expiry);
-    tracing::info!(device = %accepted.device.as_str(), "disconnected");
-    drop(out);
-    let _ = writer.await;
 }
 
 /// How a connection's packet loop ended.
@@ -283,12 +306,14 @@ struct Connection<'a> {
     next_call: u64,
     /// When the SAS expires.
     expiry: Option<tokio::time::Instant>,
-    out: &'a mpsc::Sender<Frame>,
+    out: &'a Outbox,
 }
 
 impl Connection<'_> {
+    /// Sends `packet` (cut to the client's Maximum Packet Size, or not
+    /// sent when it cannot be); `false` if the connection is gone.
     async fn send(&self, packet: Packet) -> bool {
-        self.out.send(Frame::Packet(Box::new(packet))).await.is_ok()
+        self.out.send(packet).await.goes_on()
     }
 
     async fn run<R: AsyncRead + Unpin>(
@@ -387,7 +412,7 @@ impl Connection<'_> {
                         }
                     };
                     if let Some(update) = update {
-                        if self.subscribed(Target::Desired) && !self.send(desired_publish(update)).await {
+                        if self.subscribed(Target::Desired) && !self.notify_desired(update).await {
                             break End::Closed;
                         }
                     }
@@ -437,15 +462,39 @@ impl Connection<'_> {
                 .notify_one();
             return true;
         }
-        while let Some(packet) = self
-            .delivery
-            .next(&self.shared.hub, &self.accepted.device, qos)
-        {
+        while let Some(packet) = self.delivery.next(
+            &self.shared.hub,
+            &self.accepted.device,
+            qos,
+            self.out.limit(),
+        ) {
             if !self.send(packet).await {
                 return false;
             }
         }
         true
+    }
+
+    /// Sends the desired-state change `update`; `false` if the connection
+    /// is gone. One larger than the client's Maximum Packet Size is not
+    /// sent (MQTT 5 [MQTT-3.1.2-25], as for any QoS 0 message): the device
+    /// sees the version skip on the next change it gets and can read the
+    /// twin (Get Twin) to catch up.
+    async fn notify_desired(&self, update: crate::hub::twin::DesiredUpdate) -> bool {
+        let version = update.version;
+        match self.out.send(desired_publish(update)).await {
+            Sent::Queued => true,
+            Sent::Discarded => {
+                tracing::info!(
+                    device = %self.accepted.device.as_str(),
+                    version,
+                    max = ?self.out.limit().max(),
+                    "desired-state change larger than the device's Maximum Packet Size; not sent"
+                );
+                true
+            }
+            Sent::Gone => false,
+        }
     }
 
     /// Sends direct method call `call` to the device, if it subscribed to
@@ -471,17 +520,31 @@ impl Connection<'_> {
         }
         self.next_call += 1;
         let correlation = Bytes::copy_from_slice(&self.next_call.to_be_bytes());
-        self.calls.insert(correlation.clone(), call.reply);
         let mut properties =
             api::receive_direct_methods::Request::default().to_publish_properties();
-        properties.correlation_data = Some(correlation);
-        self.send(Packet::Publish(Publish::new(
+        properties.correlation_data = Some(correlation.clone());
+        let request = Packet::Publish(Publish::new(
             topic,
             QoS::AtMostOnce,
             call.payload,
             Some(properties),
-        )))
-        .await
+        ));
+        // A request larger than the device takes cannot reach it: the
+        // caller hears so now (Target Unavailable) rather than at its
+        // timeout.
+        if !self.out.limit().fits(&request) {
+            tracing::info!(
+                device = %self.accepted.device.as_str(),
+                method = %call.name,
+                size = super::packet_size::size(&request),
+                max = ?self.out.limit().max(),
+                "method request larger than the device's Maximum Packet Size; not sent"
+            );
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        self.calls.insert(correlation, call.reply);
+        self.send(request).await
     }
 
     /// The device's answer to a direct method call (a PUBLISH on the
@@ -560,11 +623,7 @@ impl Connection<'_> {
                             method: auth.method.clone(),
                             ..super::auth::AuthPacket::default()
                         };
-                        self.out
-                            .send(Frame::Auth(success))
-                            .await
-                            .is_err()
-                            .then_some(End::Closed)
+                        (!self.out.send_auth(success).await.goes_on()).then_some(End::Closed)
                     }
                     Err(refusal) => {
                         tracing::info!(device = %self.accepted.device.as_str(), reason = %refusal.reason, "re-authentication failed");
@@ -680,6 +739,7 @@ impl Connection<'_> {
         let peer = Peer {
             device: &self.accepted.device,
             problem_information: self.accepted.problem_information,
+            limit: self.out.limit(),
         };
         let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
         let (mut packets, close) = (reply.packets, reply.close);
