@@ -19,6 +19,7 @@ use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+use super::admission::Admitted;
 use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
@@ -126,8 +127,10 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Recei
     let _ = writer.shutdown().await;
 }
 
-/// Serves one connection (plain TCP or TLS) until it ends.
-pub async fn serve<S>(stream: S, shared: Arc<Shared>, transport: Transport)
+/// Serves one connection (plain TCP or TLS) until it ends; its slot among
+/// the connections waiting for CONNECT is given back once the first packet
+/// is in.
+pub async fn serve<S>(stream: S, shared: Arc<Shared>, transport: Transport, admitted: Admitted)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -135,7 +138,9 @@ where
     let (tx, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
     let writer = tokio::spawn(write_loop(writer, queue));
     let mut buffer = BytesMut::new();
-    match read_connect(&mut reader, &mut buffer, &tx).await {
+    let connect = read_connect(&mut reader, &mut buffer, &tx).await;
+    drop(admitted);
+    match connect {
         Some(connect) => {
             let max = connect.properties.as_ref().and_then(|p| p.max_packet_size);
             let out = Outbox::new(tx, PacketLimit::new(max));

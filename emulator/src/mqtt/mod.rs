@@ -2,6 +2,7 @@
 //! acceptance, SUBSCRIBE rules, client PUBLISHes by operation, outcomes,
 //! sessions, and the per-connection task.
 
+pub mod admission;
 pub mod auth;
 pub mod commands;
 pub mod connect;

@@ -32,6 +32,11 @@ pub fn key(seed: u8) -> String {
 
 /// An emulator with SAS devices `names` (keys `key(i)` and `key(i + 100)`).
 pub async fn emulator(names: &[&str]) -> Emulator {
+    emulator_with(names, |config| config).await
+}
+
+/// [`emulator`], its configuration changed by `configure`.
+pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Config) -> Emulator {
     let registry = Registry::new();
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
@@ -43,7 +48,7 @@ pub async fn emulator(names: &[&str]) -> Emulator {
             },
         ));
     }
-    Emulator::start(Config::new().registry(registry))
+    Emulator::start(configure(Config::new().registry(registry)))
         .await
         .expect("starts")
 }
