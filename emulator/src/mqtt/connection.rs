@@ -1,5 +1,6 @@
 //! One client connection, in its own task: CONNECT within the spec's
-//! deadline, then packets until either side ends it. Writes go through a
+//! deadline, then packets until either side ends it. Writes go through the
+//! [`Outbox`] (which keeps to the client's Maximum Packet Size) and a
 //! bounded queue to a writer task, so a client that stops reading holds up
 //! only its own connection; silence past 1.5 × keep alive ends it. The
 //! stream is plain TCP or TLS; what TLS learnt (SNI, the client
