@@ -24,13 +24,14 @@ use super::admission::Admitted;
 use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
-use super::outbox::{Outbox, Sent};
+use super::outbox::{Outbox, Outgoing, Sent};
 use super::outcome;
 use super::packet_size::PacketLimit;
 use super::publish::{self, Peer};
 use super::sessions::{Control, Opening, Sessions};
 use super::subscribe::{self, Target};
 use super::subscriptions::Subscriptions;
+use super::version::{self, Requested};
 use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
 use crate::registry::Thumbprint;
@@ -105,18 +106,54 @@ async fn next_frame<R: AsyncRead + Unpin>(
     }
 }
 
+/// Why the first packet is not one to go on with.
+enum FirstError {
+    /// Not a packet this server reads.
+    Frame(FrameError),
+    /// A CONNECT of another protocol version.
+    Version(Requested),
+}
+
+/// [`next_frame`] for the first packet, which is refused before the codec
+/// reads it when it is a CONNECT of another protocol version.
+async fn first_frame<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buffer: &mut BytesMut,
+) -> Result<Option<Frame>, FirstError> {
+    loop {
+        match version::of_first_packet(buffer) {
+            Some(Requested::Mqtt5) | None => {}
+            Some(other) => return Err(FirstError::Version(other)),
+        }
+        if let Some(frame) =
+            frame::read(buffer, limits::MAXIMUM_PACKET_SIZE).map_err(FirstError::Frame)?
+        {
+            return Ok(Some(frame));
+        }
+        match reader.read_buf(buffer).await {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+    }
+}
+
 /// The writer task: encodes and sends queued packets; a DISCONNECT is the
 /// last one.
-async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Receiver<Frame>) {
+async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Receiver<Outgoing>) {
     let mut buffer = BytesMut::new();
-    while let Some(frame) = queue.recv().await {
+    while let Some(outgoing) = queue.recv().await {
         buffer.clear();
-        let last = matches!(&frame, Frame::Packet(p) if matches!(**p, Packet::Disconnect(_)));
+        let last = matches!(&outgoing, Outgoing::Frame(Frame::Packet(p)) if matches!(**p, Packet::Disconnect(_)));
+        match &outgoing {
+            Outgoing::Frame(frame) => {
+                if frame::write(frame, &mut buffer).is_err() {
+                    break;
+                }
+            }
+            Outgoing::Bytes(bytes) => buffer.extend_from_slice(bytes),
+        }
         // A peer that stops reading for this long is gone: the connection
         // ends rather than hold its task forever.
-        if frame::write(&frame, &mut buffer).is_err() {
-            break;
-        }
         let written = tokio::time::timeout(WRITE_TIMEOUT, writer.write_all(&buffer)).await;
         if !matches!(written, Ok(Ok(()))) {
             break;
@@ -136,7 +173,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (mut reader, writer) = tokio::io::split(stream);
-    let (tx, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
+    let (tx, queue) = mpsc::channel::<Outgoing>(WRITE_QUEUE);
     let writer = tokio::spawn(write_loop(writer, queue));
     let mut buffer = BytesMut::new();
     let connect = read_connect(&mut reader, &mut buffer, &tx).await;
@@ -180,10 +217,10 @@ where
 async fn read_connect<R: AsyncRead + Unpin>(
     reader: &mut R,
     buffer: &mut BytesMut,
-    tx: &mpsc::Sender<Frame>,
+    tx: &mpsc::Sender<Outgoing>,
 ) -> Option<rumqttc::v5::mqttbytes::v5::Connect> {
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
-    let first = tokio::time::timeout(deadline, next_frame(reader, buffer)).await;
+    let first = tokio::time::timeout(deadline, first_frame(reader, buffer)).await;
     let refusal = match first {
         Ok(Ok(Some(Frame::Packet(packet)))) => match *packet {
             Packet::Connect(connect, _, _) => return Some(connect),
@@ -192,20 +229,20 @@ async fn read_connect<R: AsyncRead + Unpin>(
                 return None;
             }
         },
-        Ok(Err(FrameError::UnsupportedProtocol(requested))) => {
+        Ok(Err(FirstError::Version(requested))) => {
             tracing::debug!(?requested, "CONNECT of another protocol version; refused");
-            super::version::refusal(requested)
+            version::refusal(requested)
         }
-        Ok(Err(e)) => {
+        Ok(Err(FirstError::Frame(e))) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
-            Frame::Packet(Box::new(Packet::ConnAck(
+            Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(
                 connect::Refusal {
                     reason_code: MALFORMED_PACKET,
                     status: None,
                     reason: e.to_string(),
                 }
                 .connack(true),
-            )))
+            ))))
         }
         _ => {
             tracing::debug!("no CONNECT in time; closing");
@@ -362,8 +399,6 @@ impl Connection<'_> {
                         Ok(None) => break End::Closed,
                         Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
                             PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
-                        Err(FrameError::UnsupportedProtocol(_)) => break End::hub(outcome::disconnect(
-                            PROTOCOL_ERROR, None, "a second CONNECT")),
                         Err(e) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
                         Ok(Some(frame)) => {
                             heard = tokio::time::Instant::now();
@@ -606,14 +641,6 @@ impl Connection<'_> {
     async fn on_frame(&mut self, frame: Frame) -> Option<End> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
-            // Never read: the codec makes it only for writing.
-            Frame::Mqtt3ConnAck(_) => {
-                return Some(End::hub(outcome::disconnect(
-                    PROTOCOL_ERROR,
-                    None,
-                    "a client does not send this packet",
-                )))
-            }
             Frame::Auth(auth) => {
                 let ctx = ConnectContext {
                     registry: self.shared.hub.registry(),

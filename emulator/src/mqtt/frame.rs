@@ -1,21 +1,15 @@
 //! Reading and writing MQTT 5 packets: rumqttc's codec for every packet it
 //! knows, and what it lacks for a server: AUTH (packet type 15, for SAS
-//! re-authentication; see [`super::auth`]), a DISCONNECT with remaining
+//! re-authentication; see [`super::auth`]) and a DISCONNECT with remaining
 //! length 0 (valid in MQTT 5 and what paho-mqtt sends; rumqttc reports
-//! `PayloadRequired`), a CONNECT of another protocol version told apart
-//! from a malformed one (see [`super::version`]), and the MQTT 3.1.1
-//! CONNACK that refuses an MQTT 3.1 or 3.1.1 client.
+//! `PayloadRequired`).
 
 use bytes::BytesMut;
-use rumqttc::mqttbytes::v4::ConnAck as Mqtt3ConnAck;
 use rumqttc::v5::mqttbytes::v5::{check, Disconnect, DisconnectReasonCode, Packet};
 use rumqttc::v5::mqttbytes::Error as CodecError;
 
 use super::auth::AuthPacket;
-use super::version::{self, Requested};
 
-/// The packet type number of CONNECT.
-const CONNECT: u8 = 1;
 /// The packet type number of AUTH.
 const AUTH: u8 = 15;
 /// The packet type number of DISCONNECT.
@@ -35,9 +29,6 @@ pub enum FrameError {
     /// The bytes are not a well-formed packet.
     #[error("malformed packet: {0}")]
     Malformed(String),
-    /// A CONNECT asks for a protocol other than MQTT 5.
-    #[error("the CONNECT asks for another protocol than MQTT 5: {0:?}")]
-    UnsupportedProtocol(Requested),
 }
 
 /// One packet read from a connection.
@@ -47,8 +38,6 @@ pub enum Frame {
     Packet(Box<Packet>),
     /// An AUTH packet.
     Auth(AuthPacket),
-    /// An MQTT 3.1.1 CONNACK (written only: it refuses an older client).
-    Mqtt3ConnAck(Mqtt3ConnAck),
 }
 
 /// Takes the next whole packet off the front of `buffer`: `Ok(None)` when
@@ -72,20 +61,6 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
     let header_length = fixed_header_length(buffer);
     let (kind, flags) = (byte1 >> 4, byte1 & 0x0F);
     match kind {
-        CONNECT => {
-            let requested = buffer
-                .get(header_length..frame_length)
-                .and_then(version::requested);
-            match requested {
-                Some(Requested::Mqtt5) | None => Packet::read(buffer, Some(max_size))
-                    .map(|p| Some(Frame::Packet(Box::new(p))))
-                    .map_err(|e| FrameError::Malformed(e.to_string())),
-                Some(other) => {
-                    let _ = buffer.split_to(frame_length);
-                    Err(FrameError::UnsupportedProtocol(other))
-                }
-            }
-        }
         AUTH => {
             let mut frame = buffer.split_to(frame_length).freeze();
             if flags != 0 {
@@ -130,10 +105,6 @@ pub fn write(frame: &Frame, buffer: &mut BytesMut) -> Result<(), FrameError> {
             .map(|_| ())
             .map_err(|e| FrameError::Malformed(e.to_string())),
         Frame::Auth(auth) => auth.write(buffer),
-        Frame::Mqtt3ConnAck(ack) => ack
-            .write(buffer)
-            .map(|_| ())
-            .map_err(|e| FrameError::Malformed(e.to_string())),
     }
 }
 
@@ -159,37 +130,6 @@ mod tests {
             )))))
         );
         assert!(buffer.is_empty());
-    }
-
-    #[test]
-    fn another_protocol_version_is_told_apart_from_a_malformed_connect() {
-        // MQTT 3.1.1: "MQTT", level 4, clean session, keep alive 60, id "d1".
-        let mut v311 =
-            BytesMut::from(&b"\x10\x0E\x00\x04MQTT\x04\x02\x00\x3C\x00\x02d1\xC0\x00"[..]);
-        assert_eq!(
-            read(&mut v311, 1024),
-            Err(FrameError::UnsupportedProtocol(Requested::Mqtt3 {
-                level: 4
-            }))
-        );
-        assert_eq!(&v311[..], b"\xC0\x00", "the CONNECT was consumed");
-        let mut v6 = BytesMut::from(&b"\x10\x0F\x00\x04MQTT\x06\x02\x00\x3C\x00\x00\x02d1"[..]);
-        assert_eq!(
-            read(&mut v6, 1024),
-            Err(FrameError::UnsupportedProtocol(Requested::Other {
-                level: 6
-            }))
-        );
-        let mut ack = BytesMut::new();
-        write(
-            &Frame::Mqtt3ConnAck(Mqtt3ConnAck::new(
-                rumqttc::mqttbytes::v4::ConnectReturnCode::RefusedProtocolVersion,
-                false,
-            )),
-            &mut ack,
-        )
-        .expect("writes");
-        assert_eq!(&ack[..], b"\x20\x02\x00\x01");
     }
 
     #[test]

@@ -4,12 +4,22 @@
 //! sent, and the sender goes on as if it had been (MQTT 5 §3.1.2.11.4,
 //! [MQTT-3.1.2-25]), told so by [`Sent::Discarded`].
 
+use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5::Packet;
 use tokio::sync::mpsc;
 
 use super::auth::AuthPacket;
 use super::frame::{self, Frame};
 use super::packet_size::PacketLimit;
+
+/// What the writer of a connection writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// An MQTT 5 packet.
+    Frame(Frame),
+    /// Bytes encoded already (another protocol's refusal).
+    Bytes(Bytes),
+}
 
 /// What became of a packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +43,13 @@ impl Sent {
 /// The sending half of a connection, with the client's limit.
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    tx: mpsc::Sender<Frame>,
+    tx: mpsc::Sender<Outgoing>,
     limit: PacketLimit,
 }
 
 impl Outbox {
     /// Packets for `tx`, none larger than `limit`.
-    pub fn new(tx: mpsc::Sender<Frame>, limit: PacketLimit) -> Self {
+    pub fn new(tx: mpsc::Sender<Outgoing>, limit: PacketLimit) -> Self {
         Self { tx, limit }
     }
 
@@ -75,7 +85,7 @@ impl Outbox {
     }
 
     async fn queue(&self, frame: Frame) -> Sent {
-        if self.tx.send(frame).await.is_ok() {
+        if self.tx.send(Outgoing::Frame(frame)).await.is_ok() {
             Sent::Queued
         } else {
             Sent::Gone
