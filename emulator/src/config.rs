@@ -15,6 +15,7 @@ pub struct Config {
     pub(crate) hostname: Option<String>,
     pub(crate) registry: Registry,
     pub(crate) tls: Option<Tls>,
+    pub(crate) pending_connections: usize,
 }
 
 impl Default for Config {
@@ -33,6 +34,7 @@ impl Config {
             hostname: None,
             registry: Registry::new(),
             tls: None,
+            pending_connections: crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS,
         }
     }
 
@@ -65,6 +67,15 @@ impl Config {
     /// certificate is asked for but not required: see [`crate::tls`]).
     pub fn tls(mut self, tls: Tls) -> Self {
         self.tls = Some(tls);
+        self
+    }
+
+    /// How many MQTT connections may wait for their CONNECT (TLS handshake
+    /// included) at once; a socket accepted beyond that is closed at once.
+    /// Default [`DEFAULT_PENDING_CONNECTIONS`](crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS)
+    /// (1,024).
+    pub fn pending_connections(mut self, connections: usize) -> Self {
+        self.pending_connections = connections;
         self
     }
 }

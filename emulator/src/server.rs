@@ -14,6 +14,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::mqtt::admission::{Admission, Admitted};
 use crate::mqtt::connection::{self, Shared, Transport};
 use crate::mqtt::sessions::Sessions;
 
@@ -31,10 +32,15 @@ fn bind_error(what: &str, address: SocketAddr, error: std::io::Error) -> std::io
 /// Serves one accepted TCP connection: the TLS handshake first when
 /// `acceptor` is set (bounded by the CONNECT deadline; a failed handshake
 /// ends only this connection), then MQTT.
-async fn serve_stream(stream: TcpStream, shared: Arc<Shared>, acceptor: Option<TlsAcceptor>) {
+async fn serve_stream(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    acceptor: Option<TlsAcceptor>,
+    admitted: Admitted,
+) {
     let _ = stream.set_nodelay(true);
     let Some(acceptor) = acceptor else {
-        connection::serve(stream, shared, Transport::default()).await;
+        connection::serve(stream, shared, Transport::default(), admitted).await;
         return;
     };
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
@@ -58,7 +64,7 @@ async fn serve_stream(stream: TcpStream, shared: Arc<Shared>, acceptor: Option<T
             .and_then(|leaf| crate::tls::thumbprint(leaf)),
     };
     tracing::debug!(sni = ?transport.sni, client_certificate = transport.thumbprint.is_some(), "TLS established");
-    connection::serve(stream, shared, transport).await;
+    connection::serve(stream, shared, transport, admitted).await;
 }
 
 /// A running emulator. Dropping it stops it.
@@ -104,6 +110,7 @@ impl Emulator {
                 tracing::warn!(error = %e, "HTTP server failed");
             }
         });
+        let admission = Admission::new(config.pending_connections);
         let accept = tokio::spawn(async move {
             loop {
                 let mut for_connection = stopped.clone();
@@ -111,12 +118,16 @@ impl Emulator {
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, peer)) => {
+                            let Some(admitted) = admission.admit() else {
+                                tracing::debug!(%peer, "too many connections waiting for CONNECT; closed");
+                                continue;
+                            };
                             tracing::debug!(%peer, "accepted");
                             let shared = Arc::clone(&shared);
                             let acceptor = acceptor.clone();
                             tokio::spawn(async move {
                                 tokio::select! {
-                                    () = serve_stream(stream, shared, acceptor) => {}
+                                    () = serve_stream(stream, shared, acceptor, admitted) => {}
                                     _ = for_connection.wait_for(|s| *s) => {}
                                 }
                             });

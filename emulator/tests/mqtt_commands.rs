@@ -3,8 +3,9 @@
 //! system properties, within the client's Receive Maximum, and are settled
 //! by the device's PUBACK: success completes, Abandon (131 + `0603`)
 //! redelivers with the delivery count raised, Reject (131 + `0100`) drops
-//! it; unsettled ones come again after a reconnect. Another device never
-//! sees them.
+//! it; unsettled ones come again after a reconnect. A device that
+//! subscribed at QoS 0 gets them at QoS 0, each completed when sent.
+//! Another device never sees them.
 
 mod common;
 
@@ -13,7 +14,8 @@ use common::{connect, emulator, key, user, Raw};
 use iothub_emulator::hub::commands::{Command, CommandState};
 use iothub_emulator::registry::DeviceId;
 use rumqttc::v5::mqttbytes::v5::{
-    Filter, Packet, PubAck, PubAckProperties, PubAckReason, Publish, Subscribe,
+    Filter, Packet, PubAck, PubAckProperties, PubAckReason, Publish, SubAck, Subscribe,
+    SubscribeReasonCode,
 };
 use rumqttc::v5::mqttbytes::QoS;
 
@@ -137,6 +139,8 @@ async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_r
     }
     let mut c = connect("d1", &key(0));
     c.properties.as_mut().expect("p").receive_maximum = Some(2);
+    // A session that outlives its connection (the default, 0, ends with it).
+    c.properties.as_mut().expect("p").session_expiry_interval = Some(3600);
     let (mut raw, _) = Raw::connect(&hub, c.clone()).await;
     subscribe_commands(&mut raw).await;
     assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
@@ -181,4 +185,63 @@ async fn a_takeover_hands_unsettled_commands_to_the_new_connection() {
     new.send(ack(again.pkid, None)).await;
     new.assert_quiet().await;
     assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
+}
+
+#[tokio::test]
+async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    for payload in [&b"1"[..], b"2", b"3"] {
+        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+    }
+    // A Receive Maximum of 1 does not hold QoS 0 back (it counts QoS 1 only).
+    let mut c = connect("d1", &key(0));
+    c.properties.as_mut().expect("p").receive_maximum = Some(1);
+    let (mut raw, _) = Raw::connect(&hub, c).await;
+    let mut subscribe = Subscribe::new(Filter::new("$iothub/commands", QoS::AtMostOnce), None);
+    subscribe.pkid = 3;
+    raw.send(Packet::Subscribe(subscribe)).await;
+    assert_eq!(
+        raw.recv().await,
+        Some(Packet::SubAck(SubAck {
+            pkid: 3,
+            return_codes: vec![SubscribeReasonCode::Success(QoS::AtMostOnce)],
+            properties: None,
+        }))
+    );
+    for (i, payload) in [&b"1"[..], b"2", b"3"].into_iter().enumerate() {
+        let p = match raw.recv().await {
+            Some(Packet::Publish(p)) => p,
+            other => panic!("expected a command, got {other:?}"),
+        };
+        assert_eq!(
+            (p.topic.as_ref(), p.qos, p.pkid, p.payload.as_ref()),
+            (&b"$iothub/commands"[..], QoS::AtMostOnce, 0, payload)
+        );
+        assert_eq!(prop(&p, "sequence-no"), Some((i + 1).to_string().as_str()));
+        assert_eq!(prop(&p, "delivery-count"), Some("1"));
+    }
+    // No PUBACK is sent or awaited: each is completed.
+    raw.assert_quiet().await;
+    let states: Vec<_> = commands.list(&id("d1")).iter().map(|c| c.state).collect();
+    assert_eq!(states, [CommandState::Completed; 3]);
+
+    // Subscribing again at QoS 1 replaces the subscription: QoS 1 again.
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/commands", QoS::AtLeastOnce),
+        None,
+    )))
+    .await;
+    assert!(matches!(
+        raw.recv().await,
+        Some(Packet::SubAck(SubAck { ref return_codes, .. }))
+            if return_codes == &[SubscribeReasonCode::Success(QoS::AtLeastOnce)]
+    ));
+    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"4")));
+    let p = command(&mut raw).await;
+    assert_ne!(p.pkid, 0);
+    assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Delivered);
+    raw.send(ack(p.pkid, None)).await;
+    raw.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Completed);
 }

@@ -1,7 +1,8 @@
 //! A whole session with every log line on (TRACE): SAS connects (good and
-//! forged), re-authentication, telemetry, twins, a command, device
-//! identities created over HTTP with their keys. No key, signature or
-//! token (in base64 or hex) appears in what was logged.
+//! forged), re-authentication (AUTH 0x19), telemetry, twins, a command,
+//! device identities created over HTTP with their keys. No key or signature
+//! (the CONNECTs' and the re-authentication's; in base64, hex or a `Debug`
+//! form) appears in what was logged.
 
 mod common;
 
@@ -34,6 +35,17 @@ impl Write for Log {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The ways a signature could show in a log line: base64, hex, and the
+/// `Debug` forms of `Bytes` and of a byte vector.
+fn signature_forms(signature: &Bytes) -> [String; 4] {
+    [
+        base64::engine::general_purpose::STANDARD.encode(signature),
+        hex(signature),
+        format!("{signature:?}"),
+        format!("{:?}", signature.to_vec()),
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,16 +93,17 @@ async fn a_traced_session_logs_no_secret() {
         .as_ref()
         .and_then(|p| p.authentication_data.clone())
         .expect("signature");
-    secrets.push(base64::engine::general_purpose::STANDARD.encode(&signature));
-    secrets.push(hex(&signature));
+    secrets.extend(signature_forms(&signature));
     let (mut raw, _) = Raw::connect(&hub, good).await;
     let mut forged = connect("d1", &key(0));
     let forged_signature = sign(&key(42), HOST, "d1", 1, u64::MAX / 2);
-    secrets.push(hex(&forged_signature));
+    secrets.extend(signature_forms(&forged_signature));
     forged.properties.as_mut().expect("p").authentication_data = Some(forged_signature);
     let (_refused, _) = Raw::connect(&hub, forged).await;
-    raw.send_bytes(&common::reauthentication("d1", &key(100)))
-        .await;
+    // The re-authentication's signature (AUTH 0x19) is a secret too.
+    let (auth, auth_signature) = common::reauthentication_signed("d1", &key(100));
+    secrets.extend(signature_forms(&auth_signature));
+    raw.send_bytes(&auth).await;
     assert_eq!(raw.recv_auth().await, 0);
     raw.send(Packet::Subscribe(Subscribe::new(
         Filter::new("$iothub/commands", QoS::AtLeastOnce),

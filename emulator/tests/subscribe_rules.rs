@@ -50,6 +50,11 @@ fn the_overviews_rules() {
             "{unknown}"
         );
     }
+    // MQTT 5 §4.8.2: the hub has no shared subscriptions.
+    assert_eq!(
+        ok("$share/group/$iothub/commands"),
+        SubscribeReasonCode::SharedSubscriptionsNotSupported
+    );
     let full: Vec<String> = (0..limits::MAX_SUBSCRIPTIONS)
         .map(|i| format!("$iothub/methods/m{i}"))
         .collect();

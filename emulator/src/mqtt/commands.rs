@@ -1,10 +1,24 @@
-//! Delivering a device's commands over one connection: QoS 1 PUBLISHes on
-//! the commands topic, no more in flight than the client's Receive Maximum,
-//! each settled by its PUBACK as the spec's outcomes say (success
-//! completes, Abandon redelivers, Reject drops it). What the connection
-//! leaves unsettled goes back to the queue.
+//! Delivering a device's commands over one connection: PUBLISHes on the
+//! commands topic at the lower of the operation's QoS and the QoS granted
+//! to the device's commands subscription (MQTT 5 §3.8.4).
+//!
+//! - At QoS 1, no more in flight than the client's Receive Maximum, each
+//!   settled by its PUBACK as the spec's outcomes say (success completes,
+//!   Abandon redelivers, Reject drops it). What the connection leaves
+//!   unsettled goes back to the queue.
+//! - At QoS 0 (a device that subscribed at QoS 0: the overview makes the
+//!   acknowledgement optional) there is no PUBACK to wait for: a command is
+//!   completed when it is handed to the connection (at most once), and the
+//!   Receive Maximum, which counts only QoS 1 and 2 PUBLISHes, does not
+//!   apply.
+//! - A command larger than the client's Maximum Packet Size is not sent and
+//!   not lost: it stays queued (not delivered, its delivery count
+//!   unchanged) and this connection passes over it to the commands after
+//!   it; a connection with a larger limit gets it. MQTT 5 would have the
+//!   server drop it as if sent ([MQTT-3.1.2-25]); a command must not vanish
+//!   unseen, so the hub keeps it, where the service side can see it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use iothub_client::api::receive_commands::{self, Alternative};
 use iothub_client::operation::Outcome;
@@ -12,8 +26,9 @@ use iothub_client::wire::{MqttProperties, Properties};
 use rumqttc::v5::mqttbytes::v5::{Packet, PubAck, Publish};
 use rumqttc::v5::mqttbytes::QoS;
 
+use super::packet_size::{self, PacketLimit};
 use super::reason;
-use crate::hub::Hub;
+use crate::hub::{Hub, QueuedCommand};
 use crate::registry::DeviceId;
 
 /// MQTT 5's default Receive Maximum when the client states none.
@@ -26,6 +41,8 @@ pub struct Delivery {
     in_flight: HashMap<u16, u64>,
     next_pkid: u16,
     limit: usize,
+    /// Commands too large for this client, passed over (sequence numbers).
+    oversized: HashSet<u64>,
 }
 
 /// What a PUBACK did.
@@ -46,6 +63,7 @@ impl Delivery {
     pub fn new(client_receive_maximum: Option<u16>) -> Self {
         Self {
             in_flight: HashMap::new(),
+            oversized: HashSet::new(),
             next_pkid: 0,
             limit: usize::from(
                 client_receive_maximum
@@ -64,26 +82,80 @@ impl Delivery {
         }
     }
 
-    /// The PUBLISHes of the commands that may go out now.
-    pub fn take(&mut self, hub: &Hub, device: &DeviceId) -> Vec<Packet> {
-        let mut out = Vec::new();
-        while self.in_flight.len() < self.limit {
-            let Some(command) = hub.commands().deliver_next(device) else {
-                break;
-            };
-            let pkid = self.pkid();
-            self.in_flight.insert(pkid, command.sequence_no);
-            let properties = command.to_message().to_publish_properties();
-            let mut publish = Publish::new(
-                receive_commands::TOPIC,
-                QoS::AtLeastOnce,
-                command.command.payload.clone(),
-                Some(properties),
-            );
-            publish.pkid = pkid;
-            out.push(Packet::Publish(publish));
+    /// The PUBLISH of the next command that may go out now at `qos` and
+    /// fits `limit`, if any (a QoS 0 one is completed already).
+    pub fn next(
+        &mut self,
+        hub: &Hub,
+        device: &DeviceId,
+        qos: QoS,
+        limit: PacketLimit,
+    ) -> Option<Packet> {
+        let at_most_once = qos == QoS::AtMostOnce;
+        if !at_most_once && self.in_flight.len() >= self.limit {
+            return None;
         }
-        out
+        loop {
+            let mut candidate = self.candidate(hub, device)?;
+            let sequence_no = candidate.sequence_no;
+            // Measured as it will go out: delivered once more.
+            candidate.delivery_count = candidate.delivery_count.saturating_add(1);
+            if !limit.fits(&publish(&candidate, qos)) {
+                self.pass_over(device, &candidate, qos, limit);
+                continue;
+            }
+            // Another connection may have taken it meanwhile: the next one.
+            let Ok(command) = hub.commands().mark_delivered(device, sequence_no) else {
+                continue;
+            };
+            let mut packet = publish(&command, qos);
+            if !limit.fits(&packet) {
+                let _ = hub.commands().release(device, sequence_no);
+                self.pass_over(device, &command, qos, limit);
+                continue;
+            }
+            if at_most_once {
+                // Delivered just now by this connection: completing cannot
+                // fail but for a removed device, which needs it no more.
+                let _ = hub.commands().complete(device, sequence_no);
+            } else {
+                let pkid = self.pkid();
+                self.in_flight.insert(pkid, sequence_no);
+                if let Packet::Publish(publish) = &mut packet {
+                    publish.pkid = pkid;
+                }
+            }
+            return Some(packet);
+        }
+    }
+
+    /// The first deliverable command this connection did not pass over.
+    fn candidate(&self, hub: &Hub, device: &DeviceId) -> Option<QueuedCommand> {
+        let first = hub.commands().next_deliverable(device)?;
+        if !self.oversized.contains(&first.sequence_no) {
+            return Some(first);
+        }
+        hub.commands()
+            .list(device)
+            .into_iter()
+            .find(|c| c.state.is_deliverable() && !self.oversized.contains(&c.sequence_no))
+    }
+
+    fn pass_over(
+        &mut self,
+        device: &DeviceId,
+        command: &QueuedCommand,
+        qos: QoS,
+        limit: PacketLimit,
+    ) {
+        tracing::info!(
+            device = %device.as_str(),
+            sequence_no = command.sequence_no,
+            size = packet_size::size(&publish(command, qos)),
+            max = ?limit.max(),
+            "command larger than the device's Maximum Packet Size; kept queued"
+        );
+        self.oversized.insert(command.sequence_no);
     }
 
     /// Puts every command still in flight on this connection back in the
@@ -133,4 +205,15 @@ impl Delivery {
         };
         settled
     }
+}
+
+/// The PUBLISH of `command` at `qos` (its packet identifier still 0).
+fn publish(command: &QueuedCommand, qos: QoS) -> Packet {
+    let properties = command.to_message().to_publish_properties();
+    Packet::Publish(Publish::new(
+        receive_commands::TOPIC,
+        qos,
+        command.command.payload.clone(),
+        Some(properties),
+    ))
 }

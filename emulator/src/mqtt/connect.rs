@@ -15,6 +15,8 @@ use crate::registry::{DeviceId, Registry, Thumbprint};
 
 /// MQTT 5's "Client Identifier not valid" (§3.2.2.2).
 const CLIENT_IDENTIFIER_NOT_VALID: u8 = 0x85;
+/// MQTT 5's "Protocol Error" (§3.2.2.2).
+const PROTOCOL_ERROR: u8 = 0x82;
 /// MQTT 5's "Bad authentication method" (§3.2.2.2).
 const BAD_AUTHENTICATION_METHOD: u8 = 0x8C;
 /// MQTT 5's Session Expiry Interval meaning "never".
@@ -47,6 +49,9 @@ pub struct Accepted {
     pub keep_alive: u16,
     /// Whether the client asked for a clean start.
     pub clean_start: bool,
+    /// The client's Session Expiry Interval (0 when absent: the session
+    /// ends with the connection).
+    pub session_expiry: u32,
     /// When the SAS expires (ms since the epoch), if SAS.
     pub expiry_ms: Option<u64>,
     /// Whether the client allows user properties on acknowledgements
@@ -127,6 +132,19 @@ pub fn problem_information(connect: &Connect) -> bool {
 /// Decides on `connect`.
 pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, Refusal> {
     let props = connect.properties.clone().unwrap_or_default();
+    // MQTT 5 §3.1.2.11.3 and §3.1.2.11.4: neither may be 0.
+    for (name, zero) in [
+        ("Receive Maximum", props.receive_maximum == Some(0)),
+        ("Maximum Packet Size", props.max_packet_size == Some(0)),
+    ] {
+        if zero {
+            return Err(Refusal {
+                reason_code: PROTOCOL_ERROR,
+                status: None,
+                reason: format!("`{name}` is 0"),
+            });
+        }
+    }
     let method = props
         .authentication_method
         .as_deref()
@@ -227,6 +245,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         generation: registered.generation,
         keep_alive: keep_alive(connect.keep_alive),
         clean_start: connect.clean_start,
+        session_expiry: props.session_expiry_interval.unwrap_or(0),
         expiry_ms,
         problem_information: problem_information(connect),
         client_max_packet_size: props.max_packet_size,

@@ -1,5 +1,6 @@
 //! One client connection, in its own task: CONNECT within the spec's
-//! deadline, then packets until either side ends it. Writes go through a
+//! deadline, then packets until either side ends it. Writes go through the
+//! [`Outbox`] (which keeps to the client's Maximum Packet Size) and a
 //! bounded queue to a writer task, so a client that stops reading holds up
 //! only its own connection; silence past 1.5 × keep alive ends it. The
 //! stream is plain TCP or TLS; what TLS learnt (SNI, the client
@@ -12,21 +13,25 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
+use iothub_client::operation::Operation;
 use iothub_client::wire::MqttProperties;
-use rumqttc::v5::mqttbytes::v5::{
-    Packet, PingResp, Publish, PublishProperties, SubAck, UnsubAck, UnsubAckReason,
-};
+use rumqttc::v5::mqttbytes::v5::{Packet, PingResp, Publish, PublishProperties};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+use super::admission::Admitted;
 use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
 use super::frame::{self, Frame, FrameError};
+use super::outbox::{Outbox, Outgoing, Sent};
 use super::outcome;
+use super::packet_size::PacketLimit;
 use super::publish::{self, Peer};
-use super::sessions::{Control, Sessions};
+use super::sessions::{Control, Opening, Sessions};
 use super::subscribe::{self, Target};
+use super::subscriptions::Subscriptions;
+use super::version::{self, Requested};
 use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
 use crate::registry::Thumbprint;
@@ -101,18 +106,54 @@ async fn next_frame<R: AsyncRead + Unpin>(
     }
 }
 
+/// Why the first packet is not one to go on with.
+enum FirstError {
+    /// Not a packet this server reads.
+    Frame(FrameError),
+    /// A CONNECT of another protocol version.
+    Version(Requested),
+}
+
+/// [`next_frame`] for the first packet, which is refused before the codec
+/// reads it when it is a CONNECT of another protocol version.
+async fn first_frame<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buffer: &mut BytesMut,
+) -> Result<Option<Frame>, FirstError> {
+    loop {
+        match version::of_first_packet(buffer) {
+            Some(Requested::Mqtt5) | None => {}
+            Some(other) => return Err(FirstError::Version(other)),
+        }
+        if let Some(frame) =
+            frame::read(buffer, limits::MAXIMUM_PACKET_SIZE).map_err(FirstError::Frame)?
+        {
+            return Ok(Some(frame));
+        }
+        match reader.read_buf(buffer).await {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+    }
+}
+
 /// The writer task: encodes and sends queued packets; a DISCONNECT is the
 /// last one.
-async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Receiver<Frame>) {
+async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Receiver<Outgoing>) {
     let mut buffer = BytesMut::new();
-    while let Some(frame) = queue.recv().await {
+    while let Some(outgoing) = queue.recv().await {
         buffer.clear();
-        let last = matches!(&frame, Frame::Packet(p) if matches!(**p, Packet::Disconnect(_)));
+        let last = matches!(&outgoing, Outgoing::Frame(Frame::Packet(p)) if matches!(**p, Packet::Disconnect(_)));
+        match &outgoing {
+            Outgoing::Frame(frame) => {
+                if frame::write(frame, &mut buffer).is_err() {
+                    break;
+                }
+            }
+            Outgoing::Bytes(bytes) => buffer.extend_from_slice(bytes),
+        }
         // A peer that stops reading for this long is gone: the connection
         // ends rather than hold its task forever.
-        if frame::write(&frame, &mut buffer).is_err() {
-            break;
-        }
         let written = tokio::time::timeout(WRITE_TIMEOUT, writer.write_all(&buffer)).await;
         if !matches!(written, Ok(Ok(()))) {
             break;
@@ -124,117 +165,156 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Recei
     let _ = writer.shutdown().await;
 }
 
-/// Serves one connection (plain TCP or TLS) until it ends.
-pub async fn serve<S>(stream: S, shared: Arc<Shared>, transport: Transport)
+/// Serves one connection (plain TCP or TLS) until it ends; its slot among
+/// the connections waiting for CONNECT is given back once the first packet
+/// is in.
+pub async fn serve<S>(stream: S, shared: Arc<Shared>, transport: Transport, admitted: Admitted)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (mut reader, writer) = tokio::io::split(stream);
-    let (out, queue) = mpsc::channel::<Frame>(WRITE_QUEUE);
+    let (tx, queue) = mpsc::channel::<Outgoing>(WRITE_QUEUE);
     let writer = tokio::spawn(write_loop(writer, queue));
     let mut buffer = BytesMut::new();
+    let connect = read_connect(&mut reader, &mut buffer, &tx).await;
+    drop(admitted);
+    match connect {
+        Some(connect) => {
+            let max = connect.properties.as_ref().and_then(|p| p.max_packet_size);
+            let out = Outbox::new(tx, PacketLimit::new(max));
+            let ctx = ConnectContext {
+                registry: shared.hub.registry(),
+                hostname: shared.hostname.as_deref(),
+                sni: transport.sni.as_deref(),
+                thumbprint: transport.thumbprint.as_ref(),
+                now_ms: now_ms(),
+            };
+            match connect::accept(&connect, &ctx) {
+                Ok(accepted) => {
+                    let session = Session {
+                        shared: &shared,
+                        transport: &transport,
+                        connect: &connect,
+                        accepted: &accepted,
+                        out: &out,
+                    };
+                    session.run(&mut reader, &mut buffer).await;
+                }
+                Err(refusal) => {
+                    tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
+                    let connack = refusal.connack(connect::problem_information(&connect));
+                    let _ = out.send(Packet::ConnAck(connack)).await;
+                }
+            }
+        }
+        None => drop(tx),
+    }
+    let _ = writer.await;
+}
+
+/// Reads the first packet, which must be a CONNECT of MQTT 5 in time; else
+/// says why not (when there is something to say) and returns `None`.
+async fn read_connect<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buffer: &mut BytesMut,
+    tx: &mpsc::Sender<Outgoing>,
+) -> Option<rumqttc::v5::mqttbytes::v5::Connect> {
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
-    let first = tokio::time::timeout(deadline, next_frame(&mut reader, &mut buffer)).await;
-    let connect = match first {
+    let first = tokio::time::timeout(deadline, first_frame(reader, buffer)).await;
+    let refusal = match first {
         Ok(Ok(Some(Frame::Packet(packet)))) => match *packet {
-            Packet::Connect(connect, _, _) => connect,
+            Packet::Connect(connect, _, _) => return Some(connect),
             _ => {
                 tracing::debug!("first packet is not CONNECT; closing");
-                drop(out);
-                let _ = writer.await;
-                return;
+                return None;
             }
         },
-        Ok(Err(e)) => {
+        Ok(Err(FirstError::Version(requested))) => {
+            tracing::debug!(?requested, "CONNECT of another protocol version; refused");
+            version::refusal(requested)
+        }
+        Ok(Err(FirstError::Frame(e))) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
-            let _ = out
-                .send(Frame::Packet(Box::new(Packet::ConnAck(
-                    connect::Refusal {
-                        reason_code: MALFORMED_PACKET,
-                        status: None,
-                        reason: e.to_string(),
-                    }
-                    .connack(true),
-                ))))
-                .await;
-            drop(out);
-            let _ = writer.await;
-            return;
+            Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(
+                connect::Refusal {
+                    reason_code: MALFORMED_PACKET,
+                    status: None,
+                    reason: e.to_string(),
+                }
+                .connack(true),
+            ))))
         }
         _ => {
             tracing::debug!("no CONNECT in time; closing");
-            drop(out);
-            let _ = writer.await;
-            return;
+            return None;
         }
     };
-    let ctx = ConnectContext {
-        registry: shared.hub.registry(),
-        hostname: shared.hostname.as_deref(),
-        sni: transport.sni.as_deref(),
-        thumbprint: transport.thumbprint.as_ref(),
-        now_ms: now_ms(),
-    };
-    let accepted = match connect::accept(&connect, &ctx) {
-        Ok(accepted) => accepted,
-        Err(refusal) => {
-            tracing::info!(client = %connect.client_id, reason = %refusal.reason, "connection refused");
-            let connack = refusal.connack(connect::problem_information(&connect));
-            let _ = out
-                .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
-                .await;
-            drop(out);
-            let _ = writer.await;
-            return;
-        }
-    };
-    let (control_tx, control) = mpsc::channel(1);
-    let opened = shared
-        .sessions
-        .open(&accepted.device, accepted.clean_start, control_tx);
-    let (token, _previous) = shared.hub.connections().connect(&accepted.device);
-    tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
-    let connack = connect::connack(&connect, opened.session_present);
-    if out
-        .send(Frame::Packet(Box::new(Packet::ConnAck(connack))))
-        .await
-        .is_ok()
-    {
-        let mut connection = Connection {
-            shared: &shared,
-            accepted: &accepted,
-            transport: &transport,
-            connection: opened.connection,
-            subscriptions: opened.subscriptions,
-            aliases: Vec::new(),
-            delivery: Delivery::new(accepted.client_receive_maximum),
-            calls: HashMap::new(),
-            next_call: 0,
-            expiry: None,
-            out: &out,
+    let _ = tx.send(refusal).await;
+    None
+}
+
+/// An accepted connection, from its CONNACK to its end.
+struct Session<'a> {
+    shared: &'a Shared,
+    transport: &'a Transport,
+    connect: &'a rumqttc::v5::mqttbytes::v5::Connect,
+    accepted: &'a connect::Accepted,
+    out: &'a Outbox,
+}
+
+impl Session<'_> {
+    /// Takes the device's session, says CONNACK, serves the connection,
+    /// and releases the session.
+    async fn run<R: AsyncRead + Unpin>(self, reader: &mut R, buffer: &mut BytesMut) {
+        let (shared, accepted) = (self.shared, self.accepted);
+        let (control_tx, control) = mpsc::channel(1);
+        let opening = Opening {
+            device: &accepted.device,
+            generation: accepted.generation,
+            clean_start: accepted.clean_start,
+            session_expiry: accepted.session_expiry,
         };
-        let calls = shared
-            .hub
-            .methods()
-            .attach(&accepted.device, opened.connection);
-        connection
-            .run(&mut reader, &mut buffer, control, calls)
-            .await;
+        let opened = shared.sessions.open(&shared.hub, opening, control_tx);
+        let mut session_expiry = accepted.session_expiry;
+        tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+        let connack = connect::connack(self.connect, opened.session_present);
+        if self.out.send(Packet::ConnAck(connack)).await == Sent::Queued {
+            let mut connection = Connection {
+                shared,
+                accepted,
+                transport: self.transport,
+                connection: opened.connection,
+                subscriptions: Subscriptions::new(opened.subscriptions.clone()),
+                session_expiry,
+                aliases: Vec::new(),
+                delivery: Delivery::new(accepted.client_receive_maximum),
+                calls: HashMap::new(),
+                next_call: 0,
+                expiry: None,
+                out: self.out,
+            };
+            let calls = shared
+                .hub
+                .methods()
+                .attach(&accepted.device, opened.connection);
+            connection.run(reader, buffer, control, calls).await;
+            shared
+                .hub
+                .methods()
+                .detach(&accepted.device, opened.connection);
+            // What this connection left unsettled goes back to the queue,
+            // taken over or not, and the live connection (if any) is woken
+            // for it.
+            connection
+                .delivery
+                .release_all(&shared.hub, &accepted.device);
+            session_expiry = connection.session_expiry;
+        }
         shared
-            .hub
-            .methods()
-            .detach(&accepted.device, opened.connection);
-        // What this connection left unsettled goes back to the queue, taken
-        // over or not, and the live connection (if any) is woken for it.
-        connection
-            .delivery
-            .release_all(&shared.hub, &accepted.device);
+            .sessions
+            .close(&shared.hub, &accepted.device, &opened, session_expiry);
+        tracing::info!(device = %accepted.device.as_str(), "disconnected");
     }
-    shared.sessions.close(&accepted.device, opened.connection);
-    shared.hub.connections().disconnect(&accepted.device, token);
-    tracing::info!(device = %accepted.device.as_str(), "disconnected");
-    drop(out);
-    let _ = writer.await;
 }
 
 /// How a connection's packet loop ended.
@@ -257,7 +337,10 @@ struct Connection<'a> {
     accepted: &'a connect::Accepted,
     transport: &'a Transport,
     connection: u64,
-    subscriptions: Vec<String>,
+    subscriptions: Subscriptions,
+    /// The Session Expiry Interval in force (the CONNECT's, or the one the
+    /// client's DISCONNECT set).
+    session_expiry: u32,
     /// Topic aliases the client set, by alias number − 1.
     aliases: Vec<Option<String>>,
     delivery: Delivery,
@@ -266,12 +349,14 @@ struct Connection<'a> {
     next_call: u64,
     /// When the SAS expires.
     expiry: Option<tokio::time::Instant>,
-    out: &'a mpsc::Sender<Frame>,
+    out: &'a Outbox,
 }
 
 impl Connection<'_> {
+    /// Sends `packet` (cut to the client's Maximum Packet Size, or not
+    /// sent when it cannot be); `false` if the connection is gone.
     async fn send(&self, packet: Packet) -> bool {
-        self.out.send(Frame::Packet(Box::new(packet))).await.is_ok()
+        self.out.send(packet).await.goes_on()
     }
 
     async fn run<R: AsyncRead + Unpin>(
@@ -368,7 +453,7 @@ impl Connection<'_> {
                         }
                     };
                     if let Some(update) = update {
-                        if self.subscribed(Target::Desired) && !self.send(desired_publish(update)).await {
+                        if self.subscribed(Target::Desired) && !self.notify_desired(update).await {
                             break End::Closed;
                         }
                     }
@@ -400,9 +485,10 @@ impl Connection<'_> {
     /// Sends the commands that may go out now, if the device subscribed to
     /// them; `false` if the connection is gone.
     async fn deliver_commands(&mut self) -> bool {
-        if !self.subscribed(Target::Commands) {
+        let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
+        let Some(qos) = self.subscriptions.delivery_qos(Target::Commands, offered) else {
             return true;
-        }
+        };
         // A connection that was taken over delivers nothing more: its
         // successor does, and gets the wake-up this one took.
         if !self
@@ -417,7 +503,12 @@ impl Connection<'_> {
                 .notify_one();
             return true;
         }
-        for packet in self.delivery.take(&self.shared.hub, &self.accepted.device) {
+        while let Some(packet) = self.delivery.next(
+            &self.shared.hub,
+            &self.accepted.device,
+            qos,
+            self.out.limit(),
+        ) {
             if !self.send(packet).await {
                 return false;
             }
@@ -425,15 +516,35 @@ impl Connection<'_> {
         true
     }
 
+    /// Sends the desired-state change `update`; `false` if the connection
+    /// is gone. One larger than the client's Maximum Packet Size is not
+    /// sent (MQTT 5 [MQTT-3.1.2-25], as for any QoS 0 message): the device
+    /// sees the version skip on the next change it gets and can read the
+    /// twin (Get Twin) to catch up.
+    async fn notify_desired(&self, update: crate::hub::twin::DesiredUpdate) -> bool {
+        let version = update.version;
+        match self.out.send(desired_publish(update)).await {
+            Sent::Queued => true,
+            Sent::Discarded => {
+                tracing::info!(
+                    device = %self.accepted.device.as_str(),
+                    version,
+                    max = ?self.out.limit().max(),
+                    "desired-state change larger than the device's Maximum Packet Size; not sent"
+                );
+                true
+            }
+            Sent::Gone => false,
+        }
+    }
+
     /// Sends direct method call `call` to the device, if it subscribed to
     /// the method; `false` if the connection is gone.
     async fn invoke(&mut self, call: MethodCall) -> bool {
         let topic = api::receive_direct_methods::topic(&call.name);
-        let subscribed = topic.as_ref().is_ok_and(|topic| {
-            self.subscriptions
-                .iter()
-                .any(|f| f == api::ReceiveDirectMethods::TOPIC_FILTER || f == topic)
-        });
+        let subscribed = topic
+            .as_ref()
+            .is_ok_and(|topic| self.subscriptions.has_method(topic));
         let Ok(topic) = topic.map_err(|e| e.to_string()) else {
             let _ = call.reply.send(Err(MethodError::Failed(
                 "the method name cannot be a topic segment".to_owned(),
@@ -450,17 +561,31 @@ impl Connection<'_> {
         }
         self.next_call += 1;
         let correlation = Bytes::copy_from_slice(&self.next_call.to_be_bytes());
-        self.calls.insert(correlation.clone(), call.reply);
         let mut properties =
             api::receive_direct_methods::Request::default().to_publish_properties();
-        properties.correlation_data = Some(correlation);
-        self.send(Packet::Publish(Publish::new(
+        properties.correlation_data = Some(correlation.clone());
+        let request = Packet::Publish(Publish::new(
             topic,
             QoS::AtMostOnce,
             call.payload,
             Some(properties),
-        )))
-        .await
+        ));
+        // A request larger than the device takes cannot reach it: the
+        // caller hears so now (Target Unavailable) rather than at its
+        // timeout.
+        if !self.out.limit().fits(&request) {
+            tracing::info!(
+                device = %self.accepted.device.as_str(),
+                method = %call.name,
+                size = super::packet_size::size(&request),
+                max = ?self.out.limit().max(),
+                "method request larger than the device's Maximum Packet Size; not sent"
+            );
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        self.calls.insert(correlation, call.reply);
+        self.send(request).await
     }
 
     /// The device's answer to a direct method call (a PUBLISH on the
@@ -508,8 +633,8 @@ impl Connection<'_> {
 
     fn subscribed(&self, target: Target) -> bool {
         self.subscriptions
-            .iter()
-            .any(|f| subscribe::target(f) == Some(target))
+            .delivery_qos(target, rumqttc::v5::mqttbytes::QoS::AtMostOnce)
+            .is_some()
     }
 
     /// Handles one packet; `Some` ends the connection.
@@ -531,11 +656,7 @@ impl Connection<'_> {
                             method: auth.method.clone(),
                             ..super::auth::AuthPacket::default()
                         };
-                        self.out
-                            .send(Frame::Auth(success))
-                            .await
-                            .is_err()
-                            .then_some(End::Closed)
+                        (!self.out.send_auth(success).await.goes_on()).then_some(End::Closed)
                     }
                     Err(refusal) => {
                         tracing::info!(device = %self.accepted.device.as_str(), reason = %refusal.reason, "re-authentication failed");
@@ -552,60 +673,51 @@ impl Connection<'_> {
             Packet::PingReq(_) => {
                 (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed)
             }
-            Packet::Disconnect(_) => Some(End::Closed),
+            Packet::Disconnect(disconnect) => {
+                let expiry = disconnect
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.session_expiry_interval);
+                match expiry {
+                    // MQTT 5 §3.14.2.2.2: a session that was to end with
+                    // the connection cannot be kept by DISCONNECT.
+                    Some(expiry) if self.session_expiry == 0 && expiry != 0 => {
+                        Some(End::hub(outcome::disconnect(
+                            PROTOCOL_ERROR,
+                            None,
+                            "the CONNECT's Session Expiry Interval was 0",
+                        )))
+                    }
+                    Some(expiry) => {
+                        self.session_expiry = expiry;
+                        Some(End::Closed)
+                    }
+                    None => Some(End::Closed),
+                }
+            }
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
-                let mut codes = Vec::new();
-                for filter in &subscribe.filters {
-                    let code = subscribe::decide(&filter.path, filter.qos, &self.subscriptions);
-                    if matches!(
-                        code,
-                        rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
-                    ) && !self.subscriptions.contains(&filter.path)
-                    {
-                        self.subscriptions.push(filter.path.clone());
-                    }
-                    codes.push(code);
+                if let Err((code, why)) = subscribe::check(&subscribe) {
+                    return Some(End::hub(outcome::disconnect(code, None, why)));
                 }
+                let ack = self.subscriptions.subscribe(&subscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
                     self.connection,
-                    &self.subscriptions,
+                    self.subscriptions.list(),
                 );
-                let ack = SubAck {
-                    pkid: subscribe.pkid,
-                    return_codes: codes,
-                    properties: None,
-                };
                 if !self.send(Packet::SubAck(ack)).await || !self.deliver_commands().await {
                     return Some(End::Closed);
                 }
                 None
             }
             Packet::Unsubscribe(unsubscribe) => {
-                let reasons = unsubscribe
-                    .filters
-                    .iter()
-                    .map(|f| {
-                        let before = self.subscriptions.len();
-                        self.subscriptions.retain(|s| s != f);
-                        if self.subscriptions.len() < before {
-                            UnsubAckReason::Success
-                        } else {
-                            UnsubAckReason::NoSubscriptionExisted
-                        }
-                    })
-                    .collect();
+                let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
                     self.connection,
-                    &self.subscriptions,
+                    self.subscriptions.list(),
                 );
-                let ack = UnsubAck {
-                    pkid: unsubscribe.pkid,
-                    reasons,
-                    properties: None,
-                };
                 (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
             }
             // Acknowledgements of what the hub sends (commands) come later.
@@ -627,13 +739,7 @@ impl Connection<'_> {
     async fn on_publish(&mut self, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
-            Err(why) => {
-                return Some(End::hub(outcome::disconnect(
-                    TOPIC_ALIAS_INVALID,
-                    None,
-                    &why,
-                )))
-            }
+            Err((code, why)) => return Some(End::hub(outcome::disconnect(code, None, &why))),
         };
         if publish.qos == QoS::ExactlyOnce {
             return Some(End::hub(outcome::disconnect(
@@ -666,6 +772,7 @@ impl Connection<'_> {
         let peer = Peer {
             device: &self.accepted.device,
             problem_information: self.accepted.problem_information,
+            limit: self.out.limit(),
         };
         let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
         let (mut packets, close) = (reply.packets, reply.close);
@@ -680,35 +787,52 @@ impl Connection<'_> {
         None
     }
 
-    /// The topic of `publish`, through the client's topic aliases.
-    fn topic_of(&mut self, publish: &Publish) -> Result<String, String> {
+    /// The topic of `publish`, through the client's topic aliases; else the
+    /// DISCONNECT reason code MQTT 5 gives and why: a topic that is not
+    /// well-formed UTF-8 or holds U+0000 is a Malformed Packet (§1.5.4), an
+    /// empty topic without an alias or with an alias never set a Protocol
+    /// Error (§3.3.2.3.4, §3.3.4), an alias of 0 or above the maximum Topic
+    /// Alias invalid.
+    fn topic_of(&mut self, publish: &Publish) -> Result<String, (u8, String)> {
         let topic = std::str::from_utf8(&publish.topic)
-            .map_err(|_| "the topic is not UTF-8".to_owned())?
-            .to_owned();
+            .map_err(|_| (MALFORMED_PACKET, "the topic is not UTF-8".to_owned()))?;
+        if topic.contains('\0') {
+            return Err((MALFORMED_PACKET, "the topic holds U+0000".to_owned()));
+        }
+        let topic = topic.to_owned();
         let alias = publish.properties.as_ref().and_then(|p| p.topic_alias);
         let Some(alias) = alias else {
             return if topic.is_empty() {
-                Err("an empty topic without a topic alias".to_owned())
+                Err((
+                    PROTOCOL_ERROR,
+                    "an empty topic without a topic alias".to_owned(),
+                ))
             } else {
                 Ok(topic)
             };
         };
         if alias == 0 || alias > limits::TOPIC_ALIAS_MAXIMUM {
-            return Err(format!(
-                "topic alias {alias} is outside 1..={}",
-                limits::TOPIC_ALIAS_MAXIMUM
+            return Err((
+                TOPIC_ALIAS_INVALID,
+                format!(
+                    "topic alias {alias} is outside 1..={}",
+                    limits::TOPIC_ALIAS_MAXIMUM
+                ),
             ));
         }
         let slot = usize::from(alias - 1);
         if self.aliases.len() <= slot {
             self.aliases.resize(slot + 1, None);
         }
+        let Some(entry) = self.aliases.get_mut(slot) else {
+            return Err((TOPIC_ALIAS_INVALID, format!("topic alias {alias}")));
+        };
         if topic.is_empty() {
-            self.aliases[slot]
+            entry
                 .clone()
-                .ok_or_else(|| format!("topic alias {alias} was never set"))
+                .ok_or_else(|| (PROTOCOL_ERROR, format!("topic alias {alias} was never set")))
         } else {
-            self.aliases[slot] = Some(topic.clone());
+            *entry = Some(topic.clone());
             Ok(topic)
         }
     }

@@ -1,14 +1,22 @@
-//! The MQTT 5 side of the hub: packet framing over rumqttc's codec, CONNECT
-//! acceptance, SUBSCRIBE rules, client PUBLISHes by operation, outcomes,
-//! sessions, and the per-connection task.
+//! The MQTT 5 side of the hub: packet framing over rumqttc's codec (and the
+//! protocol version a CONNECT asks for), the bound on connections waiting
+//! for CONNECT, CONNECT acceptance, SUBSCRIBE rules and a session's
+//! subscriptions, client PUBLISHes by operation, outcomes, the client's
+//! Maximum Packet Size and the outbox that keeps to it, sessions, and the
+//! per-connection task.
 
+pub mod admission;
 pub mod commands;
 pub mod connect;
 pub mod connection;
+pub mod outbox;
 pub mod outcome;
+pub mod packet_size;
 pub mod publish;
 pub mod sessions;
 pub mod subscribe;
+pub mod subscriptions;
+pub mod version;
 
 /// Packet framing, AUTH and MQTT 5 reason codes, shared with the device client.
 pub use iothub_client::transport::{auth, frame, reason};

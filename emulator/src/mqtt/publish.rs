@@ -3,6 +3,17 @@
 //! (request–response); any other topic under the API's prefix is the
 //! spec's unknown-topic outcome. The rules of each interaction (QoS,
 //! Correlation Data, strict properties) are the overview's.
+//!
+//! A response larger than the client's Maximum Packet Size loses its user
+//! properties from the last on (see [`super::packet_size`]); one whose
+//! payload alone is too large (a big twin) cannot be cut, and the client
+//! still needs an answer: it gets [`TOO_LARGE_FOR_CLIENT`] instead, with a
+//! `reason` if that fits. The spec has no status for "too large"; Not
+//! Allowed is one that both request–response operations list, and says
+//! what happened: the request was fine, but the hub may not answer it
+//! within the client's limit (Bad Request would blame the request;
+//! Resource Exhausted is retryable and would be retried in vain). A
+//! response that does not fit even so is not sent ([MQTT-3.1.2-25]).
 
 use bytes::Bytes;
 use iothub_client::api::connection::DisconnectReason;
@@ -12,6 +23,7 @@ use rumqttc::v5::mqttbytes::v5::{Packet, Publish};
 use rumqttc::v5::mqttbytes::QoS;
 
 use super::outcome;
+use super::packet_size::PacketLimit;
 use crate::hub::telemetry::TelemetryRecord;
 use crate::hub::Hub;
 use crate::registry::DeviceId;
@@ -52,7 +64,13 @@ pub struct Peer<'a> {
     pub device: &'a DeviceId,
     /// Whether it allows user properties on acknowledgements.
     pub problem_information: bool,
+    /// Its Maximum Packet Size.
+    pub limit: PacketLimit,
 }
+
+/// The status of a response whose success answer is larger than the
+/// client's Maximum Packet Size (see the module's documentation).
+pub const TOO_LARGE_FOR_CLIENT: Status = Status::NotAllowed;
 
 /// The answer to `publish` (on `topic`, aliases resolved).
 pub fn handle(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
@@ -153,10 +171,36 @@ fn request(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
     } else {
         patch_reported(publish, peer, hub)
     };
-    Reply::send(match result {
-        Ok((properties, payload)) => outcome::response(correlation, properties, payload),
-        Err((status, why)) => outcome::response_status(correlation, status, &why),
-    })
+    let response = match result {
+        Ok((properties, payload)) => outcome::response(correlation.clone(), properties, payload),
+        Err((status, why)) => outcome::response_status(correlation.clone(), status, &why),
+    };
+    fit_response(response, correlation, peer.limit)
+}
+
+/// `response` cut to the client's limit, or [`TOO_LARGE_FOR_CLIENT`] in its
+/// place, or nothing.
+fn fit_response(response: Packet, correlation: Bytes, limit: PacketLimit) -> Reply {
+    let too_large = match limit.fit(response) {
+        Ok(response) => return Reply::send(response),
+        Err(too_large) => too_large,
+    };
+    let why = format!(
+        "the response of {} bytes exceeds the client's Maximum Packet Size of {} bytes",
+        too_large.size,
+        limit.max().unwrap_or(u32::MAX)
+    );
+    match limit.fit(outcome::response_status(
+        correlation,
+        TOO_LARGE_FOR_CLIENT,
+        &why,
+    )) {
+        Ok(answer) => Reply::send(answer),
+        Err(_) => {
+            tracing::info!(%why, "not even a status response fits; none sent");
+            Reply::none()
+        }
+    }
 }
 
 type Response = Result<(rumqttc::v5::mqttbytes::v5::PublishProperties, Bytes), (Status, String)>;

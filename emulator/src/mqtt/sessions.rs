@@ -1,14 +1,34 @@
-//! Sessions: what a device's connections share (its subscriptions, kept
-//! across reconnects unless it asks for a clean start) and which connection
-//! is the live one, so that a new connection takes over the old (which gets
-//! DISCONNECT Session taken over).
+//! Sessions (MQTT 5 §4.1): what a device's connections share (its
+//! subscriptions) and which connection is the live one, so that a new
+//! connection takes over the old (which gets DISCONNECT Session taken over).
+//!
+//! - A session lives as long as its Session Expiry Interval says: with 0
+//!   (or none) it ends when its network connection closes, so a later
+//!   Clean Start 0 finds none (Session Present 0) and no subscription
+//!   survives; with any other value the hub keeps it (the CONNACK says it
+//!   never expires). A client's DISCONNECT may lower it to 0. Commands are
+//!   not part of a session: they belong to the device and stay queued.
+//! - Taking a session and marking the device connected (its connection
+//!   state token) are one step under the sessions' lock, and so are
+//!   releasing it and marking the device disconnected: two connections of
+//!   one device cannot interleave them.
+//! - A device removed from the registry loses its session, so one removed
+//!   and created again starts with none. The sessions read the registry's
+//!   changes (from the first connection on) whenever a connection opens,
+//!   before looking its session up; a session is dropped when its device
+//!   was removed and is not registered at the generation the session was
+//!   opened with. Should the sessions fall too far behind the changes,
+//!   every session whose device is gone or has another credential
+//!   generation is dropped.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
-use crate::registry::DeviceId;
+use super::subscriptions::Subscription;
+use crate::hub::{ConnectionToken, Hub};
+use crate::registry::{DeviceId, Registry, RegistryChange};
 
 /// What a connection is told by the rest of the hub.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,16 +37,84 @@ pub enum Control {
     TakenOver,
 }
 
-#[derive(Debug, Default)]
+/// The connection a session is live on.
+#[derive(Debug)]
+struct Live {
+    connection: u64,
+    control: mpsc::Sender<Control>,
+}
+
+#[derive(Debug)]
 struct Session {
-    subscriptions: Vec<String>,
-    live: Option<(u64, mpsc::Sender<Control>)>,
+    subscriptions: Vec<Subscription>,
+    /// The device's credential generation when the session was last opened.
+    generation: u64,
+    /// Whether the session ends with its network connection (Session
+    /// Expiry Interval 0).
+    ends_with_connection: bool,
+    live: Option<Live>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    last_connection: u64,
+    sessions: HashMap<DeviceId, Session>,
+    /// The registry's changes, read from the first connection on.
+    changes: Option<broadcast::Receiver<RegistryChange>>,
+}
+
+impl State {
+    /// Drops the sessions of devices removed since the last look.
+    fn forget_removed(&mut self, registry: &Registry) {
+        let State {
+            sessions, changes, ..
+        } = self;
+        let Some(changes) = changes.as_mut() else {
+            *changes = Some(registry.changes());
+            return;
+        };
+        loop {
+            match changes.try_recv() {
+                Ok(RegistryChange {
+                    id,
+                    generation: None,
+                }) => {
+                    let current = registry.generation(&id);
+                    if sessions
+                        .get(&id)
+                        .is_some_and(|s| Some(s.generation) != current)
+                    {
+                        sessions.remove(&id);
+                    }
+                }
+                Ok(_) => {}
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    sessions.retain(|id, s| registry.generation(id) == Some(s.generation));
+                }
+                Err(broadcast::error::TryRecvError::Empty)
+                | Err(broadcast::error::TryRecvError::Closed) => return,
+            }
+        }
+    }
 }
 
 /// Every device's session.
 #[derive(Debug, Clone, Default)]
 pub struct Sessions {
-    inner: Arc<Mutex<(u64, HashMap<DeviceId, Session>)>>,
+    inner: Arc<Mutex<State>>,
+}
+
+/// What a connection brings to its session.
+#[derive(Debug, Clone, Copy)]
+pub struct Opening<'a> {
+    /// The device.
+    pub device: &'a DeviceId,
+    /// Its credential generation the connection authenticated at.
+    pub generation: u64,
+    /// The CONNECT's Clean Start.
+    pub clean_start: bool,
+    /// The CONNECT's Session Expiry Interval (0 when absent).
+    pub session_expiry: u32,
 }
 
 /// A connection's hold on its device's session.
@@ -34,44 +122,57 @@ pub struct Sessions {
 pub struct Opened {
     /// This connection's number.
     pub connection: u64,
+    /// Its connection state token (see [`crate::hub::Connections`]).
+    pub token: ConnectionToken,
     /// Whether a previous session was resumed.
     pub session_present: bool,
     /// Its subscriptions (empty on a clean start).
-    pub subscriptions: Vec<String>,
+    pub subscriptions: Vec<Subscription>,
 }
 
 impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, HashMap<DeviceId, Session>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic elsewhere never leaves a half-written session.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// `device` connected: the session is resumed (or started anew on a
-    /// clean start), and a live older connection is told it was taken over.
-    pub fn open(
-        &self,
-        device: &DeviceId,
-        clean_start: bool,
-        control: mpsc::Sender<Control>,
-    ) -> Opened {
+    /// A connection of `opening.device` was accepted: its session is
+    /// resumed (or started anew on a clean start, or when there is none),
+    /// the device is marked connected, and a live older connection is told
+    /// it was taken over.
+    pub fn open(&self, hub: &Hub, opening: Opening<'_>, control: mpsc::Sender<Control>) -> Opened {
         let mut guard = self.lock();
-        let (next, sessions) = &mut *guard;
-        *next += 1;
-        let connection = *next;
-        let existing = sessions.remove(device);
-        let session_present = existing.is_some() && !clean_start;
-        let mut session = match existing {
-            Some(s) if !clean_start => s,
-            _ => Session::default(),
+        let state = &mut *guard;
+        state.forget_removed(hub.registry());
+        state.last_connection += 1;
+        let connection = state.last_connection;
+        let existing = state.sessions.remove(opening.device);
+        let session_present = existing.is_some() && !opening.clean_start;
+        let (subscriptions, live) = match existing {
+            Some(s) if !opening.clean_start => (s.subscriptions, s.live),
+            Some(s) => (Vec::new(), s.live),
+            None => (Vec::new(), None),
         };
-        if let Some((_, old)) = session.live.replace((connection, control)) {
+        if let Some(old) = live {
             // The old connection may be gone already; it needs no telling then.
-            let _ = old.try_send(Control::TakenOver);
+            let _ = old.control.try_send(Control::TakenOver);
         }
-        let subscriptions = session.subscriptions.clone();
-        sessions.insert(device.clone(), session);
+        let (token, _previous) = hub.connections().connect(opening.device);
+        state.sessions.insert(
+            opening.device.clone(),
+            Session {
+                subscriptions: subscriptions.clone(),
+                generation: opening.generation,
+                ends_with_connection: opening.session_expiry == 0,
+                live: Some(Live {
+                    connection,
+                    control,
+                }),
+            },
+        );
         Opened {
             connection,
+            token,
             session_present,
             subscriptions,
         }
@@ -79,10 +180,19 @@ impl Sessions {
 
     /// The subscriptions of `device`'s session become `subscriptions`, if
     /// `connection` is still the live one.
-    pub fn set_subscriptions(&self, device: &DeviceId, connection: u64, subscriptions: &[String]) {
+    pub fn set_subscriptions(
+        &self,
+        device: &DeviceId,
+        connection: u64,
+        subscriptions: &[Subscription],
+    ) {
         let mut guard = self.lock();
-        if let Some(session) = guard.1.get_mut(device) {
-            if session.live.as_ref().is_some_and(|(c, _)| *c == connection) {
+        if let Some(session) = guard.sessions.get_mut(device) {
+            if session
+                .live
+                .as_ref()
+                .is_some_and(|l| l.connection == connection)
+            {
                 session.subscriptions = subscriptions.to_vec();
             }
         }
@@ -91,48 +201,140 @@ impl Sessions {
     /// Whether `connection` is the live connection of `device`.
     pub fn is_live(&self, device: &DeviceId, connection: u64) -> bool {
         self.lock()
-            .1
+            .sessions
             .get(device)
-            .is_some_and(|s| s.live.as_ref().is_some_and(|(c, _)| *c == connection))
+            .is_some_and(|s| s.live.as_ref().is_some_and(|l| l.connection == connection))
     }
 
-    /// Connection `connection` of `device` ended; whether it was still the
-    /// live one (not taken over).
-    pub fn close(&self, device: &DeviceId, connection: u64) -> bool {
+    /// Connection `opened` of `device` ended, with Session Expiry Interval
+    /// `session_expiry` in force: if it was still the live one (not taken
+    /// over), its session is released, or ends with it when the interval is
+    /// 0. The device is marked disconnected unless a newer connection is
+    /// open. Returns whether it was the live one.
+    pub fn close(
+        &self,
+        hub: &Hub,
+        device: &DeviceId,
+        opened: &Opened,
+        session_expiry: u32,
+    ) -> bool {
         let mut guard = self.lock();
-        match guard.1.get_mut(device) {
-            Some(session) if session.live.as_ref().is_some_and(|(c, _)| *c == connection) => {
+        let session = guard.sessions.get_mut(device).filter(|s| {
+            s.live
+                .as_ref()
+                .is_some_and(|l| l.connection == opened.connection)
+        });
+        let was_live = session.is_some();
+        if let Some(session) = session {
+            if session.ends_with_connection || session_expiry == 0 {
+                guard.sessions.remove(device);
+            } else {
                 session.live = None;
-                true
             }
-            _ => false,
         }
+        // The token is checked there: a newer connection's state stays.
+        hub.connections().disconnect(device, opened.token);
+        was_live
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::{Authentication, Device, Key};
+    use rumqttc::v5::mqttbytes::QoS;
+
+    fn hub_with(device: &DeviceId) -> (Hub, u64) {
+        let hub = Hub::default();
+        let generation = hub
+            .registry()
+            .put(Device::new(
+                device.clone(),
+                Authentication::Sas {
+                    primary: Key::from_bytes(*b"k1").expect("key"),
+                    secondary: Key::from_bytes(*b"k2").expect("key"),
+                },
+            ))
+            .generation();
+        (hub, generation)
+    }
+
+    fn opening(device: &DeviceId, generation: u64, clean: bool, expiry: u32) -> Opening<'_> {
+        Opening {
+            device,
+            generation,
+            clean_start: clean,
+            session_expiry: expiry,
+        }
+    }
+
+    fn commands() -> Subscription {
+        Subscription {
+            filter: iothub_client::api::ReceiveCommands::TOPIC_FILTER.to_owned(),
+            qos: QoS::AtLeastOnce,
+        }
+    }
 
     #[test]
     fn sessions_resume_and_take_over() {
         let sessions = Sessions::default();
         let device = DeviceId::new("d1").expect("id");
+        let (hub, generation) = hub_with(&device);
         let (first_tx, mut first_rx) = mpsc::channel(1);
-        let first = sessions.open(&device, false, first_tx);
+        let first = sessions.open(&hub, opening(&device, generation, false, 60), first_tx);
         assert!(!first.session_present);
-        let filter = iothub_client::api::ReceiveCommands::TOPIC_FILTER.to_owned();
-        sessions.set_subscriptions(&device, first.connection, std::slice::from_ref(&filter));
+        sessions.set_subscriptions(&device, first.connection, &[commands()]);
         let (second_tx, _second_rx) = mpsc::channel(1);
-        let second = sessions.open(&device, false, second_tx);
+        let second = sessions.open(&hub, opening(&device, generation, false, 60), second_tx);
         assert!(second.session_present);
-        assert_eq!(second.subscriptions, [filter]);
+        assert_eq!(second.subscriptions, [commands()]);
         assert_eq!(first_rx.try_recv(), Ok(Control::TakenOver));
-        // The old connection's late changes do not touch the new session.
+        // The old connection's late changes do not touch the new session,
+        // nor does its end mark the device disconnected.
         sessions.set_subscriptions(&device, first.connection, &[]);
-        assert!(!sessions.close(&device, first.connection), "taken over");
+        assert!(!sessions.close(&hub, &device, &first, 60), "taken over");
+        assert!(hub.connections().is_connected(&device));
+        assert!(sessions.close(&hub, &device, &second, 60));
+        assert!(!hub.connections().is_connected(&device));
+        // Kept after its connection (interval 60): resumed.
         let (third_tx, _third_rx) = mpsc::channel(1);
-        let third = sessions.open(&device, true, third_tx);
-        assert!(!third.session_present && third.subscriptions.is_empty());
+        let third = sessions.open(&hub, opening(&device, generation, false, 0), third_tx);
+        assert!(third.session_present);
+        assert_eq!(third.subscriptions, [commands()]);
+        // Interval 0 this time: it ends with the connection.
+        assert!(sessions.close(&hub, &device, &third, 0));
+        let (fourth_tx, _fourth_rx) = mpsc::channel(1);
+        let fourth = sessions.open(&hub, opening(&device, generation, false, 0), fourth_tx);
+        assert!(!fourth.session_present && fourth.subscriptions.is_empty());
+        // A clean start drops what there was.
+        sessions.set_subscriptions(&device, fourth.connection, &[commands()]);
+        let (fifth_tx, _fifth_rx) = mpsc::channel(1);
+        let fifth = sessions.open(&hub, opening(&device, generation, true, 0), fifth_tx);
+        assert!(!fifth.session_present && fifth.subscriptions.is_empty());
+    }
+
+    #[test]
+    fn a_removed_device_loses_its_session() {
+        let sessions = Sessions::default();
+        let device = DeviceId::new("d1").expect("id");
+        let (hub, generation) = hub_with(&device);
+        let (tx, _rx) = mpsc::channel(1);
+        let first = sessions.open(&hub, opening(&device, generation, false, 60), tx);
+        sessions.set_subscriptions(&device, first.connection, &[commands()]);
+        sessions.close(&hub, &device, &first, 60);
+        assert!(hub.remove_device(&device).is_some());
+        let generation = hub
+            .registry()
+            .put(Device::new(
+                device.clone(),
+                Authentication::Sas {
+                    primary: Key::from_bytes(*b"k1").expect("key"),
+                    secondary: Key::from_bytes(*b"k2").expect("key"),
+                },
+            ))
+            .generation();
+        let (tx, _rx) = mpsc::channel(1);
+        let again = sessions.open(&hub, opening(&device, generation, false, 60), tx);
+        assert!(!again.session_present && again.subscriptions.is_empty());
     }
 }

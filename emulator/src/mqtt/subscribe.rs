@@ -3,11 +3,39 @@
 //! `+`) and the responses topic; any other topic under the API's prefix is
 //! Topic Filter invalid, a wildcard in place of anything but a path
 //! parameter is Wildcard Subscriptions not supported, and past the
-//! subscription quota a new filter is Quota exceeded.
+//! subscription quota a new filter is Quota exceeded. Where the overview is
+//! silent, MQTT 5: a shared subscription (`$share/…`) is Shared
+//! Subscriptions not supported, and a SUBSCRIBE with a Subscription
+//! Identifier ends the connection with DISCONNECT Subscription Identifiers
+//! not supported (§3.2.2.3.12), as the CONNACK says neither is available.
 
 use iothub_client::api::{self, limits, topics};
-use rumqttc::v5::mqttbytes::v5::SubscribeReasonCode;
+use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
+
+/// How a shared subscription's filter starts (MQTT 5 §4.8.2).
+const SHARED_PREFIX: &str = "$share/";
+/// MQTT 5's Shared Subscriptions not supported.
+const SHARED_SUBSCRIPTIONS_NOT_SUPPORTED: u8 = 0x9E;
+/// MQTT 5's Subscription Identifiers not supported.
+const SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED: u8 = 0xA1;
+
+/// Whether `subscribe` as a whole may be answered with a SUBACK; else the
+/// DISCONNECT reason code and why. (One without filters never gets here:
+/// rumqttc's codec reads it as malformed.)
+pub fn check(subscribe: &Subscribe) -> Result<(), (u8, &'static str)> {
+    let identified = subscribe
+        .properties
+        .as_ref()
+        .is_some_and(|p| p.id.is_some());
+    if identified && !limits::SUBSCRIPTION_IDENTIFIERS_AVAILABLE {
+        return Err((
+            SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+            "Subscription Identifiers are not supported",
+        ));
+    }
+    Ok(())
+}
 
 /// How a filter matches the API's topics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +69,11 @@ pub fn target(filter: &str) -> Option<Target> {
 }
 
 /// The SUBACK reason for `filter` asked at `qos`, when the client already
-/// has `existing` subscriptions.
-pub fn decide(filter: &str, qos: QoS, existing: &[String]) -> SubscribeReasonCode {
+/// has subscriptions to the filters `existing`.
+pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> SubscribeReasonCode {
+    if filter.starts_with(SHARED_PREFIX) && !limits::SHARED_SUBSCRIPTIONS_AVAILABLE {
+        return failure(SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+    }
     if target(filter).is_none() {
         let wildcard = filter.contains(['+', '#']);
         let code = if wildcard && filter.starts_with(topics::PREFIX) {
@@ -52,16 +83,29 @@ pub fn decide(filter: &str, qos: QoS, existing: &[String]) -> SubscribeReasonCod
         };
         return failure(code);
     }
-    let already = existing.iter().any(|f| f == filter);
+    let already = existing.iter().any(|f| f.as_ref() == filter);
     if !already && existing.len() >= limits::MAX_SUBSCRIPTIONS as usize {
         return failure(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
     }
-    let granted = if qos == QoS::AtMostOnce || limits::MAXIMUM_QOS == 0 {
-        QoS::AtMostOnce
+    SubscribeReasonCode::Success(lower(qos, qos_of(limits::MAXIMUM_QOS)))
+}
+
+/// The lower of two QoS levels.
+pub fn lower(a: QoS, b: QoS) -> QoS {
+    if (a as u8) <= (b as u8) {
+        a
     } else {
-        QoS::AtLeastOnce
-    };
-    SubscribeReasonCode::Success(granted)
+        b
+    }
+}
+
+/// The QoS of level `level` (0, 1 or 2; a higher level reads as 2).
+pub fn qos_of(level: u8) -> QoS {
+    match level {
+        0 => QoS::AtMostOnce,
+        1 => QoS::AtLeastOnce,
+        _ => QoS::ExactlyOnce,
+    }
 }
 
 /// The failure reason of MQTT 5 SUBACK code `code` (§3.9.3).
@@ -76,5 +120,19 @@ fn failure(code: u8) -> SubscribeReasonCode {
         0xA1 => SubscribeReasonCode::SubscriptionIdNotSupported,
         0xA2 => SubscribeReasonCode::WildcardSubscriptionsNotSupported,
         _ => SubscribeReasonCode::Unspecified,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qos_order() {
+        assert_eq!(lower(QoS::AtLeastOnce, QoS::AtMostOnce), QoS::AtMostOnce);
+        assert_eq!(lower(QoS::AtLeastOnce, QoS::ExactlyOnce), QoS::AtLeastOnce);
+        assert_eq!(qos_of(1), QoS::AtLeastOnce);
+        assert_eq!(qos_of(0), QoS::AtMostOnce);
+        assert_eq!(qos_of(7), QoS::ExactlyOnce);
     }
 }

@@ -32,6 +32,11 @@ pub fn key(seed: u8) -> String {
 
 /// An emulator with SAS devices `names` (keys `key(i)` and `key(i + 100)`).
 pub async fn emulator(names: &[&str]) -> Emulator {
+    emulator_with(names, |config| config).await
+}
+
+/// [`emulator`], its configuration changed by `configure`.
+pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Config) -> Emulator {
     let registry = Registry::new();
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
@@ -43,7 +48,7 @@ pub async fn emulator(names: &[&str]) -> Emulator {
             },
         ));
     }
-    Emulator::start(Config::new().registry(registry))
+    Emulator::start(configure(Config::new().registry(registry)))
         .await
         .expect("starts")
 }
@@ -163,6 +168,43 @@ impl Raw {
             .expect("the hub answers in time")
     }
 
+    /// Every byte the hub sends until it closes the connection.
+    pub async fn recv_until_closed(&mut self) -> Vec<u8> {
+        let read = async {
+            loop {
+                match self.stream.read_buf(&mut self.buffer).await {
+                    Ok(0) | Err(_) => return self.buffer.split().to_vec(),
+                    Ok(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the hub closes in time")
+    }
+
+    /// The next packet and how many bytes it took on the wire; `None` when
+    /// the hub closed the connection.
+    pub async fn recv_sized(&mut self) -> Option<(Packet, usize)> {
+        let read = async {
+            loop {
+                let before = self.buffer.len();
+                match Packet::read(&mut self.buffer, None) {
+                    Ok(packet) => return Some((packet, before - self.buffer.len())),
+                    Err(rumqttc::v5::mqttbytes::Error::InsufficientBytes(_)) => {}
+                    Err(e) => panic!("the hub sent an unreadable packet: {e}"),
+                }
+                match self.stream.read_buf(&mut self.buffer).await {
+                    Ok(0) | Err(_) => return None,
+                    Ok(_) => {}
+                }
+            }
+        };
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("the hub answers in time")
+    }
+
     /// The reason code of the next packet, which must be an AUTH (rumqttc's
     /// codec does not read AUTH; its first bytes are checked here).
     pub async fn recv_auth(&mut self) -> u8 {
@@ -233,6 +275,11 @@ pub fn user<'a>(properties: &'a [(String, String)], name: &str) -> Option<&'a st
 /// An AUTH re-authenticating `client_id` with a fresh signature by
 /// `key_b64` (built by hand: MQTT 5 §3.15).
 pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
+    reauthentication_signed(client_id, key_b64).0
+}
+
+/// [`reauthentication`] and the signature it carries.
+pub fn reauthentication_signed(client_id: &str, key_b64: &str) -> (Vec<u8>, Bytes) {
     let at = now_ms();
     let expiry = at + 3_600_000;
     let signature = sign(key_b64, HOST, client_id, at, expiry);
@@ -258,5 +305,5 @@ pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
     body.extend_from_slice(&properties);
     let mut packet = vec![0xF0, u8::try_from(body.len()).expect("short")];
     packet.extend_from_slice(&body);
-    packet
+    (packet, signature)
 }

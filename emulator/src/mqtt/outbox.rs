@@ -1,0 +1,94 @@
+//! Where a connection's packets go on their way to its writer: each is made
+//! to fit the client's Maximum Packet Size first (see
+//! [`super::packet_size`]); one that cannot fit is discarded without being
+//! sent, and the sender goes on as if it had been (MQTT 5 §3.1.2.11.4,
+//! [MQTT-3.1.2-25]), told so by [`Sent::Discarded`].
+
+use bytes::Bytes;
+use rumqttc::v5::mqttbytes::v5::Packet;
+use tokio::sync::mpsc;
+
+use super::auth::AuthPacket;
+use super::frame::{self, Frame};
+use super::packet_size::PacketLimit;
+
+/// What the writer of a connection writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// An MQTT 5 packet.
+    Frame(Frame),
+    /// Bytes encoded already (another protocol's refusal).
+    Bytes(Bytes),
+}
+
+/// What became of a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Queued for the writer (whole, or without some optional properties).
+    Queued,
+    /// Too large for the client even without its optional properties: not
+    /// sent.
+    Discarded,
+    /// The connection is gone.
+    Gone,
+}
+
+impl Sent {
+    /// Whether the connection goes on (queued or discarded).
+    pub fn goes_on(self) -> bool {
+        self != Self::Gone
+    }
+}
+
+/// The sending half of a connection, with the client's limit.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    tx: mpsc::Sender<Outgoing>,
+    limit: PacketLimit,
+}
+
+impl Outbox {
+    /// Packets for `tx`, none larger than `limit`.
+    pub fn new(tx: mpsc::Sender<Outgoing>, limit: PacketLimit) -> Self {
+        Self { tx, limit }
+    }
+
+    /// The client's limit.
+    pub fn limit(&self) -> PacketLimit {
+        self.limit
+    }
+
+    /// Sends `packet`, cut to fit if it may be.
+    pub async fn send(&self, packet: Packet) -> Sent {
+        match self.limit.fit(packet) {
+            Ok(packet) => self.queue(Frame::Packet(Box::new(packet))).await,
+            Err(too_large) => {
+                tracing::debug!(
+                    size = too_large.size,
+                    max = ?self.limit.max(),
+                    "a packet larger than the client's Maximum Packet Size was not sent"
+                );
+                Sent::Discarded
+            }
+        }
+    }
+
+    /// Sends `auth` (which has no optional properties the hub sets).
+    pub async fn send_auth(&self, auth: AuthPacket) -> Sent {
+        let frame = Frame::Auth(auth);
+        let mut buffer = bytes::BytesMut::new();
+        let size = frame::write(&frame, &mut buffer).map_or(usize::MAX, |()| buffer.len());
+        if !self.limit.allows(size) {
+            return Sent::Discarded;
+        }
+        self.queue(frame).await
+    }
+
+    async fn queue(&self, frame: Frame) -> Sent {
+        if self.tx.send(Outgoing::Frame(frame)).await.is_ok() {
+            Sent::Queued
+        } else {
+            Sent::Gone
+        }
+    }
+}
