@@ -25,6 +25,7 @@ pub enum OfflineBehavior {
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     pub(crate) host_name: String,
+    pub(crate) gateway_host_name: Option<String>,
     pub(crate) connect_host: Option<String>,
     pub(crate) port: Option<u16>,
     pub(crate) device_id: String,
@@ -51,6 +52,7 @@ impl ClientOptions {
     ) -> Self {
         Self {
             host_name: host_name.into(),
+            gateway_host_name: None,
             connect_host: None,
             port: None,
             device_id: device_id.into(),
@@ -78,13 +80,13 @@ impl ClientOptions {
         let parsed: ConnectionString = text.parse()?;
         let mut options = Self::new(parsed.host_name, parsed.device_id, parsed.credentials);
         options.module_id = parsed.module_id;
-        options.connect_host = parsed.gateway_host_name;
+        options.gateway_host_name = parsed.gateway_host_name;
         Ok(options)
     }
 
-    /// Connect to this address instead of the host name (which stays the
-    /// name signed in SAS tokens and sent as `host`); e.g. `127.0.0.1` for
-    /// a local emulator, or a gateway.
+    /// Connect the socket to this address instead of the host name, which
+    /// stays the name signed in SAS tokens, sent as `host` and checked in
+    /// the hub's TLS certificate; e.g. `127.0.0.1` for a local emulator.
     pub fn connect_to(mut self, host: impl Into<String>, port: u16) -> Self {
         self.connect_host = Some(host.into());
         self.port = Some(port);
@@ -185,11 +187,30 @@ impl ClientOptions {
         &self.host_name
     }
 
+    /// Connect through a gateway: the socket and the TLS server name are
+    /// the gateway's, the SAS host name stays the hub's (`GatewayHostName` of
+    /// a connection string).
+    pub fn gateway(mut self, gateway_host_name: impl Into<String>) -> Self {
+        self.gateway_host_name = Some(gateway_host_name.into());
+        self
+    }
+
+    /// Where the socket connects: the address given to
+    /// [`ClientOptions::connect_to`], else the gateway, else the host name.
     pub(crate) fn address(&self) -> (&str, u16) {
         (
-            self.connect_host.as_deref().unwrap_or(&self.host_name),
+            self.connect_host
+                .as_deref()
+                .or(self.gateway_host_name.as_deref())
+                .unwrap_or(&self.host_name),
             self.port.unwrap_or_else(|| self.transport.default_port()),
         )
+    }
+
+    /// The name the TLS server certificate must hold (and the SNI): the
+    /// gateway's if there is one, else the hub's host name.
+    pub(crate) fn server_name(&self) -> &str {
+        self.gateway_host_name.as_deref().unwrap_or(&self.host_name)
     }
 
     pub(crate) fn check(&self) -> Result<(), Error> {

@@ -185,3 +185,38 @@ async fn a_desired_change_made_while_offline_arrives_after_the_reconnect() {
     assert_eq!(state["firmware"], "2.1");
     client.disconnect().await;
 }
+
+#[tokio::test]
+async fn offline_requests_fail_fast_or_wait_for_the_connection_as_configured() {
+    let hub = emulator(&["d1"]).await;
+    // Nobody listens where the client connects first.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let nowhere = closed.local_addr().expect("addr");
+    drop(closed);
+    let proxy = Proxy::start(nowhere).await;
+
+    let fail_fast =
+        options_to(proxy.addr(), "d1", 0).offline(iothub_client::OfflineBehavior::FailFast);
+    let (client, _receivers) = Client::connect(fail_fast).expect("starts");
+    let started = tokio::time::Instant::now();
+    assert!(matches!(client.get_twin().await, Err(Error::Offline)));
+    assert!(started.elapsed() < WAIT, "at once");
+    client.disconnect().await;
+
+    // Waiting (the default): the request goes out once the hub is there.
+    let (client, _receivers) = Client::connect(options_to(proxy.addr(), "d1", 0)).expect("starts");
+    let request = {
+        let client = client.clone();
+        tokio::spawn(async move { client.get_twin().await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!request.is_finished(), "waits while offline");
+    proxy.retarget(hub.mqtt_addr());
+    let outcome = tokio::time::timeout(WAIT * 2, request)
+        .await
+        .expect("in time")
+        .expect("joins");
+    assert!(outcome.expect("answered").is_success());
+}

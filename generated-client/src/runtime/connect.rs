@@ -94,7 +94,7 @@ fn sign(options: &ClientOptions, connect: &mut api::connection::Connect) -> Opti
 /// Opens a connection and performs CONNECT / CONNACK.
 pub(crate) async fn open(options: &ClientOptions) -> Result<Link, Failure> {
     let (host, port) = options.address();
-    let mut stream = transport::open(&options.transport, host, port)
+    let mut stream = transport::open(&options.transport, host, port, options.server_name())
         .await
         .map_err(network)?;
 

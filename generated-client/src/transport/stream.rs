@@ -13,17 +13,23 @@ use super::Transport;
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Stream for T {}
 
-/// Connects to `host:port` over `transport`.
-pub async fn open(transport: &Transport, host: &str, port: u16) -> io::Result<Box<dyn Stream>> {
+/// Connects to `host:port` over `transport`; TLS checks the server's
+/// certificate against `server_name` (and sends it as SNI).
+pub async fn open(
+    transport: &Transport,
+    host: &str,
+    port: u16,
+    server_name: &str,
+) -> io::Result<Box<dyn Stream>> {
     let tcp = TcpStream::connect((host, port)).await?;
     tcp.set_nodelay(true)?;
     match transport {
         Transport::Tcp => Ok(Box::new(tcp)),
         Transport::Tls(tls) => {
-            let name = ServerName::try_from(host.to_owned()).map_err(|_| {
+            let name = ServerName::try_from(server_name.to_owned()).map_err(|_| {
                 io::Error::new(
                     io::ErrorKind::InvalidInput,
-                    format!("`{host}` is not a valid TLS server name"),
+                    format!("`{server_name}` is not a valid TLS server name"),
                 )
             })?;
             let stream = tls.connector().connect(name, tcp).await?;
