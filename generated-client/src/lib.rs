@@ -1,9 +1,53 @@
-//! Async device client for the IoT Hub data-plane MQTT 5 API.
+//! Async device client for the IoT Hub data-plane MQTT 5 API
+//! (api-version `2020-10-01-preview`), generated from its spec.
 //!
-//! Every API-specific item is generated from `spec/iothub-mqtt5.yaml` at
-//! build time (see [`api`]); the hand-written part is the generic runtime:
-//! property encoding ([`wire`]), status codes ([`status`]), operation
-//! descriptors and typed outcomes ([`operation`]).
+//! [`Client`] has one method per client-to-server operation of the spec,
+//! and [`Receivers`] one stream per server-to-client operation, both
+//! generated at build time from `spec/iothub-mqtt5.yaml` (see [`api`]); the
+//! hand-written part is the generic runtime ([`runtime`]: the session task
+//! that owns the connection, correlation, QoS 1 in flight, PUBACKs in
+//! arrival order, reconnection, SAS renewal), the transport ([`transport`]:
+//! TLS by default, plain TCP for a local emulator), credentials
+//! ([`credentials`]: SAS keys, connection strings, X.509), property
+//! encoding ([`wire`]), status codes ([`status`]) and typed outcomes
+//! ([`operation`]).
+//!
+//! ```no_run
+//! use iothub_client::api::{patch_twin_reported, send_telemetry};
+//! use iothub_client::operation::Outcome;
+//! use iothub_client::{Client, ClientOptions};
+//!
+//! # async fn run() -> Result<(), iothub_client::Error> {
+//! let options = ClientOptions::from_connection_string(
+//!     "HostName=my-hub.azure-devices.net;DeviceId=thermostat;SharedAccessKey=c2VjcmV0",
+//! )?;
+//! let (client, mut receivers) = Client::connect(options)?;
+//! client.wait_connected(std::time::Duration::from_secs(30)).await?;
+//!
+//! // Client-to-server: typed methods returning the operation's outcome.
+//! let outcome = client.send_telemetry(send_telemetry::Message::default(), "21.5").await?;
+//! if let Outcome::Alternative { status, .. } = &outcome {
+//!     eprintln!("telemetry refused: {status} (retryable: {})", outcome.is_retryable());
+//! }
+//! client
+//!     .patch_twin_reported(patch_twin_reported::Request::default(), &serde_json::json!({"fw": "1.0"}))
+//!     .await?;
+//!
+//! // Server-to-client: streams, settled or answered by the application.
+//! while let Some(command) = receivers.receive_commands.recv().await {
+//!     let command = command?;
+//!     if command.payload.is_empty() {
+//!         command.reject(); // PUBACK 131 with the spec's `status`
+//!     } else {
+//!         command.complete();
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The typed API also stands alone: reading the hub's messages and
+//! outcomes from MQTT properties, whatever MQTT client carries them.
 //!
 //! ```
 //! use iothub_client::api::get_twin;

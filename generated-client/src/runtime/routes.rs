@@ -22,7 +22,7 @@ pub struct Incoming {
     /// The connection it arrived on (answers on a later one are not sent).
     pub connection: u64,
     /// Whether the client made it from a snapshot of the whole state (see
-    /// [`super::snapshots`]) rather than the hub sending it.
+    /// [`super::spawn_snapshots`]) rather than the hub sending it.
     pub snapshot: bool,
 }
 
