@@ -284,3 +284,40 @@ async fn a_thousand_concurrent_get_twin_calls_on_one_connection_are_all_answered
         "one connection throughout"
     );
 }
+
+#[tokio::test]
+async fn a_method_answered_too_late_times_out_at_the_hub_and_the_late_answer_harms_nothing() {
+    let hub = emulator(&["d1"]).await;
+    let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+    let methods = hub.hub().methods().clone();
+    let caller = tokio::spawn(async move {
+        for _ in 0..100 {
+            match methods
+                .invoke(&id("d1"), "slow", Bytes::new(), Duration::from_millis(300))
+                .await
+            {
+                Err(iothub_emulator::methods::MethodError::Unreachable(_)) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                other => return other,
+            }
+        }
+        panic!("the device never subscribed");
+    });
+    let call = tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
+        .await
+        .expect("a call in time")
+        .expect("open")
+        .expect("decodes");
+    let error = caller.await.expect("joins").expect_err("too late");
+    assert_eq!(error.status().to_text(), "06A1", "{error:?}");
+    // The answer after the hub gave up goes out and is ignored.
+    call.respond(
+        receive_direct_methods::Response { response_code: 200 },
+        Bytes::new(),
+    )
+    .await
+    .expect("sent");
+    assert!(client.get_twin().await.expect("answered").is_success());
+}
