@@ -128,17 +128,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // A direct method call from the cloud, answered by the device.
-    let caller = {
-        let http = http.clone();
-        tokio::spawn(async move {
-            http.call(
-                "POST",
-                "/twins/quickstart/methods",
-                &json!({"methodName": "blink", "payload": {"times": 3}, "responseTimeoutInSeconds": 10}),
-            )
-            .await
-        })
-    };
+    let caller = tokio::spawn(async move {
+        http.call(
+            "POST",
+            "/twins/quickstart/methods",
+            &json!({"methodName": "blink", "payload": {"times": 3}, "responseTimeoutInSeconds": 10}),
+        )
+        .await
+    });
     if let Some(Ok(call)) = receivers.receive_direct_methods.recv().await {
         println!(
             "method {:?}: {}",
