@@ -132,4 +132,12 @@ pub enum Error {
         /// The hub's reason, if sent.
         reason: Option<String>,
     },
+    /// A property (or topic) is longer than MQTT 5's 65,535 bytes.
+    #[error("`{name}` is {len} bytes long; MQTT 5 carries at most 65,535")]
+    PropertyTooLong {
+        /// The property's name (at most 64 characters of it).
+        name: String,
+        /// Its length (the longer of name and value).
+        len: usize,
+    },
 }

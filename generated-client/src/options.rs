@@ -40,6 +40,7 @@ pub struct ClientOptions {
     pub(crate) offline: OfflineBehavior,
     pub(crate) client_agent: String,
     pub(crate) queue_capacity: usize,
+    pub(crate) insecure_tcp: bool,
 }
 
 impl ClientOptions {
@@ -72,6 +73,7 @@ impl ClientOptions {
                 std::env::consts::ARCH
             ),
             queue_capacity: 256,
+            insecure_tcp: false,
         }
     }
 
@@ -116,9 +118,19 @@ impl ClientOptions {
         self.transport(Transport::Tls(tls))
     }
 
-    /// Plain TCP: only for a hub on this machine, such as the emulator.
+    /// Plain TCP: only for a hub on this machine, such as the emulator (a
+    /// SAS signature is a bearer token: over plain TCP anyone on the path
+    /// can use it until it expires). A socket address that is not loopback
+    /// is refused unless [`ClientOptions::allow_insecure_tcp`] says otherwise.
     pub fn plain_tcp(self) -> Self {
         self.transport(Transport::Tcp)
+    }
+
+    /// Allows plain TCP to an address that is not loopback (a test hub on
+    /// another machine of a private network, say).
+    pub fn allow_insecure_tcp(mut self) -> Self {
+        self.insecure_tcp = true;
+        self
     }
 
     /// Keep Alive (default 60 s; the hub allows at most 1140 s and may ask
@@ -226,9 +238,22 @@ impl ClientOptions {
             return invalid("the device ID is empty");
         }
         let max_keep_alive = Duration::from_secs(crate::api::limits::MAX_KEEP_ALIVE_SECONDS.into());
-        if self.keep_alive.is_zero() || self.keep_alive > max_keep_alive {
+        if self.keep_alive < Duration::from_secs(1) || self.keep_alive > max_keep_alive {
             return invalid(&format!(
                 "keep alive must be between 1 s and the hub's maximum of {max_keep_alive:?}"
+            ));
+        }
+        let (host, _) = self.address();
+        let loopback = host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if matches!(self.transport, Transport::Tcp) && !loopback && !self.insecure_tcp {
+            return invalid(&format!(
+                "plain TCP to `{host}`, which is not loopback, would show the SAS token to the network; \
+                 use TLS, or `allow_insecure_tcp()` if you mean it"
             ));
         }
         match (&self.credentials, &self.transport) {

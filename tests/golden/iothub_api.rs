@@ -1669,7 +1669,7 @@ impl Client {
             .route(
                 receive_commands::TOPIC,
                 1,
-                usize::from(::iothub_client::runtime::CLIENT_RECEIVE_MAXIMUM),
+                2 * usize::from(::iothub_client::runtime::CLIENT_RECEIVE_MAXIMUM),
                 ::iothub_client::runtime::default_settlement::<
                     receive_commands::ReceiveCommands,
                 >(),
@@ -1690,6 +1690,8 @@ impl Client {
             );
         let __receive_twin_desired_state_changes_snapshots = __subscriptions
             .injector(receive_twin_desired_state_changes::TOPIC);
+        let __receive_twin_desired_state_changes_overflow = __subscriptions
+            .overflow_signal(receive_twin_desired_state_changes::TOPIC);
         let __session = ::iothub_client::runtime::Session::start(
             options,
             __subscriptions,
@@ -1700,6 +1702,7 @@ impl Client {
             ::iothub_client::runtime::spawn_snapshots(
                 &__session,
                 __receive_twin_desired_state_changes_snapshots,
+                __receive_twin_desired_state_changes_overflow,
                 receive_twin_desired_state_changes::TOPIC,
                 |session| async move {
                     let outcome = session
@@ -1740,7 +1743,12 @@ impl Client {
         }
         let __receivers = Receivers {
             receive_commands: receive_commands::Receiver(
-                ::iothub_client::runtime::Messages::new(receive_commands),
+                ::iothub_client::runtime::Messages::new(
+                    receive_commands,
+                    ::iothub_client::runtime::invalid_settlement::<
+                        receive_commands::ReceiveCommands,
+                    >(),
+                ),
             ),
             receive_direct_methods: receive_direct_methods::Receiver(
                 ::iothub_client::runtime::Calls::new(
@@ -1754,6 +1762,7 @@ impl Client {
             receive_twin_desired_state_changes: receive_twin_desired_state_changes::Receiver(
                 ::iothub_client::runtime::Messages::new(
                     receive_twin_desired_state_changes,
+                    ::iothub_client::runtime::Settlement::success(),
                 ),
             ),
         };

@@ -254,10 +254,14 @@ fn snapshot(api: &Api, op: &Operation) -> syn::Result<(TokenStream, TokenStream)
         "__{}_snapshots",
         module.to_string().trim_start_matches("r#")
     );
-    let take = quote!(let #sender = __subscriptions.injector(#filter););
+    let overflow = format_ident!("__{}_overflow", module.to_string().trim_start_matches("r#"));
+    let take = quote! {
+        let #sender = __subscriptions.injector(#filter);
+        let #overflow = __subscriptions.overflow_signal(#filter);
+    };
     let start = quote! {
         if let ::core::option::Option::Some(#sender) = #sender {
-            #rt::runtime::spawn_snapshots(&__session, #sender, #module::TOPIC, |session| async move {
+            #rt::runtime::spawn_snapshots(&__session, #sender, #overflow, #module::TOPIC, |session| async move {
                 let outcome = session
                     .exchange::<_, #fetch_module::Response, #fetch_alternative>(
                         ::std::string::String::from(#fetch_module::TOPIC),
@@ -299,13 +303,21 @@ fn s2c_receiver(api: &Api, op: &Operation) -> syn::Result<Receiver> {
     let summary = op.summary.trim_end_matches('.');
     match op.interaction {
         Interaction::MessageAck | Interaction::Message => {
-            let on_drop = if op.alternatives.is_empty() {
-                quote!(#rt::runtime::Settlement::success())
+            let (on_drop, on_invalid) = if op.alternatives.is_empty() {
+                (
+                    quote!(#rt::runtime::Settlement::success()),
+                    quote!(#rt::runtime::Settlement::success()),
+                )
             } else {
-                quote!(#rt::runtime::default_settlement::<#module::#descriptor>())
+                (
+                    quote!(#rt::runtime::default_settlement::<#module::#descriptor>()),
+                    quote!(#rt::runtime::invalid_settlement::<#module::#descriptor>()),
+                )
             };
             let capacity = if op.interaction == Interaction::MessageAck && op.qos > 0 {
-                quote!(usize::from(#rt::runtime::CLIENT_RECEIVE_MAXIMUM))
+                // Room for a connection's worth and the leftovers of the one
+                // before (skipped by the receiver).
+                quote!(2 * usize::from(#rt::runtime::CLIENT_RECEIVE_MAXIMUM))
             } else {
                 quote!(RECEIVER_CAPACITY)
             };
@@ -318,7 +330,7 @@ fn s2c_receiver(api: &Api, op: &Operation) -> syn::Result<Receiver> {
                     let #field = __subscriptions.route(#filter, #qos, #capacity, #on_drop);
                     #take_snapshot_sender
                 },
-                make: quote!(#field: #module::Receiver(#rt::runtime::Messages::new(#field)),),
+                make: quote!(#field: #module::Receiver(#rt::runtime::Messages::new(#field, #on_invalid)),),
                 after_start: start_snapshots,
             })
         }

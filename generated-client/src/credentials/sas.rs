@@ -30,7 +30,7 @@ impl Default for TokenPolicy {
 }
 
 impl TokenPolicy {
-    /// Tokens living `lifetime` (at least one second), renewed after
+    /// Tokens living `lifetime` (one second to one year), renewed after
     /// `renew_at` of it (clamped to 0.1..=0.95) has passed.
     pub fn new(lifetime: Duration, renew_at: f64) -> Self {
         let renew_at = if renew_at.is_finite() {
@@ -39,7 +39,7 @@ impl TokenPolicy {
             0.8
         };
         Self {
-            lifetime: lifetime.max(Duration::from_secs(1)),
+            lifetime: lifetime.clamp(Duration::from_secs(1), Duration::from_secs(365 * 86_400)),
             renew_at,
         }
     }

@@ -95,6 +95,16 @@ impl AckQueue {
         }
     }
 
+    /// How many messages of the current connection wait for their PUBACK.
+    pub(crate) fn unsettled(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether `connection` is still the current one.
+    fn is_current(&self, connection: u64) -> bool {
+        self.lock().connection == connection
+    }
+
     /// Waits until a PUBACK may be due.
     pub(crate) async fn ready(&self) {
         self.ready.notified().await;
@@ -129,6 +139,13 @@ impl Delivery {
     /// The connection the message arrived on.
     pub fn connection(&self) -> u64 {
         self.connection
+    }
+
+    /// Whether the connection it arrived on is still the current one (a
+    /// message of an older connection will be delivered again, so it is not
+    /// worth handing to the application).
+    pub fn is_current(&self) -> bool {
+        self.queue.is_current(self.connection)
     }
 
     /// Sends `settlement` when every earlier message has been settled.

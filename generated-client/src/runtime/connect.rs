@@ -159,9 +159,11 @@ fn accept(
             .reason
             .and_then(|name| user_property(user, name))
             .or_else(|| properties.as_ref().and_then(|p| p.reason_string.clone()));
-        // What the same CONNECT cannot fix: credentials, identity, method,
-        // version. Busy, unavailable and rate limits pass.
-        let fatal = matches!(code, 0x84 | 0x85 | 0x86 | 0x87 | 0x8A | 0x8C);
+        // What the same CONNECT cannot fix: version, identity, a bad user
+        // name or password, a ban, the method. Not authorized (0x87) is
+        // retried with backoff: every CONNECT carries a fresh token, and a
+        // device whose clock was wrong at boot gets a right one later.
+        let fatal = matches!(code, 0x84 | 0x85 | 0x86 | 0x8A | 0x8C);
         return Err(Failure {
             cause: DisconnectCause::Refused {
                 reason_code: code,

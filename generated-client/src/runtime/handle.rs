@@ -149,6 +149,19 @@ impl Session {
         Ok(())
     }
 
+    /// Checks what MQTT 5 could not carry before it is queued (rumqttc's
+    /// encoder would cut a string over 65,535 bytes and send a malformed
+    /// packet, which the hub answers by closing the connection).
+    fn check_encodable(topic: &str, properties: &Properties) -> Result<(), Error> {
+        if topic.len() > crate::wire::MAX_STRING {
+            return Err(Error::PropertyTooLong {
+                name: "topic".to_owned(),
+                len: topic.len(),
+            });
+        }
+        properties.check_lengths()
+    }
+
     fn timeout(&self, timeout: Option<Duration>) -> Duration {
         timeout.unwrap_or(self.inner.shared.options.request_timeout)
     }
@@ -164,6 +177,7 @@ impl Session {
         timeout: Option<Duration>,
     ) -> Result<Response, Error> {
         self.check_offline()?;
+        Self::check_encodable(&topic, &properties)?;
         let limit = self.timeout(timeout);
         let mut waiter = self.inner.shared.correlations.register();
         let mut properties = properties;
@@ -205,6 +219,7 @@ impl Session {
         timeout: Option<Duration>,
     ) -> Result<Acknowledgement, Error> {
         self.check_offline()?;
+        Self::check_encodable(&topic, &properties)?;
         let limit = self.timeout(timeout);
         let (reply, acknowledged) = oneshot::channel();
         let publish = Publish::new(
@@ -287,6 +302,7 @@ impl Session {
         timeout: Option<Duration>,
     ) -> Result<(), Error> {
         self.check_offline()?;
+        Self::check_encodable(&topic, &properties)?;
         let limit = self.timeout(timeout);
         let (written, done) = oneshot::channel();
         let publish = Publish::new(

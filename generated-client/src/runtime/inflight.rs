@@ -32,6 +32,9 @@ struct Entry {
 #[derive(Debug)]
 pub(crate) struct Inflight {
     entries: BTreeMap<u16, Entry>,
+    /// Identifiers of SUBSCRIBE / UNSUBSCRIBE packets awaiting their ack
+    /// (one identifier space for all of them, MQTT 5 §2.2.1).
+    reserved: std::collections::BTreeSet<u16>,
     last: u16,
     limit: usize,
 }
@@ -40,6 +43,7 @@ impl Inflight {
     pub(crate) fn new(limit: u16) -> Self {
         Self {
             entries: BTreeMap::new(),
+            reserved: std::collections::BTreeSet::new(),
             last: 0,
             limit: usize::from(limit.max(1)),
         }
@@ -55,17 +59,36 @@ impl Inflight {
         self.entries.len() < self.limit
     }
 
-    /// Takes `publish` in flight under a free packet identifier; returns the
-    /// PUBLISH to write.
-    pub(crate) fn insert(&mut self, mut publish: Publish, reply: AckSender) -> Publish {
+    /// A packet identifier no PUBLISH, SUBSCRIBE or UNSUBSCRIBE uses.
+    fn free_id(&mut self) -> u16 {
         let mut pkid = self.last;
         loop {
             pkid = pkid.wrapping_add(1).max(1);
-            if !self.entries.contains_key(&pkid) {
+            if !self.entries.contains_key(&pkid) && !self.reserved.contains(&pkid) {
                 break;
             }
         }
         self.last = pkid;
+        pkid
+    }
+
+    /// Reserves an identifier for a SUBSCRIBE or UNSUBSCRIBE until
+    /// [`Inflight::release`].
+    pub(crate) fn reserve(&mut self) -> u16 {
+        let pkid = self.free_id();
+        self.reserved.insert(pkid);
+        pkid
+    }
+
+    /// Frees a reserved identifier (its SUBACK or UNSUBACK came).
+    pub(crate) fn release(&mut self, pkid: u16) {
+        self.reserved.remove(&pkid);
+    }
+
+    /// Takes `publish` in flight under a free packet identifier; returns the
+    /// PUBLISH to write.
+    pub(crate) fn insert(&mut self, mut publish: Publish, reply: AckSender) -> Publish {
+        let pkid = self.free_id();
         publish.pkid = pkid;
         publish.dup = false;
         self.entries.insert(
@@ -95,6 +118,11 @@ impl Inflight {
         if let Some(entry) = self.entries.remove(&pkid) {
             let _ = entry.reply.send(Err(error));
         }
+    }
+
+    /// A new connection: identifiers reserved on the old one are free.
+    pub(crate) fn new_connection(&mut self) {
+        self.reserved.clear();
     }
 
     /// The PUBLISHes to send again on a new connection, in packet
@@ -158,8 +186,17 @@ mod tests {
             4,
             "never an identifier in use"
         );
+        let subscribe = inflight.reserve();
+        assert_eq!(subscribe, 5, "SUBSCRIBE shares the identifier space");
+        let (tx, _rx6) = oneshot::channel();
+        assert_eq!(
+            inflight.insert(publish(), tx).pkid,
+            6,
+            "not the reserved one"
+        );
+        inflight.release(subscribe);
         let resent: Vec<(u16, bool)> = inflight.resend().iter().map(|p| (p.pkid, p.dup)).collect();
-        assert_eq!(resent, [(1, true), (3, true), (4, true)]);
+        assert_eq!(resent, [(1, true), (3, true), (4, true), (6, true)]);
         inflight.fail_all(&Error::Closed);
         assert_eq!(inflight.len(), 0);
     }

@@ -8,6 +8,7 @@
 mod acks;
 mod backoff;
 mod connect;
+mod connection;
 mod correlation;
 mod handle;
 mod inflight;
@@ -27,7 +28,8 @@ pub use routes::{Incoming, Subscriptions};
 pub use snapshots::{snapshot_of, spawn_snapshots};
 pub use state::{ConnectionState, DisconnectCause};
 pub use typed::{
-    default_settlement, from_json, settlement, to_json, Call, Calls, Messages, Received, Reply,
+    default_settlement, from_json, invalid_settlement, settlement, to_json, Call, Calls, Messages,
+    Received, Reply,
 };
 
 pub(crate) use acks::AckQueue;

@@ -2,8 +2,10 @@
 //! (its topic filter, its QoS, a bounded channel). Routes exist before the
 //! connection does, so nothing the hub sends finds no receiver.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use super::acks::{Delivery, Settlement};
 use crate::wire::Properties;
@@ -32,6 +34,8 @@ pub(crate) struct Route {
     pub(crate) qos: u8,
     pub(crate) sender: mpsc::Sender<Incoming>,
     pub(crate) on_drop: Settlement,
+    /// Told when a message was dropped because the receiver was behind.
+    pub(crate) overflowed: Arc<Notify>,
 }
 
 /// The client's subscriptions, built before it connects (the generated
@@ -63,6 +67,7 @@ impl Subscriptions {
             qos,
             sender,
             on_drop,
+            overflowed: Arc::new(Notify::new()),
         });
         receiver
     }
@@ -74,6 +79,15 @@ impl Subscriptions {
             .iter()
             .find(|r| r.filter == filter)
             .map(|r| r.sender.clone())
+    }
+
+    /// Notified when a message of the route subscribed to `filter` was
+    /// dropped because its receiver was behind (a snapshot can repair that).
+    pub fn overflow_signal(&self, filter: &str) -> Option<Arc<Notify>> {
+        self.routes
+            .iter()
+            .find(|r| r.filter == filter)
+            .map(|r| Arc::clone(&r.overflowed))
     }
 
     pub(crate) fn find(&self, topic: &str) -> Option<&Route> {

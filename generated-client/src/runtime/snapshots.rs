@@ -1,16 +1,20 @@
 //! Snapshots: for a server-to-client message operation whose spec names a
 //! snapshot (the desired state of the twin: changes made while a device is
 //! offline are never sent to it), the client fetches the whole state after
-//! every (re)connection and delivers it on the operation's receiver, marked
-//! as a snapshot. The generated `Client::connect` starts this task with the
+//! every (re)connection, and after a message of the operation was dropped
+//! because the application was behind, and delivers it on the operation's
+//! receiver, marked as a snapshot. Items carry their version: a snapshot
+//! and a change may arrive in either order, so apply an item only if its
+//! version is newer than the last one applied. The generated `Client::connect` starts this task with the
 //! fetch the spec names; here is only the generic part: when, and where to.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch, Notify};
 
 use super::handle::{Session, WeakSession};
 use super::routes::Incoming;
@@ -19,15 +23,20 @@ use super::typed::to_json;
 use crate::wire::Properties;
 use crate::Error;
 
-/// Attempts per connection, a second apart.
-const ATTEMPTS: u32 = 3;
+/// The first wait between failed fetches; it doubles to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(30);
 
-/// Starts the task that delivers a snapshot after every connection: `fetch`
-/// gets it (its message properties and payload), `sender` takes it, as a
-/// message on `topic`. The task ends with the session.
+/// Starts the task that delivers a snapshot after every connection, and
+/// again whenever `overflow` says a message of the operation was dropped
+/// (the receiver was behind): `fetch` gets it (its message properties and
+/// payload), `sender` takes it, as a message on `topic`. A failed fetch is
+/// tried again, with backoff, while the connection lasts. The task ends
+/// with the session.
 pub fn spawn_snapshots<F, Fut>(
     session: &Session,
     sender: mpsc::Sender<Incoming>,
+    overflow: Option<Arc<Notify>>,
     topic: &'static str,
     fetch: F,
 ) where
@@ -36,42 +45,64 @@ pub fn spawn_snapshots<F, Fut>(
 {
     let weak = session.downgrade();
     let mut state = session.connection_state();
+    let overflow = overflow.unwrap_or_default();
     tokio::spawn(async move {
         let mut delivered_for = 0u64;
+        let mut stale = false;
         loop {
             let connection = match &*state.borrow_and_update() {
                 ConnectionState::Connected { connection, .. } => Some(*connection),
                 ConnectionState::Closed { .. } => return,
                 _ => None,
             };
-            if let Some(connection) = connection.filter(|c| *c != delivered_for) {
-                delivered_for = connection;
-                if !deliver(&weak, &sender, topic, &fetch, connection).await {
-                    return;
+            if let Some(connection) = connection.filter(|c| *c != delivered_for || stale) {
+                match deliver(&weak, &sender, &mut state, topic, &fetch, connection).await {
+                    Delivered::Yes => {
+                        delivered_for = connection;
+                        stale = false;
+                    }
+                    Delivered::ConnectionChanged => continue,
+                    Delivered::Never => return,
                 }
             }
-            if state.changed().await.is_err() {
-                return;
+            tokio::select! {
+                changed = state.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+                () = overflow.notified() => stale = true,
             }
         }
     });
 }
 
-/// One connection's snapshot; false once nobody can take it any more.
+enum Delivered {
+    Yes,
+    /// The connection changed before a fetch succeeded.
+    ConnectionChanged,
+    /// Nobody can take it any more (the session or the receiver is gone).
+    Never,
+}
+
+/// One connection's snapshot, fetched until it succeeds or the connection
+/// changes.
 async fn deliver<F, Fut>(
     weak: &WeakSession,
     sender: &mpsc::Sender<Incoming>,
+    state: &mut watch::Receiver<ConnectionState>,
     topic: &'static str,
     fetch: &F,
     connection: u64,
-) -> bool
+) -> Delivered
 where
     F: Fn(Session) -> Fut,
     Fut: Future<Output = Result<(Properties, Bytes), Error>>,
 {
-    for attempt in 1..=ATTEMPTS {
+    let mut wait = FIRST_RETRY;
+    loop {
         let Some(session) = weak.upgrade() else {
-            return false;
+            return Delivered::Never;
         };
         match fetch(session).await {
             Ok((properties, payload)) => {
@@ -83,15 +114,33 @@ where
                     connection,
                     snapshot: true,
                 };
-                return sender.send(incoming).await.is_ok();
+                return if sender.send(incoming).await.is_ok() {
+                    Delivered::Yes
+                } else {
+                    Delivered::Never
+                };
             }
             Err(error) => {
-                tracing::warn!(attempt, %error, "could not fetch the snapshot of {topic}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tracing::warn!(%error, ?wait, "could not fetch the snapshot of {topic}");
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    changed = state.changed() => {
+                        if changed.is_err() {
+                            return Delivered::Never;
+                        }
+                    }
+                }
+                let current = matches!(
+                    &*state.borrow(),
+                    ConnectionState::Connected { connection: c, .. } if *c == connection
+                );
+                if !current {
+                    return Delivered::ConnectionChanged;
+                }
+                wait = (wait * 2).min(MAX_RETRY);
             }
         }
     }
-    true
 }
 
 /// The state under `member` of a JSON document, as a snapshot: its message

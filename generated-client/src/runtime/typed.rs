@@ -84,6 +84,23 @@ where
         .map_or_else(Settlement::success, settlement)
 }
 
+/// What a message of operation `O` whose properties do not decode is
+/// settled with: the first of its alternatives whose status is a
+/// non-retryable client error (reject: delivering it again cannot help),
+/// else its default.
+pub fn invalid_settlement<O: Operation>() -> Settlement
+where
+    O::Alternative: StatusCode,
+{
+    O::STATUSES
+        .iter()
+        .map(|&code| <O::Alternative as StatusCode>::from_code(code))
+        .find(|status| {
+            status.kind() == Some(crate::status::StatusKind::ClientError) && !status.retryable()
+        })
+        .map_or_else(default_settlement::<O>, settlement)
+}
+
 impl Session {
     /// A client-to-server request–response exchange of an operation: the
     /// request's properties and payload out, the response's outcome back.
@@ -207,6 +224,7 @@ impl<M, A: StatusCode> Received<M, A> {
 /// The stream of messages of one server-to-client message operation.
 pub struct Messages<M, A> {
     receiver: mpsc::Receiver<Incoming>,
+    on_invalid: Settlement,
     types: PhantomData<fn() -> (M, A)>,
 }
 
@@ -217,29 +235,43 @@ impl<M, A> fmt::Debug for Messages<M, A> {
 }
 
 impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
-    /// Messages arriving on `receiver`.
-    pub fn new(receiver: mpsc::Receiver<Incoming>) -> Self {
+    /// Messages arriving on `receiver`; one whose properties do not decode
+    /// is settled with `on_invalid`.
+    pub fn new(receiver: mpsc::Receiver<Incoming>, on_invalid: Settlement) -> Self {
         Self {
             receiver,
+            on_invalid,
             types: PhantomData,
         }
     }
 
     /// The next message; `None` once the client has closed. A message whose
-    /// properties do not decode is an error item (and is settled with the
-    /// default, so the hub may deliver it again).
+    /// properties do not decode is an error item (and is settled as
+    /// invalid: see [`invalid_settlement`]). A QoS 1 message of a connection
+    /// that has ended is skipped: the hub delivers it again.
     pub async fn recv(&mut self) -> Option<Result<Received<M, A>, Error>> {
-        let incoming = self.receiver.recv().await?;
-        Some(
-            M::from_properties(&incoming.properties).map(|message| Received {
+        let incoming = loop {
+            let incoming = self.receiver.recv().await?;
+            if incoming.delivery.as_ref().is_none_or(Delivery::is_current) {
+                break incoming;
+            }
+        };
+        match M::from_properties(&incoming.properties) {
+            Ok(message) => Some(Ok(Received {
                 topic: incoming.topic,
                 message,
                 payload: incoming.payload,
                 snapshot: incoming.snapshot,
                 delivery: incoming.delivery,
                 alternative: PhantomData,
-            }),
-        )
+            })),
+            Err(error) => {
+                if let Some(delivery) = incoming.delivery {
+                    delivery.settle(self.on_invalid.clone());
+                }
+                Some(Err(error))
+            }
+        }
     }
 }
 

@@ -69,6 +69,20 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
             let body = frame.split_off(header_length.min(frame.len()));
             AuthPacket::read(body).map(|auth| Some(Frame::Auth(auth)))
         }
+        // A DISCONNECT with a reason code and no property length (MQTT 5
+        // §3.14.2.2.1 allows it); rumqttc reads it as malformed.
+        DISCONNECT if frame_length == header_length + 1 => {
+            let frame = buffer.split_to(frame_length);
+            if flags != 0 {
+                return Err(FrameError::Malformed(
+                    "DISCONNECT with flags set".to_owned(),
+                ));
+            }
+            let code = frame[header_length];
+            Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
+                Disconnect::new(super::reason::disconnect(code)),
+            )))))
+        }
         DISCONNECT if frame_length == header_length => {
             let _ = buffer.split_to(frame_length);
             if flags != 0 {
@@ -126,6 +140,18 @@ mod tests {
             read(&mut buffer, 1024),
             Ok(Some(Frame::Packet(Box::new(Packet::PingReq(
                 rumqttc::v5::mqttbytes::v5::PingReq
+            )))))
+        );
+        assert!(buffer.is_empty());
+    }
+
+    #[test]
+    fn a_disconnect_with_only_a_reason_code_keeps_it() {
+        let mut buffer = BytesMut::from(&b"\xE0\x01\x8E"[..]);
+        assert_eq!(
+            read(&mut buffer, 1024),
+            Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
+                Disconnect::new(DisconnectReasonCode::SessionTakenOver)
             )))))
         );
         assert!(buffer.is_empty());

@@ -6,7 +6,7 @@ mod properties;
 mod value;
 
 pub use application::{ApplicationProperties, PREFIX as APPLICATION_PROPERTY_PREFIX};
-pub use properties::Properties;
+pub use properties::{Properties, MAX_STRING};
 pub use value::{Timestamp, WireValue};
 
 use crate::Error;

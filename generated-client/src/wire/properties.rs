@@ -4,6 +4,9 @@
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5::{PubAckProperties, PublishProperties};
 
+/// The longest string or binary value MQTT 5 can carry (a two-byte length).
+pub const MAX_STRING: usize = 65_535;
+
 /// Properties of a message: the first-class ones this API uses and the user
 /// properties, in wire order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +26,36 @@ impl Properties {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Checks that every property fits MQTT 5's two-byte length prefix
+    /// (65,535 bytes): rumqttc's encoder would silently cut a longer one
+    /// and the hub would see a malformed packet.
+    pub fn check_lengths(&self) -> Result<(), crate::Error> {
+        let too_long = |name: &str, len: usize| {
+            (len > MAX_STRING).then(|| crate::Error::PropertyTooLong {
+                name: name.chars().take(64).collect(),
+                len,
+            })
+        };
+        let first_class = [
+            ("Content Type", self.content_type.as_ref().map(String::len)),
+            (
+                "Correlation Data",
+                self.correlation_data.as_ref().map(Bytes::len),
+            ),
+        ];
+        for (name, len) in first_class {
+            if let Some(error) = len.and_then(|len| too_long(name, len)) {
+                return Err(error);
+            }
+        }
+        for (name, value) in &self.user {
+            if let Some(error) = too_long(name, name.len().max(value.len())) {
+                return Err(error);
+            }
+        }
+        Ok(())
     }
 
     /// These properties on a PUBLISH.

@@ -92,6 +92,40 @@ impl FakeConnection {
         self.stream.write_all(&out).await.expect("writes");
     }
 
+    /// Reads CONNECT and answers CONNACK success with `session_present`;
+    /// returns the CONNECT.
+    pub async fn accept_connect(&mut self, session_present: bool) -> Packet {
+        let connect = self.recv_packet().await;
+        assert!(matches!(connect, Packet::Connect(..)), "{connect:?}");
+        self.send(Packet::ConnAck(ConnAck {
+            session_present,
+            code: ConnectReturnCode::Success,
+            properties: None,
+        }))
+        .await;
+        connect
+    }
+
+    /// Answers the next packet, a Get Twin request, with an empty twin.
+    pub async fn answer_twin_request(&mut self) {
+        let Packet::Publish(request) = self.recv_packet().await else {
+            panic!("expected a Get Twin request");
+        };
+        assert_eq!(request.topic, api::get_twin::TOPIC.as_bytes());
+        let correlation = request.properties.and_then(|p| p.correlation_data);
+        let twin = br#"{"desired":{"$version":1},"reported":{"$version":1}}"#;
+        self.send(Packet::Publish(Publish::new(
+            api::topics::RESPONSES,
+            QoS::AtMostOnce,
+            &twin[..],
+            Some(PublishProperties {
+                correlation_data: correlation,
+                ..PublishProperties::default()
+            }),
+        )))
+        .await;
+    }
+
     /// Reads CONNECT and answers CONNACK success (no session), reads the
     /// SUBSCRIBE and grants it, then answers the Get Twin request the client
     /// makes for its desired-state snapshot; returns the CONNECT and the

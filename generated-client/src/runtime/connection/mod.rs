@@ -1,0 +1,254 @@
+//! One connection's loop: the `select!` that reads what the hub sends
+//! ([`read`]), takes what the application queues and writes it ([`write`]),
+//! keeps the connection alive, and renews the SAS token with AUTH.
+//!
+//! Every `select!` branch is cancel safe: `read_buf` into a buffer that
+//! survives, `mpsc::Receiver::recv`, `Notify::notified`, sleeps. Writes
+//! happen between `select!`s, with a timeout that restarts whenever the hub
+//! takes bytes.
+
+mod read;
+mod write;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use rumqttc::v5::mqttbytes::v5::{
+    Disconnect, DisconnectReasonCode, Filter, Packet, PingReq, Subscribe,
+};
+use rumqttc::v5::mqttbytes::QoS;
+use tokio::io::AsyncReadExt;
+use tokio::sync::oneshot;
+use tokio::time::{sleep_until, Instant};
+
+use super::connect::{self, Link};
+use super::inflight::Inflight;
+use super::routes::Subscriptions;
+use super::state::DisconnectCause;
+use super::task::{End, Inputs, Shared};
+use crate::credentials::SasToken;
+use crate::wire::Timestamp;
+use crate::Error;
+
+/// How long the hub may take to answer a re-authentication.
+const AUTH_ANSWER: Duration = Duration::from_secs(30);
+
+/// One connection's state.
+pub(super) struct Connection<'a> {
+    shared: &'a Shared,
+    link: Link,
+    number: u64,
+    /// Encoded packets not yet written.
+    write: BytesMut,
+    /// Senders told once the bytes of their PUBLISH are written.
+    written: Vec<oneshot::Sender<Result<(), Error>>>,
+    last_write: Instant,
+    ping_sent: Option<Instant>,
+    renew_at: Option<Instant>,
+    /// The token of a re-authentication in flight and when its answer is due.
+    renewing: Option<(SasToken, Instant)>,
+    /// The packet identifier of this connection's SUBSCRIBE, until its SUBACK.
+    subscribe_pkid: Option<u16>,
+    /// The filters of that SUBSCRIBE, in order.
+    subscribe_filters: Vec<&'static str>,
+    /// The packet identifiers of UNSUBSCRIBEs until their UNSUBACK.
+    unsubscribe_pkids: Vec<u16>,
+    /// The DISCONNECT reason code this side ends the connection with when
+    /// it finds the hub breaking the protocol (default Protocol Error).
+    violation: Option<DisconnectReasonCode>,
+    /// Filters unsubscribed on this connection because nobody reads them.
+    unsubscribed: HashSet<&'static str>,
+}
+
+/// MQTT QoS from the spec's number (the API's maximum is 1).
+fn qos(n: u8) -> QoS {
+    if n == 0 {
+        QoS::AtMostOnce
+    } else {
+        QoS::AtLeastOnce
+    }
+}
+
+/// When a token signed at `at` is due for renewal.
+fn renewal_due(shared: &Shared, at: Timestamp) -> Instant {
+    let age = Duration::from_millis(Timestamp::now().as_millis().saturating_sub(at.as_millis()));
+    let after = shared.options.token.renew_after().saturating_sub(age);
+    Instant::now()
+        .checked_add(after)
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365))
+}
+
+impl<'a> Connection<'a> {
+    pub(super) fn new(shared: &'a Shared, link: Link, number: u64) -> Self {
+        let renew_at = link.token.as_ref().map(|t| renewal_due(shared, t.at));
+        Self {
+            shared,
+            link,
+            number,
+            write: BytesMut::with_capacity(8192),
+            written: Vec::new(),
+            last_write: Instant::now(),
+            ping_sent: None,
+            renew_at,
+            renewing: None,
+            subscribe_pkid: None,
+            subscribe_filters: Vec::new(),
+            unsubscribe_pkids: Vec::new(),
+            violation: None,
+            unsubscribed: HashSet::new(),
+        }
+    }
+
+    /// Serves the connection until it ends.
+    pub(super) async fn serve(
+        &mut self,
+        inputs: &mut Inputs,
+        subscriptions: &Subscriptions,
+        inflight: &mut Inflight,
+        subscribed: &mut bool,
+    ) -> End {
+        if let Err(end) = self.start(subscriptions, inflight, subscribed) {
+            return end;
+        }
+        loop {
+            if let Err(cause) = self.flush().await {
+                return End::Lost(cause);
+            }
+            let ping_due = self.ping_due();
+            let keep_alive_on = !self.link.keep_alive.is_zero();
+            let renewal_due = self.renewal_step_due();
+            let renewal_on = self.renew_at.is_some() || self.renewing.is_some();
+            let step = tokio::select! {
+                biased;
+                _ = inputs.shutdown.changed() => {
+                    let _ = self.encode(&Packet::Disconnect(Disconnect::new(
+                        DisconnectReasonCode::NormalDisconnection,
+                    )));
+                    let _ = self.flush().await;
+                    return End::Shutdown;
+                }
+                read = self.link.stream.read_buf(&mut self.link.read) => match read {
+                    Ok(0) => Err(End::Lost(DisconnectCause::Network(
+                        "the hub closed the connection".into(),
+                    ))),
+                    Ok(_) => self.on_bytes(subscriptions, inflight, subscribed),
+                    Err(e) => Err(End::Lost(DisconnectCause::Network(e.to_string()))),
+                },
+                () = self.shared.acks.ready() => self.write_acks(),
+                Some(first) = inputs.acked.recv(), if inflight.has_room() => {
+                    self.take_acked(first, inputs, inflight)
+                }
+                Some(first) = inputs.outgoing.recv() => self.take_outgoing(first, inputs),
+                () = sleep_until(ping_due), if keep_alive_on => self.ping(),
+                () = sleep_until(renewal_due), if renewal_on => self.renewal_step(),
+            };
+            if let Err(end) = step {
+                // Say why, if it was our side's protocol decision.
+                if let End::Lost(DisconnectCause::Protocol(_)) = &end {
+                    let reason = self
+                        .violation
+                        .unwrap_or(DisconnectReasonCode::ProtocolError);
+                    let _ = self.encode(&Packet::Disconnect(Disconnect::new(reason)));
+                    let _ = self.flush().await;
+                }
+                return end;
+            }
+        }
+    }
+
+    /// What a new connection does first: subscribe (unless the hub kept a
+    /// session with this process's granted subscriptions), send again what
+    /// was in flight, and read what came with the CONNACK.
+    fn start(
+        &mut self,
+        subscriptions: &Subscriptions,
+        inflight: &mut Inflight,
+        subscribed: &mut bool,
+    ) -> Result<(), End> {
+        if !(self.link.session_present && *subscribed) {
+            // One SUBSCRIBE for every route someone reads, so Session
+            // Present means all of them.
+            let routes: Vec<_> = subscriptions
+                .routes
+                .iter()
+                .filter(|r| !r.sender.is_closed())
+                .collect();
+            if !routes.is_empty() {
+                let filters: Vec<Filter> = routes
+                    .iter()
+                    .map(|r| Filter::new(r.filter, qos(r.qos)))
+                    .collect();
+                let pkid = inflight.reserve();
+                let mut subscribe = Subscribe::new_many(filters, None);
+                subscribe.pkid = pkid;
+                self.subscribe_pkid = Some(pkid);
+                self.subscribe_filters = routes.iter().map(|r| r.filter).collect();
+                self.encode(&Packet::Subscribe(subscribe))?;
+            }
+        }
+        for mut publish in inflight.resend() {
+            publish.dup = self.link.session_present;
+            let pkid = publish.pkid;
+            if let Err(error) = self.encode_publish(publish)? {
+                inflight.fail(pkid, error);
+            }
+        }
+        self.on_bytes(subscriptions, inflight, subscribed)
+    }
+
+    fn ping_due(&self) -> Instant {
+        let keep_alive = self.link.keep_alive;
+        match self.ping_sent {
+            Some(sent) => sent + keep_alive,
+            None => self.last_write + keep_alive,
+        }
+    }
+
+    fn ping(&mut self) -> Result<(), End> {
+        if self.ping_sent.is_some() {
+            return Err(End::Lost(DisconnectCause::KeepAliveTimeout));
+        }
+        self.ping_sent = Some(Instant::now());
+        self.encode(&Packet::PingReq(PingReq))
+    }
+
+    fn renewal_step_due(&self) -> Instant {
+        match (&self.renewing, self.renew_at) {
+            (Some((_, due)), _) => *due,
+            (None, Some(at)) => at,
+            (None, None) => Instant::now(),
+        }
+    }
+
+    /// Sends the re-authentication, or gives up on an unanswered one (the
+    /// connection is then made again, with a fresh token).
+    fn renewal_step(&mut self) -> Result<(), End> {
+        if self.renewing.is_some() {
+            return Err(End::Lost(DisconnectCause::Protocol(format!(
+                "no answer to re-authentication within {AUTH_ANSWER:?}"
+            ))));
+        }
+        self.renew_at = None;
+        let Some((auth, token)) = connect::reauthenticate(&self.shared.options) else {
+            return Ok(());
+        };
+        auth.write(&mut self.write).map_err(|e| {
+            End::Lost(DisconnectCause::Protocol(format!(
+                "cannot encode AUTH: {e}"
+            )))
+        })?;
+        tracing::debug!(expiry = %token.expiry, "re-authenticating");
+        self.renewing = Some((token, Instant::now() + AUTH_ANSWER));
+        Ok(())
+    }
+
+    /// The hub accepted the re-authentication.
+    fn renewed(&mut self) {
+        if let Some((token, _)) = self.renewing.take() {
+            tracing::debug!(expiry = %token.expiry, "re-authenticated");
+            self.renew_at = Some(renewal_due(self.shared, token.at));
+            self.link.token = Some(token);
+        }
+    }
+}
