@@ -5,10 +5,12 @@
 //! line.
 //!
 //! ```sh
+//! cargo run --release -p iothub-tests --bin iothub-bench -- codegen [--runs R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- telemetry [--messages N] [--payload BYTES] [--rounds R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- twin-rtt [--requests N] [--rounds R]
 //! ```
 
+mod codegen;
 mod hub;
 mod stats;
 mod telemetry;
@@ -26,6 +28,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Scenario {
+    /// The generator: load and validate, every locale and the POT, the
+    /// Rust, for the real spec and synthetic specs 10× and 100× larger.
+    Codegen {
+        /// Runs per size (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// QoS 1 telemetry from one device: iothub-client against raw rumqttc
     /// publishing the same packets, both to the in-process emulator.
     Telemetry {
@@ -55,6 +64,7 @@ enum Scenario {
 async fn main() {
     let cli = Cli::parse();
     let json = match cli.scenario {
+        Scenario::Codegen { runs } => codegen::run(runs.max(1)),
         Scenario::Telemetry {
             messages,
             payload,
