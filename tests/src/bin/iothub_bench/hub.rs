@@ -39,16 +39,22 @@ pub async fn emulator(count: usize) -> Emulator {
         .expect("the emulator starts")
 }
 
-/// `iothub-client` connected as `device`.
-pub async fn client(hub: SocketAddr, device: &str) -> (Client, Receivers) {
+/// `iothub-client` for `device`, started (connecting in the background).
+pub fn client_started(hub: SocketAddr, device: &str) -> (Client, Receivers) {
     let options = ClientOptions::new(
         HOST,
         device,
         Credentials::sas(SasKey::from_bytes(key()).expect("key")),
     )
     .plain_tcp()
-    .connect_to(hub.ip().to_string(), hub.port());
-    let (client, receivers) = Client::connect(options).expect("starts");
+    .connect_to(hub.ip().to_string(), hub.port())
+    .connect_timeout(Duration::from_secs(60));
+    Client::connect(options).expect("starts")
+}
+
+/// `iothub-client` connected as `device`.
+pub async fn client(hub: SocketAddr, device: &str) -> (Client, Receivers) {
+    let (client, receivers) = client_started(hub, device);
     client
         .wait_connected(Duration::from_secs(10))
         .await

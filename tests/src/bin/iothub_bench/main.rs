@@ -8,10 +8,16 @@
 //! cargo run --release -p iothub-tests --bin iothub-bench -- codegen [--runs R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- telemetry [--messages N] [--payload BYTES] [--rounds R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- twin-rtt [--requests N] [--rounds R]
+//! cargo run --release -p iothub-tests --bin iothub-bench -- hub-throughput [--devices K] [--messages M] [--payload BYTES] [--rounds R]
+//! cargo run --release -p iothub-tests --bin iothub-bench -- connections [--devices D]
 //! ```
 
 mod codegen;
+mod connections;
 mod hub;
+mod hub_throughput;
+mod mosquitto;
+mod process;
 mod stats;
 mod telemetry;
 mod twin_rtt;
@@ -48,6 +54,36 @@ enum Scenario {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// K devices publishing QoS 1 telemetry with raw rumqttc at once, to the
+    /// emulator and to mosquitto.
+    HubThroughput {
+        /// Devices.
+        #[arg(long, default_value_t = 100)]
+        devices: usize,
+        /// Messages per device per run.
+        #[arg(long, default_value_t = 500)]
+        messages: usize,
+        /// Payload bytes per message.
+        #[arg(long, default_value_t = 256)]
+        payload: usize,
+        /// Runs of each hub, alternating.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
+    /// D devices connecting at once with SAS (iothub-client) to an emulator
+    /// process: connect latency and the emulator's memory.
+    Connections {
+        /// Devices.
+        #[arg(long, default_value_t = 2_000)]
+        devices: usize,
+    },
+    /// (internal) An emulator process for the other scenarios.
+    #[command(hide = true)]
+    ServeEmulator {
+        /// Devices `bench-0` … registered.
+        #[arg(long)]
+        devices: usize,
+    },
     /// Get Twin round trips: iothub-client against raw rumqttc
     /// request–response with Correlation Data.
     TwinRtt {
@@ -71,6 +107,17 @@ async fn main() {
             rounds,
         } => telemetry::run(messages, payload, rounds.max(1)).await,
         Scenario::TwinRtt { requests, rounds } => twin_rtt::run(requests, rounds.max(1)).await,
+        Scenario::HubThroughput {
+            devices,
+            messages,
+            payload,
+            rounds,
+        } => hub_throughput::run(devices.max(1), messages.max(1), payload, rounds.max(1)).await,
+        Scenario::Connections { devices } => connections::run(devices.max(1)).await,
+        Scenario::ServeEmulator { devices } => {
+            process::serve(devices).await;
+            return;
+        }
     };
     println!("{json}");
 }
