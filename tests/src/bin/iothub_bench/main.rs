@@ -17,6 +17,7 @@ mod connections;
 mod hub;
 mod hub_throughput;
 mod mosquitto;
+mod plot;
 mod process;
 mod stats;
 mod telemetry;
@@ -77,6 +78,14 @@ enum Scenario {
         #[arg(long, default_value_t = 2_000)]
         devices: usize,
     },
+    /// The SVG figures of BENCHMARKS.md from a file of the scenarios' JSON lines.
+    Plot {
+        /// The file holding the JSON lines.
+        results: std::path::PathBuf,
+        /// Where the SVG files go.
+        #[arg(long, default_value = "bench")]
+        out: std::path::PathBuf,
+    },
     /// (internal) An emulator process for the other scenarios.
     #[command(hide = true)]
     ServeEmulator {
@@ -114,6 +123,16 @@ async fn main() {
             rounds,
         } => hub_throughput::run(devices.max(1), messages.max(1), payload, rounds.max(1)).await,
         Scenario::Connections { devices } => connections::run(devices.max(1)).await,
+        Scenario::Plot { results, out } => {
+            match plot::run(&results, &out) {
+                Ok(files) => files.iter().for_each(|f| println!("wrote {f}")),
+                Err(e) => {
+                    eprintln!("error: cannot draw the figures: {e}");
+                    std::process::exit(1);
+                }
+            }
+            return;
+        }
         Scenario::ServeEmulator { devices } => {
             process::serve(devices).await;
             return;
