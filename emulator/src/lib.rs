@@ -31,6 +31,7 @@ mod redact;
 pub mod registry;
 pub mod sas;
 mod server;
+pub mod store;
 pub mod tls;
 
 pub use config::Config;
