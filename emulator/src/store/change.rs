@@ -163,7 +163,10 @@ mod tests {
             value: SecretBytes::new(b"{\"primaryKey\":\"c2VjcmV0\"}".to_vec()),
         };
         let debug = format!("{change:?}");
-        assert!(debug.contains("dev1") && debug.contains("put device"), "{debug}");
+        assert!(
+            debug.contains("dev1") && debug.contains("put device"),
+            "{debug}"
+        );
         assert!(!debug.contains("c2VjcmV0"), "{debug}");
         assert_eq!(
             format!("{:?}", SecretBytes::new(b"secret".to_vec())),

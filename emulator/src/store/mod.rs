@@ -40,8 +40,8 @@ use iothub_client::api::Status;
 
 pub(crate) use change::{Change, SecretBytes};
 pub use journal::{Commit, Journal};
-pub(crate) use recover::{open, CommandRow, Opened, Rows, Startup, TelemetryRow};
 pub use recover::STATE_FILE;
+pub(crate) use recover::{open, CommandRow, Rows, Startup, TelemetryRow};
 
 /// Why the state folder could not be used or a change not be written. No
 /// variant carries a record's contents (they may hold keys).

@@ -194,20 +194,41 @@ fn read(db: &Database) -> Result<Rows, String> {
     let e = |e: redb::TableError| e.to_string();
     let s = |e: StorageError| e.to_string();
     let mut rows = Rows::default();
-    for row in txn.open_table(tables::DEVICES).map_err(e)?.iter().map_err(s)? {
+    for row in txn
+        .open_table(tables::DEVICES)
+        .map_err(e)?
+        .iter()
+        .map_err(s)?
+    {
         let (id, value) = row.map_err(s)?;
         let record = SecretBytes::new(value.value().to_vec());
         rows.devices.push((id.value().to_owned(), record));
     }
-    for row in txn.open_table(tables::TWINS).map_err(e)?.iter().map_err(s)? {
+    for row in txn
+        .open_table(tables::TWINS)
+        .map_err(e)?
+        .iter()
+        .map_err(s)?
+    {
         let (id, value) = row.map_err(s)?;
-        rows.twins.push((id.value().to_owned(), value.value().to_vec()));
+        rows.twins
+            .push((id.value().to_owned(), value.value().to_vec()));
     }
-    for row in txn.open_table(tables::QUEUES).map_err(e)?.iter().map_err(s)? {
+    for row in txn
+        .open_table(tables::QUEUES)
+        .map_err(e)?
+        .iter()
+        .map_err(s)?
+    {
         let (id, last) = row.map_err(s)?;
         rows.queues.push((id.value().to_owned(), last.value()));
     }
-    for row in txn.open_table(tables::COMMANDS).map_err(e)?.iter().map_err(s)? {
+    for row in txn
+        .open_table(tables::COMMANDS)
+        .map_err(e)?
+        .iter()
+        .map_err(s)?
+    {
         let (key, value) = row.map_err(s)?;
         let (id, sequence_no) = key.value();
         let (meta, payload) = value.value();
@@ -218,7 +239,12 @@ fn read(db: &Database) -> Result<Rows, String> {
             payload: Bytes::copy_from_slice(payload),
         });
     }
-    for row in txn.open_table(tables::TELEMETRY).map_err(e)?.iter().map_err(s)? {
+    for row in txn
+        .open_table(tables::TELEMETRY)
+        .map_err(e)?
+        .iter()
+        .map_err(s)?
+    {
         let (sequence_no, value) = row.map_err(s)?;
         let (meta, body) = value.value();
         rows.telemetry.push(TelemetryRow {

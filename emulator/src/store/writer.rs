@@ -111,6 +111,8 @@ impl Writer {
             if thread.join().is_err() {
                 tracing::error!("the state writer thread panicked");
             }
+            let commits = self.commits.load(Ordering::Relaxed);
+            tracing::debug!(path = %self.path.display(), commits, "state file closed");
         }
     }
 }
@@ -171,9 +173,9 @@ fn write(db: &Database, batch: &[Pending]) -> Result<(), String> {
     {
         let mut tables = Tables::open(&txn).map_err(|e| e.to_string())?;
         for pending in batch {
-            tables.apply(&pending.change).map_err(|e| {
-                format!("{} ({}): {e}", pending.change.kind(), batch.len())
-            })?;
+            tables
+                .apply(&pending.change)
+                .map_err(|e| format!("{} ({}): {e}", pending.change.kind(), batch.len()))?;
         }
     }
     txn.commit().map_err(|e| e.to_string())
