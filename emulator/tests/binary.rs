@@ -186,7 +186,7 @@ fn usage_errors_exit_2() {
         &["--mqtt", "not-an-address"],
         &["--tls-cert", "cert.pem"],
         &["--tls-key", "key.pem"],
-        &["--state", "dir"],
+        &["--state"],
     ] {
         let (code, stdout, stderr) = run_to_end(args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");

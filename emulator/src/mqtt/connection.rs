@@ -774,7 +774,7 @@ impl Connection<'_> {
             problem_information: self.accepted.problem_information,
             limit: self.out.limit(),
         };
-        let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
+        let reply = publish::handle(&publish, &topic, peer, &self.shared.hub).await;
         let (mut packets, close) = (reply.packets, reply.close);
         if close {
             return packets.pop().map(End::hub).or(Some(End::Closed));

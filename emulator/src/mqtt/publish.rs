@@ -14,6 +14,11 @@
 //! within the client's limit (Bad Request would blame the request;
 //! Resource Exhausted is retryable and would be retried in vain). A
 //! response that does not fit even so is not sent ([MQTT-3.1.2-25]).
+//!
+//! A change is acknowledged (PUBACK, response) only once it is durable
+//! (with durable state; at once in memory mode); one that could not be
+//! written is answered with the store error's status. QoS 0 telemetry,
+//! which nobody acknowledges, is not waited for.
 
 use bytes::Bytes;
 use iothub_client::api::connection::DisconnectReason;
@@ -73,11 +78,11 @@ pub struct Peer<'a> {
 pub const TOO_LARGE_FOR_CLIENT: Status = Status::NotAllowed;
 
 /// The answer to `publish` (on `topic`, aliases resolved).
-pub fn handle(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
+pub async fn handle(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
     if api::send_telemetry::is_topic(topic) {
-        telemetry(publish, peer, hub)
+        telemetry(publish, peer, hub).await
     } else if api::get_twin::is_topic(topic) || api::patch_twin_reported::is_topic(topic) {
-        request(publish, topic, peer, hub)
+        request(publish, topic, peer, hub).await
     } else {
         unknown_topic(publish, topic, peer)
     }
@@ -96,26 +101,30 @@ fn refuse_message(publish: &Publish, peer: Peer<'_>, status: Status, why: &str) 
     }
 }
 
-fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
+async fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
     let message =
         match api::send_telemetry::Message::from_publish_properties(publish.properties.as_ref()) {
             Ok(message) => message,
             Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
         };
-    hub.telemetry().append(
+    let (_, commit) = hub.telemetry().append_with_commit(
         peer.device,
         TelemetryRecord {
             properties: message,
             body: publish.payload.clone(),
         },
     );
-    match publish.qos {
-        QoS::AtMostOnce => Reply::none(),
-        _ => Reply::send(outcome::puback(
+    if publish.qos == QoS::AtMostOnce {
+        drop(commit);
+        return Reply::none();
+    }
+    match commit.wait().await {
+        Ok(()) => Reply::send(outcome::puback(
             publish.pkid,
             None,
             peer.problem_information,
         )),
+        Err(e) => refuse_message(publish, peer, e.status(), &e.to_string()),
     }
 }
 
@@ -137,7 +146,7 @@ fn unknown_topic(publish: &Publish, topic: &str, peer: Peer<'_>) -> Reply {
 
 /// A request–response request: QoS 0 with valid Correlation Data, else
 /// Bad Request.
-fn request(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
+async fn request(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
     if publish.qos != QoS::AtMostOnce {
         return refuse_message(
             publish,
@@ -169,7 +178,7 @@ fn request(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
     let result = if api::get_twin::is_topic(topic) {
         get_twin(publish, peer, hub)
     } else {
-        patch_reported(publish, peer, hub)
+        patch_reported(publish, peer, hub).await
     };
     let response = match result {
         Ok((properties, payload)) => outcome::response(correlation.clone(), properties, payload),
@@ -220,15 +229,19 @@ fn get_twin(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
     ))
 }
 
-fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
+async fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
     let request =
         api::patch_twin_reported::Request::from_publish_properties(publish.properties.as_ref())
             .map_err(bad_request)?;
     let patch: serde_json::Value = serde_json::from_slice(&publish.payload)
         .map_err(|e| bad_request(format!("the payload is not JSON: {e}")))?;
-    let version = hub
+    let (version, commit) = hub
         .twins()
-        .patch_reported(peer.device, &patch, request.if_version)
+        .patch_reported_with_commit(peer.device, &patch, request.if_version)
+        .map_err(|e| (e.status(), e.to_string()))?;
+    commit
+        .wait()
+        .await
         .map_err(|e| (e.status(), e.to_string()))?;
     let response = api::patch_twin_reported::Response {
         version,

@@ -6,7 +6,8 @@
 //! from. Then the writer thread starts ([`Opened::start`]).
 //!
 //! Every problem is a [`StoreError`] naming the folder or the file; none
-//! panics, whatever the file holds.
+//! panics, whatever the file holds (redb verifies every page's checksum on
+//! open).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -96,14 +97,23 @@ pub(crate) fn open(dir: &Path, startup: Startup) -> Result<Opened, StoreError> {
         path: path.to_owned(),
         reason,
     };
-    create_folder(dir).map_err(|e| open_error(dir, e.to_string()))?;
-    if !dir.is_dir() {
-        return Err(open_error(dir, "not a folder".to_owned()));
+    if dir.exists() && !dir.is_dir() {
+        return Err(open_error(dir, "it is not a folder".to_owned()));
     }
+    create_folder(dir).map_err(|e| open_error(dir, e.to_string()))?;
     let path = dir.join(STATE_FILE);
     create_file(&path).map_err(|e| open_error(&path, e.to_string()))?;
+    // Every page's checksum is verified on open (redb's integrity check,
+    // which is its repair pass too): a file damaged outside redb is then an
+    // error rather than a panic later, and a commit cut short by a crash
+    // is rolled back to the last whole one (whose waiters were answered).
+    let shown = path.display().to_string();
     let db = Database::builder()
         .set_cache_size(CACHE_BYTES)
+        .set_check_integrity_on_open(true)
+        .set_repair_callback(move |session| {
+            tracing::debug!(path = %shown, progress = session.progress(), "checking the state file");
+        })
         .create(&path)
         .map_err(|e| database_error(&path, e))?;
     let corrupt = |reason: String| StoreError::Corrupt {
@@ -145,6 +155,15 @@ fn database_error(path: &Path, error: DatabaseError) -> StoreError {
             reason: "another process has it open (is another emulator running on this folder?)"
                 .to_owned(),
         },
+        // Not a redb file at all (its magic number is wrong, say).
+        DatabaseError::Storage(StorageError::Io(e))
+            if e.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }
+        }
         DatabaseError::Storage(StorageError::Io(e)) => StoreError::Open {
             path: path.to_owned(),
             reason: e.to_string(),
@@ -390,9 +409,11 @@ mod tests {
             error.to_string().contains(&file.display().to_string()),
             "{error}"
         );
-        // A file where the folder should be.
-        let not_a_folder = dir.join(STATE_FILE).join("x");
-        let error = open(&not_a_folder, Startup::default()).expect_err("refused");
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+        // A file where the folder should be, or inside it.
+        let error = open(&file, Startup::default()).expect_err("refused");
+        assert!(error.to_string().contains("not a folder"), "{error}");
+        let error = open(&file.join("x"), Startup::default()).expect_err("refused");
         assert!(matches!(error, StoreError::Open { .. }), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -411,6 +432,58 @@ mod tests {
         let error = open(&dir, Startup::default()).expect_err("refused");
         assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
         assert!(error.to_string().contains("layout version 2"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
+mod corruption {
+    use super::*;
+
+    /// A state file with rows in every table, its bytes damaged at many
+    /// places in turn: each open either works or is an error; none panics.
+    #[test]
+    fn damaged_files_are_errors_not_panics() {
+        let dir = std::env::temp_dir().join(format!(
+            "iothub-emulator-store-damaged-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let changes = (0..200)
+            .map(|n| Change::AppendTelemetry {
+                sequence_no: n,
+                meta: vec![b'm'; 100],
+                body: Bytes::from(vec![b'b'; 300]),
+                dropped: None,
+            })
+            .collect();
+        drop(
+            open(
+                &dir,
+                Startup {
+                    telemetry_capacity: 1000,
+                    changes,
+                },
+            )
+            .expect("opens"),
+        );
+        let file = dir.join(STATE_FILE);
+        let good = std::fs::read(&file).expect("reads");
+        let mut outcomes = (0, 0);
+        for step in 0..64 {
+            let mut bad = good.clone();
+            let at = (good.len() / 64) * step + 17;
+            for byte in bad.iter_mut().skip(at).take(64) {
+                *byte ^= 0x5A;
+            }
+            std::fs::write(&file, &bad).expect("writes");
+            match std::panic::catch_unwind(|| open(&dir, Startup::default()).map(drop)) {
+                Ok(Ok(())) => outcomes.0 += 1,
+                Ok(Err(_)) => outcomes.1 += 1,
+                Err(_) => panic!("opening a file damaged at byte {at} panicked"),
+            }
+        }
+        assert!(outcomes.1 > 0, "some damage was seen: {outcomes:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -22,18 +22,22 @@ pub(super) const META: TableDefinition<'_, &str, u64> = TableDefinition::new("me
 pub(super) const DEVICES: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("devices");
 pub(super) const TWINS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("twins");
 pub(super) const QUEUES: TableDefinition<'_, &str, u64> = TableDefinition::new("queues");
-pub(super) const COMMANDS: TableDefinition<'_, (&str, u64), (&[u8], &[u8])> =
+/// (device id, sequence number): a command's key.
+type CommandKey = (&'static str, u64);
+/// (record, payload or body): a value with its bytes beside its record.
+type WithBytes = (&'static [u8], &'static [u8]);
+
+pub(super) const COMMANDS: TableDefinition<'_, CommandKey, WithBytes> =
     TableDefinition::new("commands");
-pub(super) const TELEMETRY: TableDefinition<'_, u64, (&[u8], &[u8])> =
-    TableDefinition::new("telemetry");
+pub(super) const TELEMETRY: TableDefinition<'_, u64, WithBytes> = TableDefinition::new("telemetry");
 
 /// The tables of one write transaction (opening one creates it).
 pub(super) struct Tables<'txn> {
     devices: Table<'txn, &'static str, &'static [u8]>,
     twins: Table<'txn, &'static str, &'static [u8]>,
     queues: Table<'txn, &'static str, u64>,
-    commands: Table<'txn, (&'static str, u64), (&'static [u8], &'static [u8])>,
-    telemetry: Table<'txn, u64, (&'static [u8], &'static [u8])>,
+    commands: Table<'txn, CommandKey, WithBytes>,
+    telemetry: Table<'txn, u64, WithBytes>,
 }
 
 impl<'txn> Tables<'txn> {

@@ -155,7 +155,7 @@ fn run(db: &Database, receiver: &mpsc::Receiver<Pending>, commits: &AtomicU64) {
             Err(error) => {
                 failures += 1;
                 // Once is news; after that, every tenth time is enough.
-                if failures == 1 || failures % 10 == 0 {
+                if failures == 1 || failures.is_multiple_of(10) {
                     tracing::error!(%error, changes = batch.len(), failures, "state not written; not acknowledged");
                 }
             }
