@@ -4,6 +4,8 @@
 //! overview's rule, independently of the emulator's code.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -37,6 +39,13 @@ pub async fn emulator(names: &[&str]) -> Emulator {
 
 /// [`emulator`], its configuration changed by `configure`.
 pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Config) -> Emulator {
+    Emulator::start(configure(Config::new().registry(registry(names))))
+        .await
+        .expect("starts")
+}
+
+/// A registry of SAS devices `names` (keys `key(i)` and `key(i + 100)`).
+pub fn registry(names: &[&str]) -> Registry {
     let registry = Registry::new();
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
@@ -48,9 +57,7 @@ pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Con
             },
         ));
     }
-    Emulator::start(configure(Config::new().registry(registry)))
-        .await
-        .expect("starts")
+    registry
 }
 
 pub fn now_ms() -> u64 {
