@@ -152,8 +152,7 @@ fn database_error(path: &Path, error: DatabaseError) -> StoreError {
     match error {
         DatabaseError::DatabaseAlreadyOpen => StoreError::Open {
             path: path.to_owned(),
-            reason: "another process has it open (is another emulator running on this folder?)"
-                .to_owned(),
+            reason: "it is open already (is another emulator using this folder?)".to_owned(),
         },
         // Not a redb file at all (its magic number is wrong, say).
         DatabaseError::Storage(StorageError::Io(e))

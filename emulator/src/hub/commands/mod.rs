@@ -163,6 +163,14 @@ impl Commands {
                 queue.entries.push_back(command);
             });
         }
+        // Fewer finished commands may be kept now than when they were written.
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        for (id, queue) in devices.iter_mut() {
+            let dropped = queue.trim_finished(self.retained_finished);
+            if !dropped.is_empty() {
+                drop(self.journal.submit(|| record::dropped(id, dropped)));
+            }
+        }
         Ok(())
     }
 
