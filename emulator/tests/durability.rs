@@ -4,7 +4,9 @@
 //! PUBACK and every command that got a 201 is there, sequence numbers go
 //! on upward, devices (with their SAS keys) and twins survived. A clean
 //! stop keeps everything too, a `--registry` file is written over the
-//! stored devices, and a damaged state file is exit 1 naming it.
+//! stored devices, and a damaged state file is exit 1 naming it. In
+//! process: a device's PUBACKs keep their order while its messages in
+//! flight wait for their commits together.
 //!
 //! Loopback only; every loop is bounded in count and in time; nothing
 //! asserts how fast anything is.
@@ -508,6 +510,35 @@ async fn a_registry_file_is_written_over_the_stored_devices() {
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&registry);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubacks_keep_their_order_while_their_commits_are_pending() {
+    let (dir, _) = folder("order");
+    let config = iothub_emulator::Config::new()
+        .registry(common::registry(&["d0"]))
+        .state(&dir);
+    let hub = iothub_emulator::Emulator::start(config)
+        .await
+        .expect("starts");
+    let mut device = Device::connect(hub.mqtt_addr(), 0).await.expect("connects");
+    // Sixteen in flight (the CONNACK's Receive Maximum), sent at once.
+    for round in 0..5u16 {
+        for n in 1..=16 {
+            assert!(device.publish(n, &format!("o-{round}-{n}")).await);
+        }
+        for n in 1..=16 {
+            match device.recv().await {
+                Some(Packet::PubAck(ack)) => {
+                    assert_eq!((ack.pkid, ack.reason), (n, PubAckReason::Success));
+                }
+                other => panic!("expected PUBACK {n}, got {other:?}"),
+            }
+        }
+    }
+    assert_eq!(hub.hub().telemetry().len(), 80);
+    hub.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -81,11 +81,17 @@ impl Commit {
         Self(State::Done)
     }
 
+    /// Whether there is nothing to wait for (memory mode, or no change).
+    pub fn is_ready(&self) -> bool {
+        matches!(self.0, State::Done)
+    }
+
     pub(super) fn pending(receiver: oneshot::Receiver<Result<(), StoreError>>) -> Self {
         Self(State::Pending(receiver))
     }
 
-    pub(super) fn failed(error: StoreError) -> Self {
+    /// A commit that failed already (the writer was gone).
+    pub(crate) fn failed(error: StoreError) -> Self {
         Self(State::Failed(error))
     }
 
@@ -111,6 +117,7 @@ mod tests {
         let journal = Journal::memory();
         assert!(!journal.is_durable());
         let commit = journal.submit(|| unreachable!("memory mode builds no change"));
+        assert!(commit.is_ready());
         assert_eq!(commit.wait().await, Ok(()));
         journal.close();
         assert_eq!(format!("{journal:?}"), "Journal(memory)");
