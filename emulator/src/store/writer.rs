@@ -145,9 +145,17 @@ fn run(db: &Database, receiver: &mpsc::Receiver<Pending>, commits: &AtomicU64) {
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         let outcome = write(db, &batch).map_err(|reason| StoreError::Write {
             reason: reason.into(),
         });
+        tracing::trace!(
+            changes = batch.len(),
+            bytes,
+            micros = started.elapsed().as_micros() as u64,
+            ok = outcome.is_ok(),
+            "batch written"
+        );
         match &outcome {
             Ok(()) => {
                 commits.fetch_add(1, Ordering::Relaxed);
