@@ -5,7 +5,7 @@
 //!
 //! The hub's stores keep their state in memory as always; each change
 //! they make is also handed, under the store's own lock (so in the order
-//! the store made them), to a [`Journal`] as a [`Change`]: rows of the
+//! the store made them), to a [`Journal`] as a `Change`: rows of the
 //! state file's tables. In memory mode the journal does nothing: no thread,
 //! no allocation, and every [`Commit`] it gives is ready at once. With a
 //! state folder, one writer thread takes every change waiting, writes them
@@ -15,12 +15,12 @@
 //! a change nobody waits for (a command's delivery or settlement) is
 //! written just the same, in order.
 //!
-//! - `change`: one change as rows ([`Change`]).
+//! - `change`: one change as rows (`Change`).
 //! - `journal`: the handle the stores submit to ([`Journal`], [`Commit`]).
 //! - `writer`: the writer thread and its group commit.
 //! - `tables`: the state file's tables and how a change is applied to them.
 //! - `recover`: opening a state folder, its start-up tidying, and the rows
-//!   it holds ([`open`], [`Rows`]).
+//!   it holds (`open`, `Rows`).
 //!
 //! The stores' own record layouts (what a row's bytes mean) live beside
 //! each store, in its `record` module; this module only moves bytes.
