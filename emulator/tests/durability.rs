@@ -515,12 +515,7 @@ async fn a_registry_file_is_written_over_the_stored_devices() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pubacks_keep_their_order_while_their_commits_are_pending() {
     let (dir, _) = folder("order");
-    let config = iothub_emulator::Config::new()
-        .registry(common::registry(&["d0"]))
-        .state(&dir);
-    let hub = iothub_emulator::Emulator::start(config)
-        .await
-        .expect("starts");
+    let hub = common::emulator_with(&["d0"], |config| config.state(&dir)).await;
     let mut device = Device::connect(hub.mqtt_addr(), 0).await.expect("connects");
     // Sixteen in flight (the CONNACK's Receive Maximum), sent at once.
     for round in 0..5u16 {

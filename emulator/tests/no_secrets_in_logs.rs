@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use common::{connect, key, registry, sign, Raw, HOST};
-use iothub_emulator::{Config, Emulator};
+use common::{connect, emulator, emulator_with, key, sign, Raw, HOST};
+use iothub_emulator::Emulator;
 use rumqttc::v5::mqttbytes::v5::{
     ConnectReturnCode, Disconnect, DisconnectReasonCode, Filter, Packet, Publish,
     PublishProperties, Subscribe,
@@ -72,22 +72,17 @@ async fn a_traced_session_logs_no_secret() {
         secrets.push(k.clone());
         secrets.push(hex(&raw_key));
     }
-    let hub = Emulator::start(Config::new().registry(registry(&["d1"])))
-        .await
-        .expect("starts");
+    let hub = emulator(&["d1"]).await;
     session(&hub, &mut secrets).await;
     hub.shutdown().await;
 
     // Durable state: the keys go to the state file, and come back from it.
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-secrets-state");
     let _ = std::fs::remove_dir_all(&dir);
-    let durable = Config::new().registry(registry(&["d1"])).state(&dir);
-    let hub = Emulator::start(durable).await.expect("starts");
+    let hub = emulator_with(&["d1"], |config| config.state(&dir)).await;
     session(&hub, &mut secrets).await;
     hub.shutdown().await;
-    let hub = Emulator::start(Config::new().state(&dir))
-        .await
-        .expect("restarts");
+    let hub = emulator_with(&[], |config| config.state(&dir)).await;
     let (mut raw, ack) = Raw::connect(&hub, connect("d2", &key(42))).await;
     assert_eq!(ack.code, ConnectReturnCode::Success, "d2's key came back");
     raw.send(Packet::Disconnect(Disconnect::new(

@@ -39,13 +39,6 @@ pub async fn emulator(names: &[&str]) -> Emulator {
 
 /// [`emulator`], its configuration changed by `configure`.
 pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Config) -> Emulator {
-    Emulator::start(configure(Config::new().registry(registry(names))))
-        .await
-        .expect("starts")
-}
-
-/// A registry of SAS devices `names` (keys `key(i)` and `key(i + 100)`).
-pub fn registry(names: &[&str]) -> Registry {
     let registry = Registry::new();
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
@@ -57,7 +50,9 @@ pub fn registry(names: &[&str]) -> Registry {
             },
         ));
     }
-    registry
+    Emulator::start(configure(Config::new().registry(registry)))
+        .await
+        .expect("starts")
 }
 
 pub fn now_ms() -> u64 {
