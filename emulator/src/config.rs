@@ -1,7 +1,9 @@
 //! What an emulator starts with: where to listen (MQTT and HTTP), which
-//! host name to accept, the device registry and, optionally, TLS for MQTT.
+//! host name to accept, the device registry and, optionally, TLS for MQTT
+//! and a state folder.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use crate::registry::Registry;
 use crate::tls::Tls;
@@ -16,6 +18,7 @@ pub struct Config {
     pub(crate) registry: Registry,
     pub(crate) tls: Option<Tls>,
     pub(crate) pending_connections: usize,
+    pub(crate) state: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -26,7 +29,7 @@ impl Default for Config {
 
 impl Config {
     /// MQTT (plain TCP) and HTTP on free loopback ports, any host name, an
-    /// empty registry.
+    /// empty registry, state in memory.
     pub fn new() -> Self {
         Self {
             mqtt: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -35,6 +38,7 @@ impl Config {
             registry: Registry::new(),
             tls: None,
             pending_connections: crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS,
+            state: None,
         }
     }
 
@@ -76,6 +80,18 @@ impl Config {
     /// (1,024).
     pub fn pending_connections(mut self, connections: usize) -> Self {
         self.pending_connections = connections;
+        self
+    }
+
+    /// Keep the state durable in folder `dir` (created if missing): every
+    /// change is written there before it is acknowledged, and a restart on
+    /// the same folder comes back with it (see [`HubBuilder::open`]: the
+    /// registry given here is written over the stored devices). By default
+    /// the state lives in memory.
+    ///
+    /// [`HubBuilder::open`]: crate::hub::HubBuilder::open
+    pub fn state(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state = Some(dir.into());
         self
     }
 }

@@ -6,6 +6,7 @@ use iothub_client::api::Status;
 use crate::hub::{CommandError, TwinError};
 use crate::registry::{DeviceIdError, KeyError, LoadError, ThumbprintError};
 use crate::sas::SasError;
+use crate::store::StoreError;
 
 /// Everything that can go wrong in the emulator's state.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,9 @@ pub enum Error {
     /// A command operation is refused.
     #[error(transparent)]
     Command(#[from] CommandError),
+    /// The state folder cannot be used, or a change was not written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Error {
@@ -48,6 +52,7 @@ impl Error {
             Self::Sas(error) => error.status(),
             Self::Twin(error) => error.status(),
             Self::Command(error) => error.status(),
+            Self::Store(error) => error.status(),
         }
     }
 }
@@ -74,5 +79,9 @@ mod tests {
         let missing = Error::DeviceNotFound("dev1".parse().unwrap());
         assert_eq!(missing.status(), Status::NotFound);
         assert_eq!(missing.to_string(), "device `dev1` is not registered");
+        assert_eq!(
+            Error::from(StoreError::Closed).status(),
+            Status::ServerError
+        );
     }
 }

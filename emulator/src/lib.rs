@@ -9,6 +9,8 @@
 //! - [`mqtt`]: the MQTT 5 server: framing, CONNECT, SUBSCRIBE, operations.
 //! - [`http`]: the HTTP service API: devices, twins, commands, telemetry.
 //! - [`tls`]: MQTT over TLS and the client certificate's thumbprint.
+//! - [`store`]: durable state: the changes written to a state folder before
+//!   they are acknowledged, and read back on start.
 //! - [`error`]: the crate's error type.
 //!
 //! Built so far: CONNECT with SAS, the CONNACK limits, sessions and
@@ -16,9 +18,12 @@
 //! Twin Reported, desired-state notifications, and the error rules for
 //! unknown topics, properties and Correlation Data; commands, direct
 //! methods and re-authentication; the HTTP service API and the
-//! `iothub-emulator` binary. To come: durable state. MQTT runs over plain TCP or, with [`Config::tls`], over TLS
-//! with the SNI host name for SAS and X.509 client certificates checked by
-//! thumbprint.
+//! `iothub-emulator` binary. MQTT runs over plain TCP or, with
+//! [`Config::tls`], over TLS with the SNI host name for SAS and X.509
+//! client certificates checked by thumbprint. State lives in memory or,
+//! with [`Config::state`] (`--state DIR`), in a state folder, written
+//! before anything is acknowledged so that a killed emulator restarts with
+//! everything it acknowledged.
 #![deny(missing_docs)]
 
 mod config;
@@ -31,6 +36,7 @@ mod redact;
 pub mod registry;
 pub mod sas;
 mod server;
+pub mod store;
 pub mod tls;
 
 pub use config::Config;

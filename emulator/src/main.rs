@@ -1,13 +1,17 @@
 //! `iothub-emulator`: a local IoT Hub (MQTT 5 server and HTTP service API).
 //!
 //! `iothub-emulator [--mqtt 127.0.0.1:1883] [--http 127.0.0.1:8080]
-//! [--hostname NAME] [--registry FILE.yaml] [--tls-cert PEM --tls-key PEM]`
-//! prints one line
+//! [--hostname NAME] [--registry FILE.yaml] [--tls-cert PEM --tls-key PEM]
+//! [--state DIR]` prints one line
 //! `listening mqtt=HOST:PORT http=HOST:PORT` on stdout once both sockets
 //! are bound, logs to stderr (`RUST_LOG`, default `info`) and stops on
 //! SIGINT or SIGTERM. With `--tls-cert` and `--tls-key` (both or neither)
-//! MQTT is served over TLS. Exit codes: 0 stopped cleanly, 1 an error (a
-//! bad registry or PEM file, a busy port), 2 bad usage.
+//! MQTT is served over TLS. With `--state DIR` (created if missing) the
+//! state is durable there: written before anything is acknowledged, back
+//! after a restart, even after `kill -9`; a `--registry` file's devices are
+//! written over the stored ones. Exit codes: 0 stopped cleanly, 1 an error
+//! (a bad registry or PEM file, a busy port, a state folder that cannot be
+//! used), 2 bad usage.
 
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
@@ -42,6 +46,10 @@ struct Args {
     /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Keep the state durable in this folder (created if missing); a
+    /// `--registry` file's devices are written over the stored ones.
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -74,6 +82,9 @@ fn run(args: Args) -> Result<(), String> {
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let tls = Tls::from_pem_files(cert, key).map_err(|e| format!("error: {e}"))?;
         config = config.tls(tls);
+    }
+    if let Some(dir) = args.state {
+        config = config.state(dir);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

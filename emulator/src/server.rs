@@ -79,8 +79,18 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Binds the listeners of `config` and starts serving.
+    /// Opens the state folder (if any), binds the listeners of `config` and
+    /// starts serving. A state folder that cannot be used is an error
+    /// (its source a [`StoreError`](crate::store::StoreError)) naming it.
     pub async fn start(config: Config) -> std::io::Result<Self> {
+        let builder = Hub::builder().registry(config.registry);
+        let hub = match config.state {
+            None => builder.build(),
+            Some(dir) => tokio::task::spawn_blocking(move || builder.open(dir))
+                .await
+                .map_err(|e| std::io::Error::other(format!("opening the state failed: {e}")))?
+                .map_err(std::io::Error::other)?,
+        };
         let listener = TcpListener::bind(config.mqtt)
             .await
             .map_err(|e| bind_error("MQTT", config.mqtt, e))?;
@@ -89,7 +99,6 @@ impl Emulator {
             .await
             .map_err(|e| bind_error("HTTP", config.http, e))?;
         let http = http_listener.local_addr()?;
-        let hub = Hub::new(config.registry);
         let shared = Arc::new(Shared {
             hub: hub.clone(),
             sessions: Sessions::default(),
@@ -173,7 +182,8 @@ impl Emulator {
     }
 
     /// Stops listening and ends every connection (HTTP requests in flight
-    /// get a few seconds to finish).
+    /// get a few seconds to finish), then closes the state file, if any
+    /// (what was written stays; a restart on the folder finds it).
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         if let Some(accept) = self.accept.take() {
@@ -185,6 +195,15 @@ impl Emulator {
                 .is_err()
             {
                 serve_http.abort();
+            }
+        }
+        if self.hub.journal().is_durable() {
+            let journal = self.hub.journal().clone();
+            if tokio::task::spawn_blocking(move || journal.close())
+                .await
+                .is_err()
+            {
+                tracing::error!("closing the state file failed");
             }
         }
     }

@@ -3,85 +3,12 @@
 //! exit codes 1 (a bad registry file, named with its line; a bad PEM file,
 //! named) and 2 (usage). Every wait is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(10);
-const BIN: &str = env!("CARGO_BIN_EXE_iothub-emulator");
-
-/// Kills the child if a test fails before it exits.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-fn start(extra: &[&str]) -> (Running, String) {
-    let child = Command::new(BIN)
-        .args(["--mqtt", "127.0.0.1:0", "--http", "127.0.0.1:0"])
-        .args(extra)
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("runs");
-    let mut running = Running(child);
-    let stdout = running.0.stdout.take().expect("stdout");
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = sender.send(line);
-    });
-    let line = receiver
-        .recv_timeout(WAIT)
-        .expect("a listening line in time");
-    (running, line)
-}
-
-/// The `mqtt=` and `http=` addresses of a `listening` line.
-fn addresses(line: &str) -> (SocketAddr, SocketAddr) {
-    let rest = line
-        .strip_prefix("listening mqtt=")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
-    let (mqtt, http) = rest
-        .trim_end()
-        .split_once(" http=")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
-    (
-        mqtt.parse().expect("an MQTT address"),
-        http.parse().expect("an HTTP address"),
-    )
-}
-
-fn wait_exit(child: &mut Child) -> ExitStatus {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "did not exit in time");
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-}
+use common::process::{addresses, run_to_end, signal, start, wait_exit, PROCESS_WAIT as WAIT};
 
 fn http_get(addr: SocketAddr, path: &str) -> String {
     let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connects");
@@ -130,27 +57,6 @@ fn stops_on_sigint_and_loads_a_registry() {
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
 }
 
-fn run_to_end(args: &[&str]) -> (Option<i32>, String, String) {
-    let child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut running = Running(child);
-    let status = wait_exit(&mut running.0);
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = running.0.stdout.take() {
-        let _ = out.read_to_string(&mut stdout);
-    }
-    if let Some(mut err) = running.0.stderr.take() {
-        let _ = err.read_to_string(&mut stderr);
-    }
-    (status.code(), stdout, stderr)
-}
-
 #[test]
 fn a_bad_registry_file_exits_1_naming_file_and_line() {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-bad.yaml");
@@ -186,7 +92,7 @@ fn usage_errors_exit_2() {
         &["--mqtt", "not-an-address"],
         &["--tls-cert", "cert.pem"],
         &["--tls-key", "key.pem"],
-        &["--state", "dir"],
+        &["--state"],
     ] {
         let (code, stdout, stderr) = run_to_end(args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");

@@ -1,8 +1,10 @@
 //! A whole session with every log line on (TRACE): SAS connects (good and
 //! forged), re-authentication (AUTH 0x19), telemetry, twins, a command,
-//! device identities created over HTTP with their keys. No key or signature
-//! (the CONNECTs' and the re-authentication's; in base64, hex or a `Debug`
-//! form) appears in what was logged.
+//! device identities created over HTTP with their keys; in memory, then
+//! with durable state (the keys are written to the state file) and a
+//! restart that reads them back. No key or signature (the CONNECTs' and the
+//! re-authentication's; in base64, hex or a `Debug` form) appears in what
+//! was logged.
 
 mod common;
 
@@ -11,8 +13,12 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use common::{connect, emulator, key, sign, Raw, HOST};
-use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
+use common::{connect, emulator, emulator_with, key, sign, Raw, HOST};
+use iothub_emulator::Emulator;
+use rumqttc::v5::mqttbytes::v5::{
+    ConnectReturnCode, Disconnect, DisconnectReasonCode, Filter, Packet, Publish,
+    PublishProperties, Subscribe,
+};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -58,7 +64,6 @@ async fn a_traced_session_logs_no_secret() {
         .with_writer(move || writer.clone())
         .init();
 
-    let hub = emulator(&["d1"]).await;
     let mut secrets: Vec<String> = Vec::new();
     for k in [key(0), key(100), key(42)] {
         let raw_key = base64::engine::general_purpose::STANDARD
@@ -67,6 +72,41 @@ async fn a_traced_session_logs_no_secret() {
         secrets.push(k.clone());
         secrets.push(hex(&raw_key));
     }
+    let hub = emulator(&["d1"]).await;
+    session(&hub, &mut secrets).await;
+    hub.shutdown().await;
+
+    // Durable state: the keys go to the state file, and come back from it.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-secrets-state");
+    let _ = std::fs::remove_dir_all(&dir);
+    let hub = emulator_with(&["d1"], |config| config.state(&dir)).await;
+    session(&hub, &mut secrets).await;
+    hub.shutdown().await;
+    let hub = emulator_with(&[], |config| config.state(&dir)).await;
+    let (mut raw, ack) = Raw::connect(&hub, connect("d2", &key(42))).await;
+    assert_eq!(ack.code, ConnectReturnCode::Success, "d2's key came back");
+    raw.send(Packet::Disconnect(Disconnect::new(
+        DisconnectReasonCode::NormalDisconnection,
+    )))
+    .await;
+    hub.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let text = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
+    assert!(
+        text.contains("connected") && text.contains("state restored"),
+        "the sessions were logged at all:\n{text}"
+    );
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "a secret was logged: {secret}\n{text}"
+        );
+    }
+}
+
+/// Logs in and out with secrets: each one used is added to `secrets`.
+async fn session(hub: &Emulator, secrets: &mut Vec<String>) {
     // A device created over HTTP with its keys.
     let body = serde_json::json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": key(42), "secondaryKey": key(42)}}}).to_string();
     let mut http = tokio::net::TcpStream::connect(hub.http_addr())
@@ -94,12 +134,12 @@ async fn a_traced_session_logs_no_secret() {
         .and_then(|p| p.authentication_data.clone())
         .expect("signature");
     secrets.extend(signature_forms(&signature));
-    let (mut raw, _) = Raw::connect(&hub, good).await;
+    let (mut raw, _) = Raw::connect(hub, good).await;
     let mut forged = connect("d1", &key(0));
     let forged_signature = sign(&key(42), HOST, "d1", 1, u64::MAX / 2);
     secrets.extend(signature_forms(&forged_signature));
     forged.properties.as_mut().expect("p").authentication_data = Some(forged_signature);
-    let (_refused, _) = Raw::connect(&hub, forged).await;
+    let (_refused, _) = Raw::connect(hub, forged).await;
     // The re-authentication's signature (AUTH 0x19) is a secret too.
     let (auth, auth_signature) = common::reauthentication_signed("d1", &key(100));
     secrets.extend(signature_forms(&auth_signature));
@@ -126,17 +166,4 @@ async fn a_traced_session_logs_no_secret() {
     );
     assert!(matches!(raw.recv().await, Some(Packet::Publish(_))));
     drop(raw);
-    hub.shutdown().await;
-
-    let text = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
-    assert!(
-        text.contains("connected"),
-        "the session was logged at all:\n{text}"
-    );
-    for secret in &secrets {
-        assert!(
-            !text.contains(secret.as_str()),
-            "a secret was logged: {secret}\n{text}"
-        );
-    }
 }

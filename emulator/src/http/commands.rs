@@ -15,7 +15,8 @@
 //! | `iothub-creation-time-utc` | creation time, milliseconds since the Unix epoch (decimal) |
 //! | `iothub-app-NAME` | application property `NAME`, in header order (HTTP header names are case-insensitive, so `NAME` arrives in lower case) |
 //!
-//! Header values must be UTF-8. The answer is `201 {"sequenceNo":n}`. A GET
+//! Header values must be UTF-8. The answer is `201 {"sequenceNo":n}`, once
+//! the command is durable (with `--state`). A GET
 //! answers `[{"sequenceNo","enqueuedTime","deliveryCount","state"}]` in
 //! sequence order, `state` one of `queued`, `delivered`, `completed`,
 //! `abandoned`, `rejected`.
@@ -91,7 +92,8 @@ pub(super) async fn enqueue(
     Payload(payload): Payload<COMMAND_BODY_LIMIT>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let command = command(&headers, payload)?;
-    let sequence_no = hub.commands().enqueue(&id, command);
+    let (sequence_no, commit) = hub.commands().enqueue_with_commit(&id, command);
+    commit.wait().await?;
     tracing::info!(device = %id, sequence_no, "command enqueued");
     Ok((
         StatusCode::CREATED,

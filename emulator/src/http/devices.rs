@@ -123,7 +123,10 @@ pub(super) async fn put(
     }
     let authentication = body.authentication.into_authentication()?;
     let shown = identity(&hub, &id, &authentication);
-    let outcome = hub.registry().put(Device::new(id.clone(), authentication));
+    let (outcome, commit) = hub
+        .registry()
+        .put_with_commit(Device::new(id.clone(), authentication));
+    commit.wait().await?;
     let status = match outcome {
         PutOutcome::Created { .. } => StatusCode::CREATED,
         PutOutcome::Updated { .. } => StatusCode::OK,

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::redact::scrub;
 use crate::registry::DeviceIdError;
+use crate::store::StoreError;
 
 /// An error answer of the service API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +71,18 @@ impl IntoResponse for ApiError {
 impl From<DeviceIdError> for ApiError {
     fn from(error: DeviceIdError) -> Self {
         Self::bad_request(format!("bad device id: {error}"))
+    }
+}
+
+/// 500 `stateNotWritten`: the change was not made durable, so it is not
+/// acknowledged.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "stateNotWritten",
+            error.to_string(),
+        )
     }
 }
 

@@ -17,7 +17,9 @@
 //! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
 //! ([`ApiError`]). JSON bodies may be at most [`JSON_BODY_LIMIT`] bytes and
 //! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. No answer,
-//! error or log line ever shows a device key.
+//! error or log line ever shows a device key. With durable state, a
+//! change (PUT, PATCH, POST of a command) is answered once it is written;
+//! one that could not be is 500 `stateNotWritten`.
 
 mod commands;
 mod devices;

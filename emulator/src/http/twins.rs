@@ -38,13 +38,14 @@ pub(super) async fn patch(
     Registered(id): Registered,
     JsonBody(body): JsonBody<PatchBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let version = hub
+    let (version, commit) = hub
         .twins()
-        .patch_desired(&id, &body.properties.desired)
+        .patch_desired_with_commit(&id, &body.properties.desired)
         .map_err(|error| match error {
             TwinError::BadRequest { reason } => ApiError::bad_request(reason),
             other => ApiError::bad_request(other.to_string()),
         })?;
+    commit.wait().await?;
     tracing::info!(device = %id, version, "desired properties patched");
     Ok(Json(hub.twins().get(&id).to_json()))
 }

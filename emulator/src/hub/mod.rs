@@ -8,17 +8,28 @@
 //! [`Hub::remove_device`] forgets all of a device's state. Reads never
 //! create state (a device without any reads as new: an empty twin at
 //! version 1, an empty queue).
+//!
+//! A hub built with [`HubBuilder::open`] keeps its state durable as well:
+//! every store hands its changes to the state folder's [`Journal`] and
+//! offers a `…_with_commit` form of each change that answers the
+//! [`Commit`](crate::store::Commit) to wait for before acknowledging it.
+//! A read may show a change a moment before it is durable (it is not
+//! acknowledged yet, and a crash then loses it); what was acknowledged
+//! is never lost.
 
 pub mod commands;
 pub mod connection;
+mod open;
 pub mod telemetry;
 pub mod twin;
+mod wire_record;
 
 use std::sync::Arc;
 
 use crate::methods::Methods;
 
 use crate::registry::{Device, DeviceId, Registry};
+use crate::store::Journal;
 
 pub use commands::{Command, CommandError, CommandState, Commands, QueuedCommand};
 pub use connection::{ConnectionState, ConnectionToken, Connections};
@@ -33,6 +44,7 @@ struct Inner {
     telemetry: Telemetry,
     connections: Connections,
     methods: Methods,
+    journal: Journal,
 }
 
 /// The hub's state (a handle: clones share it).
@@ -86,6 +98,11 @@ impl Hub {
     /// The connection states.
     pub fn connections(&self) -> &Connections {
         &self.inner.connections
+    }
+
+    /// Where its changes are written (nowhere in memory mode).
+    pub fn journal(&self) -> &Journal {
+        &self.inner.journal
     }
 
     /// Removes device `id` from the registry and forgets its twin, commands
@@ -147,16 +164,22 @@ impl HubBuilder {
         self
     }
 
-    /// The hub.
+    /// The hub, its state in memory.
     pub fn build(self) -> Hub {
+        self.build_with(Journal::memory())
+    }
+
+    /// The hub, its stores handing their changes to `journal`.
+    fn build_with(self, journal: Journal) -> Hub {
         Hub {
             inner: Arc::new(Inner {
                 registry: self.registry,
-                twins: Twins::new(self.desired_channel_capacity),
-                commands: Commands::new(self.retained_finished_commands),
-                telemetry: Telemetry::new(self.telemetry_capacity),
+                twins: Twins::with_journal(self.desired_channel_capacity, journal.clone()),
+                commands: Commands::with_journal(self.retained_finished_commands, journal.clone()),
+                telemetry: Telemetry::with_journal(self.telemetry_capacity, journal.clone()),
                 connections: Connections::default(),
                 methods: Methods::default(),
+                journal,
             }),
         }
     }

@@ -2,6 +2,10 @@
 //! numbered from 1, holding at most a fixed number of events
 //! ([`DEFAULT_CAPACITY`] unless configured): past it, the oldest are dropped,
 //! so memory stays bounded and readers see a gap in sequence numbers.
+//! With durable state each append is also handed to the state file (the
+//! record is in `record`); numbering continues after a restart.
+
+mod record;
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
@@ -12,6 +16,7 @@ use iothub_client::wire::Timestamp;
 use tokio::sync::Notify;
 
 use crate::registry::DeviceId;
+use crate::store::{Commit, Journal, TelemetryRow};
 
 /// Events kept by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -51,6 +56,7 @@ pub struct Telemetry {
     log: Mutex<Log>,
     capacity: usize,
     appended: Notify,
+    journal: Journal,
 }
 
 impl Default for Telemetry {
@@ -62,11 +68,29 @@ impl Default for Telemetry {
 impl Telemetry {
     /// An empty log keeping the last `capacity` events (at least one).
     pub fn new(capacity: usize) -> Self {
+        Self::with_journal(capacity, Journal::memory())
+    }
+
+    /// An empty log that hands its appends to `journal`.
+    pub(crate) fn with_journal(capacity: usize, journal: Journal) -> Self {
         Self {
             log: Mutex::default(),
             capacity: capacity.max(1),
             appended: Notify::new(),
+            journal,
         }
+    }
+
+    /// Fills an empty log from the state file's `rows` (in sequence order;
+    /// the newest `capacity` are kept). Numbering continues after the last.
+    pub(crate) fn restore(&self, rows: &[TelemetryRow]) -> Result<(), String> {
+        let mut log = self.lock();
+        let skip = rows.len().saturating_sub(self.capacity);
+        for row in &rows[skip..] {
+            log.events.push_back(record::decode(row)?);
+        }
+        log.last_sequence_no = log.events.back().map_or(0, |e| e.sequence_no);
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
@@ -75,23 +99,40 @@ impl Telemetry {
 
     /// Appends a message from `device_id`; returns its sequence number.
     pub fn append(&self, device_id: &DeviceId, record: TelemetryRecord) -> u64 {
-        let sequence_no = {
+        let (sequence_no, _written_in_the_background) = self.append_with_commit(device_id, record);
+        sequence_no
+    }
+
+    /// [`append`](Self::append), and the [`Commit`] to wait for before
+    /// acknowledging the message (ready at once in memory mode).
+    pub fn append_with_commit(
+        &self,
+        device_id: &DeviceId,
+        record: TelemetryRecord,
+    ) -> (u64, Commit) {
+        let appended = {
             let mut log = self.lock();
             log.last_sequence_no += 1;
             let sequence_no = log.last_sequence_no;
-            if log.events.len() >= self.capacity {
-                log.events.pop_front();
-            }
-            log.events.push_back(TelemetryEvent {
+            let dropped = if log.events.len() >= self.capacity {
+                log.events.pop_front().map(|e| e.sequence_no)
+            } else {
+                None
+            };
+            let event = TelemetryEvent {
                 sequence_no,
                 device_id: device_id.clone(),
                 enqueued_time: Timestamp::now(),
                 record,
-            });
-            sequence_no
+            };
+            let commit = self
+                .journal
+                .submit(|| self::record::append(&event, dropped));
+            log.events.push_back(event);
+            (sequence_no, commit)
         };
         self.appended.notify_waiters();
-        sequence_no
+        appended
     }
 
     /// Up to `limit` events with sequence numbers from `from` on, in order

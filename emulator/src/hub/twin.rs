@@ -8,6 +8,11 @@
 //! Patches follow IoT Hub's twin rules: a JSON object, property names
 //! without `$`, `.`, space or control characters, nested at most
 //! [`MAX_DEPTH`] objects deep.
+//!
+//! With durable state each accepted patch hands the whole twin to the state
+//! file (the record is in `record`).
+
+mod record;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -17,6 +22,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::broadcast;
 
 use crate::registry::DeviceId;
+use crate::store::{Commit, Journal};
 
 /// Deepest nesting of objects in a patch (the patch itself is level 1).
 pub const MAX_DEPTH: usize = 10;
@@ -147,6 +153,15 @@ impl Entry {
             desired_updates: broadcast::channel(capacity.max(1)).0,
         }
     }
+
+    fn snapshot(&self, id: &DeviceId) -> Twin {
+        Twin {
+            device_id: id.clone(),
+            version: self.version,
+            desired: self.desired.clone(),
+            reported: self.reported.clone(),
+        }
+    }
 }
 
 /// The twins of all devices (created on first use).
@@ -154,6 +169,7 @@ impl Entry {
 pub struct Twins {
     devices: Mutex<HashMap<DeviceId, Entry>>,
     channel_capacity: usize,
+    journal: Journal,
 }
 
 impl Default for Twins {
@@ -165,10 +181,28 @@ impl Default for Twins {
 impl Twins {
     /// No twins; desired-patch channels hold `channel_capacity` updates.
     pub fn new(channel_capacity: usize) -> Self {
+        Self::with_journal(channel_capacity, Journal::memory())
+    }
+
+    /// No twins; every accepted patch is handed to `journal`.
+    pub(crate) fn with_journal(channel_capacity: usize, journal: Journal) -> Self {
         Self {
             devices: Mutex::default(),
             channel_capacity,
+            journal,
         }
+    }
+
+    /// Puts back the twin of device `id` stored as `record` (from the
+    /// state file).
+    pub(crate) fn restore(&self, id: &str, record: &[u8]) -> Result<(), String> {
+        let twin = record::decode(id, record)?;
+        self.with(&twin.device_id, |entry| {
+            entry.version = twin.version;
+            entry.desired = twin.desired;
+            entry.reported = twin.reported;
+        });
+        Ok(())
     }
 
     fn with<T>(&self, id: &DeviceId, f: impl FnOnce(&mut Entry) -> T) -> T {
@@ -183,12 +217,7 @@ impl Twins {
     pub fn get(&self, id: &DeviceId) -> Twin {
         let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
         match devices.get(id) {
-            Some(entry) => Twin {
-                device_id: id.clone(),
-                version: entry.version,
-                desired: entry.desired.clone(),
-                reported: entry.reported.clone(),
-            },
+            Some(entry) => entry.snapshot(id),
             None => Twin {
                 device_id: id.clone(),
                 version: 1,
@@ -206,6 +235,19 @@ impl Twins {
         patch: &Value,
         if_version: Option<u64>,
     ) -> Result<u64, TwinError> {
+        let (version, _written_in_the_background) =
+            self.patch_reported_with_commit(id, patch, if_version)?;
+        Ok(version)
+    }
+
+    /// [`patch_reported`](Self::patch_reported), and the [`Commit`] to wait
+    /// for before acknowledging it (ready at once in memory mode).
+    pub fn patch_reported_with_commit(
+        &self,
+        id: &DeviceId,
+        patch: &Value,
+        if_version: Option<u64>,
+    ) -> Result<(u64, Commit), TwinError> {
         let patch = check_patch(patch)?;
         self.with(id, |entry| {
             if let Some(expected) = if_version {
@@ -218,24 +260,38 @@ impl Twins {
             }
             apply(&mut entry.reported, patch);
             entry.version = entry.version.saturating_add(1);
-            Ok(entry.reported.version)
+            let commit = self.journal.submit(|| record::put(&entry.snapshot(id)));
+            Ok((entry.reported.version, commit))
         })
     }
 
     /// Merge-patches the desired side and tells the device's subscribers.
     /// Returns the new desired version.
     pub fn patch_desired(&self, id: &DeviceId, patch: &Value) -> Result<u64, TwinError> {
+        let (version, _written_in_the_background) = self.patch_desired_with_commit(id, patch)?;
+        Ok(version)
+    }
+
+    /// [`patch_desired`](Self::patch_desired), and the [`Commit`] to wait
+    /// for before acknowledging it (ready at once in memory mode). The
+    /// device's subscribers are told at once, not after the commit.
+    pub fn patch_desired_with_commit(
+        &self,
+        id: &DeviceId,
+        patch: &Value,
+    ) -> Result<(u64, Commit), TwinError> {
         let patch = check_patch(patch)?;
         Ok(self.with(id, |entry| {
             apply(&mut entry.desired, patch);
             entry.version = entry.version.saturating_add(1);
             let version = entry.desired.version;
+            let commit = self.journal.submit(|| record::put(&entry.snapshot(id)));
             // Sent under the lock so updates arrive in version order; no subscriber is fine.
             let _ = entry.desired_updates.send(DesiredUpdate {
                 version,
                 patch: patch.clone(),
             });
-            version
+            (version, commit)
         }))
     }
 
@@ -246,10 +302,11 @@ impl Twins {
 
     /// Forgets device `id`'s twin (its subscribers see the channel close).
     pub fn remove(&self, id: &DeviceId) {
-        self.devices
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id);
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        if devices.remove(id).is_some() {
+            // Not waited for: nothing acknowledges a removal.
+            drop(self.journal.submit(|| record::remove(id)));
+        }
     }
 }
 

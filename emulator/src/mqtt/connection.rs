@@ -20,6 +20,7 @@ use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+use super::acks;
 use super::admission::Admitted;
 use super::commands::Delivery;
 use super::connect::{self, ConnectContext};
@@ -292,6 +293,11 @@ impl Session<'_> {
                 next_call: 0,
                 expiry: None,
                 out: self.out,
+                acks: shared
+                    .hub
+                    .journal()
+                    .is_durable()
+                    .then(|| acks::spawn(self.out.clone())),
             };
             let calls = shared
                 .hub
@@ -350,6 +356,8 @@ struct Connection<'a> {
     /// When the SAS expires.
     expiry: Option<tokio::time::Instant>,
     out: &'a Outbox,
+    /// With durable state: where replies to PUBLISHes wait for their commit.
+    acks: Option<mpsc::Sender<publish::Reply>>,
 }
 
 impl Connection<'_> {
@@ -765,7 +773,9 @@ impl Connection<'_> {
                     )),
                     self.accepted.problem_information,
                 );
-                return (!self.send(ack).await).then_some(End::Closed);
+                // After the PUBACKs still waiting, in order.
+                let sent = acks::send(self.acks.as_ref(), self.out, publish::Reply::send(ack));
+                return (!sent.await).then_some(End::Closed);
             }
             return self.on_method_response(&publish);
         }
@@ -774,17 +784,12 @@ impl Connection<'_> {
             problem_information: self.accepted.problem_information,
             limit: self.out.limit(),
         };
-        let reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
-        let (mut packets, close) = (reply.packets, reply.close);
-        if close {
-            return packets.pop().map(End::hub).or(Some(End::Closed));
+        let mut reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
+        if reply.close {
+            return reply.packets.pop().map(End::hub).or(Some(End::Closed));
         }
-        for packet in packets {
-            if !self.send(packet).await {
-                return Some(End::Closed);
-            }
-        }
-        None
+        let sent = acks::send(self.acks.as_ref(), self.out, reply).await;
+        (!sent).then_some(End::Closed)
     }
 
     /// The topic of `publish`, through the client's topic aliases; else the

@@ -14,6 +14,13 @@
 //! within the client's limit (Bad Request would blame the request;
 //! Resource Exhausted is retryable and would be retried in vain). A
 //! response that does not fit even so is not sent ([MQTT-3.1.2-25]).
+//!
+//! A reply that acknowledges a change (the PUBACK of QoS 1 telemetry, the
+//! response to Patch Twin Reported) carries the change's commit: it is sent
+//! only once the change is durable, and if it could not be written the
+//! store error's outcome goes instead ([`Reply::settle`]). In memory mode
+//! nothing waits. QoS 0 telemetry, which nobody acknowledges, is not waited
+//! for.
 
 use bytes::Bytes;
 use iothub_client::api::connection::DisconnectReason;
@@ -27,21 +34,48 @@ use super::packet_size::PacketLimit;
 use crate::hub::telemetry::TelemetryRecord;
 use crate::hub::Hub;
 use crate::registry::DeviceId;
+use crate::store::{Commit, StoreError};
 
 /// What to send back, and whether to close the connection after it.
 #[derive(Debug, Default)]
 pub struct Reply {
-    /// Packets to send, in order.
+    /// Packets to send, in order (once `durable` is, if set).
     pub packets: Vec<Packet>,
     /// Close after sending them.
     pub close: bool,
+    /// The change the packets acknowledge, which must be durable first.
+    pub durable: Option<Durable>,
+}
+
+/// A change an acknowledgement waits for, and what answers instead if it
+/// cannot be written.
+#[derive(Debug)]
+pub struct Durable {
+    commit: Commit,
+    instead: Instead,
+}
+
+/// The outcome a failed write gets instead of the acknowledgement.
+#[derive(Debug)]
+enum Instead {
+    /// A PUBACK with the status.
+    Puback {
+        pkid: u16,
+        problem_information: bool,
+    },
+    /// A response with the status.
+    Response {
+        correlation: Bytes,
+        limit: PacketLimit,
+    },
 }
 
 impl Reply {
-    fn send(packet: Packet) -> Self {
+    /// A reply that may be sent at once.
+    pub fn send(packet: Packet) -> Self {
         Self {
             packets: vec![packet],
-            close: false,
+            ..Self::default()
         }
     }
 
@@ -49,11 +83,50 @@ impl Reply {
         Self {
             packets: vec![packet],
             close: true,
+            durable: None,
         }
     }
 
     fn none() -> Self {
         Self::default()
+    }
+
+    /// This reply, sent once `commit` is durable (at once if it is ready).
+    fn after(mut self, commit: Commit, instead: Instead) -> Self {
+        self.durable = (!commit.is_ready()).then_some(Durable { commit, instead });
+        self
+    }
+
+    /// The packets to send once the change is durable; if it could not be
+    /// written, the store error's outcome instead.
+    pub async fn settle(self) -> Vec<Packet> {
+        let Some(Durable { commit, instead }) = self.durable else {
+            return self.packets;
+        };
+        match commit.wait().await {
+            Ok(()) => self.packets,
+            Err(error) => instead.packets(&error),
+        }
+    }
+}
+
+impl Instead {
+    fn packets(self, error: &StoreError) -> Vec<Packet> {
+        let (status, why) = (error.status(), error.to_string());
+        match self {
+            Self::Puback {
+                pkid,
+                problem_information,
+            } => vec![outcome::puback(
+                pkid,
+                Some((status, &why)),
+                problem_information,
+            )],
+            Self::Response { correlation, limit } => {
+                let response = outcome::response_status(correlation.clone(), status, &why);
+                fit_response(response, correlation, limit).packets
+            }
+        }
     }
 }
 
@@ -102,21 +175,27 @@ fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
             Ok(message) => message,
             Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
         };
-    hub.telemetry().append(
+    let (_, commit) = hub.telemetry().append_with_commit(
         peer.device,
         TelemetryRecord {
             properties: message,
             body: publish.payload.clone(),
         },
     );
-    match publish.qos {
-        QoS::AtMostOnce => Reply::none(),
-        _ => Reply::send(outcome::puback(
-            publish.pkid,
-            None,
-            peer.problem_information,
-        )),
+    if publish.qos == QoS::AtMostOnce {
+        drop(commit);
+        return Reply::none();
     }
+    let instead = Instead::Puback {
+        pkid: publish.pkid,
+        problem_information: peer.problem_information,
+    };
+    Reply::send(outcome::puback(
+        publish.pkid,
+        None,
+        peer.problem_information,
+    ))
+    .after(commit, instead)
 }
 
 fn unknown_topic(publish: &Publish, topic: &str, peer: Peer<'_>) -> Reply {
@@ -171,11 +250,21 @@ fn request(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
     } else {
         patch_reported(publish, peer, hub)
     };
-    let response = match result {
-        Ok((properties, payload)) => outcome::response(correlation.clone(), properties, payload),
-        Err((status, why)) => outcome::response_status(correlation.clone(), status, &why),
+    let (response, commit) = match result {
+        Ok((properties, payload, commit)) => (
+            outcome::response(correlation.clone(), properties, payload),
+            commit,
+        ),
+        Err((status, why)) => (
+            outcome::response_status(correlation.clone(), status, &why),
+            Commit::done(),
+        ),
     };
-    fit_response(response, correlation, peer.limit)
+    let instead = Instead::Response {
+        correlation: correlation.clone(),
+        limit: peer.limit,
+    };
+    fit_response(response, correlation, peer.limit).after(commit, instead)
 }
 
 /// `response` cut to the client's limit, or [`TOO_LARGE_FOR_CLIENT`] in its
@@ -203,7 +292,9 @@ fn fit_response(response: Packet, correlation: Bytes, limit: PacketLimit) -> Rep
     }
 }
 
-type Response = Result<(rumqttc::v5::mqttbytes::v5::PublishProperties, Bytes), (Status, String)>;
+/// A response's properties and payload, and the change it acknowledges.
+type Response =
+    Result<(rumqttc::v5::mqttbytes::v5::PublishProperties, Bytes, Commit), (Status, String)>;
 
 fn bad_request(e: impl std::fmt::Display) -> (Status, String) {
     (Status::BadRequest, e.to_string())
@@ -217,6 +308,7 @@ fn get_twin(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
     Ok((
         api::get_twin::Response::default().to_publish_properties(),
         Bytes::from(payload),
+        Commit::done(),
     ))
 }
 
@@ -226,9 +318,9 @@ fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
             .map_err(bad_request)?;
     let patch: serde_json::Value = serde_json::from_slice(&publish.payload)
         .map_err(|e| bad_request(format!("the payload is not JSON: {e}")))?;
-    let version = hub
+    let (version, commit) = hub
         .twins()
-        .patch_reported(peer.device, &patch, request.if_version)
+        .patch_reported_with_commit(peer.device, &patch, request.if_version)
         .map_err(|e| (e.status(), e.to_string()))?;
     let response = api::patch_twin_reported::Response {
         version,
@@ -237,5 +329,58 @@ fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
         reason: None,
         other_properties: Vec::new(),
     };
-    Ok((response.to_publish_properties(), Bytes::new()))
+    Ok((response.to_publish_properties(), Bytes::new(), commit))
+}
+
+#[cfg(test)]
+mod tests {
+    use iothub_client::status::StatusCode as _;
+    use rumqttc::v5::mqttbytes::v5::PubAckReason;
+
+    use super::*;
+
+    fn status_of(packet: &Packet) -> Option<String> {
+        let user = match packet {
+            Packet::PubAck(ack) => &ack.properties.as_ref()?.user_properties,
+            Packet::Publish(publish) => &publish.properties.as_ref()?.user_properties,
+            _ => return None,
+        };
+        let name = api::RESPONSE_PROPERTIES.status;
+        user.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    }
+
+    #[tokio::test]
+    async fn an_unwritten_change_is_answered_with_the_store_errors_status() {
+        let puback = |pkid| Reply::send(outcome::puback(pkid, None, true));
+        let instead = |pkid| Instead::Puback {
+            pkid,
+            problem_information: true,
+        };
+        let reply = puback(7).after(Commit::failed(StoreError::Closed), instead(7));
+        let packets = reply.settle().await;
+        let [Packet::PubAck(ack)] = packets.as_slice() else {
+            panic!("one PUBACK: {packets:?}");
+        };
+        assert_eq!(ack.pkid, 7);
+        assert_ne!(ack.reason, PubAckReason::Success);
+        let expected = Some(StoreError::Closed.status().to_text());
+        assert_eq!(status_of(&packets[0]), expected);
+
+        let correlation = Bytes::from_static(b"c1");
+        let response = outcome::response(correlation.clone(), Default::default(), Bytes::new());
+        let failed = Instead::Response {
+            correlation,
+            limit: PacketLimit::default(),
+        };
+        let reply = Reply::send(response).after(Commit::failed(StoreError::Closed), failed);
+        let packets = reply.settle().await;
+        assert_eq!(status_of(&packets[0]), expected);
+
+        let ready = puback(8).after(Commit::done(), instead(8));
+        assert!(
+            ready.durable.is_none(),
+            "nothing to wait for in memory mode"
+        );
+        assert_eq!(status_of(&ready.settle().await[0]), None);
+    }
 }

@@ -3,12 +3,15 @@
 //! Every change of a device's credentials (including removing it and adding
 //! it again) gives it a new *generation*, so a connection authenticated at
 //! one generation can tell that it must be closed (`Not authorized`).
-//! Changes are also broadcast ([`Registry::changes`]).
+//! Changes are also broadcast ([`Registry::changes`]). A registry of a hub
+//! with durable state also hands every change to its state file (see
+//! [`crate::store`]; the record is in `record`).
 
 mod device;
 mod device_id;
 mod key;
 mod load;
+pub(crate) mod record;
 mod thumbprint;
 
 use std::collections::BTreeMap;
@@ -16,6 +19,8 @@ use std::path::Path;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
+
+use crate::store::{Commit, Journal};
 
 pub use device::{Authentication, Device};
 pub use device_id::{DeviceId, DeviceIdError, MAX_DEVICE_ID_LEN};
@@ -74,6 +79,7 @@ pub struct RegistryChange {
 struct Inner {
     devices: BTreeMap<DeviceId, Registered>,
     last_generation: u64,
+    journal: Journal,
 }
 
 /// The device registry (a handle: clones share the same devices).
@@ -137,6 +143,13 @@ impl Registry {
 
     /// Creates or replaces a device identity.
     pub fn put(&self, device: Device) -> PutOutcome {
+        let (outcome, _written_in_the_background) = self.put_with_commit(device);
+        outcome
+    }
+
+    /// [`put`](Self::put), and the [`Commit`] to wait for before
+    /// acknowledging it (ready at once in memory mode).
+    pub fn put_with_commit(&self, device: Device) -> (PutOutcome, Commit) {
         let mut inner = self.write();
         let previous = inner.devices.get(&device.id).map(|r| {
             (
@@ -170,6 +183,9 @@ impl Registry {
             }
         };
         let generation = outcome.generation();
+        // Written even when nothing changed: an identical put answered
+        // while the first one is still being written must wait for it too.
+        let commit = inner.journal.submit(|| record::put(&device));
         let id = device.id.clone();
         inner
             .devices
@@ -181,7 +197,7 @@ impl Registry {
                 generation: Some(generation),
             });
         }
-        outcome
+        (outcome, commit)
     }
 
     /// The device with id `id`.
@@ -198,6 +214,8 @@ impl Registry {
     pub fn remove(&self, id: &DeviceId) -> Option<Device> {
         let mut inner = self.write();
         let removed = inner.devices.remove(id)?;
+        // Not waited for: nothing acknowledges a removal.
+        drop(inner.journal.submit(|| record::remove(id)));
         let _ = self.changes.send(RegistryChange {
             id: id.clone(),
             generation: None,
@@ -218,6 +236,11 @@ impl Registry {
     /// Whether there are no devices.
     pub fn is_empty(&self) -> bool {
         self.read().devices.is_empty()
+    }
+
+    /// From now on, hands every change to `journal` (a durable hub's).
+    pub(crate) fn attach(&self, journal: Journal) {
+        self.write().journal = journal;
     }
 
     /// A receiver of every later credential change (new generation or removal).

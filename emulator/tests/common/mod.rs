@@ -4,6 +4,8 @@
 //! overview's rule, independently of the emulator's code.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;

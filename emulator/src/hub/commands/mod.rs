@@ -6,8 +6,17 @@
 //! Finished commands (completed or rejected) stay listed until a device has
 //! more than [`DEFAULT_RETAINED_FINISHED`] of them (configurable); then the
 //! oldest finished ones are dropped. Unfinished commands are never dropped.
+//!
+//! With durable state every change (enqueued, delivered, settled, released,
+//! dropped) is handed to the state file in the order it happened (the
+//! record is in `record`). Only an enqueue is waited for before it is
+//! acknowledged: a crash may then lose a later state change, so a command
+//! may be delivered again (at least once), but never lose an acknowledged
+//! command. After a restart, commands that were out for delivery are
+//! queued again.
 
 mod command;
+mod record;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,6 +28,7 @@ use tokio::sync::Notify;
 pub use command::{Command, CommandState, QueuedCommand};
 
 use crate::registry::DeviceId;
+use crate::store::{CommandRow, Commit, Journal};
 
 /// Finished commands kept per device for listing.
 pub const DEFAULT_RETAINED_FINISHED: usize = 1000;
@@ -75,21 +85,27 @@ impl Queue {
         self.entries.get_mut(index)
     }
 
-    fn trim_finished(&mut self, retained: usize) {
+    /// Drops the oldest finished commands past `retained`; returns their
+    /// sequence numbers.
+    fn trim_finished(&mut self, retained: usize) -> Vec<u64> {
         let mut finished = self
             .entries
             .iter()
             .filter(|c| c.state.is_finished())
             .count();
+        let mut dropped = Vec::new();
         while finished > retained {
             match self.entries.iter().position(|c| c.state.is_finished()) {
                 Some(index) => {
-                    self.entries.remove(index);
+                    if let Some(command) = self.entries.remove(index) {
+                        dropped.push(command.sequence_no);
+                    }
                     finished -= 1;
                 }
                 None => break,
             }
         }
+        dropped
     }
 }
 
@@ -98,6 +114,7 @@ impl Queue {
 pub struct Commands {
     devices: Mutex<HashMap<DeviceId, Queue>>,
     retained_finished: usize,
+    journal: Journal,
 }
 
 impl Default for Commands {
@@ -109,10 +126,52 @@ impl Default for Commands {
 impl Commands {
     /// Empty queues keeping at most `retained_finished` finished commands per device.
     pub fn new(retained_finished: usize) -> Self {
+        Self::with_journal(retained_finished, Journal::memory())
+    }
+
+    /// Empty queues that hand every change to `journal`.
+    pub(crate) fn with_journal(retained_finished: usize, journal: Journal) -> Self {
         Self {
             devices: Mutex::default(),
             retained_finished,
+            journal,
         }
+    }
+
+    /// Fills empty queues from the state file: each queue's last sequence
+    /// number (`queues`) and its commands (`rows`, in sequence order).
+    /// Commands that were out for delivery are queued again.
+    pub(crate) fn restore(
+        &self,
+        queues: &[(String, u64)],
+        rows: &[CommandRow],
+    ) -> Result<(), String> {
+        for (id, last) in queues {
+            let id = DeviceId::new(id.as_str()).map_err(|e| format!("a queue row: {e}"))?;
+            self.with(&id, |queue| {
+                queue.last_sequence_no = queue.last_sequence_no.max(*last)
+            });
+        }
+        for row in rows {
+            let id = DeviceId::new(row.id.as_str()).map_err(|e| format!("a command row: {e}"))?;
+            let mut command = record::decode(row)?;
+            if command.state == CommandState::Delivered {
+                command.state = CommandState::Queued;
+            }
+            self.with(&id, |queue| {
+                queue.last_sequence_no = queue.last_sequence_no.max(command.sequence_no);
+                queue.entries.push_back(command);
+            });
+        }
+        // Fewer finished commands may be kept now than when they were written.
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        for (id, queue) in devices.iter_mut() {
+            let dropped = queue.trim_finished(self.retained_finished);
+            if !dropped.is_empty() {
+                drop(self.journal.submit(|| record::dropped(id, dropped)));
+            }
+        }
+        Ok(())
     }
 
     fn with<T>(&self, id: &DeviceId, f: impl FnOnce(&mut Queue) -> T) -> T {
@@ -128,18 +187,29 @@ impl Commands {
 
     /// Appends `command` to device `id`'s queue; returns its sequence number.
     pub fn enqueue(&self, id: &DeviceId, command: Command) -> u64 {
+        let (sequence_no, _written_in_the_background) = self.enqueue_with_commit(id, command);
+        sequence_no
+    }
+
+    /// [`enqueue`](Self::enqueue), and the [`Commit`] to wait for before
+    /// acknowledging it (ready at once in memory mode).
+    pub fn enqueue_with_commit(&self, id: &DeviceId, command: Command) -> (u64, Commit) {
         self.with(id, |queue| {
             queue.last_sequence_no += 1;
             let sequence_no = queue.last_sequence_no;
-            queue.entries.push_back(QueuedCommand {
+            let command = QueuedCommand {
                 sequence_no,
                 enqueued_time: Timestamp::now(),
                 delivery_count: 0,
                 state: CommandState::Queued,
                 command,
-            });
+            };
+            let commit = self
+                .journal
+                .submit(|| record::put(id, &command, Some(sequence_no)));
+            queue.entries.push_back(command);
             queue.notify.notify_one();
-            sequence_no
+            (sequence_no, commit)
         })
     }
 
@@ -178,6 +248,7 @@ impl Commands {
                 .find(|c| c.state.is_deliverable())?;
             command.state = CommandState::Delivered;
             command.delivery_count = command.delivery_count.saturating_add(1);
+            drop(self.journal.submit(|| record::put(id, command, None)));
             Some(command.clone())
         })
         .flatten()
@@ -206,6 +277,7 @@ impl Commands {
             for command in &mut queue.entries {
                 if command.state == CommandState::Delivered {
                     command.state = CommandState::Queued;
+                    drop(self.journal.submit(|| record::put(id, command, None)));
                     released += 1;
                 }
             }
@@ -241,10 +313,11 @@ impl Commands {
 
     /// Forgets device `id`'s queue; sequence numbers start again from 1.
     pub fn remove(&self, id: &DeviceId) {
-        self.devices
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id);
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        if devices.remove(id).is_some() {
+            // Not waited for: nothing acknowledges a removal.
+            drop(self.journal.submit(|| record::remove(id)));
+        }
     }
 
     fn settle(
@@ -291,12 +364,18 @@ impl Commands {
             if state == CommandState::Delivered {
                 command.delivery_count = command.delivery_count.saturating_add(1);
             }
+            // Not waited for: a state change lost in a crash means at
+            // most one more delivery.
+            drop(self.journal.submit(|| record::put(id, command, None)));
             let snapshot = command.clone();
             if state.is_deliverable() {
                 queue.notify.notify_one();
             }
             if state.is_finished() {
-                queue.trim_finished(retained);
+                let dropped = queue.trim_finished(retained);
+                if !dropped.is_empty() {
+                    drop(self.journal.submit(|| record::dropped(id, dropped)));
+                }
             }
             Ok(snapshot)
         })

@@ -1,0 +1,135 @@
+//! The handle the hub's stores hand their changes to ([`Journal`]), and the
+//! promise of durability each change gets back ([`Commit`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+
+use super::writer::Writer;
+use super::{Change, StoreError};
+
+/// Where the hub's changes go: nowhere (memory mode, the default), or to a
+/// state file's writer thread. Cheap to clone; clones share the writer.
+#[derive(Clone, Default)]
+pub struct Journal {
+    writer: Option<Arc<Writer>>,
+}
+
+impl fmt::Debug for Journal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.writer {
+            None => f.write_str("Journal(memory)"),
+            Some(writer) => write!(f, "Journal({})", writer.path().display()),
+        }
+    }
+}
+
+impl Journal {
+    /// Memory mode: changes are not written anywhere.
+    pub fn memory() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn durable(writer: Arc<Writer>) -> Self {
+        Self {
+            writer: Some(writer),
+        }
+    }
+
+    /// Whether changes are written to a state file.
+    pub fn is_durable(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Hands the change `change` makes to the writer. In memory mode
+    /// `change` is not even called, and the commit is ready at once.
+    pub(crate) fn submit(&self, change: impl FnOnce() -> Change) -> Commit {
+        match &self.writer {
+            None => Commit::done(),
+            Some(writer) => writer.submit(change()),
+        }
+    }
+
+    /// Writes what is pending, closes the state file and ends the writer
+    /// thread (blocking until it has). Later changes fail with
+    /// [`StoreError::Closed`]. Nothing in memory mode.
+    pub fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close();
+        }
+    }
+}
+
+/// Resolves once a change is durable (or could not be made so). Wait for
+/// it before acknowledging the change. Dropping it does not cancel the
+/// write.
+#[derive(Debug)]
+#[must_use = "a change is acknowledged only after its commit; drop it explicitly if no one waits"]
+pub struct Commit(State);
+
+#[derive(Debug)]
+enum State {
+    Done,
+    Pending(oneshot::Receiver<Result<(), StoreError>>),
+    Failed(StoreError),
+}
+
+impl Commit {
+    /// A commit with nothing to wait for (memory mode, or no change).
+    pub fn done() -> Self {
+        Self(State::Done)
+    }
+
+    /// Whether there is nothing to wait for (memory mode, or no change).
+    pub fn is_ready(&self) -> bool {
+        matches!(self.0, State::Done)
+    }
+
+    pub(super) fn pending(receiver: oneshot::Receiver<Result<(), StoreError>>) -> Self {
+        Self(State::Pending(receiver))
+    }
+
+    /// A commit that failed already (the writer was gone).
+    pub(crate) fn failed(error: StoreError) -> Self {
+        Self(State::Failed(error))
+    }
+
+    /// Waits until the change is written: `Ok` once it is durable, the
+    /// error of its batch otherwise (then it must not be acknowledged).
+    pub async fn wait(self) -> Result<(), StoreError> {
+        match self.0 {
+            State::Done => Ok(()),
+            State::Failed(error) => Err(error),
+            // The writer gone without an answer (it stopped or panicked):
+            // not written as far as anyone can tell.
+            State::Pending(receiver) => receiver.await.unwrap_or(Err(StoreError::Closed)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn memory_mode_never_builds_the_change() {
+        let journal = Journal::memory();
+        assert!(!journal.is_durable());
+        let commit = journal.submit(|| unreachable!("memory mode builds no change"));
+        assert!(commit.is_ready());
+        assert_eq!(commit.wait().await, Ok(()));
+        journal.close();
+        assert_eq!(format!("{journal:?}"), "Journal(memory)");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_writer_is_an_error() {
+        let (sender, receiver) = oneshot::channel();
+        drop(sender);
+        assert_eq!(
+            Commit::pending(receiver).wait().await,
+            Err(StoreError::Closed)
+        );
+    }
+}
