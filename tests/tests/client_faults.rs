@@ -220,3 +220,81 @@ async fn offline_requests_fail_fast_or_wait_for_the_connection_as_configured() {
         .expect("joins");
     assert!(outcome.expect("answered").is_success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_qos1_messages_all_arrive_across_an_emulator_restart() {
+    const MESSAGES: usize = 10_000;
+    let state = std::env::temp_dir().join(format!("iothub-client-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    let start = |state: std::path::PathBuf| async move {
+        iothub_emulator::Emulator::start(
+            iothub_emulator::Config::new()
+                .registry(client_support::registry(&["d1"]))
+                .state(state),
+        )
+        .await
+        .expect("the emulator starts on its state folder")
+    };
+    let first = start(state.clone()).await;
+    let proxy = Arc::new(Proxy::start(first.mqtt_addr()).await);
+    let (client, _receivers) = Client::connect(options_to(proxy.addr(), "d1", 0)).expect("starts");
+    client.wait_connected(WAIT).await.expect("connects");
+
+    let acknowledged = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for task in 0..8 {
+        let (client, acknowledged) = (client.clone(), Arc::clone(&acknowledged));
+        senders.push(tokio::spawn(async move {
+            for n in (task..MESSAGES).step_by(8) {
+                let message = send_telemetry::Message {
+                    message_id: Some(n.to_string()),
+                    ..send_telemetry::Message::default()
+                };
+                let outcome = client
+                    .send_telemetry_within(message, "x", Duration::from_secs(60))
+                    .await
+                    .unwrap_or_else(|e| panic!("message {n}: {e}"));
+                assert!(outcome.is_success(), "message {n}: {outcome:?}");
+                acknowledged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+    }
+    // Mid-run: the emulator stops and starts again on the same folder.
+    eventually("a third of the messages acknowledged", || {
+        acknowledged.load(std::sync::atomic::Ordering::Relaxed) >= MESSAGES / 3
+    })
+    .await;
+    first.shutdown().await;
+    proxy.cut();
+    let second = start(state.clone()).await;
+    proxy.retarget(second.mqtt_addr());
+    for sender in senders {
+        tokio::time::timeout(Duration::from_secs(120), sender)
+            .await
+            .expect("the senders finish")
+            .expect("every message acknowledged");
+    }
+    let events = second.hub().telemetry().read(1, usize::MAX);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for event in &events {
+        *seen
+            .entry(event.record.properties.message_id.clone().expect("id"))
+            .or_default() += 1;
+    }
+    let missing: Vec<usize> = (0..MESSAGES)
+        .filter(|n| !seen.contains_key(&n.to_string()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} missing, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
+    println!(
+        "{MESSAGES} messages across a restart: all arrived, {} duplicates",
+        events.len() - seen.len()
+    );
+    client.disconnect().await;
+    second.shutdown().await;
+    let _ = std::fs::remove_dir_all(&state);
+}

@@ -26,6 +26,14 @@ pub fn key_bytes(i: u8) -> Vec<u8> {
 
 /// An emulator with SAS devices `names`.
 pub async fn emulator(names: &[&str]) -> Emulator {
+    Emulator::start(Config::new().registry(registry(names)))
+        .await
+        .expect("emulator starts")
+}
+
+/// A registry of SAS devices `names` (device `i` has keys `key_bytes(i)`
+/// and `key_bytes(i + 100)`).
+pub fn registry(names: &[&str]) -> Registry {
     let registry = Registry::new();
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
@@ -37,9 +45,7 @@ pub async fn emulator(names: &[&str]) -> Emulator {
             },
         ));
     }
-    Emulator::start(Config::new().registry(registry))
-        .await
-        .expect("emulator starts")
+    registry
 }
 
 /// Options for device `name` (number `i` of `emulator(..)`) over plain TCP

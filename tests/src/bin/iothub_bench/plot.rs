@@ -77,11 +77,17 @@ fn codegen_scaling(codegen: &Value, file: &Path) -> Result<()> {
     root.fill(&WHITE)?;
     let top = points.iter().map(|p| p.1).fold(base * 100.0, f64::max);
     let mut chart = ChartBuilder::on(&root)
-        .caption("Generator time against spec size (log-log)", ("sans-serif", 20))
+        .caption(
+            "Generator time against spec size (log-log)",
+            ("sans-serif", 20),
+        )
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d((0.8f64..130.0).log_scale(), (base * 0.5..top * 1.5).log_scale())?;
+        .build_cartesian_2d(
+            (0.8f64..130.0).log_scale(),
+            (base * 0.5..top * 1.5).log_scale(),
+        )?;
     chart
         .configure_mesh()
         .x_desc("spec size (× the real spec's operations)")
@@ -95,7 +101,10 @@ fn codegen_scaling(codegen: &Value, file: &Path) -> Result<()> {
         .label("proportional (100× size = 100× time)")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RGBColor(180, 180, 180)));
     chart
-        .draw_series(LineSeries::new(points.clone(), ShapeStyle::from(&BLUE).stroke_width(3)))?
+        .draw_series(LineSeries::new(
+            points.clone(),
+            ShapeStyle::from(&BLUE).stroke_width(3),
+        ))?
         .label("iothub-codegen")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE));
     chart.draw_series(points.iter().map(|&p| Circle::new(p, 5, BLUE.filled())))?;
@@ -153,7 +162,11 @@ fn bars(file: &Path, title: &str, values: &[(&str, f64)]) -> Result<()> {
     Ok(())
 }
 
-fn bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, title: &str, values: &[(&str, f64)]) -> Result<()>
+fn bar_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    values: &[(&str, f64)],
+) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -176,12 +189,22 @@ where
     let palette = [RGBColor(40, 90, 200), RGBColor(230, 120, 30)];
     chart.draw_series(values.iter().enumerate().map(|(i, (_, v))| {
         let color = palette[i % palette.len()];
-        let mut bar = Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], color.filled());
+        let mut bar = Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0.0),
+                (SegmentValue::Exact(i + 1), *v),
+            ],
+            color.filled(),
+        );
         bar.set_margin(0, 0, 18, 18);
         bar
     }))?;
     chart.draw_series(values.iter().enumerate().map(|(i, (_, v))| {
-        Text::new(format!("{v:.0}"), (SegmentValue::CenterOf(i), *v + top * 0.06), ("sans-serif", 14))
+        Text::new(
+            format!("{v:.0}"),
+            (SegmentValue::CenterOf(i), *v + top * 0.06),
+            ("sans-serif", 14),
+        )
     }))?;
     Ok(())
 }
