@@ -153,12 +153,7 @@ async fn a_desired_change_made_while_offline_arrives_after_the_reconnect() {
     assert_eq!(first.message.version, 1);
 
     // Offline: the proxy forwards to a port nobody listens on.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binds");
-    let nowhere = closed.local_addr().expect("addr");
-    drop(closed);
-    proxy.retarget(nowhere);
+    proxy.retarget(client_support::nowhere().await);
     proxy.cut();
     eventually("the hub sees the device offline", || {
         !hub.hub().connections().is_connected(&id("d1"))
@@ -190,12 +185,7 @@ async fn a_desired_change_made_while_offline_arrives_after_the_reconnect() {
 async fn offline_requests_fail_fast_or_wait_for_the_connection_as_configured() {
     let hub = emulator(&["d1"]).await;
     // Nobody listens where the client connects first.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binds");
-    let nowhere = closed.local_addr().expect("addr");
-    drop(closed);
-    let proxy = Proxy::start(nowhere).await;
+    let proxy = Proxy::start(client_support::nowhere().await).await;
 
     let fail_fast =
         options_to(proxy.addr(), "d1", 0).offline(iothub_client::OfflineBehavior::FailFast);

@@ -103,7 +103,9 @@ impl Session {
             loop {
                 match &*state.borrow_and_update() {
                     ConnectionState::Connected { .. } => return Ok(()),
-                    ConnectionState::Closed { cause } => return Err(closed_error(cause.as_ref())),
+                    ConnectionState::Closed { cause } => {
+                        return Err(runtime::DisconnectCause::closing_error(cause.as_ref()))
+                    }
                     _ => {}
                 }
                 if state.changed().await.is_err() {
@@ -182,18 +184,14 @@ impl Session {
         let mut waiter = self.inner.shared.correlations.register();
         let mut properties = properties;
         properties.correlation_data = Some(waiter.correlation_data().clone());
-        let publish = Publish::new(
+        let outgoing = Outgoing::qos0(
             topic,
-            QoS::AtMostOnce,
+            &properties,
             payload,
-            Some(properties.to_publish()),
+            Some(waiter.correlation_data().clone()),
+            None,
+            None,
         );
-        let outgoing = Outgoing {
-            publish,
-            correlation: Some(waiter.correlation_data().clone()),
-            connection: None,
-            written: None,
-        };
         let exchange = async {
             self.inner
                 .outgoing
@@ -276,18 +274,7 @@ impl Session {
         properties: Properties,
         payload: Bytes,
     ) {
-        let publish = Publish::new(
-            topic,
-            QoS::AtMostOnce,
-            payload,
-            Some(properties.to_publish()),
-        );
-        let outgoing = Outgoing {
-            publish,
-            correlation: None,
-            connection: Some(connection),
-            written: None,
-        };
+        let outgoing = Outgoing::qos0(topic, &properties, payload, None, Some(connection), None);
         if self.inner.outgoing.try_send(outgoing).is_err() {
             tracing::warn!("an answer to the hub was dropped: the outgoing queue is full");
         }
@@ -305,18 +292,7 @@ impl Session {
         Self::check_encodable(&topic, &properties)?;
         let limit = self.timeout(timeout);
         let (written, done) = oneshot::channel();
-        let publish = Publish::new(
-            topic,
-            QoS::AtMostOnce,
-            payload,
-            Some(properties.to_publish()),
-        );
-        let outgoing = Outgoing {
-            publish,
-            correlation: None,
-            connection,
-            written: Some(written),
-        };
+        let outgoing = Outgoing::qos0(topic, &properties, payload, None, connection, Some(written));
         let send = async {
             self.inner
                 .outgoing
@@ -328,20 +304,5 @@ impl Session {
         tokio::time::timeout(limit, send)
             .await
             .unwrap_or(Err(Error::Timeout(limit)))
-    }
-}
-
-fn closed_error(cause: Option<&runtime::DisconnectCause>) -> Error {
-    match cause {
-        Some(runtime::DisconnectCause::Refused {
-            reason_code,
-            status,
-            reason,
-        }) => Error::ConnectionRefused {
-            reason_code: *reason_code,
-            status: status.clone(),
-            reason: reason.clone(),
-        },
-        _ => Error::Closed,
     }
 }

@@ -96,6 +96,25 @@ pub enum ConnectionState {
     },
 }
 
+impl DisconnectCause {
+    /// What waits on a client that closed for this cause is told: the
+    /// refusal, or that the client is closed.
+    pub(crate) fn closing_error(cause: Option<&Self>) -> crate::Error {
+        match cause {
+            Some(Self::Refused {
+                reason_code,
+                status,
+                reason,
+            }) => crate::Error::ConnectionRefused {
+                reason_code: *reason_code,
+                status: status.clone(),
+                reason: reason.clone(),
+            },
+            _ => crate::Error::Closed,
+        }
+    }
+}
+
 impl ConnectionState {
     /// Whether it is connected.
     pub fn is_connected(&self) -> bool {

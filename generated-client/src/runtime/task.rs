@@ -57,6 +57,30 @@ pub(crate) struct Outgoing {
     pub(crate) written: Option<oneshot::Sender<Result<(), Error>>>,
 }
 
+impl Outgoing {
+    /// A QoS 0 PUBLISH of `properties` and `payload` on `topic`.
+    pub(crate) fn qos0(
+        topic: String,
+        properties: &crate::wire::Properties,
+        payload: Bytes,
+        correlation: Option<Bytes>,
+        connection: Option<u64>,
+        written: Option<oneshot::Sender<Result<(), Error>>>,
+    ) -> Self {
+        Self {
+            publish: Publish::new(
+                topic,
+                rumqttc::v5::mqttbytes::QoS::AtMostOnce,
+                payload,
+                Some(properties.to_publish()),
+            ),
+            correlation,
+            connection,
+            written,
+        }
+    }
+}
+
 /// The session's inputs.
 #[derive(Debug)]
 pub(crate) struct Inputs {
@@ -166,18 +190,7 @@ fn close(
     inflight: &mut Inflight,
     cause: Option<DisconnectCause>,
 ) {
-    let error = match &cause {
-        Some(DisconnectCause::Refused {
-            reason_code,
-            status,
-            reason,
-        }) => Error::ConnectionRefused {
-            reason_code: *reason_code,
-            status: status.clone(),
-            reason: reason.clone(),
-        },
-        _ => Error::Closed,
-    };
+    let error = DisconnectCause::closing_error(cause.as_ref());
     inputs.acked.close();
     inputs.outgoing.close();
     inflight.fail_all(&error);

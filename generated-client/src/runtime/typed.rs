@@ -119,30 +119,12 @@ impl Session {
         let response = self
             .request(topic, request.to_properties(), payload, timeout)
             .await?;
-        Ok(
-            match Outcome::<Resp, A>::from_response(
-                &api::RESPONSE_PROPERTIES,
-                &response.properties,
-            )? {
-                Outcome::Success(message) => Outcome::Success(Reply {
-                    message,
-                    payload: response.payload,
-                }),
-                Outcome::Alternative {
-                    status,
-                    reason_code,
-                    reason,
-                    trace_id,
-                    other_properties,
-                } => Outcome::Alternative {
-                    status,
-                    reason_code,
-                    reason,
-                    trace_id,
-                    other_properties,
-                },
-            },
-        )
+        let outcome =
+            Outcome::<Resp, A>::from_response(&api::RESPONSE_PROPERTIES, &response.properties)?;
+        Ok(outcome.map(|message| Reply {
+            message,
+            payload: response.payload,
+        }))
     }
 
     /// A client-to-server message–acknowledgement exchange at QoS 1: the
@@ -310,47 +292,31 @@ impl<Req, Resp: MqttProperties, A: StatusCode> Call<Req, Resp, A> {
         from_json(&self.payload)
     }
 
-    fn answer(
-        &mut self,
-        properties: Properties,
-        payload: Bytes,
-    ) -> Option<(Session, u64, Properties, Bytes)> {
+    /// Sends the answer (once: the default on drop is off from here).
+    async fn answer(mut self, properties: Properties, payload: Bytes) -> Result<(), Error> {
         self.on_drop = None;
-        let correlation = self.correlation.take()?;
-        let client = self.client.upgrade()?;
+        let correlation = self.correlation.take().ok_or(Error::Closed)?;
+        let session = self.client.upgrade().ok_or(Error::Closed)?;
         let mut properties = properties;
         properties.correlation_data = Some(correlation);
-        Some((client, self.connection, properties, payload))
+        session
+            .respond(
+                self.connection,
+                api::topics::RESPONSES.to_owned(),
+                properties,
+                payload,
+            )
+            .await
     }
 
     /// Answers with the success response and `payload`.
-    pub async fn respond(mut self, response: Resp, payload: impl Into<Bytes>) -> Result<(), Error> {
-        let (client, connection, properties, payload) = self
-            .answer(response.to_properties(), payload.into())
-            .ok_or(Error::Closed)?;
-        client
-            .respond(
-                connection,
-                api::topics::RESPONSES.to_owned(),
-                properties,
-                payload,
-            )
-            .await
+    pub async fn respond(self, response: Resp, payload: impl Into<Bytes>) -> Result<(), Error> {
+        self.answer(response.to_properties(), payload.into()).await
     }
 
     /// Answers with alternative `status` (its `status` property, no payload).
-    pub async fn respond_alternative(mut self, status: A) -> Result<(), Error> {
-        let (client, connection, properties, payload) = self
-            .answer(status_properties(status), Bytes::new())
-            .ok_or(Error::Closed)?;
-        client
-            .respond(
-                connection,
-                api::topics::RESPONSES.to_owned(),
-                properties,
-                payload,
-            )
-            .await
+    pub async fn respond_alternative(self, status: A) -> Result<(), Error> {
+        self.answer(status_properties(status), Bytes::new()).await
     }
 }
 

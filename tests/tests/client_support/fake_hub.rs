@@ -131,14 +131,7 @@ impl FakeConnection {
     /// makes for its desired-state snapshot; returns the CONNECT and the
     /// filters.
     pub async fn handshake(&mut self) -> (Packet, Vec<(String, QoS)>) {
-        let connect = self.recv_packet().await;
-        assert!(matches!(connect, Packet::Connect(..)), "{connect:?}");
-        self.send(Packet::ConnAck(ConnAck {
-            session_present: false,
-            code: ConnectReturnCode::Success,
-            properties: None,
-        }))
-        .await;
+        let connect = self.accept_connect(false).await;
         let Packet::Subscribe(subscribe) = self.recv_packet().await else {
             panic!("expected SUBSCRIBE");
         };
@@ -158,22 +151,7 @@ impl FakeConnection {
             properties: None,
         }))
         .await;
-        let Packet::Publish(request) = self.recv_packet().await else {
-            panic!("expected the snapshot's Get Twin request");
-        };
-        assert_eq!(request.topic, api::get_twin::TOPIC.as_bytes());
-        let correlation = request.properties.and_then(|p| p.correlation_data);
-        let twin = br#"{"desired":{"$version":1},"reported":{"$version":1}}"#;
-        self.send(Packet::Publish(Publish::new(
-            api::topics::RESPONSES,
-            QoS::AtMostOnce,
-            &twin[..],
-            Some(PublishProperties {
-                correlation_data: correlation,
-                ..PublishProperties::default()
-            }),
-        )))
-        .await;
+        self.answer_twin_request().await;
         (connect, filters)
     }
 }

@@ -86,3 +86,11 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+/// A loopback address nobody listens on (a hub that is down).
+pub async fn nowhere() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    listener.local_addr().expect("addr")
+}

@@ -90,3 +90,16 @@ pub fn raw(hub: SocketAddr, device: &str) -> (AsyncClient, EventLoop) {
         .set_user_properties(connect.to_properties().user);
     AsyncClient::new(options, 256)
 }
+
+/// Polls a raw rumqttc event loop until its CONNACK.
+pub async fn wait_connack(events: &mut EventLoop) {
+    loop {
+        match events.poll().await {
+            Ok(rumqttc::v5::Event::Incoming(rumqttc::v5::mqttbytes::v5::Packet::ConnAck(_))) => {
+                return
+            }
+            Ok(_) => {}
+            Err(e) => panic!("raw rumqttc could not connect: {e}"),
+        }
+    }
+}

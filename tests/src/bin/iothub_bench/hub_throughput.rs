@@ -60,13 +60,7 @@ async fn load(
     // Connect everyone first: the measure is the publishing.
     let mut connected = Vec::with_capacity(count);
     for (client, mut events, topic) in devices {
-        loop {
-            match events.poll().await {
-                Ok(Event::Incoming(Packet::ConnAck(_))) => break,
-                Ok(_) => {}
-                Err(e) => panic!("a device could not connect: {e}"),
-            }
-        }
+        hub::wait_connack(&mut events).await;
         connected.push((client, events, topic));
     }
     let started = Instant::now();

@@ -109,13 +109,7 @@ async fn through_raw(
     progress: &ProgressBar,
 ) -> f64 {
     let (client, mut events) = hub::raw(addr, device);
-    loop {
-        match events.poll().await {
-            Ok(Event::Incoming(Packet::ConnAck(_))) => break,
-            Ok(_) => {}
-            Err(e) => panic!("raw rumqttc could not connect: {e}"),
-        }
-    }
+    hub::wait_connack(&mut events).await;
     let started = Instant::now();
     let publisher = {
         let client = client.clone();

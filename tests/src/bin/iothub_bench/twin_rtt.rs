@@ -90,13 +90,7 @@ async fn through_raw(
     progress: &ProgressBar,
 ) -> Vec<Duration> {
     let (client, mut events) = hub::raw(addr, device);
-    loop {
-        match events.poll().await {
-            Ok(Event::Incoming(Packet::ConnAck(_))) => break,
-            Ok(_) => {}
-            Err(e) => panic!("raw rumqttc could not connect: {e}"),
-        }
-    }
+    hub::wait_connack(&mut events).await;
     let waiting: Waiting = Arc::default();
     let poller = {
         let waiting = Arc::clone(&waiting);
