@@ -22,6 +22,7 @@ pub mod locale;
 pub(crate) mod markdown;
 pub mod merge;
 pub mod plan;
+pub mod po;
 mod po_lint;
 pub mod publish;
 pub mod render;
