@@ -96,7 +96,7 @@ fn main() {
             iothub_codegen::parse(&spec, Path::new("scaled.yaml")).map_or(0, |a| a.operations.len())
         });
         let locales = median(runs, || render_locales(&api, &catalogs));
-        let pot = median(runs, || docs::pot(&api).len());
+        let pot = median(runs, || docs::pot(&api).map_or(0, |p| p.len()));
         let render = locales + pot;
         let per_op = render.as_secs_f64() / api.operations.len() as f64;
         let base = *baseline.get_or_insert(per_op);
