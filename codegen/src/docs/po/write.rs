@@ -26,8 +26,10 @@ pub fn write(messages: &[Message], page_width: usize) -> String {
     out
 }
 
-fn comment_lines(out: &mut String, mark: &str, lines: &[String]) {
-    for line in lines {
+/// Comment lines, one per line of each comment (as gettext writes a
+/// translator comment that holds a line break).
+fn comment_lines(out: &mut String, mark: &str, comments: &[String]) {
+    for line in comments.iter().flat_map(|c| c.split('\n')) {
         out.push_str(mark);
         if !line.is_empty() {
             out.push(' ');
