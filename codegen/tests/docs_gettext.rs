@@ -3,8 +3,11 @@
 //! prints the file byte for byte, `msgmerge --update` against the template
 //! changes nothing (nothing becomes obsolete), and after `msgmerge` and
 //! `msgcat --width=60` `iothub-codegen generate` writes the committed
-//! documents byte for byte. And the PO writer is `msgcat`'s at any width,
-//! on text drawn from every script the line breaking tables cover.
+//! documents byte for byte. After a spec change, `msgmerge` marks fuzzy
+//! (or makes obsolete) what `check` calls fuzzy, the writer writes what
+//! `msgmerge` wrote, and the documents stay the same. And the PO writer is
+//! `msgcat`'s at any width, on text drawn from every script the line
+//! breaking tables cover.
 //!
 //! The tools come from the Debian package `gettext` (`.ci/gettext.sh`
 //! installs it). Without them the tests fail under CI (`CI=true`) and print
@@ -489,4 +492,144 @@ fn the_writer_is_msgcat_at_any_width_on_text_from_every_script() {
     let reread = Catalog::load(&written, "xx-XX").expect("reads back");
     assert_eq!(reread.len(), catalog.len());
     assert_eq!(reread.obsolete().len(), 60 - 60_usize.div_ceil(7));
+}
+
+#[test]
+fn after_a_spec_change_msgmerge_and_check_agree_and_the_documents_stay() {
+    if !common::gettext_tools("after_a_spec_change_msgmerge_and_check_agree_and_the_documents_stay")
+    {
+        return;
+    }
+    // Two places change their English: one a little (msgmerge keeps the
+    // translation, fuzzy, with the old English as `#|`), one a lot
+    // (msgmerge leaves the place untranslated and keeps the old entry as
+    // `#~`). Either way the documents do not change: fuzzy translations
+    // are not shown.
+    let tmp = TempDir::new("gettext-change");
+    let locales = tmp.path().join("spec/locales");
+    std::fs::create_dir_all(&locales).expect("temp dir");
+    let spec = tmp.path().join("spec/iothub-mqtt5.yaml");
+    let mut changed = std::fs::read_to_string(common::spec_path()).expect("spec");
+    for (old, new) in [
+        (
+            "    summary: Get Twin state\n",
+            "    summary: Get the Twin state\n",
+        ),
+        (
+            "    summary: Receive and handle commands\n",
+            "    summary: Commands from the cloud, one at a time, until completed\n",
+        ),
+    ] {
+        assert_eq!(changed.matches(old).count(), 1, "spec changed shape");
+        changed = changed.replacen(old, new, 1);
+    }
+    std::fs::write(&spec, changed).expect("changed spec");
+    for tag in LOCALES {
+        let name = format!("{tag}.po");
+        std::fs::copy(root().join("spec/locales").join(&name), locales.join(&name)).expect("copy");
+    }
+    let codegen = |args: &[&Path]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_iothub-codegen"))
+            .args(args)
+            .output()
+            .expect("iothub-codegen runs");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let generate = |out: &Path, fuzzy: bool| {
+        let mut args = vec![
+            p("generate"),
+            p("--spec"),
+            &spec,
+            p("--locales"),
+            &locales,
+            p("--out"),
+            out,
+        ];
+        if fuzzy {
+            args.push(p("--use-fuzzy"));
+        }
+        codegen(&args);
+    };
+    // Before the translators update their catalogs, and after.
+    let (before, before_fuzzy) = (tmp.path().join("before"), tmp.path().join("before-fuzzy"));
+    generate(&before, false);
+    generate(&before_fuzzy, true);
+    let pot = locales.join(docs::POT_FILE);
+    let api = iothub_codegen::load(&spec).expect("spec loads");
+    for tag in LOCALES {
+        let po = locales.join(format!("{tag}.po"));
+        run(
+            "msgmerge",
+            &[
+                p("--quiet"),
+                p("--previous"),
+                p("--update"),
+                p("--backup=off"),
+                &po,
+                &pot,
+            ],
+        );
+        let merged = std::fs::read_to_string(&po).expect("merged");
+        assert!(
+            merged.contains(
+                "#, fuzzy\n#| msgctxt \"operation.get-twin.summary\"\n#| msgid \"Get Twin state\"\nmsgctxt \"operation.get-twin.summary\"\n"
+            ),
+            "{tag}: msgmerge did not mark the changed place fuzzy"
+        );
+        assert!(
+            merged.contains("\n#~ msgctxt \"operation.receive-commands.summary\"\n#~ msgid \"Receive and handle commands\"\n"),
+            "{tag}: msgmerge did not keep the old entry"
+        );
+        msgfmt_is_silent(&po);
+        // What msgmerge wrote is what the writer writes.
+        let catalog = Catalog::load(&po, tag).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            catalog.to_po(&docs::project_id(&api)) == merged,
+            "{tag}: the writer differs from msgmerge"
+        );
+    }
+    let (after, after_fuzzy) = (tmp.path().join("after"), tmp.path().join("after-fuzzy"));
+    generate(&after, false);
+    generate(&after_fuzzy, true);
+    for tag in LOCALES.iter().copied().chain([docs::SOURCE_LOCALE]) {
+        let doc = |dir: &Path| {
+            std::fs::read_to_string(dir.join(tag).join(docs::DOC_FILE)).expect("document")
+        };
+        assert!(
+            doc(&before) == doc(&after),
+            "{tag}: msgmerge changed the document"
+        );
+        // With fuzzy translations shown, the fuzzy one still is; the
+        // obsolete one is not (gettext made the place untranslated).
+        let get_twin = |dir: &Path| common::section(&doc(dir), "get-twin").to_owned();
+        assert_eq!(get_twin(&before_fuzzy), get_twin(&after_fuzzy), "{tag}");
+        assert!(
+            doc(&after_fuzzy).contains("Commands from the cloud, one at a time, until completed")
+        );
+    }
+    let report = codegen(&[
+        p("check"),
+        p("--spec"),
+        &spec,
+        p("--locales"),
+        &locales,
+        p("--docs"),
+        &after,
+    ]);
+    for tag in LOCALES {
+        assert!(
+            report.contains(&format!(
+                "{tag}: 369 places: 367 translated, 1 fuzzy, 1 missing"
+            )),
+            "{report}"
+        );
+    }
+    for line in [
+        "  fuzzy: operation.get-twin.summary (translates older English or is marked fuzzy; English shown; it was made for «Get Twin state»)",
+        "  missing: operation.receive-commands.summary (shown in English; an obsolete `#~` entry keeps its translation of older English)",
+        "  obsolete: operation.receive-commands.summary (line ",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
 }

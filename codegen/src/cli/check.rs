@@ -112,7 +112,19 @@ pub fn run(
             ));
         }
         for place in &coverage.missing {
-            out.say(format!("  missing: {place} (shown in English)"));
+            // `msgmerge` makes a translation obsolete when the English
+            // changed too much to call it fuzzy.
+            let kept = catalog.is_some_and(|c| {
+                c.obsolete()
+                    .iter()
+                    .any(|o| o.context.as_deref() == Some(place.as_str()))
+            });
+            let hint = if kept {
+                "; an obsolete `#~` entry keeps its translation of older English"
+            } else {
+                ""
+            };
+            out.say(format!("  missing: {place} (shown in English{hint})"));
         }
         for kept in report.kept_obsolete.iter().filter(|k| &k.locale == locale) {
             out.say(format!(
