@@ -1,7 +1,7 @@
 //! Translation catalogs: one gettext PO file per locale, with the lookup
-//! rules of the translation policy. Reading and writing are in
-//! [`read`](self::read) and [`write`](self::write) (the PO format itself in
-//! [`po`](super::po)); what a catalog keeps besides translations — the
+//! rules of the translation policy. Reading and writing are in the
+//! `read` and `write` modules ([`Catalog::load`], [`Catalog::to_po`]; the
+//! PO format itself in [`po`](super::po)); what a catalog keeps besides translations — the
 //! header fields, the locale's front matter values (header fields
 //! `X-Front-Matter-KEY`), comments, flags, previous strings and obsolete
 //! (`#~`) entries — survives a read and write unchanged.
