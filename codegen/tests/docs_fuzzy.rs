@@ -98,7 +98,7 @@ fn publish_check_reports_fuzzy_places_without_failing() {
     let docs_dir = tmp.0.join("docs");
     let rendered = publish::render_all(&api, &catalogs, &[]).expect("renders");
     publish::write_docs(&rendered, &docs_dir).expect("docs written");
-    publish::write_pot(&api, &locales).expect("pot written");
+    publish::write_pot(&api, &catalogs, &locales).expect("pot written");
 
     let report = publish::check(&api, &catalogs, &locales, &docs_dir).expect("check runs");
     assert!(
@@ -384,12 +384,7 @@ fn a_new_place_gets_the_translation_of_its_english_as_a_suggestion() {
     catalog
         .insert(
             "operation.old-name.summary",
-            Entry {
-                msgid: english,
-                msgstr: OLD_TRANSLATION.to_owned(),
-                fuzzy: false,
-                line: 0,
-            },
+            Entry::new(&english, OLD_TRANSLATION),
         )
         .expect("valid");
     let (doc, coverage) = docs::render(&api, Some(&catalog)).expect("renders");

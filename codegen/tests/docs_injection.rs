@@ -11,6 +11,7 @@ use std::path::Path;
 
 use iothub_codegen::docs::{self, Catalog, Entry};
 use iothub_codegen::ir::Api;
+use iothub_codegen::Error;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// What a reader of the rendered document sees.
@@ -173,15 +174,7 @@ fn hostile_catalog(api: &Api, text: &str) -> Catalog {
             .find(|u| u.key() == *key)
             .unwrap_or_else(|| panic!("no place with key {key}"));
         catalog
-            .insert(
-                key,
-                Entry {
-                    msgid: unit.english.clone(),
-                    msgstr: text.to_owned(),
-                    fuzzy: false,
-                    line: 0,
-                },
-            )
+            .insert(key, Entry::new(&unit.english, text))
             .expect("valid entry");
     }
     catalog
@@ -384,37 +377,79 @@ fn hostile_front_matter_values_stay_one_yaml_line() {
     let path = Path::new("xx-XX.po");
     for (hostile, _) in HOSTILE {
         // Locale-specific front matter values (not translations) come from
-        // the catalog too.
+        // the catalog too: header fields, or entries in catalogs written
+        // before. A catalog keeps one line of text with no spaces at either
+        // end; anything else is refused at its line.
         let escaped = hostile
             .replace('\\', "\\\\")
             .replace('"', "\\\"")
             .replace('\n', "\\n")
             .replace('\r', "\\r");
-        let po = format!(
+        let title = format!(
+            "msgctxt \"front-matter.title\"\nmsgid \"Azure IoT Hub MQTT 5 API reference (preview)\"\nmsgstr \"{escaped}\"\n"
+        );
+        let legacy = format!(
             "msgid \"\"\nmsgstr \"Language: xx-XX\\n\"\n\n\
              msgctxt \"front-matter.meta.ms.custom\"\nmsgid \"ms.custom\"\nmsgstr \"{escaped}\"\n\n\
-             msgctxt \"front-matter.meta.author\"\nmsgid \"author\"\nmsgstr \"{escaped}\"\n\n\
-             msgctxt \"front-matter.title\"\nmsgid \"Azure IoT Hub MQTT 5 API reference (preview)\"\nmsgstr \"{escaped}\"\n"
+             msgctxt \"front-matter.meta.author\"\nmsgid \"author\"\nmsgstr \"{escaped}\"\n\n{title}"
         );
-        let what = format!("front matter {hostile:?}");
-        let catalog = Catalog::parse(&po, path, "xx-XX").expect("catalog parses");
-        let (doc, _) = docs::render(&api, Some(&catalog)).expect("renders");
-        let (blocks, html) = read(&doc);
-        only_anchors(&html, &what);
-        // One more front matter line (ms.custom), every other block as in English.
-        let Block::FrontMatter(lines) = &blocks[0] else {
-            panic!("{what}: no front matter in\n{doc}");
-        };
-        let Block::FrontMatter(english_lines) = &english[0] else {
-            unreachable!()
-        };
-        assert_eq!(lines.len(), english_lines.len() + 1, "{what}: {lines:?}");
-        assert!(
-            lines.last().is_some_and(|l| l.starts_with("ms.custom: ")),
-            "{what}"
+        let header = format!(
+            "msgid \"\"\nmsgstr \"\"\n\"Language: xx-XX\\n\"\n\"X-Front-Matter-ms.custom: {escaped}\\n\"\n\
+             \"X-Front-Matter-author: {escaped}\\n\"\n\n{title}"
         );
-        assert_eq!(english.len(), blocks.len(), "{what}: blocks\n{doc}");
-        same_shape(&english[1..], &blocks[1..], &what);
+        let one_line = |v: &str| {
+            !v.chars()
+                .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+                && v == v.trim()
+        };
+        // In the header, a line break ends the field: its value is the
+        // first line (the rest are header lines of their own, not front
+        // matter).
+        let first_line = hostile.split('\n').next().unwrap_or_default();
+        for (form, po, value, line) in [
+            ("entry", &legacy, *hostile, 4),
+            ("header field", &header, first_line, 4),
+        ] {
+            let what = format!("front matter {hostile:?} as {form}");
+            if !one_line(value) {
+                match Catalog::parse(po, path, "xx-XX") {
+                    Err(Error::Catalog {
+                        line: l, message, ..
+                    }) => {
+                        assert_eq!(l, line, "{what}: {message}");
+                        assert!(
+                            message.contains("one line") || message.contains("spaces"),
+                            "{what}: {message}"
+                        );
+                    }
+                    other => panic!("{what}: not refused: {other:?}"),
+                }
+                continue;
+            }
+            let catalog = Catalog::parse(po, path, "xx-XX").expect("catalog parses");
+            assert_eq!(
+                catalog.front_matter_value("ms.custom"),
+                Some(value),
+                "{what}"
+            );
+            let (doc, _) = docs::render(&api, Some(&catalog)).expect("renders");
+            let (blocks, html) = read(&doc);
+            only_anchors(&html, &what);
+            // One more front matter line (ms.custom), every other block as in English.
+            let Block::FrontMatter(lines) = &blocks[0] else {
+                panic!("{what}: no front matter in\n{doc}");
+            };
+            let Block::FrontMatter(english_lines) = &english[0] else {
+                unreachable!()
+            };
+            assert_eq!(lines.len(), english_lines.len() + 1, "{what}: {lines:?}");
+            assert!(
+                lines.last().is_some_and(|l| l.starts_with("ms.custom: ")),
+                "{what}"
+            );
+            assert_eq!(english.len(), blocks.len(), "{what}: blocks\n{doc}");
+            same_shape(&english[1..], &blocks[1..], &what);
+        }
     }
 }
 

@@ -83,15 +83,7 @@ fn a_missing_shared_entry_falls_back_to_english_at_every_place() {
 fn an_empty_translation_is_missing() {
     let mut catalog = Catalog::new("sv-SE");
     catalog
-        .insert(
-            "operation.get-twin.title",
-            Entry {
-                msgid: "Get Twin".to_owned(),
-                msgstr: String::new(),
-                fuzzy: false,
-                line: 0,
-            },
-        )
+        .insert("operation.get-twin.title", Entry::new("Get Twin", ""))
         .expect("valid entry");
     let api = api();
     let plan = docs::plan(&api);
@@ -156,15 +148,7 @@ fn entries_for_other_places_do_not_leak() {
         ("heading.no-such-heading", "Nothing"),
     ] {
         catalog
-            .insert(
-                key,
-                Entry {
-                    msgid: english.to_owned(),
-                    msgstr: "XXX".to_owned(),
-                    fuzzy: false,
-                    line: 0,
-                },
-            )
+            .insert(key, Entry::new(english, "XXX"))
             .expect("valid entry");
     }
     let api = api();
@@ -199,12 +183,7 @@ fn a_blank_translation_is_missing_and_drops_no_paragraph() {
 
 #[test]
 fn a_catalog_refuses_entries_a_po_file_cannot_hold() {
-    let entry = |msgid: &str| Entry {
-        msgid: msgid.to_owned(),
-        msgstr: "XXX".to_owned(),
-        fuzzy: false,
-        line: 0,
-    };
+    let entry = |msgid: &str| Entry::new(msgid, "XXX");
     let mut catalog = Catalog::new("sv-SE");
     for (key, msgid, why) in [
         ("", "Empty context", "context"),

@@ -337,3 +337,61 @@ fn a_stale_catalog_edit_makes_its_document_stale() {
         .contains("</a>Hämta tvilling\n"));
     assert_eq!(tree.run("check").status.code(), Some(0));
 }
+
+#[test]
+fn check_reports_kept_obsolete_entries_previous_english_and_old_front_matter_without_failing() {
+    let tree = Tree::new("gettext-notes");
+    let path = tree.locales().join("sv-SE.po");
+    let po = std::fs::read_to_string(&path).expect("sv-SE.po");
+    // A fuzzy translation with the English it was made for (as `msgmerge
+    // --previous` writes it), an obsolete entry, and a front matter value
+    // kept as an entry (the old form).
+    let target = "msgctxt \"operation.get-twin.summary\"\n";
+    assert_eq!(po.matches(target).count(), 1);
+    let po = po.replacen(
+        target,
+        &format!("#, fuzzy\n#| msgid \"Get the Twin\"\n{target}"),
+        1,
+    );
+    let field = "\"X-Front-Matter-ms.locfileid: 96603561\\n\"\n";
+    assert_eq!(po.matches(field).count(), 1, "sv-SE.po changed shape");
+    let po = po.replacen(field, "", 1).trim_end().to_owned()
+        + "\n\nmsgctxt \"front-matter.meta.ms.locfileid\"\nmsgid \"ms.locfileid\"\nmsgstr \"96603561\"\n\
+           \n#~ msgctxt \"operation.gone.summary\"\n#~ msgid \"Gone\"\n#~ msgstr \"Borta\"\n";
+    let legacy_line = po
+        .lines()
+        .position(|l| l.contains("front-matter.meta.ms.locfileid"))
+        .expect("entry")
+        + 1;
+    let obsolete_line = po
+        .lines()
+        .position(|l| l.contains("operation.gone.summary"))
+        .expect("entry")
+        + 1;
+    std::fs::write(&path, po).expect("write sv-SE.po");
+    // The document changes only where the fuzzy place now shows English.
+    assert_eq!(tree.run("generate").status.code(), Some(0));
+
+    let out = tree.run("check");
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(
+            "  fuzzy: operation.get-twin.summary (translates older English or is marked fuzzy; English shown; it was made for «Get the Twin»)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "  obsolete: operation.gone.summary (line {obsolete_line}; kept as `#~`"
+        )),
+        "{stdout}"
+    );
+    let warning = format!(
+        "{}:{legacy_line}: warning: front matter `ms.locfileid` is an entry",
+        path.display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(stderr.contains("X-Front-Matter-ms.locfileid"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

@@ -48,7 +48,7 @@ pub fn generate(
     let rendered = publish::render_all_with(&api, &catalogs, &[], options)?;
     say.wrote(&publish::write_docs(&rendered, out)?);
     say.wrote(
-        &publish::write_pot(&api, locales)?
+        &publish::write_pot(&api, &catalogs, locales)?
             .into_iter()
             .collect::<Vec<_>>(),
     );

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use iothub_codegen::docs::{import, merge, Catalog};
+use iothub_codegen::docs::{import, merge, template, Catalog};
 use iothub_codegen::Error;
 
 use super::report::Chatter;
@@ -68,7 +68,9 @@ pub fn run(
     }
     // An existing catalog that does not read is not overwritten.
     let existing = Catalog::load(out, locale)?;
-    let merged = merge::merge(&existing, &imported.catalog);
+    let mut merged = merge::merge(&existing, &imported.catalog);
+    // As `msgmerge` would lay it out against the template.
+    template::conform(&iothub_codegen::docs::plan(&api), &mut merged.catalog);
     for c in &merged.conflicts {
         // Front matter values have no line of their own in the catalog.
         let at = match c.line {

@@ -1,7 +1,9 @@
 //! Merging an imported catalog into an existing one, so that a translator's
 //! work is never lost silently: existing translations are kept, new ones
 //! added, an empty existing translation filled, and every place where the
-//! two disagree reported with both texts (the existing one wins).
+//! two disagree reported with both texts (the existing one wins). What the
+//! existing catalog holds besides translations (header, comments, obsolete
+//! entries) stays.
 
 use super::catalog::{Catalog, Entry};
 use super::front_matter;
@@ -51,10 +53,13 @@ pub fn merge(existing: &Catalog, imported: &Catalog) -> Merged {
             // The same translation, confirmed for the current English: the
             // entry now translates it (no longer fuzzy), not a conflict.
             Some(old) if old.msgstr == new.msgstr => {
-                let entry = Entry {
-                    line: old.line,
-                    ..new.clone()
+                let mut entry = Entry {
+                    msgid: new.msgid.clone(),
+                    fuzzy: false,
+                    ..old.clone()
                 };
+                entry.notes.previous_msgctxt = None;
+                entry.notes.previous_msgid = None;
                 if catalog.insert(key, entry).is_ok() {
                     merged.unchanged += 1;
                 }
@@ -67,9 +72,15 @@ pub fn merge(existing: &Catalog, imported: &Catalog) -> Merged {
             }),
             // None, or an empty translation (as one started from the POT has).
             _ => {
-                let entry = Entry {
-                    line: existing.get(key).map_or(0, |e| e.line),
-                    ..new.clone()
+                // The existing entry's line and translator comments stay.
+                let entry = match existing.get(key) {
+                    Some(old) => Entry {
+                        msgid: new.msgid.clone(),
+                        msgstr: new.msgstr.clone(),
+                        fuzzy: new.fuzzy,
+                        ..old.clone()
+                    },
+                    None => new.clone(),
                 };
                 // Both catalogs hold only valid entries.
                 if catalog.insert(key, entry).is_ok() {
@@ -103,12 +114,7 @@ mod tests {
     use super::*;
 
     fn entry(msgid: &str, msgstr: &str) -> Entry {
-        Entry {
-            msgid: msgid.to_owned(),
-            msgstr: msgstr.to_owned(),
-            fuzzy: false,
-            line: 0,
-        }
+        Entry::new(msgid, msgstr)
     }
 
     #[test]

@@ -13,6 +13,12 @@
 //! shown and the place is reported; [`Options::use_fuzzy`] shows them. A
 //! missing translation falls back to English and is reported. Identifiers
 //! are never translated.
+//!
+//! Catalogs survive the translators' own tools: [`po`] reads and writes the
+//! format as GNU gettext does (a catalog is byte for byte what `msgcat`
+//! writes), the [`template`] holds every entry a catalog may hold (so that
+//! `msgmerge` makes none of them obsolete), and a locale's front matter
+//! values are header fields (`X-Front-Matter-KEY`), which the tools keep.
 
 pub mod catalog;
 pub mod escape;
@@ -22,15 +28,16 @@ pub mod locale;
 pub(crate) mod markdown;
 pub mod merge;
 pub mod plan;
-mod po_lint;
+pub mod po;
 pub mod publish;
 pub mod render;
 pub mod sample;
+pub mod template;
 
 use crate::error::Result;
 use crate::ir::Api;
 
-pub use catalog::{Catalog, Entry, Status};
+pub use catalog::{Catalog, Entry, Notes, Obsolete, Status, Warning};
 pub use plan::{plan, Plan, Unit};
 pub use render::{Coverage, Options, Suggestion};
 
@@ -63,49 +70,9 @@ pub fn render_with(
     render::render_with(&plan(api), catalog, options)
 }
 
-/// The POT template: one entry per key, in document order, each with the
-/// English text and, as a comment, the places it serves.
-pub fn pot(api: &Api) -> String {
-    pot_of(api, &plan(api))
-}
-
-/// The POT template of an already built plan of `api`.
-pub fn pot_of(api: &Api, plan: &Plan) -> String {
-    use polib::message::Message;
-
-    let mut keys: Vec<(&str, &str, Vec<&str>)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for unit in plan.units() {
-        match index.get(unit.key()) {
-            Some(&i) => keys[i].2.push(&unit.place),
-            None => {
-                index.insert(unit.key(), keys.len());
-                keys.push((unit.key(), &unit.english, vec![&unit.place]));
-            }
-        }
-    }
-    let mut po = polib::catalog::Catalog::new(catalog::metadata(&project_id(api), ""));
-    for (key, english, places) in keys {
-        let comment = match places.as_slice() {
-            [only] if *only == key => String::new(),
-            [only] => format!("Shown at {only}"),
-            many if many.len() <= 4 => {
-                format!("Shown at {} places: {}", many.len(), many.join(", "))
-            }
-            many => format!(
-                "Shown at {} places, e.g. {}, …",
-                many.len(),
-                many[..3].join(", ")
-            ),
-        };
-        po.append_or_update(
-            Message::build_singular()
-                .with_extracted_comments(comment)
-                .with_msgctxt(key.to_owned())
-                .with_msgid(english.to_owned())
-                .with_msgstr(String::new())
-                .done(),
-        );
-    }
-    catalog::write_po(&po)
+/// The POT template of `api`: one entry per key, in document order, each
+/// with the English text and, as a comment, the places it serves (see
+/// [`template`]; [`publish::write_pot`] adds the overrides catalogs hold).
+pub fn pot(api: &Api) -> Result<String> {
+    template::pot(api, &plan(api), &[])
 }

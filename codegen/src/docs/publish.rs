@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::catalog::Catalog;
 use super::plan::Plan;
 use super::render::{Coverage, Options};
-use super::{locale, pot, pot_of, render, DOC_FILE, POT_FILE, SOURCE_LOCALE};
+use super::{locale, render, template, DOC_FILE, POT_FILE, SOURCE_LOCALE};
 use crate::error::{Error, Result};
 use crate::ir::Api;
 use crate::output::write_if_changed;
@@ -117,10 +117,23 @@ pub fn write_docs(rendered: &[Rendered], out: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// Writes the POT template into `locales` (only when changed).
-pub fn write_pot(api: &Api, locales: &Path) -> Result<Option<PathBuf>> {
+/// Writes the POT template into `locales` (only when changed), with the
+/// overrides that `catalogs` hold (see [`template`]).
+pub fn write_pot(api: &Api, catalogs: &[Catalog], locales: &Path) -> Result<Option<PathBuf>> {
     let path = locales.join(POT_FILE);
-    Ok(write_if_changed(&path, &pot(api))?.then_some(path))
+    let text = template::pot(api, &super::plan(api), catalogs)?;
+    Ok(write_if_changed(&path, &text)?.then_some(path))
+}
+
+/// An obsolete (`#~`) entry of a catalog: kept, never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// Locale of the catalog.
+    pub locale: String,
+    /// Its context, if it has one.
+    pub key: Option<String>,
+    /// Its line.
+    pub line: usize,
 }
 
 /// What `check` found about the docs and catalogs.
@@ -134,6 +147,9 @@ pub struct CheckReport {
     pub coverage: Vec<(String, Coverage)>,
     /// Whether the POT template is out of date.
     pub stale_pot: Option<PathBuf>,
+    /// Obsolete (`#~`) entries: reported, not a failure (gettext keeps
+    /// them for when their English comes back).
+    pub kept_obsolete: Vec<Kept>,
 }
 
 impl CheckReport {
@@ -180,6 +196,13 @@ pub fn check_with(
                     .push((catalog.locale.clone(), key.to_owned(), entry.line));
             }
         }
+        report
+            .kept_obsolete
+            .extend(catalog.obsolete().iter().map(|o| Kept {
+                locale: catalog.locale.clone(),
+                key: o.context.clone(),
+                line: o.entry.line,
+            }));
     }
     for r in render_plan(&plan, catalogs, &[], options)? {
         let path = doc_path(docs, &r.locale);
@@ -189,7 +212,8 @@ pub fn check_with(
         report.coverage.push((r.locale, r.coverage));
     }
     let pot_path = locales.join(POT_FILE);
-    if std::fs::read(&pot_path).ok().as_deref() != Some(pot_of(api, &plan).as_bytes()) {
+    let pot = template::pot(api, &plan, catalogs)?;
+    if std::fs::read(&pot_path).ok().as_deref() != Some(pot.as_bytes()) {
         report.stale_pot = Some(pot_path);
     }
     Ok(report)

@@ -122,7 +122,7 @@ impl Renderer<'_> {
         let Some(catalog) = self.catalog else {
             return unit.english.clone();
         };
-        let Some(found) = catalog.find(unit) else {
+        let Some(found) = catalog.find_with(unit, self.options.use_fuzzy) else {
             self.coverage.missing.push(unit.place.clone());
             return unit.english.clone();
         };

@@ -76,3 +76,29 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// Whether the GNU gettext tools (`msgmerge`, `msgcat`, `msgfmt`) run, for
+/// `test`. When they do not: under CI (`CI=true`) the test fails, naming
+/// itself (`.ci/gettext.sh` installs them); elsewhere it prints one line
+/// `skipped: TEST …` past the harness's capture and returns `false`.
+pub fn gettext_tools(test: &str) -> bool {
+    let runs = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ["msgmerge", "msgcat", "msgfmt"].into_iter().all(runs) {
+        return true;
+    }
+    let message = format!(
+        "{test} needs the GNU gettext tools (msgmerge, msgcat, msgfmt), which are not installed (Debian package `gettext`; `bash .ci/gettext.sh` installs it)"
+    );
+    assert!(
+        std::env::var_os("CI").is_none_or(|ci| ci != "true"),
+        "{message}"
+    );
+    // Not `eprintln!`: the harness would capture it for a passing test.
+    let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("skipped: {message}\n"));
+    false
+}

@@ -19,12 +19,7 @@ pub(super) fn entries(found: &[Found<'_>]) -> Vec<(String, Entry)> {
         }
         by_key.entry(key).or_default().push(f);
     }
-    let entry = |unit: &Unit, text: &str| Entry {
-        msgid: unit.english.clone(),
-        msgstr: text.to_owned(),
-        fuzzy: false,
-        line: 0,
-    };
+    let entry = |unit: &Unit, text: &str| Entry::new(&unit.english, text);
     let mut out: Vec<(String, Entry)> = Vec::new();
     let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
     for key in keys {

@@ -4,6 +4,10 @@
 //! not be aligned. Identifiers the document translated are not taken: the
 //! canonical identifier stays.
 //!
+//! The catalog comes out as `msgmerge` would lay it out against the
+//! template (see [`template::conform`]), its `PO-Revision-Date` the
+//! document's hand-off (or article) date when its front matter has one.
+//!
 //! `mod.rs` walks the document's top sections and front matter; the
 //! `aligner` matches operations, sections, tables and responses with the
 //! plan; `entries` turns what was found into catalog entries.
@@ -13,9 +17,10 @@ mod entries;
 mod tables;
 
 use super::catalog::Catalog;
-use super::front_matter::{is_plain_key, unquote, LOCALE_KEYS};
+use super::front_matter::{is_plain_key, revision_date, unquote, LOCALE_KEYS};
 use super::markdown::{self, Block};
 use super::plan::{self, Plan};
+use super::template;
 use crate::ir::Api;
 
 use aligner::{claimed, paragraph, split_at_level, Aligner};
@@ -67,6 +72,14 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
     let mut catalog = Catalog::new(locale);
 
     let (front, _) = markdown::front_matter(text);
+    let values: Vec<(String, String)> = front
+        .iter()
+        .map(|(key, raw, _)| (key.clone(), unquote(raw)))
+        .collect();
+    if let Some(date) = revision_date(values.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        // A date this function wrote is one line of printable text.
+        let _ = catalog.set_header_field("PO-Revision-Date", &date);
+    }
     for (key, raw, line) in front {
         // Values are kept as text; rendering writes them back as YAML.
         let value = unquote(&raw);
@@ -120,6 +133,7 @@ pub fn import(api: &Api, locale: &str, text: &str) -> Import {
             });
         }
     }
+    template::conform(&plan, &mut catalog);
     unaligned.sort_by_key(|u| u.line);
     Import {
         catalog,
