@@ -94,38 +94,49 @@ fn run(args: Args) -> Result<(), String> {
         let emulator = Emulator::start(config)
             .await
             .map_err(|e| format!("error: {e}"))?;
+        // The handlers are in place before the line that says the emulator
+        // is up: a signal sent right after it stops the emulator cleanly.
+        let stop = stop_signal();
         println!(
             "listening mqtt={} http={}",
             emulator.mqtt_addr(),
             emulator.http_addr()
         );
-        let signal = stop_signal().await;
+        let signal = stop.await;
         tracing::info!(signal, "stopping");
         emulator.shutdown().await;
         Ok(())
     })
 }
 
-/// Waits for SIGINT or SIGTERM; returns its name.
-async fn stop_signal() -> &'static str {
+/// Installs the SIGINT and SIGTERM handlers at once; the future waits for
+/// either and gives its name.
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-                _ = terminate.recv() => "SIGTERM",
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => tokio::select! {
+                    _ = interrupt.recv() => "SIGINT",
+                    _ = terminate.recv() => "SIGTERM",
+                },
+                (interrupt, terminate) => {
+                    let error = interrupt.err().or(terminate.err());
+                    tracing::warn!(error = ?error, "cannot watch SIGINT and SIGTERM; stopping on Ctrl-C only");
+                    let _ = tokio::signal::ctrl_c().await;
+                    "SIGINT"
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
-        "SIGINT"
+        async move {
+            let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
+        }
     }
 }
