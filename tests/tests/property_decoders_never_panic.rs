@@ -79,9 +79,8 @@ fn valid_for(layout: &'static [PropertyInfo]) -> impl Strategy<Value = Propertie
             } else {
                 any::<bool>().boxed()
             };
-            (present, valid_value(info.type_name)).prop_map(move |(present, value)| {
-                present.then_some((info.kind, info.name, value))
-            })
+            (present, valid_value(info.type_name))
+                .prop_map(move |(present, value)| present.then_some((info.kind, info.name, value)))
         })
         .collect();
     fields.prop_map(|fields| {
@@ -181,7 +180,14 @@ fn arbitrary_properties() -> impl Strategy<Value = Properties> {
 
 /// A PUBACK reason code: success, the API's error codes, or any.
 fn reason_code() -> impl Strategy<Value = u8> {
-    prop_oneof![Just(0u8), Just(0x10), Just(0x83), Just(0x87), Just(0x97), any::<u8>()]
+    prop_oneof![
+        Just(0u8),
+        Just(0x10),
+        Just(0x83),
+        Just(0x87),
+        Just(0x97),
+        any::<u8>()
+    ]
 }
 
 proptest! {
