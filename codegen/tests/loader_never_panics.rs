@@ -24,6 +24,14 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     checked(text).map(drop)
 }
 
+/// The furthest line a location of `text` may be on: the one after its
+/// last, as YAML counts lines (a line ends at LF, CRLF or a lone CR), where
+/// the end of the text is.
+fn last_line(text: &str) -> usize {
+    let lone_cr = text.matches('\r').count() - text.matches("\r\n").count();
+    text.matches('\n').count() + lone_cr + 2
+}
+
 /// Loads `text`: the spec if it is accepted, else checks the diagnostics.
 fn checked(text: &str) -> Result<Option<Api>, TestCaseError> {
     let file = Path::new("mutated.yaml");
@@ -31,7 +39,7 @@ fn checked(text: &str) -> Result<Option<Api>, TestCaseError> {
         Ok(api) => Ok(Some(api)),
         Err(Error::InvalidSpec(diagnostics)) => {
             prop_assert!(!diagnostics.is_empty());
-            let lines = text.lines().count().max(1) + 1;
+            let lines = last_line(text);
             for d in diagnostics.iter() {
                 prop_assert_eq!(&d.location.file, file);
                 prop_assert!(
@@ -86,6 +94,7 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("#".to_owned()),
         Just("\t".to_owned()),
         Just("\n".to_owned()),
+        Just("\r".to_owned()),
         Just("  ".to_owned()),
         Just("~".to_owned()),
         Just("0x".to_owned()),
