@@ -266,6 +266,12 @@ fn packet() -> impl Strategy<Value = Vec<u8>> {
     let other = prop_oneof![
         (1u16..4).prop_map(|pkid| Packet::PubAck(PubAck::new(pkid, None))),
         filter().prop_map(|f| Packet::Unsubscribe(Unsubscribe::new(f, None))),
+        // None: a Protocol Error (found by the `emulator_packets` fuzz target).
+        (1u16..4).prop_map(|pkid| Packet::Unsubscribe(Unsubscribe {
+            pkid,
+            filters: Vec::new(),
+            properties: None,
+        })),
         Just(Packet::PingReq(PingReq)),
         Just(Packet::Disconnect(Disconnect::new(
             DisconnectReasonCode::NormalDisconnection

@@ -170,8 +170,11 @@ impl Harness {
                 }
             }
             Packet::Unsubscribe(unsubscribe) => {
-                let ack = self.subscriptions.unsubscribe(&unsubscribe);
-                self.reply(Packet::UnsubAck(ack));
+                if subscribe::check_unsubscribe(&unsubscribe).is_ok() {
+                    let ack = self.subscriptions.unsubscribe(&unsubscribe);
+                    assert_eq!(ack.reasons.len(), unsubscribe.filters.len());
+                    self.reply(Packet::UnsubAck(ack));
+                }
             }
             Packet::Publish(publish) => {
                 let Ok(topic) = std::str::from_utf8(&publish.topic) else {
