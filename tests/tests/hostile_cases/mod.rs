@@ -7,8 +7,9 @@
 //! QoS 0 and 1; wildcard, unknown, shared and past-quota subscriptions;
 //! request–response at QoS 1; Correlation Data missing or over 16 bytes;
 //! unknown user properties at QoS 1 and 0; a packet over 256 KiB; QoS 2;
-//! RETAIN; an invalid topic alias; a subscription identifier; a failed
-//! re-authentication; a second CONNECT. Where the overview is silent the
+//! RETAIN; an invalid topic alias; a subscription identifier; an
+//! UNSUBSCRIBE without a topic filter; a failed re-authentication; a second
+//! CONNECT. Where the overview is silent the
 //! answer asserted is MQTT 5's (the design's and the emulator's choice).
 #![allow(dead_code)]
 
@@ -21,7 +22,7 @@ use iothub_client::transport::auth::AuthPacket;
 use iothub_client::transport::reason;
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, Connect, DisconnectReasonCode, Filter, Login, Packet, PingReq, Publish,
-    PublishProperties, Subscribe, SubscribeProperties, SubscribeReasonCode,
+    PublishProperties, Subscribe, SubscribeProperties, SubscribeReasonCode, Unsubscribe,
 };
 use rumqttc::v5::mqttbytes::QoS;
 
@@ -339,6 +340,21 @@ async fn subscriptions(peer: Peer<'_>) {
         "a subscription identifier",
         Packet::Subscribe(identified),
         0xA1,
+        None,
+    )
+    .await;
+    // An UNSUBSCRIBE without a topic filter: MQTT 5's Protocol Error.
+    let empty = Packet::Unsubscribe(Unsubscribe {
+        pkid: 5,
+        filters: Vec::new(),
+        properties: None,
+    });
+    let code = DisconnectReasonCode::ProtocolError as u8;
+    disconnected(
+        peer,
+        "an UNSUBSCRIBE without a topic filter",
+        empty,
+        code,
         None,
     )
     .await;
