@@ -160,21 +160,20 @@ impl Harness {
                 }
                 self.on_connect(&connect);
             }
-            Packet::Subscribe(subscribe) => {
-                if subscribe::check(&subscribe).is_ok() {
-                    let ack = self.subscriptions.subscribe(&subscribe);
-                    assert_eq!(ack.return_codes.len(), subscribe.filters.len());
-                    assert!(self.subscriptions.list().len() <= limits::MAX_SUBSCRIPTIONS as usize);
-                    self.reply(Packet::SubAck(ack));
-                    self.deliver();
-                }
+            Packet::Subscribe(subscribe) if subscribe::check(&subscribe).is_ok() => {
+                let ack = self.subscriptions.subscribe(&subscribe);
+                assert_eq!(ack.return_codes.len(), subscribe.filters.len());
+                let most = limits::MAX_SUBSCRIPTIONS as usize;
+                assert!(self.subscriptions.list().len() <= most);
+                self.reply(Packet::SubAck(ack));
+                self.deliver();
             }
-            Packet::Unsubscribe(unsubscribe) => {
-                if subscribe::check_unsubscribe(&unsubscribe).is_ok() {
-                    let ack = self.subscriptions.unsubscribe(&unsubscribe);
-                    assert_eq!(ack.reasons.len(), unsubscribe.filters.len());
-                    self.reply(Packet::UnsubAck(ack));
-                }
+            Packet::Unsubscribe(unsubscribe)
+                if subscribe::check_unsubscribe(&unsubscribe).is_ok() =>
+            {
+                let ack = self.subscriptions.unsubscribe(&unsubscribe);
+                assert_eq!(ack.reasons.len(), unsubscribe.filters.len());
+                self.reply(Packet::UnsubAck(ack));
             }
             Packet::Publish(publish) => {
                 let Ok(topic) = std::str::from_utf8(&publish.topic) else {
