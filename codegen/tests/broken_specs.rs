@@ -93,3 +93,36 @@ fn each_broken_spec_reports_exactly_its_problems() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `(kind, line, column)` of each diagnostic of `text`.
+fn places(text: &str, file: &Path) -> BTreeSet<(String, usize, usize)> {
+    match iothub_codegen::parse(text, file) {
+        Err(Error::InvalidSpec(diagnostics)) => diagnostics
+            .iter()
+            .map(|d| (d.kind.code().to_owned(), d.location.line, d.location.column))
+            .collect(),
+        other => panic!("{}: {other:?}", file.display()),
+    }
+}
+
+#[test]
+fn every_line_break_yaml_knows_gives_the_same_places() {
+    // Found by the `spec_loader` fuzz target: YAML (and so every marker)
+    // counts a lone CR as a line break, while the loader's own line model
+    // did not, so its column fix-ups read the wrong lines.
+    let mut failures = Vec::new();
+    for file in common::broken_specs() {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let lf = places(&text, &file);
+        for (name, ending) in [("CRLF", "\r\n"), ("CR", "\r")] {
+            let other = places(&text.replace('\n', ending), &file);
+            if other != lf {
+                failures.push(format!(
+                    "{} with {name}:\n  LF  {lf:?}\n  {name} {other:?}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

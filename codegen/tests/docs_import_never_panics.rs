@@ -2,7 +2,8 @@
 //! reference, which has the seed's shape): it never panics, every problem
 //! it reports is at a line of the document, it only fills places the spec
 //! has, and whatever it imports renders to a document with the English
-//! one's headings.
+//! one's headings. The real seeds (`$IOTHUB_SOURCES/seeds`, five locales,
+//! with their errata) are mutated and truncated too.
 
 mod common;
 
@@ -67,7 +68,42 @@ fn keys() -> &'static HashSet<String> {
 }
 
 fn check(text: &str) -> Result<(), TestCaseError> {
-    let imported = import::import(api(), "sv-SE", text);
+    check_locale("sv-SE", text)
+}
+
+/// The seed documents with their locales (`ms.contentlocale`); `None`
+/// (said once) when the source documents are missing.
+fn seeds() -> Option<&'static [(String, String)]> {
+    static SEEDS: OnceLock<Option<Vec<(String, String)>>> = OnceLock::new();
+    SEEDS
+        .get_or_init(|| {
+            let dir = common::sources_dir("docs_import_never_panics (seeds)")?.join("seeds");
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .expect("seeds folder")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            files.sort();
+            let seeds = files
+                .into_iter()
+                .map(|path| {
+                    let text = std::fs::read_to_string(&path).expect("seed readable");
+                    let locale = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("ms.contentlocale:"))
+                        .expect("a seed names its locale")
+                        .trim()
+                        .to_owned();
+                    (locale, text)
+                })
+                .collect();
+            Some(seeds)
+        })
+        .as_deref()
+}
+
+/// [`check`] for a document of `locale`.
+fn check_locale(locale: &str, text: &str) -> Result<(), TestCaseError> {
+    let imported = import::import(api(), locale, text);
     let lines = text.lines().count().max(1);
     for u in &imported.unaligned {
         prop_assert!(
@@ -108,7 +144,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     }
     // The imported catalog is a valid catalog file.
     let po = imported.catalog.to_po(&docs::project_id(api()));
-    let parsed = docs::Catalog::parse(&po, std::path::Path::new("imported.po"), "sv-SE");
+    let parsed = docs::Catalog::parse(&po, std::path::Path::new("imported.po"), locale);
     prop_assert!(parsed.is_ok(), "{:?}", parsed.err());
     Ok(())
 }
@@ -195,6 +231,53 @@ proptest! {
     #[test]
     fn markdown_soup(text in "(### |#### |## |# |\\| |`|\\*\\*|: |<a name=\"x\"></a>|\n|[a-z ]|`131`|---\n){0,80}") {
         check(&text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_d0c5),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn seeds_truncated(seed in any::<usize>(), cut in any::<usize>()) {
+        let Some(seeds) = seeds() else { return Ok(()) };
+        let (locale, doc) = &seeds[seed % seeds.len()];
+        let cut = floor_char_boundary(doc, cut % (doc.len() + 1));
+        check_locale(locale, &doc[..cut])?;
+    }
+
+    #[test]
+    fn seeds_spliced(seed in any::<usize>(), at in any::<usize>(), len in 0usize..16, insert in fragment()) {
+        let Some(seeds) = seeds() else { return Ok(()) };
+        let (locale, doc) = &seeds[seed % seeds.len()];
+        let start = floor_char_boundary(doc, at % (doc.len() + 1));
+        let end = floor_char_boundary(doc, start + len);
+        check_locale(locale, &format!("{}{}{}", &doc[..start], insert, &doc[end..]))?;
+    }
+
+    #[test]
+    fn seeds_lines_moved(seed in any::<usize>(), a in any::<usize>(), b in any::<usize>(), n in 1usize..8) {
+        let Some(seeds) = seeds() else { return Ok(()) };
+        let (locale, doc) = &seeds[seed % seeds.len()];
+        let mut lines: Vec<&str> = doc.lines().collect();
+        let a = a % lines.len();
+        let end = (a + n).min(lines.len());
+        let moved: Vec<&str> = lines.drain(a..end).collect();
+        let b = b % (lines.len() + 1);
+        lines.splice(b..b, moved);
+        check_locale(locale, &lines.join("\n"))?;
+    }
+}
+
+#[test]
+fn the_seeds_import() {
+    let Some(seeds) = seeds() else { return };
+    assert_eq!(seeds.len(), 5, "five seeds");
+    for (locale, doc) in seeds {
+        check_locale(locale, doc).unwrap_or_else(|e| panic!("{locale}: {e}"));
     }
 }
 

@@ -3,8 +3,9 @@
 //! protocol version (MQTT 3.1 / 3.1.1 get their own CONNACK with return
 //! code 0x01; any other version CONNACK 0x84), a PUBLISH topic that is not
 //! well-formed UTF-8 (0x81 Malformed Packet), topic alias errors (0x82,
-//! 0x94), a shared subscription (SUBACK 0x9E) and a Subscription
-//! Identifier (DISCONNECT 0xA1).
+//! 0x94), a shared subscription (SUBACK 0x9E), a Subscription
+//! Identifier (DISCONNECT 0xA1) and an UNSUBSCRIBE without a topic filter
+//! (DISCONNECT 0x82).
 
 mod common;
 
@@ -165,6 +166,24 @@ async fn a_subscription_identifier_ends_the_connection() {
             DisconnectReasonCode::SubscriptionIdentifiersNotSupported
         ),
         other => panic!("expected DISCONNECT 0xA1, got {other:?}"),
+    }
+    assert!(raw.recv().await.is_none());
+}
+
+#[tokio::test]
+async fn an_unsubscribe_without_a_topic_filter_ends_the_connection() {
+    // Found by the `emulator_packets` fuzz target: the hub answered with an
+    // UNSUBACK of no reason codes, which is malformed. MQTT 5 §3.10.3: an
+    // UNSUBSCRIBE with no payload is a Protocol Error.
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, _) = Raw::connect(&hub, connect("d1", &key(0))).await;
+    // UNSUBSCRIBE, packet identifier 8, no properties, no filters.
+    raw.send_bytes(b"\xA2\x03\x00\x08\x00").await;
+    match raw.recv().await {
+        Some(Packet::Disconnect(Disconnect { reason_code, .. })) => {
+            assert_eq!(reason_code, DisconnectReasonCode::ProtocolError)
+        }
+        other => panic!("expected DISCONNECT 0x82, got {other:?}"),
     }
     assert!(raw.recv().await.is_none());
 }

@@ -20,7 +20,7 @@ impl Source {
     pub fn new(file: &Path, text: &str) -> Self {
         Self {
             file: file.to_path_buf(),
-            lines: text.lines().map(|l| l.chars().collect()).collect(),
+            lines: yaml_lines(text),
             diagnostics: Vec::new(),
         }
     }
@@ -174,5 +174,45 @@ impl Source {
     /// Whether anything was recorded.
     pub fn has_errors(&self) -> bool {
         !self.diagnostics.is_empty()
+    }
+}
+
+/// The lines of `text` as YAML (and so every marker) counts them: a line
+/// ends at LF, CRLF or a lone CR (YAML 1.2 §5.4).
+fn yaml_lines(text: &str) -> Vec<Vec<char>> {
+    let mut lines = Vec::new();
+    let mut line = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => lines.push(std::mem::take(&mut line)),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                lines.push(std::mem::take(&mut line));
+            }
+            c => line.push(c),
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yaml_lines;
+
+    #[test]
+    fn lines_end_where_yaml_ends_them() {
+        let lines = |text: &str| -> Vec<String> {
+            yaml_lines(text)
+                .into_iter()
+                .map(|l| l.into_iter().collect())
+                .collect()
+        };
+        assert_eq!(lines("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(lines("a\r\r\nb\n"), ["a", "", "b"]);
+        assert_eq!(lines(""), Vec::<String>::new());
     }
 }

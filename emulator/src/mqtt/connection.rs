@@ -720,6 +720,9 @@ impl Connection<'_> {
                 None
             }
             Packet::Unsubscribe(unsubscribe) => {
+                if let Err((code, why)) = subscribe::check_unsubscribe(&unsubscribe) {
+                    return Some(End::hub(outcome::disconnect(code, None, why)));
+                }
                 let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,

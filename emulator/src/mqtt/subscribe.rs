@@ -10,7 +10,7 @@
 //! not supported (§3.2.2.3.12), as the CONNACK says neither is available.
 
 use iothub_client::api::{self, limits, topics};
-use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode, Unsubscribe};
 use rumqttc::v5::mqttbytes::QoS;
 
 /// How a shared subscription's filter starts (MQTT 5 §4.8.2).
@@ -33,6 +33,20 @@ pub fn check(subscribe: &Subscribe) -> Result<(), (u8, &'static str)> {
             SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
             "Subscription Identifiers are not supported",
         ));
+    }
+    Ok(())
+}
+
+/// MQTT 5's Protocol Error.
+const PROTOCOL_ERROR: u8 = 0x82;
+
+/// Whether `unsubscribe` may be answered with an UNSUBACK; else the
+/// DISCONNECT reason code and why. rumqttc's codec reads an UNSUBSCRIBE
+/// without topic filters, which MQTT 5 makes a Protocol Error (§3.10.3);
+/// its UNSUBACK would have no reason codes, a malformed packet.
+pub fn check_unsubscribe(unsubscribe: &Unsubscribe) -> Result<(), (u8, &'static str)> {
+    if unsubscribe.filters.is_empty() {
+        return Err((PROTOCOL_ERROR, "an UNSUBSCRIBE without a topic filter"));
     }
     Ok(())
 }
