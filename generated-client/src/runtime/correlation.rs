@@ -96,14 +96,18 @@ impl Correlations {
 
     /// Fails one request with `error`.
     pub(crate) fn fail(&self, key: &Bytes, error: Error) {
-        if let Some(pending) = self.lock().remove(key) {
+        // Not under the lock: the wake-up may take a while, and the woken
+        // requester takes the lock at once (to drop its `Waiter`).
+        let pending = self.lock().remove(key);
+        if let Some(pending) = pending {
             let _ = pending.reply.send(Err(error));
         }
     }
 
     /// Hands `response` to its request; false if none waits for it.
     pub(crate) fn resolve(&self, key: &Bytes, response: Response) -> bool {
-        match self.lock().remove(key) {
+        let pending = self.lock().remove(key);
+        match pending {
             Some(pending) => pending.reply.send(Ok(response)).is_ok(),
             None => false,
         }
@@ -112,24 +116,26 @@ impl Correlations {
     /// Fails every request that went out on `connection` (its response
     /// cannot come any more): they get [`Error::ConnectionLost`].
     pub(crate) fn fail_sent_on(&self, connection: u64, cause: &str) {
-        let mut pending = self.lock();
-        let lost: Vec<Bytes> = pending
-            .iter()
-            .filter(|(_, p)| p.sent_on == Some(connection))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in lost {
-            if let Some(p) = pending.remove(&key) {
-                let _ = p.reply.send(Err(Error::ConnectionLost {
-                    cause: cause.to_owned(),
-                }));
-            }
+        let lost: Vec<Pending> = {
+            let mut pending = self.lock();
+            let keys: Vec<Bytes> = pending
+                .iter()
+                .filter(|(_, p)| p.sent_on == Some(connection))
+                .map(|(k, _)| k.clone())
+                .collect();
+            keys.iter().filter_map(|key| pending.remove(key)).collect()
+        };
+        for p in lost {
+            let _ = p.reply.send(Err(Error::ConnectionLost {
+                cause: cause.to_owned(),
+            }));
         }
     }
 
     /// Fails every request with `error` (the client closed).
     pub(crate) fn fail_all(&self, error: &Error) {
-        for (_, p) in self.lock().drain() {
+        let all: Vec<Pending> = self.lock().drain().map(|(_, p)| p).collect();
+        for p in all {
             let _ = p.reply.send(Err(error.clone()));
         }
     }

@@ -11,6 +11,7 @@ mod read;
 mod write;
 
 use std::collections::HashSet;
+use std::pin::{pin, Pin};
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -20,7 +21,7 @@ use rumqttc::v5::mqttbytes::v5::{
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::AsyncReadExt;
 use tokio::sync::oneshot;
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{sleep_until, Instant, Sleep};
 
 use super::connect::{self, Link};
 use super::inflight::Inflight;
@@ -70,6 +71,15 @@ fn qos(n: u8) -> QoS {
     }
 }
 
+/// Keeps `timer` at `due`, touching it only when it fired or is late for
+/// `due`: a deadline that moved later (a packet written, a renewal
+/// answered later than due) is left for the timer to find when it fires.
+fn follow(timer: Pin<&mut Sleep>, due: Instant) {
+    if timer.is_elapsed() || due < timer.deadline() {
+        timer.reset(due);
+    }
+}
+
 /// When a token signed at `at` is due for renewal.
 fn renewal_due(shared: &Shared, at: Timestamp) -> Instant {
     let age = Duration::from_millis(Timestamp::now().as_millis().saturating_sub(at.as_millis()));
@@ -111,14 +121,23 @@ impl<'a> Connection<'a> {
         if let Err(end) = self.start(subscriptions, inflight, subscribed) {
             return end;
         }
+        // Two timers for the connection's life, armed once and moved only
+        // when needed (see `follow`): arming a new tokio timer on every
+        // turn costs a wake of the runtime's driver per packet.
+        let mut keep_alive = pin!(sleep_until(self.ping_due()));
+        let mut renewal = pin!(sleep_until(self.renewal_step_due()));
         loop {
             if let Err(cause) = self.flush().await {
                 return End::Lost(cause);
             }
-            let ping_due = self.ping_due();
             let keep_alive_on = !self.link.keep_alive.is_zero();
-            let renewal_due = self.renewal_step_due();
             let renewal_on = self.renew_at.is_some() || self.renewing.is_some();
+            if keep_alive_on {
+                follow(keep_alive.as_mut(), self.ping_due());
+            }
+            if renewal_on {
+                follow(renewal.as_mut(), self.renewal_step_due());
+            }
             let step = tokio::select! {
                 biased;
                 _ = inputs.shutdown.changed() => {
@@ -140,8 +159,16 @@ impl<'a> Connection<'a> {
                     self.take_acked(first, inputs, inflight)
                 }
                 Some(first) = inputs.outgoing.recv() => self.take_outgoing(first, inputs),
-                () = sleep_until(ping_due), if keep_alive_on => self.ping(),
-                () = sleep_until(renewal_due), if renewal_on => self.renewal_step(),
+                // A timer that fires early (its deadline moved on) only
+                // gets followed at the top of the loop.
+                () = &mut keep_alive, if keep_alive_on => match self.ping_due() <= Instant::now() {
+                    true => self.ping(),
+                    false => Ok(()),
+                },
+                () = &mut renewal, if renewal_on => match self.renewal_step_due() <= Instant::now() {
+                    true => self.renewal_step(),
+                    false => Ok(()),
+                },
             };
             if let Err(end) = step {
                 // Say why, if it was our side's protocol decision.
@@ -250,5 +277,30 @@ impl<'a> Connection<'a> {
             self.renew_at = Some(renewal_due(self.shared, token.at));
             self.link.token = Some(token);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_timer_follows_its_deadline_only_when_it_must() {
+        let start = Instant::now();
+        let mut timer = pin!(sleep_until(start + Duration::from_secs(10)));
+        // Later: left alone; the timer fires early and is followed then.
+        follow(timer.as_mut(), start + Duration::from_secs(20));
+        assert_eq!(timer.deadline(), start + Duration::from_secs(10));
+        // Earlier: moved at once.
+        follow(timer.as_mut(), start + Duration::from_secs(5));
+        assert_eq!(timer.deadline(), start + Duration::from_secs(5));
+
+        let mut fired = pin!(sleep_until(Instant::now()));
+        fired.as_mut().await;
+        assert!(fired.is_elapsed());
+        let due = Instant::now() + Duration::from_secs(30);
+        follow(fired.as_mut(), due);
+        assert_eq!(fired.deadline(), due);
+        assert!(!fired.is_elapsed());
     }
 }

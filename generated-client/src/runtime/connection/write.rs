@@ -4,11 +4,15 @@
 //! the encoded bytes, with a timeout that restarts whenever the hub takes
 //! some (a slow link is not a dead one).
 
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::BytesMut;
 use rumqttc::v5::mqttbytes::v5::{Packet, PubAck, Publish};
 use tokio::io::AsyncWriteExt;
+use tokio::time::error::Elapsed;
 use tokio::time::{timeout, Instant};
 
 use super::Connection;
@@ -25,6 +29,18 @@ const BATCH_BYTES: usize = 64 * 1024;
 /// The least time a write may make no progress before the hub counts as gone.
 const WRITE_STALL: Duration = Duration::from_secs(10);
 
+/// Runs `io` for at most `stall`. The timer is armed only when `io` cannot
+/// finish at once: a write the socket takes straight away (nearly every one)
+/// costs no timer, whose arming would wake the runtime's driver.
+async fn within<T>(stall: Duration, io: impl Future<Output = T>) -> Result<T, Elapsed> {
+    let mut io = pin!(io);
+    // Polled again, with the task's waker, by `timeout` if not ready.
+    if let Poll::Ready(done) = io.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        return Ok(done);
+    }
+    timeout(stall, io).await
+}
+
 impl Connection<'_> {
     /// Writes what is encoded, then tells the senders of QoS 0 PUBLISHes.
     /// A hub that takes no byte for a keep alive (at least 10 s) is gone.
@@ -35,7 +51,7 @@ impl Connection<'_> {
         let stall = self.link.keep_alive.max(WRITE_STALL);
         let mut result = Ok(());
         while !self.write.is_empty() {
-            match timeout(stall, self.link.stream.write(&self.write)).await {
+            match within(stall, self.link.stream.write(&self.write)).await {
                 Ok(Ok(0)) => {
                     result = Err(DisconnectCause::Network(
                         "the connection takes no more bytes".into(),
@@ -58,7 +74,7 @@ impl Connection<'_> {
             }
         }
         if result.is_ok() {
-            result = match timeout(stall, self.link.stream.flush()).await {
+            result = match within(stall, self.link.stream.flush()).await {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(DisconnectCause::Network(e.to_string())),
                 Err(_) => Err(DisconnectCause::Network(format!(
@@ -206,5 +222,29 @@ impl Connection<'_> {
             self.encode(&Packet::PubAck(ack))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn within_finishes_what_is_ready_and_gives_up_on_what_stalls() {
+        assert_eq!(within(WRITE_STALL, async { 7 }).await.ok(), Some(7));
+        // Ready only on its second poll: the first (no timer) must not lose it.
+        let mut polled = false;
+        let second = std::future::poll_fn(|cx| {
+            if polled {
+                Poll::Ready("done")
+            } else {
+                polled = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        });
+        assert_eq!(within(WRITE_STALL, second).await.ok(), Some("done"));
+        let stalled = within(Duration::from_millis(20), std::future::pending::<()>()).await;
+        assert!(stalled.is_err());
     }
 }
