@@ -2,8 +2,17 @@
 //! `iothub-client` (`get_twin`) and through raw rumqttc (a QoS 0 request
 //! with Correlation Data, the response matched on `$iothub/responses` by
 //! the event loop's task); runs alternate. Figures: p50 and p99 per side.
+//!
+//! Each side's request loop runs in a task of the runtime, where a tokio
+//! program's work runs, so both are measured with the same scheduling. The
+//! same loops run once more from the main future (`#[tokio::main]`'s
+//! `block_on` thread, outside the runtime's workers), reported apart: there
+//! every wake-up of the requester, and every request it queues, crosses
+//! threads, and which side wins depends on when a worker parks more than on
+//! the client.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,44 +30,107 @@ use crate::stats::{bar, percentile};
 
 type Waiting = Arc<Mutex<HashMap<Bytes, oneshot::Sender<()>>>>;
 
+/// Where a request loop runs.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// In a task spawned on the runtime.
+    Task,
+    /// In the main future, on the thread that called `block_on`.
+    MainThread,
+}
+
+async fn place<F>(placement: Placement, run: F) -> Vec<Duration>
+where
+    F: Future<Output = Vec<Duration>> + Send + 'static,
+{
+    match placement {
+        Placement::Task => tokio::spawn(run).await.expect("the request loop ends"),
+        Placement::MainThread => run.await,
+    }
+}
+
+/// Sorted round-trip times per side.
+#[derive(Default)]
+struct Sides {
+    client: Vec<Duration>,
+    raw: Vec<Duration>,
+}
+
+impl Sides {
+    fn us(&self) -> [f64; 4] {
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        [
+            us(percentile(&self.client, 0.5)),
+            us(percentile(&self.client, 0.99)),
+            us(percentile(&self.raw, 0.5)),
+            us(percentile(&self.raw, 0.99)),
+        ]
+    }
+}
+
 /// Runs the scenario; returns its JSON line.
 pub async fn run(requests: usize, rounds: usize) -> String {
-    let emulator = hub::emulator(2 * rounds).await;
+    let emulator = hub::emulator(4 * rounds).await;
     let addr = emulator.mqtt_addr();
-    let progress = bar((2 * rounds * requests) as u64, "twin-rtt");
-    let (mut client_times, mut raw_times) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let device = format!("bench-{}", 2 * round);
-        client_times.extend(through_client(addr, &device, requests, &progress).await);
-        let device = format!("bench-{}", 2 * round + 1);
-        raw_times.extend(through_raw(addr, &device, requests, &progress).await);
+    let progress = bar((4 * rounds * requests) as u64, "twin-rtt");
+    let (mut task, mut main) = (Sides::default(), Sides::default());
+    let mut device = 0;
+    let mut next_device = || {
+        device += 1;
+        format!("bench-{}", device - 1)
+    };
+    for _ in 0..rounds {
+        for (placement, sides) in [
+            (Placement::Task, &mut task),
+            (Placement::MainThread, &mut main),
+        ] {
+            let (device, bar) = (next_device(), progress.clone());
+            sides.client.extend(
+                place(placement, async move {
+                    through_client(addr, &device, requests, &bar).await
+                })
+                .await,
+            );
+            let (device, bar) = (next_device(), progress.clone());
+            sides.raw.extend(
+                place(placement, async move {
+                    through_raw(addr, &device, requests, &bar).await
+                })
+                .await,
+            );
+        }
     }
     progress.finish_and_clear();
-    client_times.sort();
-    raw_times.sort();
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let (c50, c99) = (
-        us(percentile(&client_times, 0.5)),
-        us(percentile(&client_times, 0.99)),
-    );
-    let (r50, r99) = (
-        us(percentile(&raw_times, 0.5)),
-        us(percentile(&raw_times, 0.99)),
-    );
+    for sides in [&mut task, &mut main] {
+        sides.client.sort();
+        sides.raw.sort();
+    }
+    let [c50, c99, r50, r99] = task.us();
+    let [m_c50, m_c99, m_r50, m_r99] = main.us();
     println!("twin-rtt: {requests} sequential Get Twin round trips, {rounds} rounds each");
-    println!("{:<24} {:>10} {:>10}", "side", "p50 µs", "p99 µs");
-    println!("{:<24} {:>10.1} {:>10.1}", "iothub-client", c50, c99);
-    println!("{:<24} {:>10.1} {:>10.1}", "raw rumqttc", r50, r99);
+    println!("{:<36} {:>10} {:>10}", "side", "p50 µs", "p99 µs");
+    println!("{:<36} {:>10.1} {:>10.1}", "iothub-client", c50, c99);
+    println!("{:<36} {:>10.1} {:>10.1}", "raw rumqttc", r50, r99);
     println!(
-        "{:<24} {:>10.3} {:>10.3}",
+        "{:<36} {:>10.3} {:>10.3}",
         "ratio (client / raw)",
         c50 / r50,
         c99 / r99
     );
+    println!("from the main future (block_on thread):");
+    println!("{:<36} {:>10.1} {:>10.1}", "  iothub-client", m_c50, m_c99);
+    println!("{:<36} {:>10.1} {:>10.1}", "  raw rumqttc", m_r50, m_r99);
+    println!(
+        "{:<36} {:>10.3} {:>10.3}",
+        "  ratio (client / raw)",
+        m_c50 / m_r50,
+        m_c99 / m_r99
+    );
     emulator.shutdown().await;
     format!(
-        "{{\"scenario\":\"twin-rtt\",\"requests\":{requests},\"rounds\":{rounds},\"client_p50_us\":{c50:.1},\"client_p99_us\":{c99:.1},\"raw_p50_us\":{r50:.1},\"raw_p99_us\":{r99:.1},\"ratio_p50\":{:.4}}}",
-        c50 / r50
+        "{{\"scenario\":\"twin-rtt\",\"requests\":{requests},\"rounds\":{rounds},\"client_p50_us\":{c50:.1},\"client_p99_us\":{c99:.1},\"raw_p50_us\":{r50:.1},\"raw_p99_us\":{r99:.1},\"ratio_p50\":{:.4},\"main_thread\":{{\"client_p50_us\":{m_c50:.1},\"client_p99_us\":{m_c99:.1},\"raw_p50_us\":{m_r50:.1},\"raw_p99_us\":{m_r99:.1},\"ratio_p50\":{:.4}}}}}",
+        c50 / r50,
+        m_c50 / m_r50
     )
 }
 
