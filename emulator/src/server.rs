@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iothub_client::api::limits;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
@@ -22,6 +22,27 @@ use crate::mqtt::sessions::Sessions;
 const HTTP_DRAIN: Duration = Duration::from_secs(5);
 
 /// `error` with the listener and address that failed in its message.
+/// The MQTT listener's backlog of connections the kernel has accepted and
+/// the emulator not yet (the kernel caps it at `net.core.somaxconn`). A
+/// fleet reconnecting at once sends thousands of SYNs together; with
+/// tokio's default of 1,024 the rest overflow and wait for a SYN
+/// retransmission, a second later.
+const MQTT_BACKLOG: u32 = 4096;
+
+/// A TCP listener on `address` with `backlog`; `SO_REUSEADDR` as tokio's
+/// `TcpListener::bind` sets it, so a restarted emulator gets its port back.
+fn listen(address: SocketAddr, backlog: u32) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(backlog)
+}
+
 fn bind_error(what: &str, address: SocketAddr, error: std::io::Error) -> std::io::Error {
     std::io::Error::new(
         error.kind(),
@@ -91,9 +112,8 @@ impl Emulator {
                 .map_err(|e| std::io::Error::other(format!("opening the state failed: {e}")))?
                 .map_err(std::io::Error::other)?,
         };
-        let listener = TcpListener::bind(config.mqtt)
-            .await
-            .map_err(|e| bind_error("MQTT", config.mqtt, e))?;
+        let listener =
+            listen(config.mqtt, MQTT_BACKLOG).map_err(|e| bind_error("MQTT", config.mqtt, e))?;
         let mqtt = listener.local_addr()?;
         let http_listener = TcpListener::bind(config.http)
             .await
