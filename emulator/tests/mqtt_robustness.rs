@@ -1,5 +1,5 @@
 //! Hostile and broken peers on the MQTT port: random and truncated byte
-//! streams, an oversized packet, a half-open connection and a client that
+//! streams, an oversized packet, reserved fixed-header flags set wrong, a half-open connection and a client that
 //! never reads. The hub answers or disconnects that one peer, stays up,
 //! and ten other connected devices keep working (each asserted by a full
 //! telemetry round trip).
@@ -190,4 +190,32 @@ async fn retain_and_qos_2_are_refused_as_the_connack_said() {
         }
     }
     all_work(&mut devices, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reserved_flags_set_wrong_are_a_malformed_packet() {
+    let hub = hub().await;
+    let mut devices = good_devices(&hub).await;
+    // Well-formed packets but for the flags of their first byte (MQTT 5
+    // §2.1.3): SUBSCRIBE and UNSUBSCRIBE need 0010, PINGREQ 0000; a
+    // PUBLISH may not have both QoS bits set.
+    let cases: [&[u8]; 4] = [
+        b"\x80\x16\x00\x01\x00\x00\x10$iothub/methods/#\x01",
+        b"\xA0\x03\x00\x01\x00",
+        b"\xC1\x00",
+        b"\x36\x14\x00\x10$iothub/telemetry\x00\x01\x00",
+    ];
+    for (round, bytes) in (1u16..).zip(cases) {
+        let (mut raw, _) = Raw::connect(&hub, connect("dev0", &key(0))).await;
+        raw.send_bytes(bytes).await;
+        match raw.recv().await {
+            Some(Packet::Disconnect(d)) => assert_eq!(
+                d.reason_code,
+                DisconnectReasonCode::MalformedPacket,
+                "for {bytes:02X?}"
+            ),
+            other => panic!("{bytes:02X?}: expected DISCONNECT Malformed Packet, got {other:?}"),
+        }
+        all_work(&mut devices, round).await;
+    }
 }

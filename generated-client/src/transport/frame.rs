@@ -40,6 +40,59 @@ pub enum Frame {
     Auth(AuthPacket),
 }
 
+/// The packet type number of PUBLISH.
+const PUBLISH: u8 = 3;
+
+/// The fixed-header flags MQTT 5 requires of a packet type (§2.1.3), or
+/// `None` for PUBLISH, whose flags carry DUP, QoS and RETAIN.
+fn required_flags(kind: u8) -> Option<u8> {
+    match kind {
+        PUBLISH => None,
+        // PUBREL, SUBSCRIBE, UNSUBSCRIBE.
+        6 | 8 | 10 => Some(0b0010),
+        _ => Some(0),
+    }
+}
+
+/// The packet type's name, for errors.
+fn kind_name(kind: u8) -> &'static str {
+    const NAMES: [&str; 16] = [
+        "reserved packet type 0",
+        "CONNECT",
+        "CONNACK",
+        "PUBLISH",
+        "PUBACK",
+        "PUBREC",
+        "PUBREL",
+        "PUBCOMP",
+        "SUBSCRIBE",
+        "SUBACK",
+        "UNSUBSCRIBE",
+        "UNSUBACK",
+        "PINGREQ",
+        "PINGRESP",
+        "DISCONNECT",
+        "AUTH",
+    ];
+    NAMES[usize::from(kind & 0x0F)]
+}
+
+/// Checks the fixed header's flags: a reserved flag set otherwise than
+/// MQTT 5 lists it, or a PUBLISH with both QoS bits set, is a Malformed
+/// Packet (§2.1.3, §3.3.1.2).
+fn check_flags(kind: u8, flags: u8) -> Result<(), FrameError> {
+    match required_flags(kind) {
+        Some(required) if flags != required => Err(FrameError::Malformed(format!(
+            "{} with fixed-header flags {flags:04b}; MQTT 5 requires {required:04b}",
+            kind_name(kind)
+        ))),
+        None if (flags >> 1) & 0b11 == 0b11 => Err(FrameError::Malformed(
+            "PUBLISH with both QoS bits set".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Takes the next whole packet off the front of `buffer`: `Ok(None)` when
 /// more bytes are needed (nothing is consumed then).
 pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, FrameError> {
@@ -60,12 +113,10 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
     let frame_length = header.frame_length();
     let header_length = fixed_header_length(buffer);
     let (kind, flags) = (byte1 >> 4, byte1 & 0x0F);
+    check_flags(kind, flags)?;
     match kind {
         AUTH => {
             let mut frame = buffer.split_to(frame_length).freeze();
-            if flags != 0 {
-                return Err(FrameError::Malformed("AUTH with flags set".to_owned()));
-            }
             let body = frame.split_off(header_length.min(frame.len()));
             AuthPacket::read(body).map(|auth| Some(Frame::Auth(auth)))
         }
@@ -73,11 +124,6 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
         // §3.14.2.2.1 allows it); rumqttc reads it as malformed.
         DISCONNECT if frame_length == header_length + 1 => {
             let frame = buffer.split_to(frame_length);
-            if flags != 0 {
-                return Err(FrameError::Malformed(
-                    "DISCONNECT with flags set".to_owned(),
-                ));
-            }
             let code = frame[header_length];
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
                 Disconnect::new(super::reason::disconnect(code)),
@@ -85,11 +131,6 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
         }
         DISCONNECT if frame_length == header_length => {
             let _ = buffer.split_to(frame_length);
-            if flags != 0 {
-                return Err(FrameError::Malformed(
-                    "DISCONNECT with flags set".to_owned(),
-                ));
-            }
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
                 Disconnect::new(DisconnectReasonCode::NormalDisconnection),
             )))))
@@ -172,6 +213,45 @@ mod tests {
             read(&mut empty_auth, 1024),
             Ok(Some(Frame::Auth(AuthPacket::default())))
         );
+    }
+
+    #[test]
+    fn reserved_flags_and_qos_3_are_malformed() {
+        // Each packet is whole and well formed but for its first byte.
+        let cases: [(&[u8], &str); 6] = [
+            (
+                b"\x80\x05\x00\x01\x00\x00\x01",
+                "SUBSCRIBE with fixed-header flags 0000",
+            ),
+            (
+                b"\xA0\x03\x00\x01\x00",
+                "UNSUBSCRIBE with fixed-header flags 0000",
+            ),
+            (b"\x41\x02\x00\x01", "PUBACK with fixed-header flags 0001"),
+            (b"\xC8\x00", "PINGREQ with fixed-header flags 1000"),
+            (b"\xE4\x00", "DISCONNECT with fixed-header flags 0100"),
+            (
+                b"\x36\x05\x00\x01t\x00\x01",
+                "PUBLISH with both QoS bits set",
+            ),
+        ];
+        for (bytes, problem) in cases {
+            let mut buffer = BytesMut::from(bytes);
+            match read(&mut buffer, 1024) {
+                Err(FrameError::Malformed(message)) => {
+                    assert!(message.starts_with(problem), "{message:?} for {bytes:02X?}")
+                }
+                other => panic!("{bytes:02X?} read as {other:?}"),
+            }
+        }
+        // The flags MQTT 5 requires pass the check.
+        let mut fine = BytesMut::from(&b"\x82\x05\x00\x01\x00\x00\x01"[..]);
+        assert!(!matches!(
+            read(&mut fine, 1024),
+            Err(FrameError::Malformed(m)) if m.contains("fixed-header flags")
+        ));
+        let mut pingreq = BytesMut::from(&b"\xC0\x00"[..]);
+        assert!(matches!(read(&mut pingreq, 1024), Ok(Some(_))));
     }
 
     #[test]
