@@ -407,6 +407,7 @@ impl Connection<'_> {
                         Ok(None) => break End::Closed,
                         Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
                             PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
+                        Err(e @ FrameError::ProtocolError(_)) => break End::hub(outcome::disconnect(PROTOCOL_ERROR, None, &e.to_string())),
                         Err(e) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
                         Ok(Some(frame)) => {
                             heard = tokio::time::Instant::now();

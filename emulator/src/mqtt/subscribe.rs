@@ -22,7 +22,7 @@ const SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED: u8 = 0xA1;
 
 /// Whether `subscribe` as a whole may be answered with a SUBACK; else the
 /// DISCONNECT reason code and why. (One without filters never gets here:
-/// rumqttc's codec reads it as malformed.)
+/// the framing reads it as a Protocol Error.)
 pub fn check(subscribe: &Subscribe) -> Result<(), (u8, &'static str)> {
     let identified = subscribe
         .properties

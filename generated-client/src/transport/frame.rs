@@ -29,6 +29,10 @@ pub enum FrameError {
     /// The bytes are not a well-formed packet.
     #[error("malformed packet: {0}")]
     Malformed(String),
+    /// A well-formed packet MQTT 5 calls a Protocol Error (a SUBSCRIBE
+    /// without a topic filter, §3.8.3).
+    #[error("protocol error: {0}")]
+    ProtocolError(String),
 }
 
 /// One packet read from a connection.
@@ -137,7 +141,12 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
         }
         _ => Packet::read(buffer, Some(max_size))
             .map(|p| Some(Frame::Packet(Box::new(p))))
-            .map_err(|e| FrameError::Malformed(e.to_string())),
+            .map_err(|e| match e {
+                CodecError::EmptySubscription => {
+                    FrameError::ProtocolError("a SUBSCRIBE without a topic filter".to_owned())
+                }
+                e => FrameError::Malformed(e.to_string()),
+            }),
     }
 }
 
@@ -252,6 +261,17 @@ mod tests {
         ));
         let mut pingreq = BytesMut::from(&b"\xC0\x00"[..]);
         assert!(matches!(read(&mut pingreq, 1024), Ok(Some(_))));
+    }
+
+    #[test]
+    fn a_subscribe_without_a_topic_filter_is_a_protocol_error() {
+        let mut buffer = BytesMut::from(&b"\x82\x03\x00\x01\x00"[..]);
+        assert_eq!(
+            read(&mut buffer, 1024),
+            Err(FrameError::ProtocolError(
+                "a SUBSCRIBE without a topic filter".to_owned()
+            ))
+        );
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! QoS 0 and 1; wildcard, unknown, shared and past-quota subscriptions;
 //! request–response at QoS 1; Correlation Data missing or over 16 bytes;
 //! unknown user properties at QoS 1 and 0; a packet over 256 KiB; QoS 2;
-//! RETAIN; an invalid topic alias; a subscription identifier; an
-//! UNSUBSCRIBE without a topic filter; a failed re-authentication; a second
-//! CONNECT. Where the overview is silent the
-//! answer asserted is MQTT 5's (the design's and the emulator's choice).
+//! RETAIN; an invalid topic alias; a subscription identifier; a SUBSCRIBE
+//! or an UNSUBSCRIBE without a topic filter; a failed re-authentication; a
+//! second CONNECT. Where the overview is silent the answer asserted is
+//! MQTT 5's (the design's and the emulator's choice).
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -353,6 +353,20 @@ async fn subscriptions(peer: Peer<'_>) {
     disconnected(
         peer,
         "an UNSUBSCRIBE without a topic filter",
+        empty,
+        code,
+        None,
+    )
+    .await;
+    // A SUBSCRIBE without one: the same (§3.8.3).
+    let empty = Packet::Subscribe(Subscribe {
+        pkid: 6,
+        filters: Vec::new(),
+        properties: None,
+    });
+    disconnected(
+        peer,
+        "a SUBSCRIBE without a topic filter",
         empty,
         code,
         None,

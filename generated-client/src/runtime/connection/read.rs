@@ -18,7 +18,7 @@ use crate::runtime::inflight::{Acknowledgement, Inflight};
 use crate::runtime::routes::{Incoming, Subscriptions};
 use crate::runtime::state::DisconnectCause;
 use crate::runtime::task::End;
-use crate::transport::frame::{self, Frame};
+use crate::transport::frame::{self, Frame, FrameError};
 use crate::transport::reason;
 use crate::wire::Properties;
 
@@ -37,7 +37,10 @@ impl Connection<'_> {
         loop {
             let frame =
                 frame::read(&mut self.link.read, limits::MAXIMUM_PACKET_SIZE).map_err(|e| {
-                    self.violation = Some(DisconnectReasonCode::MalformedPacket);
+                    self.violation = Some(match e {
+                        FrameError::ProtocolError(_) => DisconnectReasonCode::ProtocolError,
+                        _ => DisconnectReasonCode::MalformedPacket,
+                    });
                     protocol(e.to_string())
                 })?;
             match frame {
