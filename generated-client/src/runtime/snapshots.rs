@@ -32,7 +32,8 @@ const MAX_RETRY: Duration = Duration::from_secs(30);
 /// (the receiver was behind): `fetch` gets it (its message properties and
 /// payload), `sender` takes it, as a message on `topic`. A failed fetch is
 /// tried again, with backoff, while the connection lasts. The task ends
-/// with the session.
+/// with the session, or when the operation's receiver is dropped (nothing
+/// is fetched for nobody).
 pub fn spawn_snapshots<F, Fut>(
     session: &Session,
     sender: mpsc::Sender<Incoming>,
@@ -50,6 +51,10 @@ pub fn spawn_snapshots<F, Fut>(
         let mut delivered_for = 0u64;
         let mut stale = false;
         loop {
+            if sender.is_closed() {
+                // Nobody reads the operation: no fetch for nobody.
+                return;
+            }
             let connection = match &*state.borrow_and_update() {
                 ConnectionState::Connected { connection, .. } => Some(*connection),
                 ConnectionState::Closed { .. } => return,
@@ -72,6 +77,7 @@ pub fn spawn_snapshots<F, Fut>(
                     }
                 }
                 () = overflow.notified() => stale = true,
+                () = sender.closed() => return,
             }
         }
     });
@@ -101,7 +107,7 @@ where
 {
     let mut wait = FIRST_RETRY;
     loop {
-        let Some(session) = weak.upgrade() else {
+        let Some(session) = weak.upgrade().filter(|_| !sender.is_closed()) else {
             return Delivered::Never;
         };
         match fetch(session).await {
