@@ -1,8 +1,9 @@
 //! The client's session against a scripted hub: when it subscribes (until
 //! the hub granted it, whatever Session Present says), packet identifiers
 //! shared by SUBSCRIBE and PUBLISH, the hub's DISCONNECT reason surfaced,
-//! keep alive, receivers dropped before the connection, and what MQTT 5
-//! cannot carry refused before it is sent.
+//! keep alive, receivers dropped before the connection, what MQTT 5
+//! cannot carry refused before it is sent, and a Receive Maximum lowered
+//! across a reconnect kept while sending again.
 
 mod client_support;
 
@@ -14,7 +15,10 @@ use iothub_client::api::send_telemetry;
 use iothub_client::runtime::{ConnectionState, DisconnectCause};
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
-use rumqttc::v5::mqttbytes::v5::{Packet, SubAck, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::v5::{
+    ConnAck, ConnAckProperties, ConnectReturnCode, Packet, PubAck, PubAckReason, SubAck,
+    SubscribeReasonCode,
+};
 
 async fn wait_for(
     client: &Client,
@@ -222,4 +226,104 @@ async fn what_mqtt_5_cannot_carry_is_refused_before_it_is_sent() {
         other => panic!("unexpected {other:?}"),
     }
     follow.abort();
+}
+
+/// The next packet, which must be a PUBLISH of telemetry: its identifier
+/// and DUP flag.
+async fn telemetry(hub: &mut client_support::fake_hub::FakeConnection) -> (u16, bool) {
+    match hub.recv_packet().await {
+        Packet::Publish(p) if p.topic == send_telemetry::TOPIC.as_bytes() => (p.pkid, p.dup),
+        other => panic!("expected telemetry, got {other:?}"),
+    }
+}
+
+fn puback(pkid: u16) -> Packet {
+    Packet::PubAck(PubAck {
+        pkid,
+        reason: PubAckReason::Success,
+        properties: None,
+    })
+}
+
+#[tokio::test]
+async fn a_receive_maximum_lowered_across_a_reconnect_is_kept_while_sending_again() {
+    let fake = FakeHub::start().await;
+    let (client, receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
+    // No receiver: no SUBSCRIBE and no snapshot request on the wire.
+    drop(receivers);
+    let mut hub = fake.accept().await;
+    hub.accept_connect(false).await;
+    let senders: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .send_telemetry(send_telemetry::Message::default(), "x")
+                    .await
+            })
+        })
+        .collect();
+    let mut in_flight = Vec::new();
+    for _ in 0..4 {
+        in_flight.push(telemetry(&mut hub).await.0);
+    }
+    in_flight.sort_unstable();
+    drop(hub);
+
+    // The hub keeps the session but now takes two unacknowledged at a time.
+    let mut hub = fake.accept().await;
+    assert!(matches!(hub.recv_packet().await, Packet::Connect(..)));
+    hub.send(Packet::ConnAck(ConnAck {
+        session_present: true,
+        code: ConnectReturnCode::Success,
+        properties: Some(ConnAckProperties {
+            session_expiry_interval: None,
+            receive_max: Some(2),
+            max_qos: None,
+            retain_available: None,
+            max_packet_size: None,
+            assigned_client_identifier: None,
+            topic_alias_max: None,
+            reason_string: None,
+            user_properties: Vec::new(),
+            wildcard_subscription_available: None,
+            subscription_identifiers_available: None,
+            shared_subscription_available: None,
+            server_keep_alive: None,
+            response_information: None,
+            server_reference: None,
+            authentication_method: None,
+            authentication_data: None,
+        }),
+    }))
+    .await;
+    assert_eq!(telemetry(&mut hub).await, (in_flight[0], true));
+    assert_eq!(telemetry(&mut hub).await, (in_flight[1], true));
+    // A request is not held by the Receive Maximum (QoS 0): the next
+    // packet is it, not a third telemetry message.
+    wait_for(&client, "the second connection", |s| {
+        matches!(s, ConnectionState::Connected { connection: 2, .. })
+    })
+    .await;
+    let twin = {
+        let client = client.clone();
+        tokio::spawn(async move { client.get_twin().await })
+    };
+    hub.answer_twin_request().await;
+    assert!(twin.await.expect("joins").expect("answered").is_success());
+    // Each PUBACK lets one more go.
+    hub.send(puback(in_flight[0])).await;
+    assert_eq!(telemetry(&mut hub).await, (in_flight[2], true));
+    hub.send(puback(in_flight[1])).await;
+    assert_eq!(telemetry(&mut hub).await, (in_flight[3], true));
+    hub.send(puback(in_flight[2])).await;
+    hub.send(puback(in_flight[3])).await;
+    for sender in senders {
+        let outcome = tokio::time::timeout(WAIT, sender)
+            .await
+            .expect("acknowledged in time")
+            .expect("joins")
+            .expect("sent");
+        assert!(outcome.is_success());
+    }
 }

@@ -1,6 +1,9 @@
 //! Outgoing QoS 1 PUBLISHes waiting for their PUBACK: packet identifiers
 //! (never one in use), the hub's Receive Maximum, and what to send again
-//! after a reconnect. Owned by the session task alone.
+//! after a reconnect: oldest first, and never more unacknowledged on the
+//! new connection than its Receive Maximum, which may be lower than the
+//! last one's (the rest go as PUBACKs come, before anything new). Owned by
+//! the session task alone.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,8 @@ pub(crate) type AckSender = oneshot::Sender<Result<Acknowledgement, Error>>;
 struct Entry {
     publish: Publish,
     reply: AckSender,
+    /// Sent on the current connection.
+    sent: bool,
 }
 
 /// The PUBLISHes in flight.
@@ -37,6 +42,8 @@ pub(crate) struct Inflight {
     reserved: std::collections::BTreeSet<u16>,
     last: u16,
     limit: usize,
+    /// Entries not (yet) sent on the current connection.
+    unsent: usize,
 }
 
 impl Inflight {
@@ -46,6 +53,7 @@ impl Inflight {
             reserved: std::collections::BTreeSet::new(),
             last: 0,
             limit: usize::from(limit.max(1)),
+            unsent: 0,
         }
     }
 
@@ -54,9 +62,10 @@ impl Inflight {
         self.limit = usize::from(limit.max(1));
     }
 
-    /// Whether another PUBLISH may go out now.
+    /// Whether a new PUBLISH may go out now: within the Receive Maximum,
+    /// and none from an earlier connection still waits to be sent again.
     pub(crate) fn has_room(&self) -> bool {
-        self.entries.len() < self.limit
+        self.unsent == 0 && self.entries.len() < self.limit
     }
 
     /// A packet identifier no PUBLISH, SUBSCRIBE or UNSUBSCRIBE uses.
@@ -96,6 +105,7 @@ impl Inflight {
             Entry {
                 publish: publish.clone(),
                 reply,
+                sent: true,
             },
         );
         publish
@@ -103,7 +113,7 @@ impl Inflight {
 
     /// Resolves the PUBLISH a PUBACK names; false if none was in flight.
     pub(crate) fn acknowledge(&mut self, pkid: u16, ack: Acknowledgement) -> bool {
-        match self.entries.remove(&pkid) {
+        match self.remove(pkid) {
             Some(entry) => {
                 let _ = entry.reply.send(Ok(ack));
                 true
@@ -115,33 +125,63 @@ impl Inflight {
     /// Takes a PUBLISH out of flight, failing its sender with `error` (it
     /// could not be sent).
     pub(crate) fn fail(&mut self, pkid: u16, error: Error) {
-        if let Some(entry) = self.entries.remove(&pkid) {
+        if let Some(entry) = self.remove(pkid) {
             let _ = entry.reply.send(Err(error));
         }
     }
 
-    /// A new connection: identifiers reserved on the old one are free.
-    pub(crate) fn new_connection(&mut self) {
-        self.reserved.clear();
+    fn remove(&mut self, pkid: u16) -> Option<Entry> {
+        let entry = self.entries.remove(&pkid)?;
+        if !entry.sent {
+            self.unsent -= 1;
+        }
+        Some(entry)
     }
 
-    /// The PUBLISHes to send again on a new connection, in packet
-    /// identifier order (oldest first within a wrap), marked DUP.
-    pub(crate) fn resend(&self) -> Vec<Publish> {
-        let mut all: Vec<&Entry> = self.entries.values().collect();
-        // Oldest first: identifiers after `last` were assigned before those up to it.
-        all.sort_by_key(|e| e.publish.pkid.wrapping_sub(self.last.wrapping_add(1)));
-        all.into_iter()
-            .map(|e| {
-                let mut publish = e.publish.clone();
+    /// A new connection: identifiers reserved on the old one are free, and
+    /// every PUBLISH in flight is to be sent again.
+    pub(crate) fn new_connection(&mut self) {
+        self.reserved.clear();
+        for entry in self.entries.values_mut() {
+            entry.sent = false;
+        }
+        self.unsent = self.entries.len();
+    }
+
+    /// The PUBLISHes to send again now, marked DUP: oldest first (in packet
+    /// identifier order within a wrap), as many as the Receive Maximum
+    /// leaves room for beside those already sent on this connection.
+    pub(crate) fn resend(&mut self) -> Vec<Publish> {
+        if self.unsent == 0 {
+            return Vec::new();
+        }
+        let room = self.limit.saturating_sub(self.entries.len() - self.unsent);
+        let oldest_first = self.last.wrapping_add(1);
+        let mut waiting: Vec<u16> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.sent)
+            .map(|(pkid, _)| *pkid)
+            .collect();
+        // Identifiers after `last` were assigned before those up to it.
+        waiting.sort_by_key(|pkid| pkid.wrapping_sub(oldest_first));
+        waiting.truncate(room);
+        self.unsent -= waiting.len();
+        let mut publishes = Vec::with_capacity(waiting.len());
+        for pkid in waiting {
+            if let Some(entry) = self.entries.get_mut(&pkid) {
+                entry.sent = true;
+                let mut publish = entry.publish.clone();
                 publish.dup = true;
-                publish
-            })
-            .collect()
+                publishes.push(publish);
+            }
+        }
+        publishes
     }
 
     /// Fails every PUBLISH in flight with `error` (the client closed).
     pub(crate) fn fail_all(&mut self, error: &Error) {
+        self.unsent = 0;
         for (_, entry) in std::mem::take(&mut self.entries) {
             let _ = entry.reply.send(Err(error.clone()));
         }
@@ -195,9 +235,42 @@ mod tests {
             "not the reserved one"
         );
         inflight.release(subscribe);
+        inflight.new_connection();
+        inflight.set_limit(4);
         let resent: Vec<(u16, bool)> = inflight.resend().iter().map(|p| (p.pkid, p.dup)).collect();
         assert_eq!(resent, [(1, true), (3, true), (4, true), (6, true)]);
         inflight.fail_all(&Error::Closed);
+        assert_eq!(inflight.len(), 0);
+    }
+
+    #[test]
+    fn a_lower_receive_maximum_after_a_reconnect_holds_back_the_rest() {
+        let mut inflight = Inflight::new(4);
+        let mut replies = Vec::new();
+        for _ in 0..4 {
+            let (tx, rx) = oneshot::channel();
+            replies.push(rx);
+            let _ = inflight.insert(publish(), tx);
+        }
+        inflight.new_connection();
+        inflight.set_limit(2);
+        let ids = |p: Vec<Publish>| p.iter().map(|p| p.pkid).collect::<Vec<_>>();
+        assert_eq!(ids(inflight.resend()), [1, 2], "the two oldest");
+        assert!(ids(inflight.resend()).is_empty(), "no room");
+        assert!(!inflight.has_room(), "nothing new before the old ones");
+        let ack = Acknowledgement {
+            reason_code: 0,
+            properties: Properties::default(),
+        };
+        assert!(inflight.acknowledge(2, ack.clone()));
+        assert_eq!(ids(inflight.resend()), [3]);
+        assert!(!inflight.has_room());
+        // A PUBLISH that could not be sent again frees its place too.
+        inflight.fail(4, Error::Closed);
+        assert!(ids(inflight.resend()).is_empty());
+        assert!(inflight.acknowledge(1, ack.clone()));
+        assert!(inflight.has_room(), "all old ones out, room for one new");
+        assert!(inflight.acknowledge(3, ack));
         assert_eq!(inflight.len(), 0);
     }
 }

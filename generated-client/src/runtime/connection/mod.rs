@@ -214,6 +214,15 @@ impl<'a> Connection<'a> {
                 self.encode(&Packet::Subscribe(subscribe))?;
             }
         }
+        self.send_again(inflight)?;
+        self.on_bytes(subscriptions, inflight, subscribed)
+    }
+
+    /// Sends again what an earlier connection left unacknowledged, as far
+    /// as this connection's Receive Maximum allows (called again at each
+    /// PUBACK until none is left). DUP only if the hub kept the session:
+    /// to a new session they are new messages.
+    pub(super) fn send_again(&mut self, inflight: &mut Inflight) -> Result<(), End> {
         for mut publish in inflight.resend() {
             publish.dup = self.link.session_present;
             let pkid = publish.pkid;
@@ -221,7 +230,7 @@ impl<'a> Connection<'a> {
                 inflight.fail(pkid, error);
             }
         }
-        self.on_bytes(subscriptions, inflight, subscribed)
+        Ok(())
     }
 
     fn ping_due(&self) -> Instant {

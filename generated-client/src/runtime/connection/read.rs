@@ -82,7 +82,7 @@ impl Connection<'_> {
                 if !inflight.acknowledge(ack.pkid, acknowledgement) {
                     tracing::debug!(pkid = ack.pkid, "PUBACK for no PUBLISH in flight");
                 }
-                Ok(())
+                self.send_again(inflight)
             }
             Packet::SubAck(suback) if self.subscribe_pkid == Some(suback.pkid) => {
                 self.subscribe_pkid = None;
