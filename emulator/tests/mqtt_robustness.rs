@@ -83,11 +83,13 @@ async fn random_and_truncated_bytes_end_only_that_connection() {
         } else {
             Raw::connect(&hub, connect("dev0", &key(0))).await.0
         };
-        raw.send_bytes(&soup).await;
+        // The hub may close the connection at the first bad byte, so a
+        // send may find it closed.
+        raw.try_send_bytes(&soup).await;
         // A truncated CONNECT then silence: the connection is closed later
         // by the connect deadline; here it just must not disturb others.
         if round % 5 == 0 {
-            raw.send_bytes(&[0x10, 0x20, 0x00]).await;
+            raw.try_send_bytes(&[0x10, 0x20, 0x00]).await;
         }
         drop(raw);
         all_work(&mut devices, round + 1).await;

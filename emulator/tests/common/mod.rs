@@ -150,6 +150,12 @@ impl Raw {
         self.stream.write_all(bytes).await.expect("sends");
     }
 
+    /// Sends `bytes` to a hub that may already have closed the connection
+    /// (it answers bad bytes that way): whether they went out.
+    pub async fn try_send_bytes(&mut self, bytes: &[u8]) -> bool {
+        self.stream.write_all(bytes).await.is_ok()
+    }
+
     /// The next packet; `None` when the hub closed the connection.
     pub async fn recv(&mut self) -> Option<Packet> {
         let read = async {
