@@ -13,6 +13,7 @@ use client_support::fake_hub::FakeHub;
 use client_support::{options_to, WAIT};
 use iothub_client::api::send_telemetry;
 use iothub_client::runtime::{ConnectionState, DisconnectCause};
+use iothub_client::transport::connack;
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
 use rumqttc::v5::mqttbytes::v5::{
@@ -277,23 +278,8 @@ async fn a_receive_maximum_lowered_across_a_reconnect_is_kept_while_sending_agai
         session_present: true,
         code: ConnectReturnCode::Success,
         properties: Some(ConnAckProperties {
-            session_expiry_interval: None,
             receive_max: Some(2),
-            max_qos: None,
-            retain_available: None,
-            max_packet_size: None,
-            assigned_client_identifier: None,
-            topic_alias_max: None,
-            reason_string: None,
-            user_properties: Vec::new(),
-            wildcard_subscription_available: None,
-            subscription_identifiers_available: None,
-            shared_subscription_available: None,
-            server_keep_alive: None,
-            response_information: None,
-            server_reference: None,
-            authentication_method: None,
-            authentication_data: None,
+            ..connack::empty_properties()
         }),
     }))
     .await;

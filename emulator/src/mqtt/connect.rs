@@ -7,6 +7,7 @@
 use iothub_client::api::connection::{sas, AuthenticationMethod, Connect as ConnectProperties};
 use iothub_client::api::{self, limits, Status};
 use iothub_client::status::StatusCode;
+use iothub_client::transport::connack::empty_properties;
 use iothub_client::wire::{MqttProperties, Properties};
 use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
 
@@ -292,29 +293,6 @@ pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
                 .then_some(limits::MAX_KEEP_ALIVE_SECONDS),
             ..empty_properties()
         }),
-    }
-}
-
-/// CONNACK properties with nothing set (rumqttc has no constructor for them).
-fn empty_properties() -> ConnAckProperties {
-    ConnAckProperties {
-        session_expiry_interval: None,
-        receive_max: None,
-        max_qos: None,
-        retain_available: None,
-        max_packet_size: None,
-        assigned_client_identifier: None,
-        topic_alias_max: None,
-        reason_string: None,
-        user_properties: Vec::new(),
-        wildcard_subscription_available: None,
-        subscription_identifiers_available: None,
-        shared_subscription_available: None,
-        server_keep_alive: None,
-        response_information: None,
-        server_reference: None,
-        authentication_method: None,
-        authentication_data: None,
     }
 }
 

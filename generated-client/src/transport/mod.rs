@@ -3,6 +3,7 @@
 //! TCP (for a local emulator).
 
 pub mod auth;
+pub mod connack;
 pub mod frame;
 pub mod reason;
 mod stream;

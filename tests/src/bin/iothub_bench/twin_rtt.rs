@@ -68,6 +68,23 @@ impl Sides {
     }
 }
 
+/// The table rows of one placement: each side's p50 and p99, and their ratios.
+fn print_sides(indent: &str, [c50, c99, r50, r99]: [f64; 4]) {
+    let rows = [
+        ("iothub-client", c50, c99, 1),
+        ("raw rumqttc", r50, r99, 1),
+        ("ratio (client / raw)", c50 / r50, c99 / r99, 3),
+    ];
+    for (side, p50, p99, decimals) in rows {
+        println!(
+            "{:<36} {:>10.decimals$} {:>10.decimals$}",
+            format!("{indent}{side}"),
+            p50,
+            p99
+        );
+    }
+}
+
 /// Runs the scenario; returns its JSON line.
 pub async fn run(requests: usize, rounds: usize) -> String {
     let emulator = hub::emulator(4 * rounds).await;
@@ -109,23 +126,9 @@ pub async fn run(requests: usize, rounds: usize) -> String {
     let [m_c50, m_c99, m_r50, m_r99] = main.us();
     println!("twin-rtt: {requests} sequential Get Twin round trips, {rounds} rounds each");
     println!("{:<36} {:>10} {:>10}", "side", "p50 µs", "p99 µs");
-    println!("{:<36} {:>10.1} {:>10.1}", "iothub-client", c50, c99);
-    println!("{:<36} {:>10.1} {:>10.1}", "raw rumqttc", r50, r99);
-    println!(
-        "{:<36} {:>10.3} {:>10.3}",
-        "ratio (client / raw)",
-        c50 / r50,
-        c99 / r99
-    );
+    print_sides("", [c50, c99, r50, r99]);
     println!("from the main future (block_on thread):");
-    println!("{:<36} {:>10.1} {:>10.1}", "  iothub-client", m_c50, m_c99);
-    println!("{:<36} {:>10.1} {:>10.1}", "  raw rumqttc", m_r50, m_r99);
-    println!(
-        "{:<36} {:>10.3} {:>10.3}",
-        "  ratio (client / raw)",
-        m_c50 / m_r50,
-        m_c99 / m_r99
-    );
+    print_sides("  ", [m_c50, m_c99, m_r50, m_r99]);
     emulator.shutdown().await;
     format!(
         "{{\"scenario\":\"twin-rtt\",\"requests\":{requests},\"rounds\":{rounds},\"client_p50_us\":{c50:.1},\"client_p99_us\":{c99:.1},\"raw_p50_us\":{r50:.1},\"raw_p99_us\":{r99:.1},\"ratio_p50\":{:.4},\"main_thread\":{{\"client_p50_us\":{m_c50:.1},\"client_p99_us\":{m_c99:.1},\"raw_p50_us\":{m_r50:.1},\"raw_p99_us\":{m_r99:.1},\"ratio_p50\":{:.4}}}}}",
