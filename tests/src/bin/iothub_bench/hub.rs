@@ -39,6 +39,58 @@ pub async fn emulator(count: usize) -> Emulator {
         .expect("the emulator starts")
 }
 
+/// An in-process emulator on a runtime of its own, in a thread of its own:
+/// the hub's tasks then never share a worker with the side being measured,
+/// so both sides are scheduled alike (on one shared runtime, where the
+/// hub's connection task happens to run decides a round trip's time).
+pub struct EmulatorThread {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EmulatorThread {
+    /// Starts it with SAS devices `bench-0` … `bench-{count-1}`.
+    pub fn start(count: usize) -> Self {
+        let (address, addressed) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the emulator");
+            runtime.block_on(async move {
+                let hub = emulator(count).await;
+                let _ = address.send(hub.mqtt_addr());
+                let _ = stopped.await;
+                hub.shutdown().await;
+            });
+        });
+        let addr = addressed.recv().expect("the emulator starts");
+        Self {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// Its MQTT address.
+    pub fn mqtt_addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for EmulatorThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// `iothub-client` for `device`, started (connecting in the background).
 pub fn client_started(hub: SocketAddr, device: &str) -> (Client, Receivers) {
     let options = ClientOptions::new(
