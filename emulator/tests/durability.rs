@@ -6,7 +6,8 @@
 //! stop keeps everything too, a `--registry` file is written over the
 //! stored devices, and a damaged state file is exit 1 naming it. In
 //! process: a device's PUBACKs keep their order while its messages in
-//! flight wait for their commits together.
+//! flight wait for their commits together, and a DISCONNECT of the hub
+//! comes after the PUBACKs still waiting for theirs.
 //!
 //! Loopback only; every loop is bounded in count and in time; nothing
 //! asserts how fast anything is.
@@ -26,7 +27,9 @@ use common::process::{addresses, run_to_end, signal, spawn, wait_exit, Running};
 use common::{connect, key, WAIT};
 use iothub_client::api::send_telemetry;
 use iothub_client::wire::MqttProperties as _;
-use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, Publish};
+use rumqttc::v5::mqttbytes::v5::{
+    ConnectReturnCode, DisconnectReasonCode, Packet, PubAckReason, Publish,
+};
 use rumqttc::v5::mqttbytes::QoS;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -532,6 +535,48 @@ async fn pubacks_keep_their_order_while_their_commits_are_pending() {
         }
     }
     assert_eq!(hub.hub().telemetry().len(), 80);
+    hub.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_disconnect_waits_for_the_pubacks_ahead_of_it() {
+    let (dir, _) = folder("disconnect-order");
+    let hub = common::emulator_with(&["d0"], |config| config.state(&dir)).await;
+    let mut device = Device::connect(hub.mqtt_addr(), 0).await.expect("connects");
+    // Sixteen messages and then a packet the hub ends the connection for
+    // (PINGREQ with a reserved flag set), in one write: the hub reads them
+    // all before the first commit is durable.
+    let mut bytes = BytesMut::new();
+    for n in 1..=16u16 {
+        let mut publish = Publish::new(
+            send_telemetry::TOPIC,
+            QoS::AtLeastOnce,
+            Bytes::from(format!("before-disconnect-{n}")),
+            Some(send_telemetry::Message::default().to_publish_properties()),
+        );
+        publish.pkid = n;
+        Packet::Publish(publish)
+            .write(&mut bytes, None)
+            .expect("encodes");
+    }
+    bytes.extend_from_slice(&[0xC1, 0x00]);
+    device.stream.write_all(&bytes).await.expect("sends");
+    for n in 1..=16 {
+        match device.recv().await {
+            Some(Packet::PubAck(ack)) => {
+                assert_eq!((ack.pkid, ack.reason), (n, PubAckReason::Success));
+            }
+            other => panic!("expected PUBACK {n} before the DISCONNECT, got {other:?}"),
+        }
+    }
+    match device.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::MalformedPacket);
+        }
+        other => panic!("expected DISCONNECT Malformed Packet, got {other:?}"),
+    }
+    assert_eq!(hub.hub().telemetry().len(), 16);
     hub.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

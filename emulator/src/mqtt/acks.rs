@@ -3,10 +3,16 @@
 //! own, in the order the PUBLISHes came, each once the change it
 //! acknowledges is durable ([`Reply::settle`]). The connection reads on
 //! meanwhile, so its messages in flight share a commit, and its PUBACKs
-//! still go out in order (MQTT 5 §4.6). In memory mode there is no such
-//! task: nothing waits, and replies are sent at once.
+//! still go out in order (MQTT 5 §4.6). A DISCONNECT of the hub queues
+//! behind them ([`Acks::finish`]): what was acknowledged durable is
+//! acknowledged before the connection ends. In memory mode there is no
+//! such task: nothing waits, and replies are sent at once.
 
+use std::time::Duration;
+
+use rumqttc::v5::mqttbytes::v5::Packet;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use super::outbox::Outbox;
 use super::publish::Reply;
@@ -15,12 +21,36 @@ use super::publish::Reply;
 /// in-flight window, the reader waits).
 const WAITING: usize = 64;
 
-/// Starts the task that sends `out` the replies given to the sender it
-/// answers, in order, each once it is settled.
-pub fn spawn(out: Outbox) -> mpsc::Sender<Reply> {
-    let (replies, queue) = mpsc::channel(WAITING);
-    tokio::spawn(forward(queue, out));
-    replies
+/// How long a DISCONNECT of the hub waits for the replies ahead of it
+/// (their commits) before the connection ends without them.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// A connection's reply task: where its replies queue, in order.
+#[derive(Debug)]
+pub struct Acks {
+    replies: mpsc::Sender<Reply>,
+    task: JoinHandle<()>,
+}
+
+impl Acks {
+    /// Starts the task that sends `out` the replies queued here, in order,
+    /// each once it is settled.
+    pub fn spawn(out: Outbox) -> Self {
+        let (replies, queue) = mpsc::channel(WAITING);
+        let task = tokio::spawn(forward(queue, out));
+        Self { replies, task }
+    }
+
+    /// Queues `disconnect` behind the replies still waiting and lets them
+    /// all go out, for at most [`DRAIN`]; then the task ends.
+    pub async fn finish(self, disconnect: Packet) {
+        let Self { replies, task } = self;
+        let _ = replies.send(Reply::send(disconnect)).await;
+        drop(replies);
+        if tokio::time::timeout(DRAIN, task).await.is_err() {
+            tracing::warn!("replies still waiting for their commit after {DRAIN:?}; not sent");
+        }
+    }
 }
 
 async fn forward(mut queue: mpsc::Receiver<Reply>, out: Outbox) {
@@ -44,9 +74,9 @@ async fn send_now(out: &Outbox, reply: Reply) -> bool {
 
 /// What a connection does with a reply: hands it to its task, or sends it
 /// at once when it has none (memory mode).
-pub async fn send(acks: Option<&mpsc::Sender<Reply>>, out: &Outbox, reply: Reply) -> bool {
+pub async fn send(acks: Option<&Acks>, out: &Outbox, reply: Reply) -> bool {
     match acks {
-        Some(acks) => acks.send(reply).await.is_ok(),
+        Some(acks) => acks.replies.send(reply).await.is_ok(),
         None => send_now(out, reply).await,
     }
 }

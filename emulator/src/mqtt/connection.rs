@@ -297,7 +297,7 @@ impl Session<'_> {
                     .hub
                     .journal()
                     .is_durable()
-                    .then(|| acks::spawn(self.out.clone())),
+                    .then(|| acks::Acks::spawn(self.out.clone())),
             };
             let calls = shared
                 .hub
@@ -357,7 +357,7 @@ struct Connection<'a> {
     expiry: Option<tokio::time::Instant>,
     out: &'a Outbox,
     /// With durable state: where replies to PUBLISHes wait for their commit.
-    acks: Option<mpsc::Sender<publish::Reply>>,
+    acks: Option<acks::Acks>,
 }
 
 impl Connection<'_> {
@@ -487,7 +487,14 @@ impl Connection<'_> {
             }
         };
         if let End::Disconnect(packet) = end {
-            let _ = self.send(*packet).await;
+            match self.acks.take() {
+                // Behind the PUBACKs still waiting for their commit: a
+                // DISCONNECT must not overtake them.
+                Some(acks) => acks.finish(*packet).await,
+                None => {
+                    let _ = self.send(*packet).await;
+                }
+            }
         }
     }
 
