@@ -42,7 +42,7 @@ impl Acks {
     }
 
     /// Queues `disconnect` behind the replies still waiting and lets them
-    /// all go out, for at most [`DRAIN`]; then the task ends.
+    /// all go out, for at most 5 s (`DRAIN`); then the task ends.
     pub async fn finish(self, disconnect: Packet) {
         let Self { replies, task } = self;
         let _ = replies.send(Reply::send(disconnect)).await;
