@@ -170,6 +170,8 @@ fn drop_one(packet: &mut Packet) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::outcome::status_properties;
+    use iothub_client::api::{receive_commands, Status};
     use rumqttc::v5::mqttbytes::v5::{PubAck, PubAckProperties, PubAckReason, Publish};
     use rumqttc::v5::mqttbytes::QoS;
 
@@ -178,10 +180,8 @@ mod tests {
         ack.reason = PubAckReason::ImplementationSpecificError;
         ack.properties = Some(PubAckProperties {
             reason_string: Some("why".into()),
-            user_properties: vec![
-                ("status".into(), "0100".into()),
-                ("reason".into(), "a long reason".into()),
-            ],
+            // `status` then `reason`, as the spec names them.
+            user_properties: status_properties(Status::BadRequest, "a long reason"),
         });
         Packet::PubAck(ack)
     }
@@ -190,7 +190,7 @@ mod tests {
     fn sizes_are_the_encoded_sizes() {
         for payload in [0usize, 1, 100, 127, 128, 200, 16_383, 16_384, 70_000] {
             let mut publish = Publish::new(
-                "$iothub/commands",
+                receive_commands::TOPIC,
                 QoS::AtLeastOnce,
                 vec![7u8; payload],
                 None,
@@ -223,7 +223,7 @@ mod tests {
         let properties = status_only.properties.expect("properties");
         assert_eq!(
             properties.user_properties,
-            [("status".to_owned(), "0100".to_owned())]
+            status_properties(Status::BadRequest, "a long reason")[..1]
         );
         assert!(
             limit(2).fit(ack()).is_err(),
@@ -240,7 +240,7 @@ mod tests {
             ..Default::default()
         };
         let command = Packet::Publish(Publish::new(
-            "$iothub/commands",
+            receive_commands::TOPIC,
             QoS::AtLeastOnce,
             &b"x"[..],
             Some(properties.clone()),
