@@ -116,15 +116,11 @@ impl Correlations {
     /// Fails every request that went out on `connection` (its response
     /// cannot come any more): they get [`Error::ConnectionLost`].
     pub(crate) fn fail_sent_on(&self, connection: u64, cause: &str) {
-        let lost: Vec<Pending> = {
-            let mut pending = self.lock();
-            let keys: Vec<Bytes> = pending
-                .iter()
-                .filter(|(_, p)| p.sent_on == Some(connection))
-                .map(|(k, _)| k.clone())
-                .collect();
-            keys.iter().filter_map(|key| pending.remove(key)).collect()
-        };
+        let lost: Vec<Pending> = self
+            .lock()
+            .extract_if(|_, p| p.sent_on == Some(connection))
+            .map(|(_, p)| p)
+            .collect();
         for p in lost {
             let _ = p.reply.send(Err(Error::ConnectionLost {
                 cause: cause.to_owned(),

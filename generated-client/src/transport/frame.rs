@@ -46,14 +46,17 @@ pub enum Frame {
 
 /// The packet type number of PUBLISH.
 const PUBLISH: u8 = 3;
+/// The packet type numbers of PUBREL, SUBSCRIBE and UNSUBSCRIBE.
+const PUBREL: u8 = 6;
+const SUBSCRIBE: u8 = 8;
+const UNSUBSCRIBE: u8 = 10;
 
 /// The fixed-header flags MQTT 5 requires of a packet type (§2.1.3), or
 /// `None` for PUBLISH, whose flags carry DUP, QoS and RETAIN.
 fn required_flags(kind: u8) -> Option<u8> {
     match kind {
         PUBLISH => None,
-        // PUBREL, SUBSCRIBE, UNSUBSCRIBE.
-        6 | 8 | 10 => Some(0b0010),
+        PUBREL | SUBSCRIBE | UNSUBSCRIBE => Some(0b0010),
         _ => Some(0),
     }
 }
