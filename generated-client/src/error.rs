@@ -103,6 +103,23 @@ pub enum Error {
     /// The client is not connected and is set to fail fast while offline.
     #[error("not connected to the hub (the client fails fast while offline)")]
     Offline,
+    /// The client did not connect within the time allowed; the last
+    /// attempt failed for `cause` (a refusal, a lost connection).
+    #[error("not connected within {waited:?}: {cause}")]
+    NotConnected {
+        /// How long was waited.
+        waited: Duration,
+        /// Why the last connection attempt failed or the last connection ended.
+        cause: String,
+    },
+    /// Correlation Data longer than the API allows.
+    #[error("Correlation Data of {len} bytes exceeds the API's limit of {max} bytes")]
+    CorrelationDataTooLong {
+        /// Its length.
+        len: usize,
+        /// The API's limit.
+        max: usize,
+    },
     /// No answer within the time allowed.
     #[error("no answer from the hub within {0:?}")]
     Timeout(Duration),

@@ -41,6 +41,8 @@ pub struct ClientOptions {
     pub(crate) client_agent: String,
     pub(crate) queue_capacity: usize,
     pub(crate) insecure_tcp: bool,
+    pub(crate) resend_limit: u32,
+    pub(crate) close_timeout: Duration,
 }
 
 impl ClientOptions {
@@ -74,6 +76,8 @@ impl ClientOptions {
             ),
             queue_capacity: 256,
             insecure_tcp: false,
+            resend_limit: 3,
+            close_timeout: Duration::from_secs(5),
         }
     }
 
@@ -183,6 +187,25 @@ impl ClientOptions {
     /// senders wait (default 256).
     pub fn queue_capacity(mut self, capacity: usize) -> Self {
         self.queue_capacity = capacity.max(1);
+        self
+    }
+
+    /// After how many connections the hub ended with a DISCONNECT while a
+    /// QoS 1 message was in flight that message is given up: its sender
+    /// gets [`Error::Rejected`](crate::Error::Rejected) and the next
+    /// connection starts a clean session (MQTT 5 would otherwise have it
+    /// sent again on every resumed session, keeping the device offline for
+    /// good). Default 3, at least 1.
+    pub fn resend_limit(mut self, connections: u32) -> Self {
+        self.resend_limit = connections.max(1);
+        self
+    }
+
+    /// How long `disconnect()` (or dropping the last handle) may spend
+    /// writing what is queued and the DISCONNECT to a hub that does not
+    /// read (default 5 s).
+    pub fn close_timeout(mut self, timeout: Duration) -> Self {
+        self.close_timeout = timeout;
         self
     }
 

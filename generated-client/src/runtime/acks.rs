@@ -1,14 +1,13 @@
 //! Acknowledgements of incoming QoS 1 PUBLISHes, in the order they arrived
 //! whatever order the application settles them in (MQTT 5 §4.6: PUBACKs in
-//! the order of the PUBLISHes). Each delivery is settled through its
-//! [`Delivery`] handle; the session task writes the PUBACKs whose turn has
-//! come. Settling after the connection ended does nothing: the hub redelivers.
+//! the order of the PUBLISHes). The state machine keeps the order
+//! ([`AckOrder`]); the application settles each message through its
+//! [`Delivery`] handle, which sends the settlement to the driver. Settling
+//! after the connection ended does nothing: the hub redelivers.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::Notify;
-
+use super::control::{Control, ControlSender};
 use crate::wire::Properties;
 
 /// How an incoming message is acknowledged: a PUBACK reason code and its
@@ -37,89 +36,50 @@ impl Settlement {
     }
 }
 
+/// The QoS 1 messages of one connection waiting for their PUBACK, in
+/// arrival order.
 #[derive(Debug, Default)]
-struct Queue {
-    connection: u64,
+pub(crate) struct AckOrder {
     entries: VecDeque<(u16, Option<Settlement>)>,
 }
 
-/// The queue of acknowledgements of the current connection.
-#[derive(Debug, Default)]
-pub(crate) struct AckQueue {
-    queue: Mutex<Queue>,
-    ready: Notify,
-}
-
-impl AckQueue {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+impl AckOrder {
+    /// A message arrived.
+    pub(crate) fn push(&mut self, pkid: u16) {
+        self.entries.push_back((pkid, None));
     }
 
-    /// A new connection: what was not acknowledged on the old one is
-    /// forgotten (the hub redelivers it).
-    pub(crate) fn reset(&self, connection: u64) {
-        let mut queue = self.lock();
-        queue.connection = connection;
-        queue.entries.clear();
-    }
-
-    /// Takes a QoS 1 PUBLISH's packet identifier into the queue.
-    pub(crate) fn push(self: &Arc<Self>, pkid: u16, on_drop: Settlement) -> Delivery {
-        let mut queue = self.lock();
-        queue.entries.push_back((pkid, None));
-        Delivery {
-            queue: Arc::clone(self),
-            connection: queue.connection,
-            pkid,
-            on_drop: Some(on_drop),
-            settled: false,
-        }
-    }
-
-    fn settle(&self, connection: u64, pkid: u16, settlement: Settlement) {
-        let mut queue = self.lock();
-        if queue.connection != connection {
-            return;
-        }
-        // The oldest unsettled entry with this identifier (an identifier is
-        // reused only after its PUBACK, so there is at most one).
-        if let Some(entry) = queue
+    /// Settles the oldest unsettled message with this identifier (an
+    /// identifier is reused only after its PUBACK, so there is at most
+    /// one); false if there is none.
+    pub(crate) fn settle(&mut self, pkid: u16, settlement: Settlement) -> bool {
+        match self
             .entries
             .iter_mut()
             .find(|(id, s)| *id == pkid && s.is_none())
         {
-            entry.1 = Some(settlement);
+            Some(entry) => {
+                entry.1 = Some(settlement);
+                true
+            }
+            None => false,
         }
-        if queue.entries.front().is_some_and(|(_, s)| s.is_some()) {
-            self.ready.notify_one();
-        }
-    }
-
-    /// How many messages of the current connection wait for their PUBACK.
-    pub(crate) fn unsettled(&self) -> usize {
-        self.lock().entries.len()
-    }
-
-    /// Whether `connection` is still the current one.
-    fn is_current(&self, connection: u64) -> bool {
-        self.lock().connection == connection
-    }
-
-    /// Waits until a PUBACK may be due.
-    pub(crate) async fn ready(&self) {
-        self.ready.notified().await;
     }
 
     /// The PUBACKs whose turn has come, in order.
-    pub(crate) fn take_ready(&self) -> Vec<(u16, Settlement)> {
-        let mut queue = self.lock();
-        let mut out = Vec::new();
-        while queue.entries.front().is_some_and(|(_, s)| s.is_some()) {
-            if let Some((pkid, Some(settlement))) = queue.entries.pop_front() {
-                out.push((pkid, settlement));
-            }
-        }
-        out
+    pub(crate) fn take_ready(&mut self) -> impl Iterator<Item = (u16, Settlement)> + '_ {
+        std::iter::from_fn(|| match self.entries.front() {
+            Some((_, Some(_))) => match self.entries.pop_front() {
+                Some((pkid, Some(settlement))) => Some((pkid, settlement)),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// How many messages wait for their PUBACK.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
     }
 }
 
@@ -128,14 +88,27 @@ impl AckQueue {
 /// forgotten message never holds back the acknowledgements after it).
 #[derive(Debug)]
 pub struct Delivery {
-    queue: Arc<AckQueue>,
+    control: ControlSender,
     connection: u64,
     pkid: u16,
     on_drop: Option<Settlement>,
-    settled: bool,
 }
 
 impl Delivery {
+    pub(crate) fn new(
+        control: ControlSender,
+        connection: u64,
+        pkid: u16,
+        on_drop: Settlement,
+    ) -> Self {
+        Self {
+            control,
+            connection,
+            pkid,
+            on_drop: Some(on_drop),
+        }
+    }
+
     /// The connection the message arrived on.
     pub fn connection(&self) -> u64 {
         self.connection
@@ -145,22 +118,28 @@ impl Delivery {
     /// message of an older connection will be delivered again, so it is not
     /// worth handing to the application).
     pub fn is_current(&self) -> bool {
-        self.queue.is_current(self.connection)
+        self.control.current() == self.connection
     }
 
     /// Sends `settlement` when every earlier message has been settled.
     pub fn settle(mut self, settlement: Settlement) {
-        self.settled = true;
-        self.queue.settle(self.connection, self.pkid, settlement);
+        self.on_drop = None;
+        self.send(settlement);
+    }
+
+    fn send(&self, settlement: Settlement) {
+        self.control.send(Control::Settle {
+            connection: self.connection,
+            pkid: self.pkid,
+            settlement,
+        });
     }
 }
 
 impl Drop for Delivery {
     fn drop(&mut self) {
-        if !self.settled {
-            if let Some(settlement) = self.on_drop.take() {
-                self.queue.settle(self.connection, self.pkid, settlement);
-            }
+        if let Some(settlement) = self.on_drop.take() {
+            self.send(settlement);
         }
     }
 }
@@ -181,33 +160,40 @@ mod tests {
 
     #[test]
     fn pubacks_leave_in_arrival_order() {
-        let queue = Arc::new(AckQueue::default());
-        queue.reset(1);
-        let first = queue.push(10, Settlement::success());
-        let second = queue.push(11, Settlement::success());
-        let third = queue.push(12, abandon());
-        second.settle(Settlement::success());
-        assert!(queue.take_ready().is_empty(), "10 is not settled yet");
-        drop(third);
-        first.settle(abandon());
-        let ready: Vec<(u16, u8)> = queue
+        let mut order = AckOrder::default();
+        order.push(10);
+        order.push(11);
+        order.push(12);
+        assert!(order.settle(11, Settlement::success()));
+        assert_eq!(order.take_ready().count(), 0, "10 is not settled yet");
+        assert!(order.settle(12, abandon()));
+        assert!(order.settle(10, abandon()));
+        assert!(!order.settle(10, Settlement::success()), "settled once");
+        let ready: Vec<(u16, u8)> = order
             .take_ready()
-            .into_iter()
             .map(|(id, s)| (id, s.reason_code))
             .collect();
         assert_eq!(ready, [(10, 131), (11, 0), (12, 131)]);
+        assert_eq!(order.len(), 0);
     }
 
     #[test]
-    fn settling_after_the_connection_ended_does_nothing() {
-        let queue = Arc::new(AckQueue::default());
-        queue.reset(1);
-        let old = queue.push(5, Settlement::success());
-        queue.reset(2);
-        let new = queue.push(5, Settlement::success());
-        old.settle(Settlement::success());
-        assert!(queue.take_ready().is_empty());
-        new.settle(Settlement::success());
-        assert_eq!(queue.take_ready().len(), 1);
+    fn a_delivery_settles_once_and_by_default_when_dropped() {
+        let (control, mut receiver) = ControlSender::channel();
+        control.set_current(3);
+        let settled = Delivery::new(control.clone(), 3, 5, abandon());
+        assert!(settled.is_current());
+        settled.settle(Settlement::success());
+        drop(Delivery::new(control.clone(), 2, 6, abandon()));
+        let mut got = Vec::new();
+        while let Ok(Control::Settle {
+            connection,
+            pkid,
+            settlement,
+        }) = receiver.try_recv()
+        {
+            got.push((connection, pkid, settlement.reason_code));
+        }
+        assert_eq!(got, [(3, 5, 0), (2, 6, 131)]);
     }
 }

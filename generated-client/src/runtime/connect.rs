@@ -9,6 +9,7 @@ use bytes::{Bytes, BytesMut};
 use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnectProperties, ConnectReturnCode, Packet};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::machine::LinkParams;
 use super::state::DisconnectCause;
 use crate::api::{self, connection::sas, limits};
 use crate::credentials::{Credentials, SasToken};
@@ -27,15 +28,9 @@ pub(crate) struct Link {
     pub(crate) stream: Box<dyn Stream>,
     /// Bytes read after the CONNACK.
     pub(crate) read: BytesMut,
-    pub(crate) session_present: bool,
-    /// The hub's Receive Maximum.
-    pub(crate) receive_maximum: u16,
-    /// The hub's Maximum Packet Size.
-    pub(crate) maximum_packet_size: u32,
-    /// The Keep Alive in force (the hub's Server Keep Alive if it set one).
-    pub(crate) keep_alive: Duration,
-    /// When the SAS token expires (none for X.509).
-    pub(crate) token: Option<SasToken>,
+    /// The CONNACK's terms (the Keep Alive in force is the hub's Server
+    /// Keep Alive if it set one).
+    pub(crate) params: LinkParams,
 }
 
 /// Why a connection attempt failed.
@@ -91,8 +86,16 @@ fn sign(options: &ClientOptions, connect: &mut api::connection::Connect) -> Opti
     }
 }
 
-/// Opens a connection and performs CONNECT / CONNACK.
-pub(crate) async fn open(options: &ClientOptions) -> Result<Link, Failure> {
+/// How long after signing a token signed at `at` is due for renewal, from
+/// now (the policy's share of its lifetime, less its age).
+pub(crate) fn renew_in(options: &ClientOptions, at: Timestamp) -> Duration {
+    let age = Duration::from_millis(Timestamp::now().as_millis().saturating_sub(at.as_millis()));
+    options.token.renew_after().saturating_sub(age)
+}
+
+/// Opens a connection and performs CONNECT / CONNACK; `clean_start` asks
+/// the hub to drop the session it keeps.
+pub(crate) async fn open(options: &ClientOptions, clean_start: bool) -> Result<Link, Failure> {
     let (host, port) = options.address();
     let mut stream = transport::open(&options.transport, host, port, options.server_name())
         .await
@@ -112,7 +115,7 @@ pub(crate) async fn open(options: &ClientOptions) -> Result<Link, Failure> {
     let connect = rumqttc::v5::mqttbytes::v5::Connect {
         keep_alive,
         client_id: options.client_id(),
-        clean_start: false,
+        clean_start,
         properties: Some(properties),
     };
     let mut out = BytesMut::new();
@@ -181,17 +184,19 @@ fn accept(
     Ok(Link {
         stream,
         read,
-        session_present: connack.session_present,
-        receive_maximum: properties
-            .as_ref()
-            .and_then(|p| p.receive_max)
-            .unwrap_or(u16::MAX),
-        maximum_packet_size: properties
-            .as_ref()
-            .and_then(|p| p.max_packet_size)
-            .unwrap_or(u32::MAX),
-        keep_alive,
-        token,
+        params: LinkParams {
+            session_present: connack.session_present,
+            receive_maximum: properties
+                .as_ref()
+                .and_then(|p| p.receive_max)
+                .unwrap_or(u16::MAX),
+            maximum_packet_size: properties
+                .as_ref()
+                .and_then(|p| p.max_packet_size)
+                .unwrap_or(u32::MAX),
+            keep_alive,
+            renew_in: token.as_ref().map(|t| renew_in(options, t.at)),
+        },
     })
 }
 

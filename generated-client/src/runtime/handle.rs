@@ -11,10 +11,10 @@ use rumqttc::v5::mqttbytes::v5::Publish;
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::{
-    self as runtime, AckQueue, AckedPublish, Acknowledgement, ConnectionState, Correlations,
-    Inputs, Outgoing, Response, Shared, Subscriptions,
-};
+use super::control::{Control, ControlSender};
+use super::correlation::Correlations;
+use super::shared::{AckedPublish, Inputs, Outgoing, Shared};
+use super::{self as runtime, Acknowledgement, ConnectionState, Response, Subscriptions};
 use crate::options::{ClientOptions, OfflineBehavior};
 use crate::wire::Properties;
 use crate::Error;
@@ -24,13 +24,13 @@ struct Inner {
     shared: Arc<Shared>,
     acked: mpsc::Sender<AckedPublish>,
     outgoing: mpsc::Sender<Outgoing>,
-    shutdown: watch::Sender<bool>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        // The last handle is gone: the session says DISCONNECT and ends.
-        self.shutdown.send_replace(true);
+        // The last handle is gone: the session writes what was queued,
+        // says DISCONNECT and ends.
+        self.shared.control.send(Control::Shutdown);
     }
 }
 
@@ -66,26 +66,25 @@ impl Session {
         })?;
         let (acked, acked_rx) = mpsc::channel(options.queue_capacity);
         let (outgoing, outgoing_rx) = mpsc::channel(options.queue_capacity);
-        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (control, control_rx) = ControlSender::channel();
         let (state, _) = watch::channel(ConnectionState::Connecting { attempt: 1 });
         let shared = Arc::new(Shared {
             options,
             correlations: Arc::new(Correlations::new()),
-            acks: Arc::new(AckQueue::default()),
             state,
+            control,
         });
         let inputs = Inputs {
             acked: acked_rx,
             outgoing: outgoing_rx,
-            shutdown: shutdown_rx,
+            control: control_rx,
         };
-        runtime.spawn(runtime::run(Arc::clone(&shared), inputs, subscriptions));
+        runtime.spawn(super::task::run(Arc::clone(&shared), inputs, subscriptions));
         Ok(Self {
             inner: Arc::new(Inner {
                 shared,
                 acked,
                 outgoing,
-                shutdown,
             }),
         })
     }
@@ -96,7 +95,8 @@ impl Session {
     }
 
     /// Waits until the client is connected (or `timeout` passes, or the
-    /// client closes).
+    /// client closes). Past `timeout`, the error says why the last attempt
+    /// failed ([`Error::NotConnected`]) when one did.
     pub async fn wait_connected(&self, timeout: Duration) -> Result<(), Error> {
         let mut state = self.connection_state();
         let wait = async {
@@ -113,15 +113,25 @@ impl Session {
                 }
             }
         };
-        tokio::time::timeout(timeout, wait)
-            .await
-            .unwrap_or(Err(Error::Timeout(timeout)))
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(result) => result,
+            Err(_) => Err(match &*state.borrow() {
+                ConnectionState::Disconnected { cause, .. } => Error::NotConnected {
+                    waited: timeout,
+                    cause: cause.to_string(),
+                },
+                _ => Error::Timeout(timeout),
+            }),
+        }
     }
 
-    /// Disconnects (DISCONNECT, then the session ends; everything still
-    /// waiting fails with [`Error::Closed`]) and waits until it has.
+    /// Disconnects and waits until it has: what was settled, answered or
+    /// queued at QoS 0 before the call is written, then DISCONNECT (within
+    /// the options' close timeout, even if the hub stopped reading), then
+    /// the session ends and everything still waiting fails with
+    /// [`Error::Closed`].
     pub async fn disconnect(&self) {
-        self.inner.shutdown.send_replace(true);
+        self.inner.shared.control.send(Control::Shutdown);
         let mut state = self.connection_state();
         while !matches!(&*state.borrow_and_update(), ConnectionState::Closed { .. }) {
             if state.changed().await.is_err() {
@@ -135,6 +145,11 @@ impl Session {
         WeakSession {
             inner: Arc::downgrade(&self.inner),
         }
+    }
+
+    /// The number of the connection now open (0: none).
+    pub(crate) fn current_connection(&self) -> u64 {
+        self.inner.shared.control.current()
     }
 
     /// The options it was started with.
@@ -159,6 +174,17 @@ impl Session {
             return Err(Error::PropertyTooLong {
                 name: "topic".to_owned(),
                 len: topic.len(),
+            });
+        }
+        let limit = usize::from(crate::api::limits::CORRELATION_DATA_MAX_BYTES);
+        if let Some(data) = properties
+            .correlation_data
+            .as_ref()
+            .filter(|d| d.len() > limit)
+        {
+            return Err(Error::CorrelationDataTooLong {
+                len: data.len(),
+                max: limit,
             });
         }
         properties.check_lengths()

@@ -3,15 +3,14 @@
 //! after a reconnect: oldest first, and never more unacknowledged on the
 //! new connection than its Receive Maximum, which may be lower than the
 //! last one's (the rest go as PUBACKs come, before anything new). Owned by
-//! the session task alone.
+//! the session state machine alone, which holds each sender's token `T`
+//! (opaque to it) and hands it back with the PUBACK or the failure.
 
 use std::collections::BTreeMap;
 
 use rumqttc::v5::mqttbytes::v5::Publish;
-use tokio::sync::oneshot;
 
 use crate::wire::Properties;
-use crate::Error;
 
 /// A PUBACK as the sender sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,21 +21,21 @@ pub struct Acknowledgement {
     pub properties: Properties,
 }
 
-/// Where a PUBACK goes.
-pub(crate) type AckSender = oneshot::Sender<Result<Acknowledgement, Error>>;
-
 #[derive(Debug)]
-struct Entry {
+struct Entry<T> {
     publish: Publish,
-    reply: AckSender,
+    token: T,
     /// Sent on the current connection.
     sent: bool,
+    /// Connections the hub ended with a DISCONNECT while it was sent and
+    /// unacknowledged (see [`Inflight::count_hub_end`]).
+    hub_ends: u32,
 }
 
 /// The PUBLISHes in flight.
 #[derive(Debug)]
-pub(crate) struct Inflight {
-    entries: BTreeMap<u16, Entry>,
+pub(crate) struct Inflight<T> {
+    entries: BTreeMap<u16, Entry<T>>,
     /// Identifiers of SUBSCRIBE / UNSUBSCRIBE packets awaiting their ack
     /// (one identifier space for all of them, MQTT 5 §2.2.1).
     reserved: std::collections::BTreeSet<u16>,
@@ -46,7 +45,7 @@ pub(crate) struct Inflight {
     unsent: usize,
 }
 
-impl Inflight {
+impl<T> Inflight<T> {
     pub(crate) fn new(limit: u16) -> Self {
         Self {
             entries: BTreeMap::new(),
@@ -96,7 +95,7 @@ impl Inflight {
 
     /// Takes `publish` in flight under a free packet identifier; returns the
     /// PUBLISH to write.
-    pub(crate) fn insert(&mut self, mut publish: Publish, reply: AckSender) -> Publish {
+    pub(crate) fn insert(&mut self, mut publish: Publish, token: T) -> Publish {
         let pkid = self.free_id();
         publish.pkid = pkid;
         publish.dup = false;
@@ -104,33 +103,31 @@ impl Inflight {
             pkid,
             Entry {
                 publish: publish.clone(),
-                reply,
+                token,
                 sent: true,
+                hub_ends: 0,
             },
         );
         publish
     }
 
-    /// Resolves the PUBLISH a PUBACK names; false if none was in flight.
-    pub(crate) fn acknowledge(&mut self, pkid: u16, ack: Acknowledgement) -> bool {
-        match self.remove(pkid) {
-            Some(entry) => {
-                let _ = entry.reply.send(Ok(ack));
-                true
-            }
-            None => false,
+    /// Takes `publish` in flight without sending it: it goes out with what
+    /// is sent again ([`Inflight::resend`]), as soon as there is room.
+    pub(crate) fn insert_waiting(&mut self, publish: Publish, token: T) {
+        let publish = self.insert(publish, token);
+        if let Some(entry) = self.entries.get_mut(&publish.pkid) {
+            entry.sent = false;
+            self.unsent += 1;
         }
     }
 
-    /// Takes a PUBLISH out of flight, failing its sender with `error` (it
-    /// could not be sent).
-    pub(crate) fn fail(&mut self, pkid: u16, error: Error) {
-        if let Some(entry) = self.remove(pkid) {
-            let _ = entry.reply.send(Err(error));
-        }
+    /// Takes the PUBLISH a PUBACK (or a failure) names out of flight: its
+    /// sender's token, or `None` if none was in flight.
+    pub(crate) fn remove(&mut self, pkid: u16) -> Option<T> {
+        self.take(pkid).map(|entry| entry.token)
     }
 
-    fn remove(&mut self, pkid: u16) -> Option<Entry> {
+    fn take(&mut self, pkid: u16) -> Option<Entry<T>> {
         let entry = self.entries.remove(&pkid)?;
         if !entry.sent {
             self.unsent -= 1;
@@ -179,14 +176,37 @@ impl Inflight {
         publishes
     }
 
-    /// Fails every PUBLISH in flight with `error` (the client closed).
-    pub(crate) fn fail_all(&mut self, error: &Error) {
+    /// Takes every PUBLISH out of flight (the client closed): their tokens.
+    pub(crate) fn drain(&mut self) -> Vec<T> {
         self.unsent = 0;
-        for (_, entry) in std::mem::take(&mut self.entries) {
-            let _ = entry.reply.send(Err(error.clone()));
-        }
+        std::mem::take(&mut self.entries)
+            .into_values()
+            .map(|entry| entry.token)
+            .collect()
     }
 
+    /// The connection ended with the hub's DISCONNECT: each PUBLISH that
+    /// was sent on it and not acknowledged counts one such end. Those that
+    /// reached `limit` are taken out of flight (the hub will never accept
+    /// them, and MQTT 5 would have them sent again on every resumed
+    /// session): their packet identifiers and tokens, oldest first.
+    pub(crate) fn count_hub_end(&mut self, limit: u32) -> Vec<(u16, T)> {
+        let mut poisoned = Vec::new();
+        for (pkid, entry) in &mut self.entries {
+            if entry.sent {
+                entry.hub_ends += 1;
+                if entry.hub_ends >= limit {
+                    poisoned.push(*pkid);
+                }
+            }
+        }
+        poisoned
+            .into_iter()
+            .filter_map(|pkid| self.take(pkid).map(|entry| (pkid, entry.token)))
+            .collect()
+    }
+
+    /// How many PUBLISHes are in flight.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
@@ -205,32 +225,20 @@ mod tests {
     #[test]
     fn identifiers_are_unique_limited_and_resent_oldest_first() {
         let mut inflight = Inflight::new(3);
-        let mut replies = Vec::new();
-        let mut ids = Vec::new();
-        for _ in 0..3 {
-            let (tx, rx) = oneshot::channel();
-            replies.push(rx);
-            ids.push(inflight.insert(publish(), tx).pkid);
-        }
+        let ids: Vec<u16> = (0..3).map(|n| inflight.insert(publish(), n).pkid).collect();
         assert_eq!(ids, [1, 2, 3]);
         assert!(!inflight.has_room());
-        let ack = Acknowledgement {
-            reason_code: 0,
-            properties: Properties::default(),
-        };
-        assert!(inflight.acknowledge(2, ack.clone()));
-        assert!(!inflight.acknowledge(2, ack));
-        let (tx, _rx) = oneshot::channel();
+        assert_eq!(inflight.remove(2), Some(1), "the sender's token");
+        assert_eq!(inflight.remove(2), None);
         assert_eq!(
-            inflight.insert(publish(), tx).pkid,
+            inflight.insert(publish(), 3).pkid,
             4,
             "never an identifier in use"
         );
         let subscribe = inflight.reserve();
         assert_eq!(subscribe, 5, "SUBSCRIBE shares the identifier space");
-        let (tx, _rx6) = oneshot::channel();
         assert_eq!(
-            inflight.insert(publish(), tx).pkid,
+            inflight.insert(publish(), 4).pkid,
             6,
             "not the reserved one"
         );
@@ -239,18 +247,15 @@ mod tests {
         inflight.set_limit(4);
         let resent: Vec<(u16, bool)> = inflight.resend().iter().map(|p| (p.pkid, p.dup)).collect();
         assert_eq!(resent, [(1, true), (3, true), (4, true), (6, true)]);
-        inflight.fail_all(&Error::Closed);
+        assert_eq!(inflight.drain(), [0, 2, 3, 4]);
         assert_eq!(inflight.len(), 0);
     }
 
     #[test]
     fn a_lower_receive_maximum_after_a_reconnect_holds_back_the_rest() {
         let mut inflight = Inflight::new(4);
-        let mut replies = Vec::new();
-        for _ in 0..4 {
-            let (tx, rx) = oneshot::channel();
-            replies.push(rx);
-            let _ = inflight.insert(publish(), tx);
+        for n in 0..4 {
+            let _ = inflight.insert(publish(), n);
         }
         inflight.new_connection();
         inflight.set_limit(2);
@@ -258,19 +263,33 @@ mod tests {
         assert_eq!(ids(inflight.resend()), [1, 2], "the two oldest");
         assert!(ids(inflight.resend()).is_empty(), "no room");
         assert!(!inflight.has_room(), "nothing new before the old ones");
-        let ack = Acknowledgement {
-            reason_code: 0,
-            properties: Properties::default(),
-        };
-        assert!(inflight.acknowledge(2, ack.clone()));
+        assert!(inflight.remove(2).is_some());
         assert_eq!(ids(inflight.resend()), [3]);
         assert!(!inflight.has_room());
         // A PUBLISH that could not be sent again frees its place too.
-        inflight.fail(4, Error::Closed);
+        assert!(inflight.remove(4).is_some());
         assert!(ids(inflight.resend()).is_empty());
-        assert!(inflight.acknowledge(1, ack.clone()));
+        assert!(inflight.remove(1).is_some());
         assert!(inflight.has_room(), "all old ones out, room for one new");
-        assert!(inflight.acknowledge(3, ack));
+        assert!(inflight.remove(3).is_some());
         assert_eq!(inflight.len(), 0);
+    }
+
+    #[test]
+    fn a_publish_the_hub_keeps_disconnecting_over_leaves_at_the_limit() {
+        let mut inflight = Inflight::new(4);
+        let _ = inflight.insert(publish(), "bad");
+        assert!(
+            inflight.count_hub_end(2).is_empty(),
+            "one end is not enough"
+        );
+        inflight.new_connection();
+        let _ = inflight.resend();
+        let _ = inflight.insert(publish(), "new");
+        assert_eq!(inflight.count_hub_end(2), [(1, "bad")], "the second end");
+        assert_eq!(inflight.len(), 1, "the newer one stays");
+        // Not sent on a connection, not counted.
+        inflight.new_connection();
+        assert!(inflight.count_hub_end(1).is_empty());
     }
 }

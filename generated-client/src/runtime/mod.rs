@@ -1,18 +1,25 @@
 //! The generic runtime under the generated operation methods: the session
-//! task that owns the connection and its handle [`Session`], request–response
-//! correlation, QoS 1 messages in flight, acknowledgements in arrival
-//! order, routes for incoming messages, reconnection backoff and the
-//! connection state. It knows MQTT 5 and the spec's shared rules
+//! as a state machine with no I/O ([`machine`]: correlation of responses,
+//! QoS 1 messages in flight, acknowledgements in arrival order, keep alive,
+//! SAS renewal), the thin async driver that owns the socket, the timers and
+//! the channels (`task`, `serve`, `driver`), the handle applications hold
+//! ([`Session`]), routes for incoming messages, reconnection backoff and
+//! the connection state. It knows MQTT 5 and the spec's shared rules
 //! (`api::topics`, `api::limits`, `api::connection`), never one operation.
 
 mod acks;
 mod backoff;
 mod connect;
-mod connection;
+mod control;
 mod correlation;
+mod driver;
 mod handle;
 mod inflight;
+mod machine;
+mod outbox;
 mod routes;
+mod serve;
+mod shared;
 mod snapshots;
 mod state;
 mod task;
@@ -31,7 +38,3 @@ pub use typed::{
     default_settlement, from_json, invalid_settlement, settlement, to_json, Call, Calls, Messages,
     Received, Reply,
 };
-
-pub(crate) use acks::AckQueue;
-pub(crate) use correlation::Correlations;
-pub(crate) use task::{run, AckedPublish, Inputs, Outgoing, Shared};

@@ -38,6 +38,17 @@ pub(crate) struct Route {
     pub(crate) overflowed: Arc<Notify>,
 }
 
+impl Route {
+    /// A message was dropped because the receiver was behind.
+    pub(crate) fn overflow(&self) {
+        tracing::warn!(
+            filter = self.filter,
+            "the application is not keeping up; a message was dropped"
+        );
+        self.overflowed.notify_one();
+    }
+}
+
 /// The client's subscriptions, built before it connects (the generated
 /// `Client::connect` makes one route per server-to-client operation).
 #[derive(Debug, Default)]
@@ -88,10 +99,6 @@ impl Subscriptions {
             .iter()
             .find(|r| r.filter == filter)
             .map(|r| Arc::clone(&r.overflowed))
-    }
-
-    pub(crate) fn find(&self, topic: &str) -> Option<&Route> {
-        self.routes.iter().find(|r| matches(r.filter, topic))
     }
 }
 

@@ -370,9 +370,22 @@ impl<Req: MqttProperties, Resp: MqttProperties, A: StatusCode> Calls<Req, Resp, 
 
     /// The next request; `None` once the client has closed. A request whose
     /// properties do not decode is an error item (and is answered with the
-    /// default alternative).
+    /// default alternative). A request that arrived on a connection that
+    /// has since ended is skipped: the hub no longer waits for its answer.
     pub async fn recv(&mut self) -> Option<Result<Call<Req, Resp, A>, Error>> {
-        let incoming = self.receiver.recv().await?;
+        let incoming = loop {
+            let incoming = self.receiver.recv().await?;
+            // A call of a connection that has ended: the hub no longer
+            // waits for its answer, and an answer could not be sent.
+            let current = self.client.upgrade().map(|s| s.current_connection());
+            if current == Some(incoming.connection) {
+                break incoming;
+            }
+            tracing::debug!(
+                topic = incoming.topic,
+                "a call of an ended connection is skipped"
+            );
+        };
         let correlation = incoming.properties.correlation_data.clone();
         match Req::from_properties(&incoming.properties) {
             Ok(request) => Some(Ok(Call {

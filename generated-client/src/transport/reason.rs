@@ -3,7 +3,9 @@
 //! (`Status::reason_code()`, the CONNACK and DISCONNECT codes), rumqttc's
 //! packets want enums, and it converts only DISCONNECT codes itself.
 
-use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, DisconnectReasonCode, PubAckReason};
+use rumqttc::v5::mqttbytes::v5::{
+    ConnectReturnCode, DisconnectReasonCode, PubAckReason, SubscribeReasonCode,
+};
 
 /// The PUBACK reason of MQTT 5 code `code` (§3.4.2.1); codes PUBACK cannot
 /// carry become Unspecified error.
@@ -33,6 +35,22 @@ pub fn puback_code(reason: &PubAckReason) -> u8 {
         PubAckReason::PacketIdentifierInUse => 0x91,
         PubAckReason::QuotaExceeded => 0x97,
         PubAckReason::PayloadFormatInvalid => 0x99,
+    }
+}
+
+/// The MQTT 5 code of a SUBACK reason (§3.9.3).
+pub fn suback_code(reason: &SubscribeReasonCode) -> u8 {
+    match reason {
+        SubscribeReasonCode::Success(qos) => *qos as u8,
+        SubscribeReasonCode::Failure | SubscribeReasonCode::Unspecified => 0x80,
+        SubscribeReasonCode::ImplementationSpecific => 0x83,
+        SubscribeReasonCode::NotAuthorized => 0x87,
+        SubscribeReasonCode::TopicFilterInvalid => 0x8F,
+        SubscribeReasonCode::PkidInUse => 0x91,
+        SubscribeReasonCode::QuotaExceeded => 0x97,
+        SubscribeReasonCode::SharedSubscriptionsNotSupported => 0x9E,
+        SubscribeReasonCode::SubscriptionIdNotSupported => 0xA1,
+        SubscribeReasonCode::WildcardSubscriptionsNotSupported => 0xA2,
     }
 }
 
