@@ -74,6 +74,7 @@ pub struct ResponseProperties {
 /// kept in `other_properties`; from a client (read by the hub, strictly) any
 /// user property but the status is an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "an alternative outcome is the hub saying no: handle it, or turn it into an error with `into_result()`"]
 pub enum Outcome<S, A> {
     /// The success response or acknowledgement.
     Success(S),
@@ -141,7 +142,10 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
     }
 
     /// The outcome of a PUBACK (message–acknowledgement): a success reason
-    /// code gives the success message; an error reason code needs the status.
+    /// code gives the success message; an error reason code gives the
+    /// alternative its `status` names, or, when the `status` is absent or
+    /// unreadable, the first alternative that goes with the reason code
+    /// (`Unknown` where none does; see [`StatusCode::from_reason_code`]).
     pub fn from_puback(
         names: &ResponseProperties,
         reason_code: u8,
@@ -150,9 +154,15 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
         if reason_code < 0x80 {
             return Self::success_with_status(names, properties);
         }
-        let text = derive_support::single(properties, names.status)?
-            .ok_or(Error::MissingProperty { name: names.status })?;
-        let status = A::from_text(text)?;
+        // The overview lets the hub leave `status` out: the reason code
+        // alone then says what happened.
+        let status = match derive_support::single(properties, names.status) {
+            Ok(Some(text)) => A::from_text(text).unwrap_or_else(|error| {
+                tracing::debug!(%error, reason_code, "a PUBACK status that does not parse; reading the reason code");
+                A::from_reason_code(reason_code)
+            }),
+            Ok(None) | Err(_) => A::from_reason_code(reason_code),
+        };
         Self::alternative(names, status, reason_code, properties)
     }
 
@@ -208,6 +218,19 @@ impl<S: MqttProperties, A: StatusCode> Outcome<S, A> {
 }
 
 impl<S, A: StatusCode> Outcome<S, A> {
+    /// The success message, or the alternative as
+    /// [`Error::Rejected`] (its status and the hub's reason): for callers
+    /// that treat every alternative as a failure and use `?`.
+    pub fn into_result(self) -> Result<S, Error> {
+        match self {
+            Self::Success(message) => Ok(message),
+            Self::Alternative { status, reason, .. } => Err(Error::Rejected {
+                status: status.to_text(),
+                reason,
+            }),
+        }
+    }
+
     /// The alternative's status, if it is one.
     pub fn status(&self) -> Option<A> {
         match self {

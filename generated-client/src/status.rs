@@ -14,6 +14,9 @@ pub trait StatusCode: Sized + Copy + fmt::Display {
     /// The layout its codes follow.
     const LAYOUT: StatusLayout;
 
+    /// The codes the spec defines for it, in the spec's order.
+    const KNOWN: &'static [u16];
+
     /// The two-byte code.
     fn code(&self) -> u16;
 
@@ -42,6 +45,34 @@ pub trait StatusCode: Sized + Copy + fmt::Display {
     /// The text form (`0501`).
     fn to_text(&self) -> String {
         Self::LAYOUT.format(self.code())
+    }
+
+    /// The `Unknown` status of no code the hub could send: the first code
+    /// whose bits, under the layout, name no kind and are not retryable
+    /// (for the API's layout, `FBFF`). What a bare reason code that names no
+    /// single status becomes.
+    fn unknown() -> Self {
+        let code = (0..=u8::MAX)
+            .rev()
+            .map(|high| u16::from_be_bytes([high, 0xFF]))
+            .find(|&code| Self::LAYOUT.kind(code).is_none() && !Self::LAYOUT.retryable(code))
+            .unwrap_or(u16::MAX);
+        Self::from_code(code)
+    }
+
+    /// What a PUBACK or DISCONNECT that carries only MQTT reason code
+    /// `reason_code` means: the one defined status (not a success) that goes
+    /// with it, or [`StatusCode::unknown`] when none or several do: guessing
+    /// between several would guess whether retrying helps.
+    fn from_reason_code(reason_code: u8) -> Self {
+        let mut matching = Self::KNOWN
+            .iter()
+            .map(|&code| Self::from_code(code))
+            .filter(|s| s.reason_code() == reason_code && s.kind() != Some(StatusKind::Success));
+        match (matching.next(), matching.next()) {
+            (Some(only), None) => only,
+            _ => Self::unknown(),
+        }
     }
 
     /// Parses the text form: the layout's number of hex digits, no reserved

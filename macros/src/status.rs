@@ -178,6 +178,8 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         impl #rt::StatusCode for #ident {
             const LAYOUT: #rt::StatusLayout = #layout;
 
+            const KNOWN: &'static [u16] = &[#(#codes),*];
+
             fn code(&self) -> u16 {
                 match self {
                     #(Self::#idents => #codes,)*

@@ -422,9 +422,38 @@ fn responses_and_pubacks_become_the_operations_typed_outcome() {
             other_properties: Vec::new(),
         }
     );
+    // The overview lets the hub leave `status` out of a non-success PUBACK:
+    // the reason code alone is the outcome, the one alternative that goes
+    // with it, or `Unknown` where none or several do (131 is three's, 151
+    // Throttled's and Quota Exceeded's).
+    use api::send_telemetry::Alternative as TelemetryAck;
+    let no_status = |code| api::send_telemetry::outcome(code, &props(&[])).expect("decodes");
+    assert_eq!(no_status(135).status(), Some(TelemetryAck::NotAuthorized));
+    for (code, why) in [(131, "several"), (151, "two"), (0x99, "none")] {
+        let outcome = no_status(code);
+        let status = outcome.status().expect("an alternative");
+        assert_eq!(status, TelemetryAck::Unknown(0xFBFF), "{why}");
+        assert_eq!(status.kind(), None, "{why}");
+        assert!(matches!(outcome, Outcome::Alternative { reason_code, .. } if reason_code == code));
+        assert!(!outcome.is_retryable(), "an unknown kind is not retryable");
+    }
+    // A `status` with reserved bits set: the reason code, too.
     assert_eq!(
-        api::send_telemetry::outcome(131, &props(&[])),
-        Err(Error::MissingProperty { name: "status" })
+        api::send_telemetry::outcome(135, &props(&[("status", "FF01")]))
+            .expect("decodes")
+            .status(),
+        Some(TelemetryAck::NotAuthorized)
+    );
+    assert_eq!(
+        no_status(135).into_result(),
+        Err(Error::Rejected {
+            status: "0101".into(),
+            reason: None
+        })
+    );
+    assert_eq!(
+        posted.into_result(),
+        Ok(api::send_telemetry::Ack::default())
     );
     // The hub reading a device's command PUBACK: abandon and reject.
     use api::receive_commands::Alternative as CommandAck;

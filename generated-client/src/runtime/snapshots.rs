@@ -16,6 +16,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{mpsc, watch, Notify};
 
+use super::backoff::jitter;
 use super::handle::{Session, WeakSession};
 use super::routes::Incoming;
 use super::state::ConnectionState;
@@ -62,7 +63,7 @@ pub fn spawn_snapshots<F, Fut>(
             };
             if let Some(connection) = connection.filter(|c| *c != delivered_for || stale) {
                 match deliver(&weak, &sender, &mut state, topic, &fetch, connection).await {
-                    Delivered::Yes => {
+                    Delivered::Yes | Delivered::Refused => {
                         delivered_for = connection;
                         stale = false;
                     }
@@ -85,6 +86,8 @@ pub fn spawn_snapshots<F, Fut>(
 
 enum Delivered {
     Yes,
+    /// The hub refused it for a reason asking again cannot fix.
+    Refused,
     /// The connection changed before a fetch succeeded.
     ConnectionChanged,
     /// Nobody can take it any more (the session or the receiver is gone).
@@ -126,10 +129,19 @@ where
                     Delivered::Never
                 };
             }
+            Err(error) if !worth_retrying(&error) => {
+                // Not Allowed, Not Authorized…: asking again on this
+                // connection gets the same answer. The next connection asks.
+                tracing::warn!(%error, "the snapshot of {topic} was refused; not asking again on this connection");
+                return Delivered::Refused;
+            }
             Err(error) => {
-                tracing::warn!(%error, ?wait, "could not fetch the snapshot of {topic}");
+                // Half the wait to the whole of it, at random, so that a
+                // fleet the hub throttled does not ask again at once.
+                let wait_now = wait / 2 + jitter(wait / 2, u32::try_from(connection).unwrap_or(0));
+                tracing::warn!(%error, wait = ?wait_now, "could not fetch the snapshot of {topic}");
                 tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
+                    () = tokio::time::sleep(wait_now) => {}
                     changed = state.changed() => {
                         if changed.is_err() {
                             return Delivered::Never;
@@ -146,6 +158,18 @@ where
                 wait = (wait * 2).min(MAX_RETRY);
             }
         }
+    }
+}
+
+/// Whether a failed fetch is worth trying again on the same connection: not
+/// when the hub answered with a status whose retryable bit is clear (Not
+/// Allowed, Not Authorized, Bad Request).
+fn worth_retrying(error: &Error) -> bool {
+    match error {
+        Error::Rejected { status, .. } => crate::api::STATUS_LAYOUT
+            .parse_code(status)
+            .map_or(true, |code| crate::api::STATUS_LAYOUT.retryable(code)),
+        _ => true,
     }
 }
 
@@ -187,6 +211,21 @@ pub fn snapshot_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_that_retrying_cannot_fix_are_not_retried() {
+        use crate::api::Status;
+        use crate::status::StatusCode;
+        let rejected = |status: Status| Error::Rejected {
+            status: status.to_text(),
+            reason: None,
+        };
+        assert!(!worth_retrying(&rejected(Status::NotAllowed)));
+        assert!(!worth_retrying(&rejected(Status::NotAuthorized)));
+        assert!(worth_retrying(&rejected(Status::Throttled)));
+        assert!(worth_retrying(&rejected(Status::ServerError)));
+        assert!(worth_retrying(&Error::Timeout(Duration::from_secs(1))));
+    }
 
     #[test]
     fn takes_the_member_and_its_properties() {

@@ -80,6 +80,23 @@ impl FakeConnection {
         }
     }
 
+    /// The next packet the client sends, with no time limit; `None` once
+    /// the client closed the connection (or sent what is not a packet).
+    pub async fn next_packet(&mut self) -> Option<Packet> {
+        loop {
+            match frame::read(&mut self.buffer, 1 << 20) {
+                Ok(Some(Frame::Packet(packet))) => return Some(*packet),
+                Ok(Some(Frame::Auth(_))) => continue,
+                Ok(None) => {}
+                Err(_) => return None,
+            }
+            match self.stream.read_buf(&mut self.buffer).await {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
     /// Sends bytes as they are.
     pub async fn send_raw(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).await.expect("writes");
