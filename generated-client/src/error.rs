@@ -120,6 +120,16 @@ pub enum Error {
         /// The API's limit.
         max: usize,
     },
+    /// The hub refused the subscription of an operation (SUBACK reason
+    /// code); its messages do not arrive until a later connection's
+    /// subscription is granted.
+    #[error("the hub refused the subscription to `{filter}` with reason code 0x{reason_code:02X}")]
+    SubscriptionRefused {
+        /// The topic filter.
+        filter: &'static str,
+        /// The SUBACK reason code.
+        reason_code: u8,
+    },
     /// No answer within the time allowed.
     #[error("no answer from the hub within {0:?}")]
     Timeout(Duration),

@@ -9,7 +9,11 @@
 //! - a QoS 0 message whose caller timed out is not sent later;
 //! - a direct-method call of an ended connection is not handed over;
 //! - Correlation Data over the API's limit is refused before it is sent;
-//! - `wait_connected` says why it is not connected.
+//! - `wait_connected` says why it is not connected, and CONNACK Not
+//!   authorized is retried a bounded number of times;
+//! - a refused subscription reaches the application;
+//! - a method call that finds the receiver full is answered at once;
+//! - commands that find the receiver full wait in order, with no task each.
 
 mod client_support;
 
@@ -19,10 +23,13 @@ use bytes::Bytes;
 use client_support::fake_hub::{FakeConnection, FakeHub};
 use client_support::{options_to, WAIT};
 use iothub_client::api::{self, receive_direct_methods, send_telemetry};
-use iothub_client::runtime::{ConnectionState, DisconnectCause};
+use iothub_client::runtime::{ConnectionState, DisconnectCause, RefusedSubscription};
+use iothub_client::status::StatusCode;
 use iothub_client::wire::Properties;
 use iothub_client::{Client, Error};
-use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties};
+use rumqttc::v5::mqttbytes::v5::{
+    ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties, SubAck, SubscribeReasonCode,
+};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::time::Instant;
 
@@ -379,4 +386,178 @@ async fn not_authorized_is_retried_a_bounded_number_of_times_and_reported() {
             reason: None
         })
     );
+}
+
+/// A subscription the hub refuses reaches the application: in the
+/// connection state and as an error on that operation's receiver.
+#[tokio::test]
+async fn a_refused_subscription_reaches_the_application() {
+    let fake = FakeHub::start().await;
+    let (client, mut receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
+    let mut hub = fake.accept().await;
+    hub.accept_connect(false).await;
+    let Packet::Subscribe(subscribe) = hub.recv_packet().await else {
+        panic!("a SUBSCRIBE");
+    };
+    let codes = subscribe
+        .filters
+        .iter()
+        .map(|f| {
+            if f.path == api::receive_commands::TOPIC {
+                SubscribeReasonCode::TopicFilterInvalid
+            } else {
+                SubscribeReasonCode::Success(f.qos)
+            }
+        })
+        .collect();
+    hub.send(Packet::SubAck(SubAck {
+        pkid: subscribe.pkid,
+        return_codes: codes,
+        properties: None,
+    }))
+    .await;
+    hub.answer_twin_request().await;
+    let refused = vec![RefusedSubscription {
+        filter: api::receive_commands::TOPIC,
+        reason_code: 0x8F,
+    }];
+    let mut state = client.connection_state();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let ConnectionState::Connected { refused: r, .. } = &*state.borrow_and_update() {
+                if *r == refused {
+                    return;
+                }
+            }
+            state.changed().await.expect("open");
+        }
+    })
+    .await
+    .expect("the state says so");
+    let item = tokio::time::timeout(WAIT, receivers.receive_commands.recv())
+        .await
+        .expect("the receiver says so")
+        .expect("open");
+    assert!(
+        matches!(
+            item,
+            Err(Error::SubscriptionRefused {
+                filter: api::receive_commands::TOPIC,
+                reason_code: 0x8F
+            })
+        ),
+        "{item:?}"
+    );
+}
+
+/// A direct-method call that finds the application's receiver full is
+/// answered at once with the operation's unavailable alternative, not
+/// left to time out at its caller.
+#[tokio::test]
+async fn a_method_call_finding_the_receiver_full_is_answered_as_unavailable_at_once() {
+    let fake = FakeHub::start().await;
+    let (_client, _receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
+    let mut hub = fake.accept().await;
+    hub.handshake().await;
+    // The application reads nothing: the receiver holds RECEIVER_CAPACITY.
+    let full = api::RECEIVER_CAPACITY;
+    for _ in 0..full {
+        hub.send(method_call("fill", b"f")).await;
+    }
+    hub.send(method_call("one-too-many", b"late")).await;
+    let Packet::Publish(answer) = hub.recv_packet().await else {
+        panic!("an answer");
+    };
+    assert_eq!(answer.topic, api::topics::RESPONSES.as_bytes());
+    let properties = answer.properties.expect("properties");
+    assert_eq!(properties.correlation_data.as_deref(), Some(&b"late"[..]));
+    let status = receive_direct_methods::Alternative::TargetUnavailable.to_text();
+    assert!(
+        properties
+            .user_properties
+            .iter()
+            .any(|(n, v)| n == api::RESPONSE_PROPERTIES.status && *v == status),
+        "{:?}",
+        properties.user_properties
+    );
+}
+
+/// QoS 1 commands that find the receiver full wait in the client, in
+/// arrival order, with no task per message (there were 16 detached tasks
+/// here), and reach the application once it reads.
+#[tokio::test]
+async fn commands_for_a_full_receiver_wait_in_order_without_a_task_each() {
+    let fake = FakeHub::start().await;
+    let (client, mut receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
+    let mut state = client.connection_state();
+    let mut sequence = 0u64;
+    // Two connections' 16 unread commands fill the receiver (32)…
+    for connection in 1..=2u64 {
+        let mut hub = fake.accept().await;
+        hub.handshake().await;
+        for pkid in 1..=16 {
+            sequence += 1;
+            hub.send(command(pkid, sequence)).await;
+        }
+        hub.send(method_call("sync", b"s")).await;
+        let _ = tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
+            .await
+            .expect("the method call after the commands");
+        drop(hub);
+        tokio::time::timeout(WAIT, async {
+            while !matches!(
+                &*state.borrow_and_update(),
+                ConnectionState::Disconnected { .. }
+            ) {
+                state.changed().await.expect("open");
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("connection {connection} ends"));
+    }
+    // …so the third connection's 16 find no room.
+    let mut hub = fake.accept().await;
+    hub.handshake().await;
+    let tasks = tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks();
+    let first_new = sequence + 1;
+    for pkid in 1..=16 {
+        sequence += 1;
+        hub.send(command(pkid, sequence)).await;
+    }
+    hub.send(method_call("sync", b"s")).await;
+    let _ = tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
+        .await
+        .expect("the method call after the commands");
+    assert_eq!(
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks(),
+        tasks,
+        "no task per waiting message"
+    );
+    // The stale ones (of ended connections) are skipped; the rest arrive in order.
+    let mut got = Vec::new();
+    while got.len() < 16 {
+        let command = tokio::time::timeout(WAIT, receivers.receive_commands.recv())
+            .await
+            .expect("a command")
+            .expect("open")
+            .expect("decodes");
+        got.push(command.0.message.sequence_no);
+        command.0.complete();
+    }
+    assert_eq!(got, (first_new..=sequence).collect::<Vec<_>>());
+    // (The dropped method call is answered as unavailable on the way.)
+    let mut acks = Vec::new();
+    while acks.len() < 16 {
+        match hub.recv_packet().await {
+            Packet::PubAck(ack) => acks.push(format!("PUBACK {} {:?}", ack.pkid, ack.reason)),
+            Packet::Publish(answer) => assert_eq!(answer.topic, api::topics::RESPONSES.as_bytes()),
+            other => panic!("{other:?}"),
+        }
+    }
+    let expected: Vec<String> = (1..=16).map(|p| format!("PUBACK {p} Success")).collect();
+    assert_eq!(acks, expected);
 }

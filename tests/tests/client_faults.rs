@@ -126,7 +126,8 @@ async fn an_expiring_sas_token_is_renewed_on_the_same_connection() {
         *state.borrow_and_update(),
         ConnectionState::Connected {
             session_present: false,
-            connection: 1
+            connection: 1,
+            refused: Vec::new(),
         },
         "still the first connection"
     );

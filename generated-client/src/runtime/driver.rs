@@ -9,6 +9,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
+use rumqttc::v5::mqttbytes::v5::Publish;
+use rumqttc::v5::mqttbytes::QoS;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::{self, OwnedPermit};
 
@@ -17,6 +20,7 @@ use super::control::Control;
 use super::machine::{Config, Event, Message, SessionMachine};
 use super::routes::{Incoming, Route, Subscriptions};
 use super::shared::{Inputs, Outgoing, Shared, Waiter};
+use super::state::{ConnectionState, RefusedSubscription};
 use super::{connect, CLIENT_RECEIVE_MAXIMUM};
 use crate::api::{self, limits};
 use crate::Error;
@@ -157,7 +161,19 @@ impl Driver {
                 Event::SubscriptionRefused {
                     filter,
                     reason_code,
-                } => tracing::warn!(filter, reason_code, "subscription refused"),
+                } => {
+                    if let Some(route) = self.routes.iter().find(|r| r.filter == filter) {
+                        route.refused(reason_code);
+                    }
+                    self.shared.state.send_modify(|state| {
+                        if let ConnectionState::Connected { refused, .. } = state {
+                            refused.push(RefusedSubscription {
+                                filter,
+                                reason_code,
+                            });
+                        }
+                    });
+                }
             }
         }
     }
@@ -195,7 +211,7 @@ impl Driver {
             if incoming.delivery.is_some() {
                 self.backlog.push_back((index, incoming));
             } else {
-                route.overflow();
+                self.no_room(index, incoming);
             }
             return;
         }
@@ -204,10 +220,37 @@ impl Driver {
             Err(TrySendError::Full(incoming)) if incoming.delivery.is_some() => {
                 self.backlog.push_back((index, incoming));
             }
-            Err(TrySendError::Full(_)) => route.overflow(),
+            Err(TrySendError::Full(incoming)) => self.no_room(index, incoming),
             // Nobody reads this route: stop its messages (a QoS 1 one is
             // settled with its default as its delivery drops).
             Err(TrySendError::Closed(_)) => self.machine.route_closed(index),
+        }
+    }
+
+    /// A QoS 0 message found its receiver full: a request of the hub is
+    /// answered at once with the operation's "unavailable" answer (rather
+    /// than left to time out at its caller); anything else is dropped, and
+    /// its route told (a snapshot can repair it).
+    fn no_room(&mut self, index: usize, incoming: Incoming) {
+        let route = &self.routes[index];
+        match (route.busy_answer(), incoming.properties.correlation_data) {
+            (Some(answer), Some(correlation)) => {
+                tracing::warn!(
+                    topic = incoming.topic,
+                    "the application is not keeping up; a request of the hub is answered as unavailable"
+                );
+                let mut properties = answer.clone();
+                properties.correlation_data = Some(correlation);
+                let publish = Publish::new(
+                    api::topics::RESPONSES,
+                    QoS::AtMostOnce,
+                    Bytes::new(),
+                    Some(properties.to_publish()),
+                );
+                self.machine
+                    .publish(publish, Some(incoming.connection), None);
+            }
+            _ => route.overflow(),
         }
     }
 

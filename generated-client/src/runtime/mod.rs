@@ -31,9 +31,9 @@ pub use connect::CLIENT_RECEIVE_MAXIMUM;
 pub use correlation::Response;
 pub use handle::{Session, WeakSession};
 pub use inflight::Acknowledgement;
-pub use routes::{Incoming, Subscriptions};
+pub use routes::{Incoming, Received as Routed, RouteReceiver, Subscriptions};
 pub use snapshots::{snapshot_of, spawn_snapshots};
-pub use state::{ConnectionState, DisconnectCause};
+pub use state::{ConnectionState, DisconnectCause, RefusedSubscription};
 pub use typed::{
     default_settlement, from_json, invalid_settlement, settlement, to_json, Call, Calls, Messages,
     Received, Reply,

@@ -2,7 +2,7 @@
 //! (its topic filter, its QoS, a bounded channel). Routes exist before the
 //! connection does, so nothing the hub sends finds no receiver.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
@@ -28,6 +28,17 @@ pub struct Incoming {
     pub snapshot: bool,
 }
 
+/// What a route and its receiver share besides the channel.
+#[derive(Debug, Default)]
+struct Shared {
+    /// The reason code of a refused subscription not yet reported.
+    refusal: Mutex<Option<u8>>,
+    refused: Notify,
+    /// The answer to a request of the hub that finds the receiver full (the
+    /// operation's "unavailable" alternative), set by [`super::Calls`].
+    busy_answer: OnceLock<Properties>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Route {
     pub(crate) filter: &'static str,
@@ -36,6 +47,7 @@ pub(crate) struct Route {
     pub(crate) on_drop: Settlement,
     /// Told when a message was dropped because the receiver was behind.
     pub(crate) overflowed: Arc<Notify>,
+    shared: Arc<Shared>,
 }
 
 impl Route {
@@ -46,6 +58,81 @@ impl Route {
             "the application is not keeping up; a message was dropped"
         );
         self.overflowed.notify_one();
+    }
+
+    /// The hub refused the subscription: the receiver reports it once.
+    pub(crate) fn refused(&self, reason_code: u8) {
+        *self
+            .shared
+            .refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(reason_code);
+        self.shared.refused.notify_one();
+    }
+
+    /// The answer to a request that finds the receiver full, if the
+    /// operation has one.
+    pub(crate) fn busy_answer(&self) -> Option<&Properties> {
+        self.shared.busy_answer.get()
+    }
+}
+
+/// The receiving end of a route: the messages, and a refusal of its
+/// subscription by the hub.
+#[derive(Debug)]
+pub struct RouteReceiver {
+    filter: &'static str,
+    receiver: mpsc::Receiver<Incoming>,
+    shared: Arc<Shared>,
+}
+
+/// What a route receives.
+#[derive(Debug)]
+// Returned by value from `recv` and matched at once, never stored: boxing
+// the message would cost an allocation per message for nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Received {
+    /// A message.
+    Message(Incoming),
+    /// The hub refused the subscription (its SUBACK reason code); the next
+    /// connection asks again.
+    Refused {
+        /// The topic filter.
+        filter: &'static str,
+        /// The SUBACK reason code.
+        reason_code: u8,
+    },
+}
+
+impl RouteReceiver {
+    /// The next message or refusal; `None` once the client has closed.
+    pub async fn recv(&mut self) -> Option<Received> {
+        loop {
+            let refusal = self
+                .shared
+                .refusal
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            if let Some(reason_code) = refusal {
+                return Some(Received::Refused {
+                    filter: self.filter,
+                    reason_code,
+                });
+            }
+            tokio::select! {
+                biased;
+                incoming = self.receiver.recv() => return incoming.map(Received::Message),
+                () = self.shared.refused.notified() => {}
+            }
+        }
+    }
+
+    /// Answers a request of the hub that finds this receiver full with
+    /// `answer` at once, rather than leaving it to time out (the first call
+    /// wins).
+    pub fn answer_when_busy(&self, answer: Properties) {
+        let _ = self.shared.busy_answer.set(answer);
     }
 }
 
@@ -71,16 +158,22 @@ impl Subscriptions {
         qos: u8,
         capacity: usize,
         on_drop: Settlement,
-    ) -> mpsc::Receiver<Incoming> {
+    ) -> RouteReceiver {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
+        let shared = Arc::new(Shared::default());
         self.routes.push(Route {
             filter,
             qos,
             sender,
             on_drop,
             overflowed: Arc::new(Notify::new()),
+            shared: Arc::clone(&shared),
         });
-        receiver
+        RouteReceiver {
+            filter,
+            receiver,
+            shared,
+        }
     }
 
     /// A sender into the route subscribed to `filter` (for messages the

@@ -61,6 +61,7 @@ impl Driver {
         self.shared.state.send_replace(ConnectionState::Connected {
             session_present: params.session_present,
             connection: number,
+            refused: Vec::new(),
         });
         self.machine.handle_bytes(now(), &mut read);
         let (mut reader, mut writer) = tokio::io::split(stream);

@@ -66,6 +66,16 @@ impl std::fmt::Display for DisconnectCause {
     }
 }
 
+/// A subscription the hub refused (SUBACK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedSubscription {
+    /// The topic filter.
+    pub filter: &'static str,
+    /// The SUBACK reason code (e.g. 0x8F Topic Filter invalid, 0x97 Quota
+    /// exceeded, 0xA2 Wildcard subscriptions not supported).
+    pub reason_code: u8,
+}
+
 /// The state of the client's connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionState {
@@ -80,6 +90,9 @@ pub enum ConnectionState {
         session_present: bool,
         /// How many connections this client has made (from 1).
         connection: u64,
+        /// The subscriptions the hub refused on this connection (the next
+        /// connection asks again; each operation's receiver also reports it).
+        refused: Vec<RefusedSubscription>,
     },
     /// Not connected; the client tries again after `retry_in`.
     Disconnected {

@@ -11,11 +11,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tokio::sync::mpsc;
 
 use super::acks::{Delivery, Settlement};
 use super::handle::{Session, WeakSession};
-use super::routes::Incoming;
+use super::routes::{Received as Routed, RouteReceiver};
 use crate::api;
 use crate::operation::{Operation, Outcome};
 use crate::status::StatusCode;
@@ -205,7 +204,7 @@ impl<M, A: StatusCode> Received<M, A> {
 
 /// The stream of messages of one server-to-client message operation.
 pub struct Messages<M, A> {
-    receiver: mpsc::Receiver<Incoming>,
+    receiver: RouteReceiver,
     on_invalid: Settlement,
     types: PhantomData<fn() -> (M, A)>,
 }
@@ -219,7 +218,7 @@ impl<M, A> fmt::Debug for Messages<M, A> {
 impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
     /// Messages arriving on `receiver`; one whose properties do not decode
     /// is settled with `on_invalid`.
-    pub fn new(receiver: mpsc::Receiver<Incoming>, on_invalid: Settlement) -> Self {
+    pub fn new(receiver: RouteReceiver, on_invalid: Settlement) -> Self {
         Self {
             receiver,
             on_invalid,
@@ -227,13 +226,26 @@ impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
         }
     }
 
-    /// The next message; `None` once the client has closed. A message whose
-    /// properties do not decode is an error item (and is settled as
+    /// The next message; `None` once the client has closed. A refusal of
+    /// the operation's subscription by the hub is an error item
+    /// ([`Error::SubscriptionRefused`]; the next connection asks again). A
+    /// message whose properties do not decode is an error item (and is settled as
     /// invalid: see [`invalid_settlement`]). A QoS 1 message of a connection
     /// that has ended is skipped: the hub delivers it again.
     pub async fn recv(&mut self) -> Option<Result<Received<M, A>, Error>> {
         let incoming = loop {
-            let incoming = self.receiver.recv().await?;
+            let incoming = match self.receiver.recv().await? {
+                Routed::Message(incoming) => incoming,
+                Routed::Refused {
+                    filter,
+                    reason_code,
+                } => {
+                    return Some(Err(Error::SubscriptionRefused {
+                        filter,
+                        reason_code,
+                    }))
+                }
+            };
             if incoming.delivery.as_ref().is_none_or(Delivery::is_current) {
                 break incoming;
             }
@@ -344,7 +356,7 @@ fn answer_default(client: &WeakSession, connection: u64, correlation: Bytes, ans
 
 /// The stream of requests of one server-to-client request–response operation.
 pub struct Calls<Req, Resp, A> {
-    receiver: mpsc::Receiver<Incoming>,
+    receiver: RouteReceiver,
     client: WeakSession,
     on_drop: Option<A>,
     types: PhantomData<fn() -> (Req, Resp)>,
@@ -358,8 +370,13 @@ impl<Req, Resp, A> fmt::Debug for Calls<Req, Resp, A> {
 
 impl<Req: MqttProperties, Resp: MqttProperties, A: StatusCode> Calls<Req, Resp, A> {
     /// Requests arriving on `receiver`, answered through `client`; one
-    /// dropped unanswered is answered with `on_drop`.
-    pub fn new(receiver: mpsc::Receiver<Incoming>, client: &Session, on_drop: Option<A>) -> Self {
+    /// dropped unanswered, or finding the receiver full, is answered with
+    /// `on_drop`.
+    pub fn new(receiver: RouteReceiver, client: &Session, on_drop: Option<A>) -> Self {
+        if let Some(status) = on_drop {
+            // A call that finds the receiver full is answered with it at once.
+            receiver.answer_when_busy(status_properties(status));
+        }
         Self {
             receiver,
             client: client.downgrade(),
@@ -374,7 +391,18 @@ impl<Req: MqttProperties, Resp: MqttProperties, A: StatusCode> Calls<Req, Resp, 
     /// has since ended is skipped: the hub no longer waits for its answer.
     pub async fn recv(&mut self) -> Option<Result<Call<Req, Resp, A>, Error>> {
         let incoming = loop {
-            let incoming = self.receiver.recv().await?;
+            let incoming = match self.receiver.recv().await? {
+                Routed::Message(incoming) => incoming,
+                Routed::Refused {
+                    filter,
+                    reason_code,
+                } => {
+                    return Some(Err(Error::SubscriptionRefused {
+                        filter,
+                        reason_code,
+                    }))
+                }
+            };
             // A call of a connection that has ended: the hub no longer
             // waits for its answer, and an answer could not be sent.
             let current = self.client.upgrade().map(|s| s.current_connection());
