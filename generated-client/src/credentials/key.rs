@@ -1,7 +1,11 @@
 //! A SAS key: base64 on input, raw bytes kept for signing, never shown by
-//! `Debug`, zeroed when dropped.
+//! `Debug`, shared (not copied) by `Clone`, zeroed when the last clone is
+//! dropped.
 
 use std::fmt;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -10,10 +14,11 @@ use crate::Error;
 
 /// A symmetric key (the decoded bytes of a base64 device or policy key).
 ///
-/// `Debug` prints `SasKey(***)`; the bytes are overwritten with zeros on
-/// drop; nothing in this crate logs or prints them.
+/// `Debug` prints `SasKey(***)`; clones share one copy of the bytes, which
+/// is overwritten with zeros when the last clone is dropped (`zeroize`);
+/// nothing in this crate logs or prints them.
 #[derive(Clone)]
-pub struct SasKey(Vec<u8>);
+pub struct SasKey(Arc<Zeroizing<Vec<u8>>>);
 
 impl SasKey {
     /// The key whose base64 text is `text` (surrounding whitespace ignored).
@@ -29,33 +34,23 @@ impl SasKey {
 
     /// The key made of `bytes`.
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Result<Self, Error> {
-        let bytes = bytes.into();
+        let bytes = Zeroizing::new(bytes.into());
         if bytes.is_empty() {
             return Err(Error::InvalidCredentials {
                 problem: "the key is empty".into(),
             });
         }
-        Ok(Self(bytes))
+        Ok(Self(Arc::new(bytes)))
     }
 
     pub(crate) fn bytes(&self) -> &[u8] {
-        &self.0
+        self.0.as_slice()
     }
 }
 
 impl fmt::Debug for SasKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SasKey(***)")
-    }
-}
-
-impl Drop for SasKey {
-    fn drop(&mut self) {
-        for byte in &mut self.0 {
-            // A volatile-free overwrite; the allocation is freed right after.
-            *byte = 0;
-        }
-        std::hint::black_box(&self.0);
     }
 }
 
@@ -71,5 +66,12 @@ mod tests {
         let error = SasKey::from_base64("not*base64*secret").expect_err("refused");
         assert!(!error.to_string().contains("secret"), "{error}");
         assert!(SasKey::from_bytes(Vec::new()).is_err());
+    }
+
+    #[test]
+    fn clones_share_the_bytes_rather_than_copy_them() {
+        let key = SasKey::from_bytes(*b"secret-key").expect("key");
+        let clone = key.clone();
+        assert!(std::ptr::eq(key.bytes().as_ptr(), clone.bytes().as_ptr()));
     }
 }

@@ -3,10 +3,11 @@
 //! policy (lifetime, and when to renew).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use hmac::{KeyInit, Mac};
+use zeroize::Zeroizing;
 
 use super::SasKey;
 use crate::api::connection::{sas, Connect};
@@ -56,14 +57,15 @@ impl TokenPolicy {
 }
 
 /// A signed SAS token: when it was made, when it expires, and the signature
-/// (the CONNECT or AUTH Authentication Data). `Debug` hides the signature.
+/// (the CONNECT or AUTH Authentication Data). `Debug` hides the signature;
+/// clones share it, and it is zeroed when the last one is dropped.
 #[derive(Clone)]
 pub struct SasToken {
     /// `sas-at`.
     pub at: Timestamp,
     /// `sas-expiry`.
     pub expiry: Timestamp,
-    signature: Bytes,
+    signature: Arc<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for SasToken {
@@ -100,13 +102,13 @@ impl SasToken {
         Self {
             at: now,
             expiry,
-            signature: Bytes::from(mac.finalize().into_bytes().to_vec()),
+            signature: Arc::new(Zeroizing::new(mac.finalize().into_bytes().to_vec())),
         }
     }
 
     /// The signature (Authentication Data). Do not log it.
-    pub fn signature(&self) -> &Bytes {
-        &self.signature
+    pub fn signature(&self) -> &[u8] {
+        self.signature.as_slice()
     }
 }
 
@@ -136,7 +138,7 @@ mod tests {
         assert_eq!(connect.sas_expiry, Some(Timestamp(61_000)));
         let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"key").expect("k");
         mac.update(b"h.example\nd1\n\n1000\n61000\n");
-        assert_eq!(token.signature().as_ref(), &mac.finalize().into_bytes()[..]);
+        assert_eq!(token.signature(), &mac.finalize().into_bytes()[..]);
         assert!(format!("{token:?}").contains("***"));
     }
 

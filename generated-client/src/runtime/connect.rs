@@ -109,7 +109,9 @@ pub(crate) async fn open(options: &ClientOptions, clean_start: bool) -> Result<L
     properties.receive_maximum = Some(CLIENT_RECEIVE_MAXIMUM);
     properties.max_packet_size = Some(limits::MAXIMUM_PACKET_SIZE);
     properties.authentication_method = Some(options.credentials.method().name().to_owned());
-    properties.authentication_data = token.as_ref().map(|t| t.signature().clone());
+    properties.authentication_data = token
+        .as_ref()
+        .map(|t| Bytes::copy_from_slice(t.signature()));
     properties.user_properties = user.to_properties().user;
     let keep_alive = u16::try_from(options.keep_alive.as_secs()).unwrap_or(u16::MAX);
     let connect = rumqttc::v5::mqttbytes::v5::Connect {
@@ -217,7 +219,7 @@ pub(crate) fn reauthenticate(options: &ClientOptions) -> Option<(AuthPacket, Sas
     let auth = AuthPacket {
         reason_code: sas::REAUTHENTICATION_REASON_CODE,
         method: Some(options.credentials.method().name().to_owned()),
-        data: Some(Bytes::clone(token.signature())),
+        data: Some(Bytes::copy_from_slice(token.signature())),
         reason_string: None,
         user_properties,
     };

@@ -138,7 +138,7 @@ pub fn raw(hub: SocketAddr, device: &str) -> (AsyncClient, EventLoop) {
         .set_keep_alive(Duration::from_secs(60))
         .set_clean_start(false)
         .set_authentication_method(Some(AuthenticationMethod::Sas.name().to_owned()))
-        .set_authentication_data(Some(Bytes::clone(token.signature())))
+        .set_authentication_data(Some(Bytes::copy_from_slice(token.signature())))
         .set_user_properties(connect.to_properties().user);
     AsyncClient::new(options, 256)
 }
