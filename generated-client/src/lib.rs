@@ -4,9 +4,10 @@
 //! [`Client`] has one method per client-to-server operation of the spec,
 //! and [`Receivers`] one stream per server-to-client operation, both
 //! generated at build time from `spec/iothub-mqtt5.yaml` (see [`api`]); the
-//! hand-written part is the generic runtime ([`runtime`]: the session task
-//! that owns the connection, correlation, QoS 1 in flight, PUBACKs in
-//! arrival order, reconnection, SAS renewal), the transport ([`transport`]:
+//! hand-written part is the generic runtime ([`runtime`]: the session as a
+//! state machine with no I/O, driven by one task that owns the connection:
+//! correlation, QoS 1 in flight, PUBACKs in arrival order, keep alive,
+//! reconnection, SAS renewal), the transport ([`transport`]:
 //! TLS by default, plain TCP for a local emulator), credentials
 //! ([`credentials`]: SAS keys, connection strings, X.509), property
 //! encoding ([`wire`]), status codes ([`status`]) and typed outcomes
@@ -24,18 +25,33 @@
 //! let (client, mut receivers) = Client::connect(options)?;
 //! client.wait_connected(std::time::Duration::from_secs(30)).await?;
 //!
-//! // Client-to-server: typed methods returning the operation's outcome.
+//! // Client-to-server: typed methods returning the operation's outcome,
+//! // which is `#[must_use]`: an alternative is the hub saying no.
 //! let outcome = client.send_telemetry(send_telemetry::Message::default(), "21.5").await?;
 //! if let Outcome::Alternative { status, .. } = &outcome {
 //!     eprintln!("telemetry refused: {status} (retryable: {})", outcome.is_retryable());
 //! }
+//! // `*_within` bounds the wait; `into_result()` makes an alternative an error.
 //! client
-//!     .patch_twin_reported(patch_twin_reported::Request::default(), &serde_json::json!({"fw": "1.0"}))
-//!     .await?;
+//!     .patch_twin_reported_within(
+//!         patch_twin_reported::Request::default(),
+//!         &serde_json::json!({"fw": "1.0"}),
+//!         std::time::Duration::from_secs(10),
+//!     )
+//!     .await?
+//!     .into_result()?;
 //!
-//! // Server-to-client: streams, settled or answered by the application.
+//! // Server-to-client: streams, settled or answered by the application. An
+//! // item that does not decode is an error item (already settled as
+//! // invalid): the loop goes on past it.
 //! while let Some(command) = receivers.receive_commands.recv().await {
-//!     let command = command?;
+//!     let command = match command {
+//!         Ok(command) => command,
+//!         Err(error) => {
+//!             eprintln!("skipped a command: {error}");
+//!             continue;
+//!         }
+//!     };
 //!     if command.payload.is_empty() {
 //!         command.reject(); // PUBACK 131 with the spec's `status`
 //!     } else {

@@ -192,7 +192,7 @@ impl ClientOptions {
 
     /// After how many connections the hub ended with a DISCONNECT while a
     /// QoS 1 message was in flight that message is given up: its sender
-    /// gets [`Error::Rejected`](crate::Error::Rejected) and the next
+    /// gets [`crate::Error::Rejected`] and the next
     /// connection starts a clean session (MQTT 5 would otherwise have it
     /// sent again on every resumed session, keeping the device offline for
     /// good). Default 3, at least 1.

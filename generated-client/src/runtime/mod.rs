@@ -1,5 +1,5 @@
 //! The generic runtime under the generated operation methods: the session
-//! as a state machine with no I/O ([`machine`]: correlation of responses,
+//! as a state machine with no I/O (`machine`: correlation of responses,
 //! QoS 1 messages in flight, acknowledgements in arrival order, keep alive,
 //! SAS renewal), the thin async driver that owns the socket, the timers and
 //! the channels (`task`, `serve`, `driver`), the handle applications hold
