@@ -18,10 +18,11 @@ const DISCONNECT: u8 = 14;
 /// Why the bytes on a connection are not a packet this server can read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
-    /// The packet is larger than the server's Maximum Packet Size.
+    /// The packet is larger than the reader's Maximum Packet Size.
     #[error("packet of {size} bytes exceeds the maximum packet size of {max} bytes")]
     TooLarge {
-        /// Its remaining length.
+        /// Its size, fixed header included (or, when the codec refused it
+        /// first, its remaining length).
         size: usize,
         /// The limit.
         max: u32,
@@ -118,6 +119,14 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
         return Ok(None);
     };
     let frame_length = header.frame_length();
+    // MQTT 5 §3.1.2.11.4: the Maximum Packet Size is the whole packet's,
+    // fixed header included (the codec checks only the remaining length).
+    if u32::try_from(frame_length).map_or(true, |size| size > max_size) {
+        return Err(FrameError::TooLarge {
+            size: frame_length,
+            max: max_size,
+        });
+    }
     let header_length = fixed_header_length(buffer);
     let (kind, flags) = (byte1 >> 4, byte1 & 0x0F);
     check_flags(kind, flags)?;
@@ -274,6 +283,20 @@ mod tests {
             Err(FrameError::ProtocolError(
                 "a SUBSCRIBE without a topic filter".to_owned()
             ))
+        );
+    }
+
+    #[test]
+    fn the_maximum_packet_size_counts_the_whole_packet() {
+        // A PUBLISH of remaining length 8 is 10 bytes on the wire.
+        let publish = b"\x30\x08\x00\x01t\x00abcd".to_vec();
+        let mut whole = BytesMut::from(&publish[..]);
+        assert!(matches!(read(&mut whole, 10), Ok(Some(_))), "10 fits 10");
+        let mut over = BytesMut::from(&publish[..]);
+        assert_eq!(
+            read(&mut over, 9),
+            Err(FrameError::TooLarge { size: 10, max: 9 }),
+            "the remaining length (8) fits 9, the packet does not"
         );
     }
 
