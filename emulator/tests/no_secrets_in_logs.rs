@@ -6,15 +6,16 @@
 //! re-authentication's; in base64, hex or a `Debug` form) appears in what
 //! was logged.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use common::{connect, emulator, emulator_with, key, sign, Raw, HOST};
 use iothub_emulator::Emulator;
+use iothub_test_kit::fixtures::{emulator, emulator_with};
+use iothub_test_kit::peer::RawPeer;
+use iothub_test_kit::sas::{connect, key, sign};
+use iothub_test_kit::HOST;
 use rumqttc::v5::mqttbytes::v5::{
     ConnectReturnCode, Disconnect, DisconnectReasonCode, Filter, Packet, Publish,
     PublishProperties, Subscribe,
@@ -83,7 +84,7 @@ async fn a_traced_session_logs_no_secret() {
     session(&hub, &mut secrets).await;
     hub.shutdown().await;
     let hub = emulator_with(&[], |config| config.state(&dir)).await;
-    let (mut raw, ack) = Raw::connect(&hub, connect("d2", &key(42))).await;
+    let (mut raw, ack) = RawPeer::connect(&hub, connect("d2", &key(42))).await;
     assert_eq!(ack.code, ConnectReturnCode::Success, "d2's key came back");
     raw.send(Packet::Disconnect(Disconnect::new(
         DisconnectReasonCode::NormalDisconnection,
@@ -119,7 +120,7 @@ async fn session(hub: &Emulator, secrets: &mut Vec<String>) {
     .await
     .expect("sends");
     let mut answer = Vec::new();
-    let _ = tokio::time::timeout(common::WAIT, http.read_to_end(&mut answer)).await;
+    let _ = tokio::time::timeout(iothub_test_kit::WAIT, http.read_to_end(&mut answer)).await;
     assert!(
         String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 201"),
         "{}",
@@ -134,14 +135,14 @@ async fn session(hub: &Emulator, secrets: &mut Vec<String>) {
         .and_then(|p| p.authentication_data.clone())
         .expect("signature");
     secrets.extend(signature_forms(&signature));
-    let (mut raw, _) = Raw::connect(hub, good).await;
+    let (mut raw, _) = RawPeer::connect(hub, good).await;
     let mut forged = connect("d1", &key(0));
     let forged_signature = sign(&key(42), HOST, "d1", 1, u64::MAX / 2);
     secrets.extend(signature_forms(&forged_signature));
     forged.properties.as_mut().expect("p").authentication_data = Some(forged_signature);
-    let (_refused, _) = Raw::connect(hub, forged).await;
+    let (_refused, _) = RawPeer::connect(hub, forged).await;
     // The re-authentication's signature (AUTH 0x19) is a secret too.
-    let (auth, auth_signature) = common::reauthentication_signed("d1", &key(100));
+    let (auth, auth_signature) = iothub_test_kit::sas::reauthentication_signed("d1", &key(100));
     secrets.extend(signature_forms(&auth_signature));
     raw.send_bytes(&auth).await;
     assert_eq!(raw.recv_auth().await, 0);

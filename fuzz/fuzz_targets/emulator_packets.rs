@@ -13,7 +13,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../emulator/tests/packet_harness/mod.rs"]
+#[path = "../../emulator/tests/hub/packet_harness/mod.rs"]
 mod packet_harness;
 
 fuzz_target!(|data: &[u8]| {

@@ -13,7 +13,7 @@ use iothub_client::wire::Properties;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/tests/decoder_checks/mod.rs"]
+#[path = "../../tests/tests/spec/decoder_checks.rs"]
 mod decoder_checks;
 
 use decoder_checks::{NAMES, VALUES};

@@ -3,20 +3,19 @@
 //! options and connection strings and the errors of bad ones: no key and no
 //! signature appears (base64, hex or `Debug` bytes).
 
-mod client_support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use client_support::fake_hub::FakeHub;
-use client_support::{key_bytes, options_to};
 use iothub_client::credentials::{ConnectionString, TokenPolicy};
 use iothub_client::transport::auth::AuthPacket;
 use iothub_client::transport::frame::Frame;
 use iothub_client::{Client, ClientOptions};
+use iothub_test_kit::fixtures::options_to;
+use iothub_test_kit::hub::ScriptedHub;
+use iothub_test_kit::sas::key_bytes;
 use rumqttc::v5::mqttbytes::v5::Packet;
 
 #[derive(Clone, Default)]
@@ -59,7 +58,7 @@ async fn a_traced_session_and_every_debug_and_error_show_no_secret() {
     let key_b64 = base64::engine::general_purpose::STANDARD.encode(&key);
     let mut printed = String::new();
 
-    let fake = FakeHub::start().await;
+    let fake = ScriptedHub::start().await;
     let options = options_to(fake.addr(), "d1", 0)
         .token_policy(TokenPolicy::new(Duration::from_secs(2), 0.5));
     printed.push_str(&format!("{options:?}\n"));

@@ -9,8 +9,9 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-// `sources_dir`: the one implementation, shared with `iothub-tests`.
-include!("../../../tests/src/sources.rs");
+// `sources_dir`: the one implementation, in the test kit.
+#[allow(unused_imports)]
+pub use iothub_test_kit::sources_dir;
 
 /// The broken specs of `tests/broken/`, sorted.
 pub fn broken_specs() -> Vec<PathBuf> {

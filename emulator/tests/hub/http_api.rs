@@ -1,0 +1,658 @@
+//! The HTTP service API of a started emulator, driven with plain HTTP/1.1
+//! requests written and parsed here: every route's success and error
+//! answers, and no answer ever showing a key.
+
+use std::net::SocketAddr;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use iothub_client::api::{limits, send_telemetry};
+use iothub_client::wire::{MqttProperties, PropertyKind, Timestamp};
+use iothub_emulator::hub::TelemetryRecord;
+use iothub_emulator::registry::DeviceId;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use iothub_test_kit::fixtures::emulator;
+use iothub_test_kit::sas::key;
+use iothub_test_kit::WAIT;
+
+/// An HTTP answer.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts an error answer: `status`, JSON `error` = `kind`, a reason.
+    fn assert_error(&self, status: u16, kind: &str) -> String {
+        assert_eq!(self.status, status, "{}", self.text());
+        let body = self.json();
+        assert_eq!(body["error"], kind, "{body}");
+        let reason = body["reason"].as_str().expect("a reason").to_owned();
+        assert!(!reason.is_empty());
+        reason
+    }
+}
+
+/// Sends `head` (request line and headers, without the blank line), a
+/// `content-length` of `length` (default: the body's) and `body`; reads
+/// the answer. Bounded by [`WAIT`].
+async fn raw(addr: SocketAddr, head: &str, length: Option<usize>, body: &[u8]) -> Answer {
+    tokio::time::timeout(WAIT, async {
+        let mut stream = TcpStream::connect(addr).await.expect("connects");
+        let length = length.unwrap_or(body.len());
+        let mut request = format!(
+            "{head}\r\nhost: emulator\r\nconnection: close\r\ncontent-length: {length}\r\n\r\n"
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        stream.write_all(&request).await.expect("writes");
+        read_answer(&mut stream).await
+    })
+    .await
+    .expect("answered in time")
+}
+
+async fn read_answer(stream: &mut TcpStream) -> Answer {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8(data[..end].to_vec()).expect("ASCII head");
+            let mut lines = head.split("\r\n");
+            let status_line = lines.next().expect("status line");
+            let status = status_line
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .expect("status code");
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                .collect();
+            let length: usize = headers
+                .iter()
+                .find(|(n, _)| n == "content-length")
+                .map(|(_, v)| v.parse().expect("length"))
+                .expect("answers have a content-length");
+            if data.len() >= end + 4 + length {
+                let body = data[end + 4..end + 4 + length].to_vec();
+                return Answer {
+                    status,
+                    headers,
+                    body,
+                };
+            }
+        }
+        let read = stream.read(&mut buffer).await.expect("reads");
+        assert!(read > 0, "connection closed mid-answer: {data:?}");
+        data.extend_from_slice(&buffer[..read]);
+    }
+}
+
+async fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Answer {
+    match body {
+        Some(body) => {
+            let head = format!("{method} {path} HTTP/1.1\r\ncontent-type: application/json");
+            raw(addr, &head, None, body.to_string().as_bytes()).await
+        }
+        None => raw(addr, &format!("{method} {path} HTTP/1.1"), None, b"").await,
+    }
+}
+
+fn sas_body(primary: &str, secondary: &str) -> Value {
+    json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": primary, "secondaryKey": secondary}}})
+}
+
+fn id(text: &str) -> DeviceId {
+    DeviceId::new(text).expect("device id")
+}
+
+#[tokio::test]
+async fn put_creates_then_updates_and_never_shows_keys() {
+    let emulator = emulator(&[]).await;
+    let addr = emulator.http_addr();
+    let (k1, k2) = (key(7), key(8));
+    let created = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&k1, &k2))).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.header("content-type"), Some("application/json"));
+    assert_eq!(
+        created.json(),
+        json!({"deviceId": "dev1", "authentication": {"type": "sas"}, "connectionState": "Disconnected"})
+    );
+    let updated = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&k2, &k1))).await;
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    let got = request(addr, "GET", "/devices/dev1", None).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.json()["connectionState"], "Disconnected");
+    for answer in [&created, &updated, &got] {
+        let text = answer.text();
+        assert!(!text.contains(&k1) && !text.contains(&k2), "{text}");
+        assert!(!text.contains("Key"), "{text}");
+    }
+    let registered = emulator.hub().registry().get(&id("dev1")).expect("put");
+    let keys = registered.device.authentication.keys().expect("SAS");
+    assert_eq!(keys[0].expose_base64(), k2, "the update took effect");
+
+    let thumbprint = "ab".repeat(20);
+    let body = json!({"deviceId": "dev2", "authentication": {"type": "selfSigned", "x509Thumbprint": {"primaryThumbprint": thumbprint, "secondaryThumbprint": "CD".repeat(32)}}});
+    let created = request(addr, "PUT", "/devices/dev2", Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.json()["authentication"]["type"], "selfSigned");
+    assert_eq!(
+        created.json()["authentication"]["x509Thumbprint"]["primaryThumbprint"],
+        "AB".repeat(20)
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn get_device_shows_the_connection_state() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    let (token, _) = emulator.hub().connections().connect(&id("dev1"));
+    let got = request(addr, "GET", "/devices/dev1", None).await;
+    assert_eq!(got.status, 200, "{}", got.text());
+    assert_eq!(got.json()["connectionState"], "Connected");
+    assert!(got.json()["lastActivityTime"].is_u64());
+    emulator.hub().connections().disconnect(&id("dev1"), token);
+    let got = request(addr, "GET", "/devices/dev1", None).await;
+    assert_eq!(got.json()["connectionState"], "Disconnected");
+    assert!(!got.text().contains(&key(0)));
+
+    request(addr, "GET", "/devices/nobody", None)
+        .await
+        .assert_error(404, "deviceNotFound");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_device_bodies_are_400_and_echo_no_key() {
+    let emulator = emulator(&[]).await;
+    let addr = emulator.http_addr();
+    let secret = "c2VjcmV0LXNlY3JldA==";
+    let head = "PUT /devices/dev1 HTTP/1.1\r\ncontent-type: application/json";
+
+    let reason = raw(addr, head, None, b"{\"authentication\": ")
+        .await
+        .assert_error(400, "badRequest");
+    assert!(reason.contains("malformed JSON"), "{reason}");
+
+    let reason = request(
+        addr,
+        "PUT",
+        "/devices/dev1",
+        Some(&sas_body("not*base64", secret)),
+    )
+    .await
+    .assert_error(400, "badRequest");
+    assert!(
+        reason.contains("primaryKey") && reason.contains("base64"),
+        "{reason}"
+    );
+
+    let reason = request(addr, "PUT", "/devices/dev1", Some(&sas_body(secret, "")))
+        .await
+        .assert_error(400, "badRequest");
+    assert!(reason.contains("secondaryKey"), "{reason}");
+
+    for body in [
+        json!({"authentication": secret}),
+        json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": secret}}}),
+        json!({"authentication": {"type": "x509", "symmetricKey": secret}}),
+        json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": secret, "secondaryKey": secret, "extra": secret}}}),
+        json!({"authentication": {"type": "selfSigned", "x509Thumbprint": {"primaryThumbprint": "zz", "secondaryThumbprint": "zz"}}}),
+        json!({"deviceId": "other", "authentication": {"type": "sas", "symmetricKey": {"primaryKey": secret, "secondaryKey": secret}}}),
+        json!([secret]),
+    ] {
+        let answer = request(addr, "PUT", "/devices/dev1", Some(&body)).await;
+        let reason = answer.assert_error(400, "badRequest");
+        assert!(!answer.text().contains(secret), "{body}: {reason}");
+        assert!(!answer.text().contains("c2Vj"), "{body}: {reason}");
+    }
+
+    for path in [
+        "/devices/a%2Fb",
+        "/devices/a%20b",
+        &format!("/devices/{}", "x".repeat(129)),
+    ] {
+        let reason = request(addr, "PUT", path, Some(&sas_body(secret, secret)))
+            .await
+            .assert_error(400, "badRequest");
+        assert!(reason.contains("device id"), "{path}: {reason}");
+        request(addr, "GET", path, None)
+            .await
+            .assert_error(400, "badRequest");
+    }
+
+    raw(
+        addr,
+        "PUT /devices/dev1 HTTP/1.1\r\ncontent-type: text/plain",
+        None,
+        sas_body(secret, secret).to_string().as_bytes(),
+    )
+    .await
+    .assert_error(415, "unsupportedMediaType");
+
+    // Over the 1 MiB JSON limit: refused from the announced length alone.
+    raw(addr, head, Some((1 << 20) + 1), b"")
+        .await
+        .assert_error(413, "payloadTooLarge");
+    assert!(emulator.hub().registry().is_empty(), "nothing was put");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn twins_get_and_patch_desired() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    let mut updates = emulator.hub().twins().subscribe_desired(&id("dev1"));
+
+    let twin = request(addr, "GET", "/twins/dev1", None).await;
+    assert_eq!(twin.status, 200);
+    assert_eq!(
+        twin.json(),
+        json!({"deviceId": "dev1", "version": 1, "properties": {"desired": {"$version": 1}, "reported": {"$version": 1}}})
+    );
+
+    let patch = json!({"properties": {"desired": {"fan": {"speed": 3}, "mode": "eco"}}});
+    let patched = request(addr, "PATCH", "/twins/dev1", Some(&patch)).await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    assert_eq!(patched.json()["version"], 2);
+    assert_eq!(
+        patched.json()["properties"]["desired"],
+        json!({"fan": {"speed": 3}, "mode": "eco", "$version": 2})
+    );
+    let update = updates
+        .try_recv()
+        .expect("the device's subscribers are told");
+    assert_eq!(update.version, 2);
+
+    let patch = json!({"properties": {"desired": {"mode": null}}});
+    request(addr, "PATCH", "/twins/dev1", Some(&patch)).await;
+    let twin = emulator.hub().twins().get(&id("dev1"));
+    assert_eq!(twin.desired.version, 3);
+    assert_eq!(twin.desired.properties.get("mode"), None, "null removes");
+    let got = request(addr, "GET", "/twins/dev1", None).await;
+    assert_eq!(got.json(), twin.to_json());
+
+    for bad in [
+        json!({"properties": {"reported": {"a": 1}}}),
+        json!({"properties": {"desired": {"a": 1}, "reported": {}}}),
+        json!({"properties": {"desired": [1]}}),
+        json!({"properties": {"desired": {"$bad": 1}}}),
+        json!({"tags": {}}),
+    ] {
+        request(addr, "PATCH", "/twins/dev1", Some(&bad))
+            .await
+            .assert_error(400, "badRequest");
+    }
+    raw(
+        addr,
+        "PATCH /twins/dev1 HTTP/1.1\r\ncontent-type: application/json",
+        None,
+        b"{nope",
+    )
+    .await
+    .assert_error(400, "badRequest");
+    assert_eq!(emulator.hub().twins().get(&id("dev1")).desired.version, 3);
+
+    request(addr, "GET", "/twins/nobody", None)
+        .await
+        .assert_error(404, "deviceNotFound");
+    request(addr, "PATCH", "/twins/nobody", Some(&patch))
+        .await
+        .assert_error(404, "deviceNotFound");
+    request(addr, "GET", "/twins/a%2Fb", None)
+        .await
+        .assert_error(400, "badRequest");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn commands_are_enqueued_with_their_properties_and_listed() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    let path = "/devices/dev1/messages/deviceBound";
+    let head = format!(
+        "POST {path} HTTP/1.1\r\niothub-messageid: m1\r\niothub-correlationid: c1\r\n\
+         iothub-userid: u1\r\ncontent-type: application/json\r\ncontent-encoding: utf-8\r\n\
+         iothub-creation-time-utc: 1700000000123\r\niothub-app-Unit: celsius\r\niothub-app-zone: 2"
+    );
+    let answer = raw(addr, &head, None, b"{\"on\":true}").await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    assert_eq!(answer.json(), json!({"sequenceNo": 1}));
+    let second = raw(addr, &format!("POST {path} HTTP/1.1"), None, b"\x00\xff").await;
+    assert_eq!(second.json(), json!({"sequenceNo": 2}));
+
+    let queue = emulator.hub().commands().list(&id("dev1"));
+    let command = &queue[0].command;
+    assert_eq!(command.payload, Bytes::from_static(b"{\"on\":true}"));
+    assert_eq!(command.message_id.as_deref(), Some("m1"));
+    assert_eq!(command.correlation_id.as_deref(), Some("c1"));
+    assert_eq!(command.user_id.as_deref(), Some("u1"));
+    assert_eq!(command.content_type.as_deref(), Some("application/json"));
+    assert_eq!(command.content_encoding.as_deref(), Some("utf-8"));
+    assert_eq!(command.creation_time, Some(Timestamp(1_700_000_000_123)));
+    let application: Vec<_> = command.application.iter().collect();
+    assert_eq!(application, [("unit", "celsius"), ("zone", "2")]);
+    assert_eq!(queue[1].command.payload, Bytes::from_static(b"\x00\xff"));
+
+    let listed = request(addr, "GET", path, None).await;
+    assert_eq!(listed.status, 200);
+    let listed = listed.json();
+    let summary: Vec<_> = listed
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|c| {
+            (
+                c["sequenceNo"].clone(),
+                c["deliveryCount"].clone(),
+                c["state"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!(1), json!(0), json!("queued")),
+            (json!(2), json!(0), json!("queued"))
+        ]
+    );
+    assert!(listed[0]["enqueuedTime"].is_u64());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_commands_are_refused() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    let post = "POST /devices/dev1/messages/deviceBound HTTP/1.1";
+
+    for header in [
+        "iothub-creation-time-utc: yesterday",
+        "iothub-creation-time-utc: -5",
+        "iothub-app-: x",
+    ] {
+        let reason = raw(addr, &format!("{post}\r\n{header}"), None, b"x")
+            .await
+            .assert_error(400, "badRequest");
+        assert!(reason.contains("header"), "{header}: {reason}");
+    }
+
+    let limit = usize::try_from(limits::MAXIMUM_PACKET_SIZE).expect("fits");
+    let full = raw(addr, post, None, &vec![b'a'; limit]).await;
+    assert_eq!(
+        full.status,
+        201,
+        "a payload of the limit is fine: {}",
+        full.text()
+    );
+    raw(addr, post, Some(limit + 1), b"")
+        .await
+        .assert_error(413, "payloadTooLarge");
+
+    // The registry is checked before the body.
+    let unknown = "POST /devices/nobody/messages/deviceBound HTTP/1.1";
+    raw(addr, unknown, Some(limit + 1), b"")
+        .await
+        .assert_error(404, "deviceNotFound");
+    request(addr, "GET", "/devices/nobody/messages/deviceBound", None)
+        .await
+        .assert_error(404, "deviceNotFound");
+    assert_eq!(emulator.hub().commands().list(&id("dev1")).len(), 1);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn non_utf8_header_values_are_400() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    let mut request = b"POST /devices/dev1/messages/deviceBound HTTP/1.1\r\nhost: e\r\n\
+        connection: close\r\ncontent-length: 1\r\niothub-app-unit: caf"
+        .to_vec();
+    request.extend_from_slice(b"\xe9\r\n\r\nx");
+    let answer = tokio::time::timeout(WAIT, async {
+        let mut stream = TcpStream::connect(addr).await.expect("connects");
+        stream.write_all(&request).await.expect("writes");
+        read_answer(&mut stream).await
+    })
+    .await
+    .expect("in time");
+    let reason = answer.assert_error(400, "badRequest");
+    assert!(reason.contains("iothub-app-unit"), "{reason}");
+    assert!(emulator.hub().commands().list(&id("dev1")).is_empty());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn events_show_stored_telemetry_in_order() {
+    let emulator = emulator(&["dev1", "dev2"]).await;
+    let addr = emulator.http_addr();
+    let mut message = send_telemetry::Message {
+        content_type: Some("application/json".into()),
+        content_encoding: Some("utf-8".into()),
+        message_id: Some("m1".into()),
+        user_id: Some("u1".into()),
+        correlation_id: Some("c1".into()),
+        creation_time: Some(Timestamp(1_700_000_000_000)),
+        ..Default::default()
+    };
+    message
+        .application
+        .insert("unit", "celsius")
+        .insert("zone", "2");
+    let telemetry = emulator.hub().telemetry();
+    telemetry.append(
+        &id("dev1"),
+        TelemetryRecord {
+            properties: message.clone(),
+            body: Bytes::from_static(b"{\"t\":21}"),
+        },
+    );
+    telemetry.append(
+        &id("dev2"),
+        TelemetryRecord {
+            properties: send_telemetry::Message::default(),
+            body: Bytes::from_static(b"\x00\x01"),
+        },
+    );
+
+    let answer = request(addr, "GET", "/messages/events?from=1&limit=10", None).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let events = answer.json();
+    let events = events.as_array().expect("an array");
+    assert_eq!(events.len(), 2);
+    let first = &events[0];
+    assert_eq!(first["sequenceNo"], 1);
+    assert_eq!(first["deviceId"], "dev1");
+    assert!(first["enqueuedTime"].is_u64());
+    let b64 = base64::engine::general_purpose::STANDARD;
+    assert_eq!(first["body"], b64.encode(b"{\"t\":21}"));
+    assert_eq!(first["properties"], json!({"unit": "celsius", "zone": "2"}));
+    // The system properties by the generated message's wire names.
+    let wire = message.to_properties();
+    let mut expected = serde_json::Map::new();
+    for info in send_telemetry::Message::PROPERTIES {
+        let value = match info.kind {
+            PropertyKind::ContentType => wire.content_type.clone(),
+            _ => wire.user(info.name).map(str::to_owned),
+        };
+        if let Some(value) = value {
+            expected.insert(info.name.to_owned(), Value::String(value));
+        }
+    }
+    assert_eq!(
+        expected.len(),
+        6,
+        "every system property is set: {expected:?}"
+    );
+    assert_eq!(first["systemProperties"], Value::Object(expected));
+    assert_eq!(first["systemProperties"]["message-id"], "m1");
+    assert_eq!(events[1]["deviceId"], "dev2");
+    assert_eq!(events[1]["systemProperties"], json!({}));
+    assert_eq!(events[1]["body"], "AAE=");
+
+    let later = request(addr, "GET", "/messages/events?from=2&limit=1", None).await;
+    let later = later.json();
+    assert_eq!(later.as_array().map(Vec::len), Some(1));
+    assert_eq!(later[0]["sequenceNo"], 2);
+    let none = request(addr, "GET", "/messages/events?from=3", None).await;
+    assert_eq!(none.json(), json!([]));
+    let all = request(addr, "GET", "/messages/events", None).await;
+    assert_eq!(all.json().as_array().map(Vec::len), Some(2));
+
+    for query in ["from=x", "limit=-1", "limit=1001", "since=1"] {
+        request(addr, "GET", &format!("/messages/events?{query}"), None)
+            .await
+            .assert_error(400, "badRequest");
+    }
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json() {
+    let emulator = emulator(&["dev1"]).await;
+    let addr = emulator.http_addr();
+    request(addr, "GET", "/nowhere", None)
+        .await
+        .assert_error(404, "notFound");
+    request(addr, "DELETE", "/devices/dev1", None)
+        .await
+        .assert_error(405, "methodNotAllowed");
+    request(addr, "POST", "/messages/events", None)
+        .await
+        .assert_error(405, "methodNotAllowed");
+    assert!(emulator.hub().registry().get(&id("dev1")).is_some());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_stops_http() {
+    let emulator = emulator(&[]).await;
+    let addr = emulator.http_addr();
+    assert_eq!(request(addr, "GET", "/nowhere", None).await.status, 404);
+    tokio::time::timeout(WAIT, emulator.shutdown())
+        .await
+        .expect("stops in time");
+    let refused = tokio::time::timeout(WAIT, TcpStream::connect(addr))
+        .await
+        .expect("in time");
+    assert!(refused.is_err(), "nothing listens after shutdown");
+}
+
+/// `POST /twins/{id}/methods` while device `d` answers over raw MQTT:
+/// 200 with its response code and payload; 404 Target Unavailable when it
+/// has not subscribed; 504 Target Timeout when it stays silent; 400 for a
+/// bad call.
+#[tokio::test]
+async fn direct_methods_reach_the_device_and_end_with_the_specs_outcomes() {
+    use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
+    use rumqttc::v5::mqttbytes::QoS;
+
+    let hub = emulator(&["d"]).await;
+    let http = hub.http_addr();
+    let call =
+        |body: Value| async move { request(http, "POST", "/twins/d/methods", Some(&body)).await };
+
+    let offline = call(json!({"methodName": "reboot", "responseTimeoutInSeconds": 5})).await;
+    assert_eq!(offline.status, 404, "{}", offline.text());
+    assert_eq!(offline.json()["status"], "06A0");
+
+    let (mut device, _) =
+        iothub_test_kit::peer::RawPeer::connect(&hub, iothub_test_kit::sas::connect("d", &key(0)))
+            .await;
+    device
+        .send(Packet::Subscribe(Subscribe::new(
+            Filter::new("$iothub/methods/+", QoS::AtMostOnce),
+            None,
+        )))
+        .await;
+    assert!(matches!(device.recv().await, Some(Packet::SubAck(_))));
+
+    let pending = tokio::spawn(call(
+        json!({"methodName": "reboot", "payload": {"delay": 1}, "responseTimeoutInSeconds": 5}),
+    ));
+    let (correlation, payload) = match device.recv().await {
+        Some(Packet::Publish(p)) => {
+            assert_eq!(p.topic.as_ref(), b"$iothub/methods/reboot");
+            (
+                p.properties
+                    .and_then(|x| x.correlation_data)
+                    .expect("Correlation Data"),
+                p.payload,
+            )
+        }
+        other => panic!("expected the method request, got {other:?}"),
+    };
+    assert_eq!(
+        serde_json::from_slice::<Value>(&payload).expect("JSON"),
+        json!({"delay": 1})
+    );
+    let answer = PublishProperties {
+        correlation_data: Some(correlation),
+        user_properties: vec![("response-code".into(), "201".into())],
+        ..PublishProperties::default()
+    };
+    device
+        .send(Packet::Publish(Publish::new(
+            "$iothub/responses",
+            QoS::AtMostOnce,
+            &b"{\"done\":true}"[..],
+            Some(answer),
+        )))
+        .await;
+    let answered = pending.await.expect("joins");
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    assert_eq!(
+        answered.json(),
+        json!({"status": 201, "payload": {"done": true}})
+    );
+
+    let silent = tokio::spawn(call(
+        json!({"methodName": "slow", "responseTimeoutInSeconds": 1}),
+    ));
+    assert!(
+        matches!(device.recv().await, Some(Packet::Publish(_))),
+        "the request arrives"
+    );
+    let timed_out = silent.await.expect("joins");
+    assert_eq!(timed_out.status, 504, "{}", timed_out.text());
+    assert_eq!(timed_out.json()["status"], "06A1");
+
+    call(json!({"methodName": "a/b"}))
+        .await
+        .assert_error(400, "badRequest");
+    call(json!({"methodName": "x", "responseTimeoutInSeconds": 0}))
+        .await
+        .assert_error(400, "badRequest");
+    request(
+        http,
+        "POST",
+        "/twins/nobody/methods",
+        Some(&json!({"methodName": "x"})),
+    )
+    .await
+    .assert_error(404, "deviceNotFound");
+}

@@ -1,0 +1,25 @@
+//! The emulator's integration tests, as one test binary (one link of
+//! tokio, rustls and the emulator instead of one per file): each module is
+//! one concern of the hub, driven through its MQTT and HTTP sides and its
+//! binary. Shared helpers come from `iothub-test-kit`; `process` runs the
+//! emulator binary, `packet_harness` drives its packet handling.
+
+mod packet_harness;
+mod process;
+
+mod binary;
+mod durability;
+mod frame_bytes;
+mod http_api;
+mod mqtt_commands;
+mod mqtt_connect;
+mod mqtt_isolation;
+mod mqtt_methods;
+mod mqtt_operations;
+mod mqtt_packet_size;
+mod mqtt_pending_connections;
+mod mqtt_reason_codes;
+mod mqtt_robustness;
+mod mqtt_sessions;
+mod mqtt_tls;
+mod subscribe_rules;

@@ -1,0 +1,247 @@
+//! Receive Commands, driven with raw MQTT 5 packets: commands wait while a
+//! device is offline or unsubscribed, arrive as QoS 1 PUBLISHes with their
+//! system properties, within the client's Receive Maximum, and are settled
+//! by the device's PUBACK: success completes, Abandon (131 + `0603`)
+//! redelivers with the delivery count raised, Reject (131 + `0100`) drops
+//! it; unsettled ones come again after a reconnect. A device that
+//! subscribed at QoS 0 gets them at QoS 0, each completed when sent.
+//! Another device never sees them.
+
+use bytes::Bytes;
+use iothub_emulator::hub::commands::{Command, CommandState};
+use iothub_emulator::registry::DeviceId;
+use iothub_test_kit::fixtures::emulator;
+use iothub_test_kit::peer::RawPeer;
+use iothub_test_kit::sas::{connect, key, user};
+use rumqttc::v5::mqttbytes::v5::{
+    Filter, Packet, PubAck, PubAckProperties, PubAckReason, Publish, SubAck, Subscribe,
+    SubscribeReasonCode,
+};
+use rumqttc::v5::mqttbytes::QoS;
+
+fn id(name: &str) -> DeviceId {
+    DeviceId::new(name).expect("id")
+}
+
+async fn subscribe_commands(raw: &mut RawPeer) {
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/commands", QoS::AtLeastOnce),
+        None,
+    )))
+    .await;
+}
+
+/// The next packet, which must be a command PUBLISH.
+async fn command(raw: &mut RawPeer) -> Publish {
+    match raw.recv().await {
+        Some(Packet::Publish(p)) => {
+            assert_eq!(p.topic.as_ref(), b"$iothub/commands");
+            assert_eq!(p.qos, QoS::AtLeastOnce);
+            p
+        }
+        other => panic!("expected a command, got {other:?}"),
+    }
+}
+
+fn prop<'a>(p: &'a Publish, name: &str) -> Option<&'a str> {
+    user(
+        &p.properties.as_ref().expect("properties").user_properties,
+        name,
+    )
+}
+
+fn ack(pkid: u16, status: Option<&str>) -> Packet {
+    let mut ack = PubAck::new(pkid, None);
+    if let Some(status) = status {
+        ack.reason = PubAckReason::ImplementationSpecificError;
+        ack.properties = Some(PubAckProperties {
+            reason_string: None,
+            user_properties: vec![("status".into(), status.into())],
+        });
+    }
+    Packet::PubAck(ack)
+}
+
+#[tokio::test]
+async fn commands_wait_then_arrive_with_their_properties_and_complete() {
+    let hub = emulator(&["d1", "d2"]).await;
+    let commands = hub.hub().commands();
+    let seq = commands.enqueue(
+        &id("d1"),
+        Command::new(Bytes::from_static(b"reboot"))
+            .message_id("m-1")
+            .content_type("text/plain")
+            .application_property("urgency", "high"),
+    );
+    // d2 subscribes too: it never sees d1's command.
+    let (mut other, _) = RawPeer::connect(&hub, connect("d2", &key(1))).await;
+    subscribe_commands(&mut other).await;
+    assert!(matches!(other.recv().await, Some(Packet::SubAck(_))));
+
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let p = command(&mut raw).await;
+    assert_eq!(p.payload.as_ref(), b"reboot");
+    assert_eq!(prop(&p, "sequence-no"), Some(seq.to_string().as_str()));
+    assert_eq!(prop(&p, "delivery-count"), Some("1"));
+    assert_eq!(prop(&p, "message-id"), Some("m-1"));
+    assert_eq!(prop(&p, "@urgency"), Some("high"));
+    assert!(prop(&p, "enqueued-time")
+        .expect("enqueued-time")
+        .parse::<u64>()
+        .is_ok());
+    assert_eq!(
+        p.properties
+            .as_ref()
+            .and_then(|x| x.content_type.as_deref()),
+        Some("text/plain")
+    );
+    raw.send(ack(p.pkid, None)).await;
+    // Settled: a ping round trip later, the queue says so.
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
+    // d2 got nothing but its PINGRESPs.
+    other.assert_quiet().await;
+}
+
+#[tokio::test]
+async fn abandon_redelivers_and_reject_drops() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let first = commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"a")));
+    let p = command(&mut raw).await;
+    assert_eq!(prop(&p, "sequence-no"), Some(first.to_string().as_str()));
+    raw.send(ack(p.pkid, Some("0603"))).await;
+    let again = command(&mut raw).await;
+    assert_eq!(
+        prop(&again, "sequence-no"),
+        Some(first.to_string().as_str())
+    );
+    assert_eq!(prop(&again, "delivery-count"), Some("2"));
+    raw.send(ack(again.pkid, Some("0100"))).await;
+    // No third delivery.
+    raw.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Rejected);
+}
+
+#[tokio::test]
+async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_reconnect() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    for payload in [&b"1"[..], b"2", b"3"] {
+        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+    }
+    let mut c = connect("d1", &key(0));
+    c.properties.as_mut().expect("p").receive_maximum = Some(2);
+    // A session that outlives its connection (the default, 0, ends with it).
+    c.properties.as_mut().expect("p").session_expiry_interval = Some(3600);
+    let (mut raw, _) = RawPeer::connect(&hub, c.clone()).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let one = command(&mut raw).await;
+    let two = command(&mut raw).await;
+    assert_eq!(
+        (one.payload.as_ref(), two.payload.as_ref()),
+        (&b"1"[..], &b"2"[..])
+    );
+    // The third waits for a PUBACK.
+    raw.assert_quiet().await;
+    raw.send(ack(one.pkid, None)).await;
+    let three = command(&mut raw).await;
+    assert_eq!(three.payload.as_ref(), b"3");
+    // Gone without settling 2 and 3: both come again, on the resumed session.
+    drop(raw);
+    let (mut raw, ack_packet) = RawPeer::connect(&hub, c).await;
+    assert!(ack_packet.session_present);
+    let mut again = [command(&mut raw).await, command(&mut raw).await];
+    again.sort_by(|a, b| a.payload.cmp(&b.payload));
+    assert_eq!(again[0].payload.as_ref(), b"2");
+    assert_eq!(prop(&again[0], "delivery-count"), Some("2"));
+    assert_eq!(again[1].payload.as_ref(), b"3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_takeover_hands_unsettled_commands_to_the_new_connection() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    let (mut old, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut old).await;
+    assert!(matches!(old.recv().await, Some(Packet::SubAck(_))));
+    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"once")));
+    let first = command(&mut old).await;
+    assert_eq!(prop(&first, "delivery-count"), Some("1"));
+    // Never acknowledged: a second connection takes over the session.
+    let (mut new, connack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert!(connack.session_present);
+    let again = command(&mut new).await;
+    assert_eq!(again.payload.as_ref(), b"once");
+    assert_eq!(prop(&again, "delivery-count"), Some("2"));
+    new.send(ack(again.pkid, None)).await;
+    new.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
+}
+
+#[tokio::test]
+async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
+    let hub = emulator(&["d1"]).await;
+    let commands = hub.hub().commands();
+    for payload in [&b"1"[..], b"2", b"3"] {
+        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+    }
+    // A Receive Maximum of 1 does not hold QoS 0 back (it counts QoS 1 only).
+    let mut c = connect("d1", &key(0));
+    c.properties.as_mut().expect("p").receive_maximum = Some(1);
+    let (mut raw, _) = RawPeer::connect(&hub, c).await;
+    let mut subscribe = Subscribe::new(Filter::new("$iothub/commands", QoS::AtMostOnce), None);
+    subscribe.pkid = 3;
+    raw.send(Packet::Subscribe(subscribe)).await;
+    assert_eq!(
+        raw.recv().await,
+        Some(Packet::SubAck(SubAck {
+            pkid: 3,
+            return_codes: vec![SubscribeReasonCode::Success(QoS::AtMostOnce)],
+            properties: None,
+        }))
+    );
+    for (i, payload) in [&b"1"[..], b"2", b"3"].into_iter().enumerate() {
+        let p = match raw.recv().await {
+            Some(Packet::Publish(p)) => p,
+            other => panic!("expected a command, got {other:?}"),
+        };
+        assert_eq!(
+            (p.topic.as_ref(), p.qos, p.pkid, p.payload.as_ref()),
+            (&b"$iothub/commands"[..], QoS::AtMostOnce, 0, payload)
+        );
+        assert_eq!(prop(&p, "sequence-no"), Some((i + 1).to_string().as_str()));
+        assert_eq!(prop(&p, "delivery-count"), Some("1"));
+    }
+    // No PUBACK is sent or awaited: each is completed.
+    raw.assert_quiet().await;
+    let states: Vec<_> = commands.list(&id("d1")).iter().map(|c| c.state).collect();
+    assert_eq!(states, [CommandState::Completed; 3]);
+
+    // Subscribing again at QoS 1 replaces the subscription: QoS 1 again.
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/commands", QoS::AtLeastOnce),
+        None,
+    )))
+    .await;
+    assert!(matches!(
+        raw.recv().await,
+        Some(Packet::SubAck(SubAck { ref return_codes, .. }))
+            if return_codes == &[SubscribeReasonCode::Success(QoS::AtLeastOnce)]
+    ));
+    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"4")));
+    let p = command(&mut raw).await;
+    assert_ne!(p.pkid, 0);
+    assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Delivered);
+    raw.send(ack(p.pkid, None)).await;
+    raw.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Completed);
+}

@@ -1,0 +1,351 @@
+//! CONNECT as the overview defines it, driven with raw MQTT 5 packets:
+//! the CONNACK of a good SAS connection carries the hub's limits; every
+//! refusal carries the reason code and `status` the overview gives; a
+//! second connection of a device takes the session over; Clean Start 0
+//! resumes a session.
+
+use bytes::Bytes;
+use iothub_test_kit::fixtures::emulator;
+use iothub_test_kit::peer::RawPeer;
+use iothub_test_kit::sas::{connect, key, sign, user};
+use iothub_test_kit::HOST;
+use rumqttc::v5::mqttbytes::v5::{
+    ConnectReturnCode, DisconnectReasonCode, Filter, Packet, Subscribe,
+};
+use rumqttc::v5::mqttbytes::QoS;
+
+#[tokio::test]
+async fn a_good_sas_connection_gets_the_hubs_limits() {
+    let hub = emulator(&["d1"]).await;
+    let mut c = connect("d1", &key(0));
+    c.keep_alive = 0;
+    let (_raw, ack) = RawPeer::connect(&hub, c).await;
+    assert_eq!(ack.code, ConnectReturnCode::Success);
+    assert!(!ack.session_present);
+    let p = ack.properties.expect("CONNACK properties");
+    // The overview's "Level of support and limitations".
+    assert_eq!(p.receive_max, Some(16));
+    assert_eq!(p.max_qos, Some(1));
+    assert_eq!(p.retain_available, Some(0));
+    assert_eq!(p.max_packet_size, Some(262_144));
+    assert_eq!(p.topic_alias_max, Some(10));
+    assert_eq!(p.subscription_identifiers_available, Some(0));
+    assert_eq!(p.shared_subscription_available, Some(0));
+    // Keep Alive 0 asked: the hub says its own, 19 minutes.
+    assert_eq!(p.server_keep_alive, Some(1140));
+    assert_eq!(p.session_expiry_interval, None);
+    hub.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_secondary_key_works_too_and_a_short_keep_alive_is_kept() {
+    let hub = emulator(&["d1"]).await;
+    let (_raw, ack) = RawPeer::connect(&hub, connect("d1", &key(100))).await;
+    assert_eq!(ack.code, ConnectReturnCode::Success);
+    assert_eq!(ack.properties.expect("properties").server_keep_alive, None);
+}
+
+/// Connects with `edit` applied to a good CONNECT; the refusal's code and status.
+async fn refused(
+    edit: impl FnOnce(&mut rumqttc::v5::mqttbytes::v5::Connect),
+) -> (ConnectReturnCode, Option<String>, Option<String>) {
+    let hub = emulator(&["d1"]).await;
+    let mut c = connect("d1", &key(0));
+    edit(&mut c);
+    let (mut raw, ack) = RawPeer::connect(&hub, c).await;
+    assert!(
+        raw.recv().await.is_none(),
+        "the hub closes a refused connection"
+    );
+    let user_properties = ack
+        .properties
+        .map(|p| p.user_properties)
+        .unwrap_or_default();
+    (
+        ack.code,
+        user(&user_properties, "status").map(str::to_owned),
+        user(&user_properties, "reason").map(str::to_owned),
+    )
+}
+
+fn set_user(c: &mut rumqttc::v5::mqttbytes::v5::Connect, name: &str, value: Option<&str>) {
+    let p = c.properties.as_mut().expect("properties");
+    p.user_properties.retain(|(n, _)| n != name);
+    if let Some(value) = value {
+        p.user_properties.push((name.to_owned(), value.to_owned()));
+    }
+}
+
+#[tokio::test]
+async fn a_missing_authentication_method_is_bad_request() {
+    let (code, status, reason) = refused(|c| {
+        c.properties.as_mut().expect("p").authentication_method = None;
+    })
+    .await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+    assert!(reason.expect("a reason").contains("Authentication Method"));
+}
+
+#[tokio::test]
+async fn an_unknown_authentication_method_is_bad_authentication_method() {
+    let (code, status, _) = refused(|c| {
+        c.properties.as_mut().expect("p").authentication_method = Some("TOKEN".into());
+    })
+    .await;
+    assert_eq!(
+        (code, status),
+        (ConnectReturnCode::BadAuthenticationMethod, None)
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_api_version_or_an_unknown_property_is_bad_request() {
+    let (code, status, reason) = refused(|c| set_user(c, "api-version", Some("2020-10-10"))).await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+    assert!(reason.expect("reason").contains("2020-10-10"));
+    let (code, status, _) = refused(|c| set_user(c, "api-version", None)).await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+    let (code, status, reason) = refused(|c| set_user(c, "colour", Some("red"))).await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+    assert!(reason.expect("reason").contains("colour"));
+}
+
+#[tokio::test]
+async fn a_bad_signature_an_unknown_device_or_an_expired_token_is_not_authorized() {
+    let not_authorized = (ConnectReturnCode::NotAuthorized, Some("0101".to_owned()));
+    let (code, status, _) = refused(|c| {
+        c.properties.as_mut().expect("p").authentication_data = Some(Bytes::from_static(b"forged"));
+    })
+    .await;
+    assert_eq!((code, status), not_authorized);
+    let (code, status, _) = refused(|c| *c = connect("stranger", &key(0))).await;
+    assert_eq!((code, status), not_authorized);
+    let (code, status, _) = refused(|c| {
+        // Signed correctly, but expired a second ago.
+        let at = iothub_test_kit::sas::now_ms() - 10_000;
+        let expiry = at + 9_000;
+        set_user(c, "sas-at", Some(&at.to_string()));
+        set_user(c, "sas-expiry", Some(&expiry.to_string()));
+        c.properties.as_mut().expect("p").authentication_data =
+            Some(sign(&key(0), HOST, "d1", at, expiry));
+    })
+    .await;
+    assert_eq!((code, status), not_authorized);
+    // The signature covers the host: another host name does not verify.
+    let (code, status, _) = refused(|c| set_user(c, "host", Some("other.example.test"))).await;
+    assert_eq!((code, status), not_authorized);
+}
+
+#[tokio::test]
+async fn sas_needs_its_expiry_and_data() {
+    let (code, status, reason) = refused(|c| set_user(c, "sas-expiry", None)).await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+    assert!(reason.expect("reason").contains("sas-expiry"));
+    let (code, status, _) = refused(|c| {
+        c.properties.as_mut().expect("p").authentication_data = None;
+    })
+    .await;
+    assert_eq!(
+        (code, status.as_deref()),
+        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+    );
+}
+
+#[tokio::test]
+async fn a_new_connection_takes_the_session_over_and_resumes_it() {
+    let hub = emulator(&["d1"]).await;
+    let (mut first, ack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert!(!ack.session_present);
+    first
+        .send(Packet::Subscribe(Subscribe::new(
+            Filter::new("$iothub/commands", QoS::AtLeastOnce),
+            None,
+        )))
+        .await;
+    assert!(matches!(first.recv().await, Some(Packet::SubAck(_))));
+    let (_second, ack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert!(
+        ack.session_present,
+        "Clean Start 0 resumes the session with its subscription"
+    );
+    match first.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::SessionTakenOver)
+        }
+        other => panic!("expected DISCONNECT 142, got {other:?}"),
+    }
+    assert!(first.recv().await.is_none());
+    // Clean Start 1 starts anew.
+    let mut clean = connect("d1", &key(0));
+    clean.clean_start = true;
+    let (_third, ack) = RawPeer::connect(&hub, clean).await;
+    assert!(!ack.session_present);
+}
+
+#[tokio::test]
+async fn a_zero_length_disconnect_and_garbage_end_only_that_connection() {
+    let hub = emulator(&["d1", "d2"]).await;
+    let (mut good, _) = RawPeer::connect(&hub, connect("d2", &key(1))).await;
+    let (mut polite, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    polite.send_bytes(&[0xE0, 0x00]).await;
+    assert!(
+        polite.recv().await.is_none(),
+        "closed after DISCONNECT without a reason code"
+    );
+    let (mut rude, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    rude.send_bytes(&[0x30, 0x03, 0xFF, 0xFF, 0xFF]).await;
+    match rude.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::MalformedPacket)
+        }
+        other => panic!("expected DISCONNECT Malformed Packet, got {other:?}"),
+    }
+    good.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert_eq!(
+        good.recv().await,
+        Some(Packet::PingResp(rumqttc::v5::mqttbytes::v5::PingResp))
+    );
+}
+
+#[tokio::test]
+async fn silence_past_one_and_a_half_keep_alives_disconnects() {
+    let hub = emulator(&["d1"]).await;
+    let mut c = connect("d1", &key(0));
+    c.keep_alive = 1;
+    let (mut raw, _) = RawPeer::connect(&hub, c).await;
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::KeepAliveTimeout)
+        }
+        other => panic!("expected DISCONNECT Keep Alive timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn re_authentication_succeeds_with_a_fresh_signature_and_fails_with_a_bad_one() {
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    raw.send_bytes(&iothub_test_kit::sas::reauthentication("d1", &key(100)))
+        .await;
+    assert_eq!(raw.recv_auth().await, 0x00, "AUTH Success");
+    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+        .await;
+    assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
+    raw.send_bytes(&iothub_test_kit::sas::reauthentication("d1", &key(7)))
+        .await;
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_expired_sas_token_disconnects_with_not_authorized() {
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, ack) = RawPeer::connect(
+        &hub,
+        iothub_test_kit::sas::connect_expiring("d1", &key(0), 3_000),
+    )
+    .await;
+    assert_eq!(ack.code, ConnectReturnCode::Success);
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hubs_own_traffic_does_not_keep_a_silent_client_alive() {
+    let hub = emulator(&["d1"]).await;
+    let mut c = connect("d1", &key(0));
+    c.keep_alive = 1;
+    let (mut raw, _) = RawPeer::connect(&hub, c).await;
+    raw.send(Packet::Subscribe(Subscribe::new(
+        Filter::new("$iothub/twin/patch/desired", QoS::AtMostOnce),
+        None,
+    )))
+    .await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    // The cloud side patches desired every 200 ms, without end, while the
+    // device says nothing: 1.5 × keep alive is over long before 30 arrive.
+    let cloud = hub.hub().clone();
+    let patcher = tokio::spawn(async move {
+        let id = iothub_emulator::registry::DeviceId::new("d1").expect("id");
+        for i in 0u64.. {
+            let _ = cloud
+                .twins()
+                .patch_desired(&id, &serde_json::json!({ "n": i }));
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
+    let mut notifications = 0;
+    loop {
+        match raw.recv().await {
+            Some(Packet::Publish(_)) if notifications < 30 => notifications += 1,
+            Some(Packet::Disconnect(d)) => {
+                assert_eq!(d.reason_code, DisconnectReasonCode::KeepAliveTimeout);
+                break;
+            }
+            other => panic!(
+                "expected notifications then DISCONNECT, got {other:?} after {notifications}"
+            ),
+        }
+    }
+    patcher.abort();
+}
+
+#[tokio::test]
+async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
+    use iothub_emulator::registry::{Authentication, Device, DeviceId, Key};
+    let hub = emulator(&["d1", "d2"]).await;
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    let sas = |a: u8, b: u8| Authentication::Sas {
+        primary: Key::from_base64(&key(a)).expect("key"),
+        secondary: Key::from_base64(&key(b)).expect("key"),
+    };
+    // The same keys again: nothing changes.
+    hub.hub()
+        .registry()
+        .put(Device::new(DeviceId::new("d1").expect("id"), sas(0, 100)));
+    raw.assert_quiet().await;
+    // New keys: the connection's signature no longer holds.
+    hub.hub()
+        .registry()
+        .put(Device::new(DeviceId::new("d1").expect("id"), sas(5, 6)));
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+    let (mut other, _) = RawPeer::connect(&hub, connect("d2", &key(1))).await;
+    hub.hub()
+        .registry()
+        .remove(&DeviceId::new("d2").expect("id"));
+    match other.recv().await {
+        Some(Packet::Disconnect(d)) => {
+            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+        }
+        other => panic!("expected DISCONNECT 135 after removal, got {other:?}"),
+    }
+}

@@ -1,0 +1,38 @@
+//! What the tests of iothub-mqtt5 share, in one place rather than copied
+//! between test folders:
+//!
+//! - [`sources`]: where the source documents are, and what a test does
+//!   without them;
+//! - [`sas`]: SAS signatures, CONNECT and re-authentication AUTH computed
+//!   from the overview's rule, independently of the client and the
+//!   emulator;
+//! - [`peer`]: a raw MQTT 5 client (every packet built or written by the
+//!   test, every answer read with the framing the hub uses);
+//! - [`hub`]: a scripted hub for the client's wire tests;
+//! - [`fixtures`]: an in-process emulator with SAS devices, and client
+//!   options for them;
+//! - [`proxy`]: a loopback TCP proxy a test can cut.
+//!
+//! Every wait is bounded by [`WAIT`].
+#![deny(missing_docs)]
+
+pub mod sources;
+
+#[cfg(feature = "network")]
+pub mod fixtures;
+#[cfg(feature = "network")]
+pub mod hub;
+#[cfg(feature = "network")]
+pub mod peer;
+#[cfg(feature = "network")]
+pub mod proxy;
+#[cfg(feature = "network")]
+pub mod sas;
+
+pub use sources::{root, sources_dir, sources_path};
+
+/// Every wait of a test for a peer is bounded by this.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The host name the tests sign for.
+pub const HOST: &str = "hub.example.test";
