@@ -34,7 +34,10 @@ fn golden_file_is_what_the_generator_prints_now() {
 fn golden_code_is_the_code_the_client_includes() {
     // Same descriptors and statuses in the compiled golden module and in the
     // client crate's build-time output.
-    assert_eq!(generated::GetTwin::TOPIC, iothub_client::api::GetTwin::TOPIC);
+    assert_eq!(
+        generated::GetTwin::TOPIC,
+        iothub_client::api::GetTwin::TOPIC
+    );
     assert_eq!(
         generated::SendTelemetry::STATUSES,
         iothub_client::api::SendTelemetry::STATUSES

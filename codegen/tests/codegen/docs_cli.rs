@@ -3,7 +3,7 @@
 //! catalogs; problems are located warnings) and write-only-if-changed for
 //! `generate` and `import`.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

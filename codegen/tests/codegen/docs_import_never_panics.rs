@@ -5,7 +5,7 @@
 //! one's headings. The real seeds (`$IOTHUB_SOURCES/seeds`, five locales,
 //! with their errata) are mutated and truncated too.
 
-mod common;
+use crate::common;
 
 use common::floor_char_boundary;
 

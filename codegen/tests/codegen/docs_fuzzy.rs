@@ -7,7 +7,7 @@
 //! `publish::check` and `iothub-codegen check`; `--use-fuzzy` shows them;
 //! `check --strict` fails on them.
 
-mod common;
+use crate::common;
 
 use common::{section, TempDir};
 

@@ -6,7 +6,7 @@
 //! `key: value` lines and replaced by values significant to the spec, so
 //! that mutated specs get past YAML and into validation and lowering.
 
-mod common;
+use crate::common;
 
 use common::floor_char_boundary;
 

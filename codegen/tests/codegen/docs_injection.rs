@@ -5,7 +5,7 @@
 //! structure of the English one: the same headings, paragraphs, tables with
 //! the same cells, code blocks, and no HTML but the `<a name>` anchors.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //! table row, a missing payload line) reports each at its line and still
 //! imports the rest.
 
-mod common;
+use crate::common;
 
 use iothub_codegen::docs::{self, import, Catalog, Status, Unit};
 use iothub_codegen::ir::Api;

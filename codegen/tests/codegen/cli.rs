@@ -3,7 +3,7 @@
 //! current folder), help with examples and exit codes, `--quiet`, and
 //! write-only-if-changed output.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 //! (or deleted) generated document or POT template makes `check` exit 1
 //! naming the file, and after `generate` it passes again.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -5,7 +5,7 @@
 //! Writing then reading is total: whatever a catalog holds, `to_po` then
 //! `parse` gives it back. The property tests run from a fixed seed.
 
-mod common;
+use crate::common;
 
 use common::{floor_char_boundary, TempDir};
 

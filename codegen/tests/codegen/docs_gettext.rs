@@ -13,7 +13,7 @@
 //! installs it). Without them the tests fail under CI (`CI=true`) and print
 //! `skipped: …` elsewhere.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

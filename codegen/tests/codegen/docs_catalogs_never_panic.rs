@@ -7,7 +7,7 @@
 //! translations, with the English document's headings and a coverage of
 //! every place. Fixed seed: the same cases every run.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -7,7 +7,7 @@
 //! translation (an override) included, which a fuzzy copy made by
 //! `msgmerge` does not hide. The real tools run in `docs_gettext`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

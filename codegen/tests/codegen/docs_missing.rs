@@ -2,7 +2,7 @@
 //! text and is reported as missing; rendering never fails, whatever the
 //! catalog lacks.
 
-mod common;
+use crate::common;
 
 use common::section;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use iothub_codegen::Error;
 
-mod common;
+use crate::common;
 
 fn manifest_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)

@@ -3,7 +3,7 @@
 //! catalog does not depend on import (front matter helpers live in their
 //! own module).
 
-mod common;
+use crate::common;
 
 use iothub_codegen::docs::{self, front_matter};
 
