@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The GNU gettext tools (msgmerge, msgcat, msgfmt) for the catalog round-trip
-# test (codegen/tests/docs_gettext.rs): installs the Debian package `gettext`
+# test (codegen/tests/codegen/docs_gettext.rs): installs the Debian package `gettext`
 # when one of them is missing. Under CI that test fails without them.
 set -euo pipefail
 
