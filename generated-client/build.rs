@@ -22,8 +22,12 @@ fn main() -> ExitCode {
         eprintln!("error: OUT_DIR is not set (run through cargo)");
         return ExitCode::FAILURE;
     };
+    // Without the `device` feature, the typed API alone (what a hub needs):
+    // no operation layer over the runtime.
+    let device = std::env::var_os("CARGO_FEATURE_DEVICE").is_some();
+    let config = iothub_codegen::rust::Config::new().device_client(device);
     let result = iothub_codegen::load(&spec)
-        .and_then(|api| iothub_codegen::rust::generate(&api))
+        .and_then(|api| config.generate(&api))
         .and_then(|code| {
             iothub_codegen::output::write_if_changed(&out_dir.join("iothub_api.rs"), &code)
         });

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::status::StatusProblem;
+#[cfg(feature = "device")]
 use crate::transport::TlsError;
 
 /// Everything that can go wrong in `iothub-client`.
@@ -80,6 +81,7 @@ pub enum Error {
         problem: String,
     },
     /// TLS material is unusable.
+    #[cfg(feature = "device")]
     #[error(transparent)]
     Tls(#[from] TlsError),
     /// The hub refused the connection (CONNACK reason code, and the `status`

@@ -96,10 +96,13 @@
 // The derives refer to `::iothub_client`, which must resolve inside this crate too.
 extern crate self as iothub_client;
 
+#[cfg(feature = "device")]
 pub mod credentials;
 mod error;
 pub mod operation;
+#[cfg(feature = "device")]
 mod options;
+#[cfg(feature = "device")]
 pub mod runtime;
 pub mod status;
 pub mod transport;
@@ -107,14 +110,18 @@ pub mod wire;
 
 /// Everything generated from the spec: constants, the `Status` enum, the
 /// named responses, and one module per operation (message structs, outcomes,
-/// descriptor, topic helpers). `iothub-codegen rust` prints the same code.
+/// descriptor, topic helpers); with the `device` feature (the default) also
+/// `Client`, `Receivers` and each operation's received-message and call
+/// types. `iothub-codegen rust` prints the same code.
 pub mod api {
     include!(concat!(env!("OUT_DIR"), "/iothub_api.rs"));
 }
 
+#[cfg(feature = "device")]
 pub use api::{Client, Receivers};
 pub use bytes;
 pub use error::Error;
 pub use iothub_macros::{MqttProperties, Operation, StatusCode};
+#[cfg(feature = "device")]
 pub use options::{ClientOptions, OfflineBehavior};
 pub use serde;

@@ -6,8 +6,10 @@
 //! `connection` module (CONNECT properties, authentication methods, SAS
 //! rules, DISCONNECT reasons), the named response structs, and one module
 //! per operation with its message structs, outcomes enum, descriptor and
-//! topic helpers. It uses the derives of `iothub-macros` and the runtime of
-//! `iothub-client`.
+//! topic helpers; and, unless [`Config::device_client`] turns it off, the
+//! device client's operation layer (`Client`, `Receivers`, and each
+//! operation's received-message and call types). It uses the derives of
+//! `iothub-macros` and the runtime of `iothub-client`.
 
 mod client;
 mod connection;
@@ -32,16 +34,54 @@ pub fn header(api: &Api) -> String {
     )
 }
 
-/// The generated Rust source for `api`, formatted.
+/// The generated Rust source for `api`, formatted: everything (see
+/// [`Config`] for less).
 pub fn generate(api: &Api) -> Result<String> {
-    let mut tokens = constants::tokens(api)?;
-    tokens.extend(status::all_statuses(api)?);
-    tokens.extend(connection::module(api)?);
-    tokens.extend(operations::responses(api)?);
-    for op in &api.operations {
-        tokens.extend(operations::module(api, op)?);
+    Config::new().generate(api)
+}
+
+/// What to generate (a builder, as `prost_build::Config`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    device_client: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
     }
-    tokens.extend(client::tokens(api)?);
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{}\n{}", header(api), prettyplease::unparse(&file)))
+}
+
+impl Config {
+    /// Everything: the typed API and the device client's operation layer.
+    pub fn new() -> Self {
+        Self {
+            device_client: true,
+        }
+    }
+
+    /// Whether to generate the device client's operation layer (`Client`,
+    /// `Receivers`, each operation's received-message and call types), which
+    /// needs `iothub-client`'s runtime. Without it the output is the typed
+    /// API alone: what a hub (the emulator) needs.
+    pub fn device_client(mut self, on: bool) -> Self {
+        self.device_client = on;
+        self
+    }
+
+    /// The generated Rust source for `api`, formatted.
+    pub fn generate(&self, api: &Api) -> Result<String> {
+        let mut tokens = constants::tokens(api)?;
+        tokens.extend(status::all_statuses(api)?);
+        tokens.extend(connection::module(api)?);
+        tokens.extend(operations::responses(api)?);
+        for op in &api.operations {
+            tokens.extend(operations::module(api, op, self.device_client)?);
+        }
+        if self.device_client {
+            tokens.extend(client::tokens(api)?);
+        }
+        let file: syn::File = syn::parse2(tokens)?;
+        Ok(format!("{}\n{}", header(api), prettyplease::unparse(&file)))
+    }
 }

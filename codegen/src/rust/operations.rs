@@ -122,7 +122,7 @@ fn status_wire(api: &Api) -> &str {
 }
 
 /// The module of `op`.
-pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
+pub fn module(api: &Api, op: &Operation, device_client: bool) -> syn::Result<TokenStream> {
     let module = names::module(&op.name)?;
     let descriptor = names::type_(&op.name)?;
     let rr = op.interaction == Interaction::RequestResponse;
@@ -264,7 +264,11 @@ pub fn module(api: &Api, op: &Operation) -> syn::Result<TokenStream> {
     let module_doc = names::doc(&format!("{}: {}", op.title, op.summary));
     let descriptor_doc = names::doc(&format!("The {} operation.", op.title));
     let helpers = topic_helpers(op)?;
-    let client_items = client::module_items(api, op)?;
+    let client_items = if device_client {
+        client::module_items(api, op)?
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
         #[doc = #module_doc]
         pub mod #module {

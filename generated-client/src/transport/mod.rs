@@ -1,18 +1,23 @@
 //! Bytes on a socket: MQTT 5 packets framed over rumqttc's codec (plus AUTH,
-//! which it lacks: [`auth`]), carried over TLS (the default, [`Tls`]) or plain
-//! TCP (for a local emulator).
+//! which it lacks: [`auth`]), and, with the `device` feature, carried over
+//! TLS (the default, `Tls`) or plain TCP (for a local emulator).
 
 pub mod auth;
 pub mod connack;
 pub mod frame;
 pub mod reason;
+#[cfg(feature = "device")]
 mod stream;
+#[cfg(feature = "device")]
 mod tls;
 
+#[cfg(feature = "device")]
 pub use stream::{open, Stream};
+#[cfg(feature = "device")]
 pub use tls::{Tls, TlsError};
 
 /// How the client reaches the hub.
+#[cfg(feature = "device")]
 #[derive(Debug, Clone)]
 pub enum Transport {
     /// MQTT over TLS 1.2/1.3 (rustls); the server name is the host name.
@@ -21,6 +26,7 @@ pub enum Transport {
     Tcp,
 }
 
+#[cfg(feature = "device")]
 impl Transport {
     /// The MQTT port this transport uses by default: 8883 for TLS, 1883 for TCP.
     pub fn default_port(&self) -> u16 {
@@ -31,6 +37,7 @@ impl Transport {
     }
 }
 
+#[cfg(feature = "device")]
 impl Default for Transport {
     fn default() -> Self {
         Self::Tls(Tls::default())
