@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use bytes::BytesMut;
 use iothub_client::api;
-use iothub_client::transport::frame::{self, Frame};
+use iothub_mqtt::frame::{self, Frame};
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties, SubAck, SubscribeReasonCode,
 };

@@ -6,9 +6,9 @@
 use std::net::SocketAddr;
 
 use bytes::BytesMut;
-use iothub_client::transport::auth::AuthPacket;
-use iothub_client::transport::frame::{self, Frame};
 use iothub_emulator::Emulator;
+use iothub_mqtt::auth::AuthPacket;
+use iothub_mqtt::frame::{self, Frame};
 use rumqttc::v5::mqttbytes::v5::{ConnAck, Connect, Disconnect, Packet, PingReq};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;

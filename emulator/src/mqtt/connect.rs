@@ -7,8 +7,8 @@
 use iothub_client::api::connection::{sas, AuthenticationMethod, Connect as ConnectProperties};
 use iothub_client::api::{self, limits, Status};
 use iothub_client::status::StatusCode;
-use iothub_client::transport::connack::empty_properties;
 use iothub_client::wire::{MqttProperties, Properties};
+use iothub_mqtt::connack::empty_properties;
 use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
 
 use super::reason;

@@ -20,4 +20,4 @@ pub mod subscriptions;
 pub mod version;
 
 /// Packet framing, AUTH and MQTT 5 reason codes, shared with the device client.
-pub use iothub_client::transport::{auth, frame, reason};
+pub use iothub_mqtt::{auth, frame, reason};

@@ -14,10 +14,11 @@ use super::state::DisconnectCause;
 use crate::api::{self, connection::sas, limits};
 use crate::credentials::{Credentials, SasToken};
 use crate::options::ClientOptions;
-use crate::transport::auth::AuthPacket;
-use crate::transport::frame::{self, Frame};
-use crate::transport::{self, reason, Stream};
+use crate::transport::{self, Stream};
 use crate::wire::{MqttProperties, Timestamp};
+use iothub_mqtt::auth::AuthPacket;
+use iothub_mqtt::frame::{self, Frame};
+use iothub_mqtt::reason;
 
 /// The Receive Maximum this client declares: QoS 1 messages the hub may
 /// have unacknowledged with it (commands held by the application count).

@@ -1,11 +1,7 @@
-//! Bytes on a socket: MQTT 5 packets framed over rumqttc's codec (plus AUTH,
-//! which it lacks: [`auth`]), and, with the `device` feature, carried over
-//! TLS (the default, `Tls`) or plain TCP (for a local emulator).
+//! How the device client reaches the hub: MQTT 5 packets (framed by
+//! `iothub-mqtt`) carried over TLS (the default, `Tls`) or plain TCP (for a
+//! local emulator). With the `device` feature.
 
-pub mod auth;
-pub mod connack;
-pub mod frame;
-pub mod reason;
 #[cfg(feature = "device")]
 mod stream;
 #[cfg(feature = "device")]

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use iothub_client::api::send_telemetry;
 use iothub_client::runtime::{ConnectionState, DisconnectCause};
-use iothub_client::transport::connack;
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
+use iothub_mqtt::connack;
 use iothub_test_kit::fixtures::options_to;
 use iothub_test_kit::hub::ScriptedHub;
 use iothub_test_kit::WAIT;

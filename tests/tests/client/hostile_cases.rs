@@ -18,8 +18,8 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use iothub_client::api::Status;
 use iothub_client::status::StatusCode;
-use iothub_client::transport::auth::AuthPacket;
-use iothub_client::transport::reason;
+use iothub_mqtt::auth::AuthPacket;
+use iothub_mqtt::reason;
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, Connect, DisconnectReasonCode, Filter, Login, Packet, PingReq, Publish,
     PublishProperties, Subscribe, SubscribeProperties, SubscribeReasonCode, Unsubscribe,

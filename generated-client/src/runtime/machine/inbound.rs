@@ -16,9 +16,9 @@ use crate::runtime::correlation::Response;
 use crate::runtime::inflight::Acknowledgement;
 use crate::runtime::routes::matches;
 use crate::runtime::state::DisconnectCause;
-use crate::transport::frame::{self, Frame, FrameError};
-use crate::transport::reason;
 use crate::wire::Properties;
+use iothub_mqtt::frame::{self, Frame, FrameError};
+use iothub_mqtt::reason;
 
 impl<T> SessionMachine<T> {
     /// Reads every whole packet in `buffer` (bytes just read, and any left

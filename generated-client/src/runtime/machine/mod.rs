@@ -28,9 +28,9 @@ use self::link::Link;
 use super::correlation::Response;
 use super::inflight::{Acknowledgement, Inflight};
 use super::state::DisconnectCause;
-use crate::transport::auth::AuthPacket;
 use crate::wire::Properties;
 use crate::Error;
+use iothub_mqtt::auth::AuthPacket;
 
 pub(crate) use self::link::LinkParams;
 

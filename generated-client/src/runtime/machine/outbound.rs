@@ -9,9 +9,9 @@ use rumqttc::v5::mqttbytes::QoS;
 
 use super::{Event, SessionMachine};
 use crate::runtime::acks::Settlement;
-use crate::transport::reason;
 use crate::wire::Properties;
 use crate::Error;
+use iothub_mqtt::reason;
 
 /// MQTT QoS from the spec's number (the API's maximum is 1).
 fn qos(n: u8) -> QoS {

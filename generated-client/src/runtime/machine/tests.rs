@@ -13,7 +13,7 @@ use rumqttc::v5::mqttbytes::QoS;
 
 use super::*;
 use crate::runtime::acks::Settlement;
-use crate::transport::frame::{self, Frame};
+use iothub_mqtt::frame::{self, Frame};
 
 const COMMANDS: &str = "$iothub/commands";
 const METHODS: &str = "$iothub/methods/+";

@@ -142,7 +142,7 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
             let frame = buffer.split_to(frame_length);
             let code = frame[header_length];
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
-                Disconnect::new(super::reason::disconnect(code)),
+                Disconnect::new(crate::reason::disconnect(code)),
             )))))
         }
         DISCONNECT if frame_length == header_length => {

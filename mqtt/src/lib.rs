@@ -1,0 +1,20 @@
+//! MQTT 5 framing shared by the device client (`iothub-client`) and the
+//! hub (`iothub-emulator`), so both read and write packets the same way:
+//! rumqttc's codec for every packet it knows, and what it lacks or gets
+//! wrong for this API —
+//!
+//! - [`frame`]: whole packets off a byte buffer, with the fixed-header
+//!   flag rules (MQTT 5 §2.1.3), the Maximum Packet Size checked on the
+//!   whole packet (§3.1.2.11.4), and a DISCONNECT with no property length
+//!   or no reason code (§3.14.2);
+//! - [`auth`]: the AUTH packet (type 15), which SAS re-authentication
+//!   sends;
+//! - [`reason`]: MQTT 5's reason codes between numbers and rumqttc's
+//!   per-packet enums;
+//! - [`connack`]: CONNACK properties with nothing set.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod connack;
+pub mod frame;
+pub mod reason;
