@@ -9,12 +9,19 @@
 //!   or no reason code (§3.14.2);
 //! - [`auth`]: the AUTH packet (type 15), which SAS re-authentication
 //!   sends;
-//! - [`reason`]: MQTT 5's reason codes between numbers and rumqttc's
-//!   per-packet enums;
-//! - [`connack`]: CONNACK properties with nothing set.
+//! - [`ReasonCode`]: MQTT 5's reason codes, typed, with an `Unknown` case;
+//!   [`reason`] converts them to and from rumqttc's per-packet enums;
+//! - [`connack`]: CONNACK properties with nothing set;
+//! - [`Violation`]: a peer breaking the protocol, with the reason code the
+//!   connection is ended with.
 #![deny(missing_docs)]
 
 pub mod auth;
 pub mod connack;
 pub mod frame;
 pub mod reason;
+mod reason_code;
+mod violation;
+
+pub use reason_code::ReasonCode;
+pub use violation::Violation;

@@ -1,102 +1,145 @@
-//! MQTT 5's reason codes (the MQTT 5.0 specification's tables, not this
-//! API's) as rumqttc's packet enums: the spec gives numbers
-//! (`Status::reason_code()`, the CONNACK and DISCONNECT codes), rumqttc's
-//! packets want enums, and it converts only DISCONNECT codes itself.
+//! [`ReasonCode`]s as rumqttc's per-packet enums and back: the spec gives
+//! numbers (`Status::reason_code()`, the CONNACK and DISCONNECT codes),
+//! rumqttc's packets want enums, and it converts only DISCONNECT codes
+//! itself. A code a packet type cannot carry becomes its Unspecified error.
 
 use rumqttc::v5::mqttbytes::v5::{
     ConnectReturnCode, DisconnectReasonCode, PubAckReason, SubscribeReasonCode,
 };
+use rumqttc::v5::mqttbytes::QoS;
 
-/// The PUBACK reason of MQTT 5 code `code` (§3.4.2.1); codes PUBACK cannot
-/// carry become Unspecified error.
-pub fn puback(code: u8) -> PubAckReason {
-    match code {
-        0x00 => PubAckReason::Success,
-        0x10 => PubAckReason::NoMatchingSubscribers,
-        0x83 => PubAckReason::ImplementationSpecificError,
-        0x87 => PubAckReason::NotAuthorized,
-        0x90 => PubAckReason::TopicNameInvalid,
-        0x91 => PubAckReason::PacketIdentifierInUse,
-        0x97 => PubAckReason::QuotaExceeded,
-        0x99 => PubAckReason::PayloadFormatInvalid,
+use crate::ReasonCode;
+
+/// The PUBACK reason of `code` (§3.4.2.1).
+pub fn puback(code: impl Into<ReasonCode>) -> PubAckReason {
+    match code.into() {
+        ReasonCode::Success => PubAckReason::Success,
+        ReasonCode::NoMatchingSubscribers => PubAckReason::NoMatchingSubscribers,
+        ReasonCode::ImplementationSpecificError => PubAckReason::ImplementationSpecificError,
+        ReasonCode::NotAuthorized => PubAckReason::NotAuthorized,
+        ReasonCode::TopicNameInvalid => PubAckReason::TopicNameInvalid,
+        ReasonCode::PacketIdentifierInUse => PubAckReason::PacketIdentifierInUse,
+        ReasonCode::QuotaExceeded => PubAckReason::QuotaExceeded,
+        ReasonCode::PayloadFormatInvalid => PubAckReason::PayloadFormatInvalid,
         _ => PubAckReason::UnspecifiedError,
     }
 }
 
-/// The MQTT 5 code of a PUBACK reason.
-pub fn puback_code(reason: &PubAckReason) -> u8 {
+/// The code of a PUBACK reason.
+pub fn puback_code(reason: &PubAckReason) -> ReasonCode {
     match reason {
-        PubAckReason::Success => 0x00,
-        PubAckReason::NoMatchingSubscribers => 0x10,
-        PubAckReason::UnspecifiedError => 0x80,
-        PubAckReason::ImplementationSpecificError => 0x83,
-        PubAckReason::NotAuthorized => 0x87,
-        PubAckReason::TopicNameInvalid => 0x90,
-        PubAckReason::PacketIdentifierInUse => 0x91,
-        PubAckReason::QuotaExceeded => 0x97,
-        PubAckReason::PayloadFormatInvalid => 0x99,
+        PubAckReason::Success => ReasonCode::Success,
+        PubAckReason::NoMatchingSubscribers => ReasonCode::NoMatchingSubscribers,
+        PubAckReason::UnspecifiedError => ReasonCode::UnspecifiedError,
+        PubAckReason::ImplementationSpecificError => ReasonCode::ImplementationSpecificError,
+        PubAckReason::NotAuthorized => ReasonCode::NotAuthorized,
+        PubAckReason::TopicNameInvalid => ReasonCode::TopicNameInvalid,
+        PubAckReason::PacketIdentifierInUse => ReasonCode::PacketIdentifierInUse,
+        PubAckReason::QuotaExceeded => ReasonCode::QuotaExceeded,
+        PubAckReason::PayloadFormatInvalid => ReasonCode::PayloadFormatInvalid,
     }
 }
 
-/// The MQTT 5 code of a SUBACK reason (§3.9.3).
-pub fn suback_code(reason: &SubscribeReasonCode) -> u8 {
-    match reason {
-        SubscribeReasonCode::Success(qos) => *qos as u8,
-        SubscribeReasonCode::Failure | SubscribeReasonCode::Unspecified => 0x80,
-        SubscribeReasonCode::ImplementationSpecific => 0x83,
-        SubscribeReasonCode::NotAuthorized => 0x87,
-        SubscribeReasonCode::TopicFilterInvalid => 0x8F,
-        SubscribeReasonCode::PkidInUse => 0x91,
-        SubscribeReasonCode::QuotaExceeded => 0x97,
-        SubscribeReasonCode::SharedSubscriptionsNotSupported => 0x9E,
-        SubscribeReasonCode::SubscriptionIdNotSupported => 0xA1,
-        SubscribeReasonCode::WildcardSubscriptionsNotSupported => 0xA2,
+/// The SUBACK reason of `code` (§3.9.3): a granted QoS, or a failure.
+pub fn suback(code: impl Into<ReasonCode>) -> SubscribeReasonCode {
+    match code.into() {
+        ReasonCode::Success => SubscribeReasonCode::Success(QoS::AtMostOnce),
+        ReasonCode::GrantedQos1 => SubscribeReasonCode::Success(QoS::AtLeastOnce),
+        ReasonCode::GrantedQos2 => SubscribeReasonCode::Success(QoS::ExactlyOnce),
+        ReasonCode::ImplementationSpecificError => SubscribeReasonCode::ImplementationSpecific,
+        ReasonCode::NotAuthorized => SubscribeReasonCode::NotAuthorized,
+        ReasonCode::TopicFilterInvalid => SubscribeReasonCode::TopicFilterInvalid,
+        ReasonCode::PacketIdentifierInUse => SubscribeReasonCode::PkidInUse,
+        ReasonCode::QuotaExceeded => SubscribeReasonCode::QuotaExceeded,
+        ReasonCode::SharedSubscriptionsNotSupported => {
+            SubscribeReasonCode::SharedSubscriptionsNotSupported
+        }
+        ReasonCode::SubscriptionIdentifiersNotSupported => {
+            SubscribeReasonCode::SubscriptionIdNotSupported
+        }
+        ReasonCode::WildcardSubscriptionsNotSupported => {
+            SubscribeReasonCode::WildcardSubscriptionsNotSupported
+        }
+        _ => SubscribeReasonCode::Unspecified,
     }
 }
 
-/// The CONNACK reason of MQTT 5 code `code` (§3.2.2.2); codes CONNACK
-/// cannot carry become Unspecified error.
-pub fn connack(code: u8) -> ConnectReturnCode {
-    match code {
-        0x00 => ConnectReturnCode::Success,
-        0x81 => ConnectReturnCode::MalformedPacket,
-        0x82 => ConnectReturnCode::ProtocolError,
-        0x83 => ConnectReturnCode::ImplementationSpecificError,
-        0x84 => ConnectReturnCode::UnsupportedProtocolVersion,
-        0x85 => ConnectReturnCode::ClientIdentifierNotValid,
-        0x86 => ConnectReturnCode::BadUserNamePassword,
-        0x87 => ConnectReturnCode::NotAuthorized,
-        0x88 => ConnectReturnCode::ServerUnavailable,
-        0x89 => ConnectReturnCode::ServerBusy,
-        0x8A => ConnectReturnCode::Banned,
-        0x8C => ConnectReturnCode::BadAuthenticationMethod,
-        0x90 => ConnectReturnCode::TopicNameInvalid,
-        0x95 => ConnectReturnCode::PacketTooLarge,
-        0x97 => ConnectReturnCode::QuotaExceeded,
-        0x99 => ConnectReturnCode::PayloadFormatInvalid,
-        0x9A => ConnectReturnCode::RetainNotSupported,
-        0x9B => ConnectReturnCode::QoSNotSupported,
-        0x9C => ConnectReturnCode::UseAnotherServer,
-        0x9D => ConnectReturnCode::ServerMoved,
-        0x9F => ConnectReturnCode::ConnectionRateExceeded,
+/// The code of a SUBACK reason.
+pub fn suback_code(reason: &SubscribeReasonCode) -> ReasonCode {
+    match reason {
+        SubscribeReasonCode::Success(qos) => ReasonCode::from(*qos as u8),
+        SubscribeReasonCode::Failure | SubscribeReasonCode::Unspecified => {
+            ReasonCode::UnspecifiedError
+        }
+        SubscribeReasonCode::ImplementationSpecific => ReasonCode::ImplementationSpecificError,
+        SubscribeReasonCode::NotAuthorized => ReasonCode::NotAuthorized,
+        SubscribeReasonCode::TopicFilterInvalid => ReasonCode::TopicFilterInvalid,
+        SubscribeReasonCode::PkidInUse => ReasonCode::PacketIdentifierInUse,
+        SubscribeReasonCode::QuotaExceeded => ReasonCode::QuotaExceeded,
+        SubscribeReasonCode::SharedSubscriptionsNotSupported => {
+            ReasonCode::SharedSubscriptionsNotSupported
+        }
+        SubscribeReasonCode::SubscriptionIdNotSupported => {
+            ReasonCode::SubscriptionIdentifiersNotSupported
+        }
+        SubscribeReasonCode::WildcardSubscriptionsNotSupported => {
+            ReasonCode::WildcardSubscriptionsNotSupported
+        }
+    }
+}
+
+/// The CONNACK reason of `code` (§3.2.2.2).
+pub fn connack(code: impl Into<ReasonCode>) -> ConnectReturnCode {
+    match code.into() {
+        ReasonCode::Success => ConnectReturnCode::Success,
+        ReasonCode::MalformedPacket => ConnectReturnCode::MalformedPacket,
+        ReasonCode::ProtocolError => ConnectReturnCode::ProtocolError,
+        ReasonCode::ImplementationSpecificError => ConnectReturnCode::ImplementationSpecificError,
+        ReasonCode::UnsupportedProtocolVersion => ConnectReturnCode::UnsupportedProtocolVersion,
+        ReasonCode::ClientIdentifierNotValid => ConnectReturnCode::ClientIdentifierNotValid,
+        ReasonCode::BadUserNameOrPassword => ConnectReturnCode::BadUserNamePassword,
+        ReasonCode::NotAuthorized => ConnectReturnCode::NotAuthorized,
+        ReasonCode::ServerUnavailable => ConnectReturnCode::ServerUnavailable,
+        ReasonCode::ServerBusy => ConnectReturnCode::ServerBusy,
+        ReasonCode::Banned => ConnectReturnCode::Banned,
+        ReasonCode::BadAuthenticationMethod => ConnectReturnCode::BadAuthenticationMethod,
+        ReasonCode::TopicNameInvalid => ConnectReturnCode::TopicNameInvalid,
+        ReasonCode::PacketTooLarge => ConnectReturnCode::PacketTooLarge,
+        ReasonCode::QuotaExceeded => ConnectReturnCode::QuotaExceeded,
+        ReasonCode::PayloadFormatInvalid => ConnectReturnCode::PayloadFormatInvalid,
+        ReasonCode::RetainNotSupported => ConnectReturnCode::RetainNotSupported,
+        ReasonCode::QosNotSupported => ConnectReturnCode::QoSNotSupported,
+        ReasonCode::UseAnotherServer => ConnectReturnCode::UseAnotherServer,
+        ReasonCode::ServerMoved => ConnectReturnCode::ServerMoved,
+        ReasonCode::ConnectionRateExceeded => ConnectReturnCode::ConnectionRateExceeded,
         _ => ConnectReturnCode::UnspecifiedError,
     }
 }
 
-/// The MQTT 5 code of a CONNACK reason.
-pub fn connack_code(reason: ConnectReturnCode) -> u8 {
+/// The code of a CONNACK reason.
+pub fn connack_code(reason: ConnectReturnCode) -> ReasonCode {
     (0..=u8::MAX)
         .find(|&code| connack(code) == reason)
         // Every variant but Unspecified error has its own code above; the
         // protocol-version refusal of MQTT 3.1.1 is the only one left.
-        .map(|code| if code == 0x01 { 0x80 } else { code })
-        .unwrap_or(0x80)
+        .map_or(ReasonCode::UnspecifiedError, |code| {
+            if code == 0x01 {
+                ReasonCode::UnspecifiedError
+            } else {
+                ReasonCode::from(code)
+            }
+        })
 }
 
-/// The DISCONNECT reason of MQTT 5 code `code` (§3.14.2.1); codes
-/// DISCONNECT cannot carry become Unspecified error.
-pub fn disconnect(code: u8) -> DisconnectReasonCode {
-    DisconnectReasonCode::try_from(code).unwrap_or(DisconnectReasonCode::UnspecifiedError)
+/// The DISCONNECT reason of `code` (§3.14.2.1).
+pub fn disconnect(code: impl Into<ReasonCode>) -> DisconnectReasonCode {
+    DisconnectReasonCode::try_from(u8::from(code.into()))
+        .unwrap_or(DisconnectReasonCode::UnspecifiedError)
+}
+
+/// The code of a DISCONNECT reason.
+pub fn disconnect_code(reason: DisconnectReasonCode) -> ReasonCode {
+    ReasonCode::from(reason as u8)
 }
 
 #[cfg(test)]
@@ -133,9 +176,16 @@ mod tests {
                 .write(&mut buffer, None)
                 .expect("writes");
             assert_eq!(buffer[3], code, "CONNACK {code:#04x}");
-            assert_eq!(connack_code(connack(code)), code);
+            assert_eq!(connack_code(connack(code)), ReasonCode::from(code));
         }
         assert_eq!(disconnect(142), DisconnectReasonCode::SessionTakenOver);
         assert_eq!(disconnect(0x01), DisconnectReasonCode::UnspecifiedError);
+        for code in [0x00u8, 0x01, 0x02, 0x87, 0x8F, 0x97, 0x9E, 0xA1, 0xA2] {
+            assert_eq!(
+                suback_code(&suback(code)),
+                ReasonCode::from(code),
+                "SUBACK {code:#04x}"
+            );
+        }
     }
 }

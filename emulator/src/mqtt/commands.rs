@@ -179,7 +179,8 @@ impl Delivery {
             .as_ref()
             .map(Properties::from)
             .unwrap_or_default();
-        let outcome = receive_commands::outcome(reason::puback_code(&ack.reason), &properties);
+        let outcome =
+            receive_commands::outcome(reason::puback_code(&ack.reason).into(), &properties);
         let commands = hub.commands();
         // A command settled after a takeover released it is no longer
         // this connection's to settle: the error is expected then.

@@ -9,17 +9,12 @@ use iothub_client::api::{self, limits, Status};
 use iothub_client::status::StatusCode;
 use iothub_client::wire::{MqttProperties, Properties};
 use iothub_mqtt::connack::empty_properties;
+use iothub_mqtt::ReasonCode;
 use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
 
 use super::reason;
 use crate::registry::{DeviceId, Registry, Thumbprint};
 
-/// MQTT 5's "Client Identifier not valid" (§3.2.2.2).
-const CLIENT_IDENTIFIER_NOT_VALID: u8 = 0x85;
-/// MQTT 5's "Protocol Error" (§3.2.2.2).
-const PROTOCOL_ERROR: u8 = 0x82;
-/// MQTT 5's "Bad authentication method" (§3.2.2.2).
-const BAD_AUTHENTICATION_METHOD: u8 = 0x8C;
 /// MQTT 5's Session Expiry Interval meaning "never".
 const SESSION_NEVER_EXPIRES: u32 = u32::MAX;
 
@@ -73,7 +68,7 @@ pub struct Accepted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// MQTT reason code.
-    pub reason_code: u8,
+    pub reason_code: ReasonCode,
     /// The API's status, if the refusal is one of its outcomes.
     pub status: Option<Status>,
     /// Why.
@@ -83,7 +78,7 @@ pub struct Refusal {
 impl Refusal {
     fn status(status: Status, reason: impl Into<String>) -> Self {
         Self {
-            reason_code: status.reason_code(),
+            reason_code: status.reason_code().into(),
             status: Some(status),
             reason: reason.into(),
         }
@@ -140,7 +135,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
     ] {
         if zero {
             return Err(Refusal {
-                reason_code: PROTOCOL_ERROR,
+                reason_code: ReasonCode::ProtocolError,
                 status: None,
                 reason: format!("`{name}` is 0"),
             });
@@ -151,7 +146,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         .as_deref()
         .ok_or_else(|| Refusal::bad_request("`Authentication Method` property is missing"))?;
     let method = AuthenticationMethod::from_name(method).ok_or_else(|| Refusal {
-        reason_code: BAD_AUTHENTICATION_METHOD,
+        reason_code: ReasonCode::BadAuthenticationMethod,
         status: None,
         reason: format!("authentication method `{method}` is not one this hub knows"),
     })?;
@@ -170,13 +165,13 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
     }
     if connect.client_id.is_empty() {
         return Err(Refusal {
-            reason_code: CLIENT_IDENTIFIER_NOT_VALID,
+            reason_code: ReasonCode::ClientIdentifierNotValid,
             status: None,
             reason: "assigned client identifiers are not supported: give the device id".to_owned(),
         });
     }
     let device = DeviceId::new(connect.client_id.as_str()).map_err(|e| Refusal {
-        reason_code: CLIENT_IDENTIFIER_NOT_VALID,
+        reason_code: ReasonCode::ClientIdentifierNotValid,
         status: None,
         reason: e.to_string(),
     })?;

@@ -15,6 +15,7 @@ use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
 use iothub_client::operation::Operation;
 use iothub_client::wire::MqttProperties;
+use iothub_mqtt::{ReasonCode, Violation};
 use rumqttc::v5::mqttbytes::v5::{Packet, PingResp, Publish, PublishProperties};
 use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -37,20 +38,6 @@ use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
 use crate::registry::Thumbprint;
 
-/// MQTT 5's Keep Alive timeout (§3.14.2.1).
-const KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
-/// MQTT 5's Malformed Packet.
-const MALFORMED_PACKET: u8 = 0x81;
-/// MQTT 5's Protocol Error.
-const PROTOCOL_ERROR: u8 = 0x82;
-/// MQTT 5's Packet too large.
-const PACKET_TOO_LARGE: u8 = 0x95;
-/// MQTT 5's QoS not supported.
-const QOS_NOT_SUPPORTED: u8 = 0x9B;
-/// MQTT 5's Retain not supported.
-const RETAIN_NOT_SUPPORTED: u8 = 0x9A;
-/// MQTT 5's Topic Alias invalid.
-const TOPIC_ALIAS_INVALID: u8 = 0x94;
 /// Direct method calls a connection keeps waiting before it forgets
 /// abandoned ones.
 const CALLS_WAITING: usize = 1024;
@@ -238,7 +225,7 @@ async fn read_connect<R: AsyncRead + Unpin>(
             tracing::debug!(error = %e, "unreadable CONNECT");
             Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(
                 connect::Refusal {
-                    reason_code: MALFORMED_PACKET,
+                    reason_code: ReasonCode::MalformedPacket,
                     status: None,
                     reason: e.to_string(),
                 }
@@ -400,15 +387,14 @@ impl Connection<'_> {
             };
             tokio::select! {
                 () = silence => {
-                    break End::hub(outcome::disconnect(KEEP_ALIVE_TIMEOUT, None, "no packet within 1.5 × keep alive"));
+                    break End::hub(outcome::disconnect(ReasonCode::KeepAliveTimeout, None, "no packet within 1.5 × keep alive"));
                 }
                 frame = next_frame(reader, buffer) => {
                     match frame {
                         Ok(None) => break End::Closed,
                         Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
-                            PACKET_TOO_LARGE, None, &format!("packet of {size} bytes; the maximum is {max}"))),
-                        Err(e @ FrameError::ProtocolError(_)) => break End::hub(outcome::disconnect(PROTOCOL_ERROR, None, &e.to_string())),
-                        Err(e) => break End::hub(outcome::disconnect(MALFORMED_PACKET, None, &e.to_string())),
+                            ReasonCode::PacketTooLarge, None, &format!("packet of {size} bytes; the maximum is {max}"))),
+                        Err(e) => break End::hub(outcome::disconnect(e.reason_code(), None, &e.to_string())),
                         Ok(Some(frame)) => {
                             heard = tokio::time::Instant::now();
                             if let Some(end) = self.on_frame(frame).await {
@@ -699,7 +685,7 @@ impl Connection<'_> {
                     // the connection cannot be kept by DISCONNECT.
                     Some(expiry) if self.session_expiry == 0 && expiry != 0 => {
                         Some(End::hub(outcome::disconnect(
-                            PROTOCOL_ERROR,
+                            ReasonCode::ProtocolError,
                             None,
                             "the CONNECT's Session Expiry Interval was 0",
                         )))
@@ -713,8 +699,12 @@ impl Connection<'_> {
             }
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
-                if let Err((code, why)) = subscribe::check(&subscribe) {
-                    return Some(End::hub(outcome::disconnect(code, None, why)));
+                if let Err(violation) = subscribe::check(&subscribe) {
+                    return Some(End::hub(outcome::disconnect(
+                        violation.reason_code,
+                        None,
+                        &violation.message,
+                    )));
                 }
                 let ack = self.subscriptions.subscribe(&subscribe);
                 self.shared.sessions.set_subscriptions(
@@ -728,8 +718,12 @@ impl Connection<'_> {
                 None
             }
             Packet::Unsubscribe(unsubscribe) => {
-                if let Err((code, why)) = subscribe::check_unsubscribe(&unsubscribe) {
-                    return Some(End::hub(outcome::disconnect(code, None, why)));
+                if let Err(violation) = subscribe::check_unsubscribe(&unsubscribe) {
+                    return Some(End::hub(outcome::disconnect(
+                        violation.reason_code,
+                        None,
+                        &violation.message,
+                    )));
                 }
                 let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
@@ -748,7 +742,7 @@ impl Connection<'_> {
                 (!self.deliver_commands().await).then_some(End::Closed)
             }
             _ => Some(End::hub(outcome::disconnect(
-                PROTOCOL_ERROR,
+                ReasonCode::ProtocolError,
                 None,
                 "a client does not send this packet",
             ))),
@@ -758,18 +752,24 @@ impl Connection<'_> {
     async fn on_publish(&mut self, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
-            Err((code, why)) => return Some(End::hub(outcome::disconnect(code, None, &why))),
+            Err(violation) => {
+                return Some(End::hub(outcome::disconnect(
+                    violation.reason_code,
+                    None,
+                    &violation.message,
+                )))
+            }
         };
         if publish.qos == QoS::ExactlyOnce {
             return Some(End::hub(outcome::disconnect(
-                QOS_NOT_SUPPORTED,
+                ReasonCode::QosNotSupported,
                 None,
                 &format!("QoS 2 is above the Maximum QoS {}", limits::MAXIMUM_QOS),
             )));
         }
         if publish.retain && !limits::RETAIN_AVAILABLE {
             return Some(End::hub(outcome::disconnect(
-                RETAIN_NOT_SUPPORTED,
+                ReasonCode::RetainNotSupported,
                 None,
                 "RETAIN is not supported",
             )));
@@ -809,27 +809,30 @@ impl Connection<'_> {
     /// empty topic without an alias or with an alias never set a Protocol
     /// Error (§3.3.2.3.4, §3.3.4), an alias of 0 or above the maximum Topic
     /// Alias invalid.
-    fn topic_of(&mut self, publish: &Publish) -> Result<String, (u8, String)> {
+    fn topic_of(&mut self, publish: &Publish) -> Result<String, Violation> {
         let topic = std::str::from_utf8(&publish.topic)
-            .map_err(|_| (MALFORMED_PACKET, "the topic is not UTF-8".to_owned()))?;
+            .map_err(|_| Violation::new(ReasonCode::MalformedPacket, "the topic is not UTF-8"))?;
         if topic.contains('\0') {
-            return Err((MALFORMED_PACKET, "the topic holds U+0000".to_owned()));
+            return Err(Violation::new(
+                ReasonCode::MalformedPacket,
+                "the topic holds U+0000",
+            ));
         }
         let topic = topic.to_owned();
         let alias = publish.properties.as_ref().and_then(|p| p.topic_alias);
         let Some(alias) = alias else {
             return if topic.is_empty() {
-                Err((
-                    PROTOCOL_ERROR,
-                    "an empty topic without a topic alias".to_owned(),
+                Err(Violation::new(
+                    ReasonCode::ProtocolError,
+                    "an empty topic without a topic alias",
                 ))
             } else {
                 Ok(topic)
             };
         };
         if alias == 0 || alias > limits::TOPIC_ALIAS_MAXIMUM {
-            return Err((
-                TOPIC_ALIAS_INVALID,
+            return Err(Violation::new(
+                ReasonCode::TopicAliasInvalid,
                 format!(
                     "topic alias {alias} is outside 1..={}",
                     limits::TOPIC_ALIAS_MAXIMUM
@@ -841,12 +844,18 @@ impl Connection<'_> {
             self.aliases.resize(slot + 1, None);
         }
         let Some(entry) = self.aliases.get_mut(slot) else {
-            return Err((TOPIC_ALIAS_INVALID, format!("topic alias {alias}")));
+            return Err(Violation::new(
+                ReasonCode::TopicAliasInvalid,
+                format!("topic alias {alias}"),
+            ));
         };
         if topic.is_empty() {
-            entry
-                .clone()
-                .ok_or_else(|| (PROTOCOL_ERROR, format!("topic alias {alias} was never set")))
+            entry.clone().ok_or_else(|| {
+                Violation::new(
+                    ReasonCode::ProtocolError,
+                    format!("topic alias {alias} was never set"),
+                )
+            })
         } else {
             *entry = Some(topic.clone());
             Ok(topic)

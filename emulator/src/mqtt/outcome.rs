@@ -7,6 +7,7 @@
 use bytes::Bytes;
 use iothub_client::api::{self, topics, Status};
 use iothub_client::status::StatusCode;
+use iothub_mqtt::ReasonCode;
 use rumqttc::v5::mqttbytes::v5::{
     Disconnect, DisconnectProperties, Packet, PubAck, PubAckProperties, Publish, PublishProperties,
 };
@@ -41,7 +42,7 @@ pub fn puback(pkid: u16, status: Option<(Status, &str)>, problem_information: bo
 
 /// A DISCONNECT with MQTT reason code `code` and, when it is one of the
 /// API's outcomes, its `status`, and a `reason`.
-pub fn disconnect(code: u8, status: Option<Status>, why: &str) -> Packet {
+pub fn disconnect(code: impl Into<ReasonCode>, status: Option<Status>, why: &str) -> Packet {
     let names = api::RESPONSE_PROPERTIES;
     let mut user = Vec::new();
     if let Some(status) = status {

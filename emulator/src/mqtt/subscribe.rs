@@ -10,43 +10,40 @@
 //! not supported (§3.2.2.3.12), as the CONNACK says neither is available.
 
 use iothub_client::api::{self, limits, topics};
+use iothub_mqtt::{reason, ReasonCode, Violation};
 use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode, Unsubscribe};
 use rumqttc::v5::mqttbytes::QoS;
 
 /// How a shared subscription's filter starts (MQTT 5 §4.8.2).
 const SHARED_PREFIX: &str = "$share/";
-/// MQTT 5's Shared Subscriptions not supported.
-const SHARED_SUBSCRIPTIONS_NOT_SUPPORTED: u8 = 0x9E;
-/// MQTT 5's Subscription Identifiers not supported.
-const SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED: u8 = 0xA1;
 
 /// Whether `subscribe` as a whole may be answered with a SUBACK; else the
 /// DISCONNECT reason code and why. (One without filters never gets here:
 /// the framing reads it as a Protocol Error.)
-pub fn check(subscribe: &Subscribe) -> Result<(), (u8, &'static str)> {
+pub fn check(subscribe: &Subscribe) -> Result<(), Violation> {
     let identified = subscribe
         .properties
         .as_ref()
         .is_some_and(|p| p.id.is_some());
     if identified && !limits::SUBSCRIPTION_IDENTIFIERS_AVAILABLE {
-        return Err((
-            SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+        return Err(Violation::new(
+            ReasonCode::SubscriptionIdentifiersNotSupported,
             "Subscription Identifiers are not supported",
         ));
     }
     Ok(())
 }
 
-/// MQTT 5's Protocol Error.
-const PROTOCOL_ERROR: u8 = 0x82;
-
 /// Whether `unsubscribe` may be answered with an UNSUBACK; else the
 /// DISCONNECT reason code and why. rumqttc's codec reads an UNSUBSCRIBE
 /// without topic filters, which MQTT 5 makes a Protocol Error (§3.10.3);
 /// its UNSUBACK would have no reason codes, a malformed packet.
-pub fn check_unsubscribe(unsubscribe: &Unsubscribe) -> Result<(), (u8, &'static str)> {
+pub fn check_unsubscribe(unsubscribe: &Unsubscribe) -> Result<(), Violation> {
     if unsubscribe.filters.is_empty() {
-        return Err((PROTOCOL_ERROR, "an UNSUBSCRIBE without a topic filter"));
+        return Err(Violation::new(
+            ReasonCode::ProtocolError,
+            "an UNSUBSCRIBE without a topic filter",
+        ));
     }
     Ok(())
 }
@@ -86,7 +83,7 @@ pub fn target(filter: &str) -> Option<Target> {
 /// has subscriptions to the filters `existing`.
 pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> SubscribeReasonCode {
     if filter.starts_with(SHARED_PREFIX) && !limits::SHARED_SUBSCRIPTIONS_AVAILABLE {
-        return failure(SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+        return reason::suback(ReasonCode::SharedSubscriptionsNotSupported);
     }
     if target(filter).is_none() {
         let wildcard = filter.contains(['+', '#']);
@@ -95,11 +92,11 @@ pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> Subscrib
         } else {
             topics::UNKNOWN_TOPIC_SUBSCRIBE_REASON_CODE
         };
-        return failure(code);
+        return reason::suback(code);
     }
     let already = existing.iter().any(|f| f.as_ref() == filter);
     if !already && existing.len() >= limits::MAX_SUBSCRIPTIONS as usize {
-        return failure(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
+        return reason::suback(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
     }
     SubscribeReasonCode::Success(lower(qos, qos_of(limits::MAXIMUM_QOS)))
 }
@@ -119,21 +116,6 @@ pub fn qos_of(level: u8) -> QoS {
         0 => QoS::AtMostOnce,
         1 => QoS::AtLeastOnce,
         _ => QoS::ExactlyOnce,
-    }
-}
-
-/// The failure reason of MQTT 5 SUBACK code `code` (§3.9.3).
-fn failure(code: u8) -> SubscribeReasonCode {
-    match code {
-        0x83 => SubscribeReasonCode::ImplementationSpecific,
-        0x87 => SubscribeReasonCode::NotAuthorized,
-        0x8F => SubscribeReasonCode::TopicFilterInvalid,
-        0x91 => SubscribeReasonCode::PkidInUse,
-        0x97 => SubscribeReasonCode::QuotaExceeded,
-        0x9E => SubscribeReasonCode::SharedSubscriptionsNotSupported,
-        0xA1 => SubscribeReasonCode::SubscriptionIdNotSupported,
-        0xA2 => SubscribeReasonCode::WildcardSubscriptionsNotSupported,
-        _ => SubscribeReasonCode::Unspecified,
     }
 }
 

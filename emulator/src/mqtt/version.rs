@@ -15,12 +15,12 @@ use rumqttc::v5::mqttbytes::v5::{ConnAck, Packet};
 
 use super::frame::Frame;
 use super::outbox::Outgoing;
+use iothub_mqtt::ReasonCode;
+
 use super::reason;
 
 /// The packet type number of CONNECT.
 const CONNECT: u8 = 1;
-/// MQTT 5's Unsupported Protocol Version (§3.2.2.2).
-const UNSUPPORTED_PROTOCOL_VERSION: u8 = 0x84;
 /// The protocol name of MQTT 3.1.1 and 5.
 const MQTT: &[u8] = b"MQTT";
 /// The protocol name of MQTT 3.1.
@@ -88,7 +88,7 @@ pub fn refusal(requested: Requested) -> Outgoing {
         Requested::Mqtt5 | Requested::Other { .. } => {
             Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(ConnAck {
                 session_present: false,
-                code: reason::connack(UNSUPPORTED_PROTOCOL_VERSION),
+                code: reason::connack(ReasonCode::UnsupportedProtocolVersion),
                 properties: None,
             }))))
         }

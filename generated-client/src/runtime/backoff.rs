@@ -19,13 +19,9 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
-use super::state::DisconnectCause;
+use iothub_mqtt::ReasonCode;
 
-/// MQTT 5 reason codes of a hub asking the device to come back later.
-const SERVER_BUSY: u8 = 0x89;
-const CONNECTION_RATE_EXCEEDED: u8 = 0x9F;
-/// CONNACK Not authorized.
-const NOT_AUTHORIZED: u8 = 0x87;
+use super::state::DisconnectCause;
 
 /// Reconnection backoff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +74,8 @@ impl ReconnectPolicy {
     /// Whether the client gives up after `refusals` consecutive CONNACK Not
     /// authorized answers, the last one being `cause`.
     pub(crate) fn gives_up(&self, cause: &DisconnectCause, refusals: u32) -> bool {
-        matches!(cause, DisconnectCause::Refused { reason_code, .. } if *reason_code == NOT_AUTHORIZED)
+        matches!(cause, DisconnectCause::Refused { reason_code, .. }
+            if ReasonCode::from(*reason_code) == ReasonCode::NotAuthorized)
             && refusals > self.not_authorized_retries
     }
 
@@ -90,7 +87,10 @@ impl ReconnectPolicy {
             | DisconnectCause::Refused { reason_code, .. } => Some(*reason_code),
             _ => None,
         };
-        if matches!(reason_code, Some(SERVER_BUSY | CONNECTION_RATE_EXCEEDED)) {
+        if matches!(
+            reason_code.map(ReasonCode::from),
+            Some(ReasonCode::ServerBusy | ReasonCode::ConnectionRateExceeded)
+        ) {
             // At least the ceiling, and up to half of it more at random.
             return self.max + jitter(self.max / 2, failures);
         }

@@ -18,7 +18,7 @@ use crate::transport::{self, Stream};
 use crate::wire::{MqttProperties, Timestamp};
 use iothub_mqtt::auth::AuthPacket;
 use iothub_mqtt::frame::{self, Frame};
-use iothub_mqtt::reason;
+use iothub_mqtt::{reason, ReasonCode};
 
 /// The Receive Maximum this client declares: QoS 1 messages the hub may
 /// have unacknowledged with it (commands held by the application count).
@@ -169,10 +169,17 @@ fn accept(
         // name or password, a ban, the method. Not authorized (0x87) is
         // retried with backoff: every CONNECT carries a fresh token, and a
         // device whose clock was wrong at boot gets a right one later.
-        let fatal = matches!(code, 0x84 | 0x85 | 0x86 | 0x8A | 0x8C);
+        let fatal = matches!(
+            code,
+            ReasonCode::UnsupportedProtocolVersion
+                | ReasonCode::ClientIdentifierNotValid
+                | ReasonCode::BadUserNameOrPassword
+                | ReasonCode::Banned
+                | ReasonCode::BadAuthenticationMethod
+        );
         return Err(Failure {
             cause: DisconnectCause::Refused {
-                reason_code: code,
+                reason_code: code.into(),
                 status,
                 reason,
             },

@@ -136,7 +136,7 @@ async fn pubacks_leave_in_arrival_order_with_the_specs_reason_code_and_status() 
         match hub.recv_packet().await {
             Packet::PubAck(ack) => acks.push((
                 ack.pkid,
-                reason::puback_code(&ack.reason),
+                u8::from(reason::puback_code(&ack.reason)),
                 ack.properties
                     .map(|p| user(&p.user_properties, "status"))
                     .unwrap_or_default(),

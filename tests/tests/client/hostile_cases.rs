@@ -19,7 +19,7 @@ use bytes::Bytes;
 use iothub_client::api::Status;
 use iothub_client::status::StatusCode;
 use iothub_mqtt::auth::AuthPacket;
-use iothub_mqtt::reason;
+use iothub_mqtt::{reason, ReasonCode};
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, Connect, DisconnectReasonCode, Filter, Login, Packet, PingReq, Publish,
     PublishProperties, Subscribe, SubscribeProperties, SubscribeReasonCode, Unsubscribe,
@@ -62,7 +62,11 @@ impl Peer<'_> {
     /// A new connection, accepted.
     pub async fn session(&self) -> RawPeer {
         let (raw, ack) = RawPeer::connect(self.addr, self.connect()).await;
-        assert_eq!(reason::connack_code(ack.code), 0, "refused: {ack:?}");
+        assert_eq!(
+            reason::connack_code(ack.code),
+            ReasonCode::Success,
+            "refused: {ack:?}"
+        );
         raw
     }
 }
@@ -84,7 +88,11 @@ fn status_of(user_properties: Option<&[(String, String)]>) -> Option<&str> {
 }
 
 fn assert_connack(what: &str, ack: &ConnAck, code: u8, status: Option<&str>) {
-    assert_eq!(reason::connack_code(ack.code), code, "{what}: {ack:?}");
+    assert_eq!(
+        u8::from(reason::connack_code(ack.code)),
+        code,
+        "{what}: {ack:?}"
+    );
     let user = ack.properties.as_ref().map(|p| &p.user_properties[..]);
     assert_eq!(status_of(user), status, "{what}: {ack:?}");
 }
@@ -215,7 +223,11 @@ fn correlated(bytes: usize) -> PublishProperties {
 async fn expect_puback(raw: &mut RawPeer, what: &str, code: u8, status: &str) {
     match raw.recv().await {
         Some(Packet::PubAck(ack)) => {
-            assert_eq!(reason::puback_code(&ack.reason), code, "{what}: {ack:?}");
+            assert_eq!(
+                u8::from(reason::puback_code(&ack.reason)),
+                code,
+                "{what}: {ack:?}"
+            );
             let user = ack.properties.as_ref().map(|p| &p.user_properties[..]);
             assert_eq!(status_of(user), Some(status), "{what}: {ack:?}");
         }

@@ -210,7 +210,10 @@ impl Harness {
                 self.accepted = accepted;
             }
             Err(refusal) => {
-                assert!(refusal.reason_code >= 0x80, "a refusal with a success code");
+                assert!(
+                    refusal.reason_code.is_error(),
+                    "a refusal with a success code"
+                );
                 let ack = refusal.connack(connect::problem_information(connect));
                 self.reply(Packet::ConnAck(ack));
             }

@@ -76,7 +76,7 @@ impl<T> SessionMachine<T> {
             Packet::Publish(publish) => self.on_publish(publish),
             Packet::PubAck(ack) => {
                 let acknowledgement = Acknowledgement {
-                    reason_code: reason::puback_code(&ack.reason),
+                    reason_code: reason::puback_code(&ack.reason).into(),
                     properties: ack
                         .properties
                         .as_ref()
@@ -154,7 +154,7 @@ impl<T> SessionMachine<T> {
             }
             granted = false;
             let filter = self.config.routes[*route].0;
-            let reason_code = reason::suback_code(code);
+            let reason_code = u8::from(reason::suback_code(code));
             tracing::error!(
                 filter,
                 reason_code,

@@ -22,6 +22,8 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use iothub_mqtt::auth::AuthPacket;
+use iothub_mqtt::ReasonCode;
 use rumqttc::v5::mqttbytes::v5::{Disconnect, DisconnectReasonCode, Packet, Publish};
 
 use self::link::Link;
@@ -30,7 +32,6 @@ use super::inflight::{Acknowledgement, Inflight};
 use super::state::DisconnectCause;
 use crate::wire::Properties;
 use crate::Error;
-use iothub_mqtt::auth::AuthPacket;
 
 pub(crate) use self::link::LinkParams;
 
@@ -359,7 +360,17 @@ impl<T> SessionMachine<T> {
 /// away, the keep alive, an administrator).
 fn counts_against_messages(reason_code: u8) -> bool {
     !matches!(
-        reason_code,
-        0x00 | 0x04 | 0x87 | 0x89 | 0x8B | 0x8D | 0x8E | 0x98 | 0x9C | 0x9D | 0x9F
+        ReasonCode::from(reason_code),
+        ReasonCode::Success
+            | ReasonCode::DisconnectWithWillMessage
+            | ReasonCode::NotAuthorized
+            | ReasonCode::ServerBusy
+            | ReasonCode::ServerShuttingDown
+            | ReasonCode::KeepAliveTimeout
+            | ReasonCode::SessionTakenOver
+            | ReasonCode::AdministrativeAction
+            | ReasonCode::UseAnotherServer
+            | ReasonCode::ServerMoved
+            | ReasonCode::ConnectionRateExceeded
     )
 }
