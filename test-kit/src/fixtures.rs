@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use iothub_client::credentials::{Credentials, SasKey};
-use iothub_client::runtime::ReconnectPolicy;
+use iothub_client::runtime::{ConnectionState, ReconnectPolicy, Session};
 use iothub_client::ClientOptions;
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
 use iothub_emulator::{Config, Emulator};
@@ -68,6 +68,27 @@ pub fn options_to(addr: SocketAddr, name: &str, i: u8) -> ClientOptions {
         Duration::from_millis(200),
     ))
     .request_timeout(WAIT)
+}
+
+/// Waits (bounded by [`WAIT`]) until the client's connection state passes
+/// `check`, watching every change; returns that state.
+pub async fn wait_for_state(
+    session: &Session,
+    what: &str,
+    check: impl Fn(&ConnectionState) -> bool,
+) -> ConnectionState {
+    let mut state = session.connection_state();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let current = state.borrow_and_update().clone();
+            if check(&current) {
+                return current;
+            }
+            state.changed().await.expect("the client is open");
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting: {what}"))
 }
 
 /// Waits (bounded by [`WAIT`]) until `check` holds, polling.

@@ -31,7 +31,7 @@ pub use connect::CLIENT_RECEIVE_MAXIMUM;
 pub use correlation::Response;
 pub use handle::{Session, WeakSession};
 pub use inflight::Acknowledgement;
-pub use routes::{Incoming, Received as Routed, RouteReceiver, Subscriptions};
+pub use routes::{Incoming, RouteReceiver, Subscriptions};
 pub use snapshots::{snapshot_of, spawn_snapshots};
 pub use state::{ConnectionState, DisconnectCause, RefusedSubscription};
 pub use typed::{

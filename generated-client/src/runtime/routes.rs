@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, Notify};
 
 use super::acks::{Delivery, Settlement};
 use crate::wire::Properties;
+use crate::Error;
 
 /// An incoming PUBLISH for one of the client's subscriptions.
 #[derive(Debug)]
@@ -86,27 +87,11 @@ pub struct RouteReceiver {
     shared: Arc<Shared>,
 }
 
-/// What a route receives.
-#[derive(Debug)]
-// Returned by value from `recv` and matched at once, never stored: boxing
-// the message would cost an allocation per message for nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum Received {
-    /// A message.
-    Message(Incoming),
-    /// The hub refused the subscription (its SUBACK reason code); the next
-    /// connection asks again.
-    Refused {
-        /// The topic filter.
-        filter: &'static str,
-        /// The SUBACK reason code.
-        reason_code: u8,
-    },
-}
-
 impl RouteReceiver {
-    /// The next message or refusal; `None` once the client has closed.
-    pub async fn recv(&mut self) -> Option<Received> {
+    /// The next message, or the hub's refusal of the subscription
+    /// ([`Error::SubscriptionRefused`], once per refusal; the next
+    /// connection asks again); `None` once the client has closed.
+    pub async fn recv(&mut self) -> Option<Result<Incoming, Error>> {
         loop {
             let refusal = self
                 .shared
@@ -115,14 +100,14 @@ impl RouteReceiver {
                 .unwrap_or_else(PoisonError::into_inner)
                 .take();
             if let Some(reason_code) = refusal {
-                return Some(Received::Refused {
+                return Some(Err(Error::SubscriptionRefused {
                     filter: self.filter,
                     reason_code,
-                });
+                }));
             }
             tokio::select! {
                 biased;
-                incoming = self.receiver.recv() => return incoming.map(Received::Message),
+                incoming = self.receiver.recv() => return incoming.map(Ok),
                 () = self.shared.refused.notified() => {}
             }
         }

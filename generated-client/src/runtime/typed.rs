@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::acks::{Delivery, Settlement};
 use super::handle::{Session, WeakSession};
-use super::routes::{Received as Routed, RouteReceiver};
+use super::routes::RouteReceiver;
 use crate::api;
 use crate::operation::{Operation, Outcome};
 use crate::status::StatusCode;
@@ -235,16 +235,8 @@ impl<M: MqttProperties, A: StatusCode> Messages<M, A> {
     pub async fn recv(&mut self) -> Option<Result<Received<M, A>, Error>> {
         let incoming = loop {
             let incoming = match self.receiver.recv().await? {
-                Routed::Message(incoming) => incoming,
-                Routed::Refused {
-                    filter,
-                    reason_code,
-                } => {
-                    return Some(Err(Error::SubscriptionRefused {
-                        filter,
-                        reason_code,
-                    }))
-                }
+                Ok(incoming) => incoming,
+                Err(refused) => return Some(Err(refused)),
             };
             if incoming.delivery.as_ref().is_none_or(Delivery::is_current) {
                 break incoming;
@@ -392,16 +384,8 @@ impl<Req: MqttProperties, Resp: MqttProperties, A: StatusCode> Calls<Req, Resp, 
     pub async fn recv(&mut self) -> Option<Result<Call<Req, Resp, A>, Error>> {
         let incoming = loop {
             let incoming = match self.receiver.recv().await? {
-                Routed::Message(incoming) => incoming,
-                Routed::Refused {
-                    filter,
-                    reason_code,
-                } => {
-                    return Some(Err(Error::SubscriptionRefused {
-                        filter,
-                        reason_code,
-                    }))
-                }
+                Ok(incoming) => incoming,
+                Err(refused) => return Some(Err(refused)),
             };
             // A call of a connection that has ended: the hub no longer
             // waits for its answer, and an answer could not be sent.

@@ -23,7 +23,7 @@ use iothub_client::runtime::{ConnectionState, DisconnectCause, RefusedSubscripti
 use iothub_client::status::StatusCode;
 use iothub_client::wire::Properties;
 use iothub_client::{Client, Error};
-use iothub_test_kit::fixtures::options_to;
+use iothub_test_kit::fixtures::{options_to, wait_for_state};
 use iothub_test_kit::hub::{HubConnection, ScriptedHub};
 use iothub_test_kit::WAIT;
 use rumqttc::v5::mqttbytes::v5::{
@@ -62,6 +62,19 @@ fn method_call(name: &str, correlation: &'static [u8]) -> Packet {
             ..PublishProperties::default()
         }),
     ))
+}
+
+/// QoS 0 telemetry `payload`, waiting at most `within` for it to be written.
+async fn telemetry(client: &Client, payload: Bytes, within: Duration) -> Result<(), Error> {
+    client
+        .session()
+        .publish(
+            send_telemetry::TOPIC.to_owned(),
+            Properties::default(),
+            payload,
+            Some(within),
+        )
+        .await
 }
 
 /// The next packets until `count` of them, skipping none.
@@ -158,15 +171,12 @@ async fn a_hub_that_reads_but_never_answers_is_noticed_under_steady_telemetry() 
         }
     });
     while !watcher.is_finished() && connected_at.elapsed() < Duration::from_secs(8) {
-        let _ = client
-            .session()
-            .publish(
-                send_telemetry::TOPIC.to_owned(),
-                Properties::default(),
-                Bytes::from_static(b"21.5"),
-                Some(Duration::from_millis(100)),
-            )
-            .await;
+        let _ = telemetry(
+            &client,
+            Bytes::from_static(b"21.5"),
+            Duration::from_millis(100),
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     assert!(watcher.is_finished(), "still connected after 8 s");
@@ -201,17 +211,9 @@ async fn disconnect_returns_in_bounded_time_when_the_hub_stopped_reading() {
         .map(|_| {
             let client = client.clone();
             let payload = payload.clone();
-            tokio::spawn(async move {
-                client
-                    .session()
-                    .publish(
-                        send_telemetry::TOPIC.to_owned(),
-                        Properties::default(),
-                        payload,
-                        Some(Duration::from_secs(3_600)),
-                    )
-                    .await
-            })
+            tokio::spawn(
+                async move { telemetry(&client, payload, Duration::from_secs(3_600)).await },
+            )
         })
         .collect();
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -233,26 +235,16 @@ async fn a_qos0_message_whose_caller_timed_out_is_not_sent_later() {
     let fake = ScriptedHub::start().await;
     let (client, receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
     drop(receivers);
-    let late = client
-        .session()
-        .publish(
-            send_telemetry::TOPIC.to_owned(),
-            Properties::default(),
-            Bytes::from_static(b"stale"),
-            Some(Duration::from_millis(50)),
-        )
-        .await;
+    let late = telemetry(
+        &client,
+        Bytes::from_static(b"stale"),
+        Duration::from_millis(50),
+    )
+    .await;
     assert_eq!(late, Err(Error::Timeout(Duration::from_millis(50))));
     let mut hub = fake.accept().await;
     hub.accept_connect(false).await;
-    client
-        .session()
-        .publish(
-            send_telemetry::TOPIC.to_owned(),
-            Properties::default(),
-            Bytes::from_static(b"fresh"),
-            None,
-        )
+    telemetry(&client, Bytes::from_static(b"fresh"), WAIT)
         .await
         .expect("written");
     let Packet::Publish(first) = hub.recv_packet().await else {
@@ -271,21 +263,14 @@ async fn a_method_call_of_an_ended_connection_is_not_handed_over() {
     let mut hub = fake.accept().await;
     hub.handshake().await;
     hub.send(method_call("first", b"1")).await;
-    let mut state = client.connection_state();
     drop(hub);
     // The application reads only once the client is on its next connection.
     let mut hub = fake.accept().await;
     hub.handshake().await;
-    tokio::time::timeout(WAIT, async {
-        while !matches!(
-            &*state.borrow_and_update(),
-            ConnectionState::Connected { connection: 2, .. }
-        ) {
-            state.changed().await.expect("open");
-        }
+    wait_for_state(&client, "the next connection", |s| {
+        matches!(s, ConnectionState::Connected { connection: 2, .. })
     })
-    .await
-    .expect("connects again");
+    .await;
     hub.send(method_call("second", b"2")).await;
     let call = tokio::time::timeout(WAIT, receivers.receive_direct_methods.recv())
         .await
@@ -420,19 +405,12 @@ async fn a_refused_subscription_reaches_the_application() {
         filter: api::receive_commands::TOPIC,
         reason_code: 0x8F,
     }];
-    let mut state = client.connection_state();
-    tokio::time::timeout(WAIT, async {
-        loop {
-            if let ConnectionState::Connected { refused: r, .. } = &*state.borrow_and_update() {
-                if *r == refused {
-                    return;
-                }
-            }
-            state.changed().await.expect("open");
-        }
-    })
-    .await
-    .expect("the state says so");
+    wait_for_state(
+        &client,
+        "the refusal in the state",
+        |s| matches!(s, ConnectionState::Connected { refused: r, .. } if *r == refused),
+    )
+    .await;
     let item = tokio::time::timeout(WAIT, receivers.receive_commands.recv())
         .await
         .expect("the receiver says so")
@@ -488,7 +466,6 @@ async fn a_method_call_finding_the_receiver_full_is_answered_as_unavailable_at_o
 async fn commands_for_a_full_receiver_wait_in_order_without_a_task_each() {
     let fake = ScriptedHub::start().await;
     let (client, mut receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
-    let mut state = client.connection_state();
     let mut sequence = 0u64;
     // Two connections' 16 unread commands fill the receiver (32)…
     for connection in 1..=2u64 {
@@ -503,16 +480,10 @@ async fn commands_for_a_full_receiver_wait_in_order_without_a_task_each() {
             .await
             .expect("the method call after the commands");
         drop(hub);
-        tokio::time::timeout(WAIT, async {
-            while !matches!(
-                &*state.borrow_and_update(),
-                ConnectionState::Disconnected { .. }
-            ) {
-                state.changed().await.expect("open");
-            }
+        wait_for_state(&client, &format!("connection {connection} ends"), |s| {
+            matches!(s, ConnectionState::Disconnected { .. })
         })
-        .await
-        .unwrap_or_else(|_| panic!("connection {connection} ends"));
+        .await;
     }
     // …so the third connection's 16 find no room.
     let mut hub = fake.accept().await;

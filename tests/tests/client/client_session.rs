@@ -12,32 +12,13 @@ use iothub_client::runtime::{ConnectionState, DisconnectCause};
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
 use iothub_mqtt::connack;
-use iothub_test_kit::fixtures::options_to;
+use iothub_test_kit::fixtures::{options_to, wait_for_state};
 use iothub_test_kit::hub::ScriptedHub;
 use iothub_test_kit::WAIT;
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, ConnAckProperties, ConnectReturnCode, Packet, PubAck, PubAckReason, SubAck,
     SubscribeReasonCode,
 };
-
-async fn wait_for(
-    client: &Client,
-    what: &str,
-    check: impl Fn(&ConnectionState) -> bool,
-) -> ConnectionState {
-    let mut state = client.connection_state();
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let current = state.borrow_and_update().clone();
-            if check(&current) {
-                return current;
-            }
-            state.changed().await.expect("open");
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out waiting: {what}"))
-}
 
 #[tokio::test]
 async fn subscribes_until_granted_then_trusts_session_present() {
@@ -128,10 +109,10 @@ async fn the_hubs_disconnect_reason_is_surfaced_even_in_its_shortest_form() {
     let (client, _receivers) = Client::connect(options_to(fake.addr(), "d", 0)).expect("starts");
     let mut hub = fake.accept().await;
     hub.handshake().await;
-    wait_for(&client, "connected", ConnectionState::is_connected).await;
+    wait_for_state(&client, "connected", ConnectionState::is_connected).await;
     // DISCONNECT 142 (Session taken over) with no properties: E0 01 8E.
     hub.send_raw(&[0xE0, 0x01, 0x8E]).await;
-    let state = wait_for(&client, "disconnected", |s| {
+    let state = wait_for_state(&client, "disconnected", |s| {
         matches!(s, ConnectionState::Disconnected { .. })
     })
     .await;
@@ -160,7 +141,7 @@ async fn a_silent_hub_gets_a_pingreq_then_the_client_reconnects() {
     assert!(matches!(hub.recv_packet().await, Packet::PingReq(_)));
     assert!(started.elapsed() >= Duration::from_millis(500));
     // No PINGRESP: the connection is given up and made again.
-    let state = wait_for(&client, "keep alive timeout", |s| {
+    let state = wait_for_state(&client, "keep alive timeout", |s| {
         matches!(s, ConnectionState::Disconnected { .. })
     })
     .await;
@@ -286,7 +267,7 @@ async fn a_receive_maximum_lowered_across_a_reconnect_is_kept_while_sending_agai
     assert_eq!(telemetry(&mut hub).await, (in_flight[1], true));
     // A request is not held by the Receive Maximum (QoS 0): the next
     // packet is it, not a third telemetry message.
-    wait_for(&client, "the second connection", |s| {
+    wait_for_state(&client, "the second connection", |s| {
         matches!(s, ConnectionState::Connected { connection: 2, .. })
     })
     .await;
