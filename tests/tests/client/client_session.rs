@@ -129,7 +129,8 @@ async fn the_hubs_disconnect_reason_is_surfaced_even_in_its_shortest_form() {
     );
 }
 
-#[tokio::test]
+// On tokio's paused clock: the keep alive's second passes in no real time.
+#[tokio::test(start_paused = true)]
 async fn a_silent_hub_gets_a_pingreq_then_the_client_reconnects() {
     let fake = ScriptedHub::start().await;
     let options = options_to(fake.addr(), "d", 0).keep_alive(Duration::from_secs(1));
