@@ -15,9 +15,11 @@ use super::*;
 use crate::runtime::acks::Settlement;
 use iothub_mqtt::frame::{self, Frame};
 
-const COMMANDS: &str = "$iothub/commands";
-const METHODS: &str = "$iothub/methods/+";
-const RESPONSES: &str = "$iothub/responses";
+// The machine is generic over the API; its routes here are the spec's.
+const COMMANDS: &str = crate::api::receive_commands::TOPIC;
+const METHODS: &str = crate::api::receive_direct_methods::TOPIC_FILTER;
+const RESPONSES: &str = crate::api::topics::RESPONSES;
+const TELEMETRY: &str = crate::api::send_telemetry::TOPIC;
 
 fn config() -> Config {
     Config {
@@ -104,7 +106,7 @@ fn command(pkid: u16) -> Packet {
 }
 
 fn telemetry() -> Publish {
-    Publish::new("$iothub/telemetry", QoS::AtMostOnce, "21.5", None)
+    Publish::new(TELEMETRY, QoS::AtMostOnce, "21.5", None)
 }
 
 /// Runs the machine's clock from `from` to `to` the way a driver does:
@@ -254,7 +256,7 @@ fn a_message_the_hub_keeps_disconnecting_over_is_given_up_with_a_clean_session()
     let t0 = Instant::now();
     let mut machine = connected(60, t0);
     machine.publish_acknowledged(
-        Publish::new("$iothub/telemetry", QoS::AtLeastOnce, "bad", None),
+        Publish::new(TELEMETRY, QoS::AtLeastOnce, "bad", None),
         "bad",
     );
     for connection in 1..=3u64 {
@@ -310,7 +312,7 @@ fn a_session_takeover_does_not_count_against_the_messages_in_flight() {
     let t0 = Instant::now();
     let mut machine = connected(60, t0);
     machine.publish_acknowledged(
-        Publish::new("$iothub/telemetry", QoS::AtLeastOnce, "fine", None),
+        Publish::new(TELEMETRY, QoS::AtLeastOnce, "fine", None),
         "fine",
     );
     for _ in 0..5 {
@@ -436,6 +438,7 @@ fn answers_for_an_ended_connection_are_not_sent() {
 
 #[test]
 fn responses_reach_their_requests_and_messages_their_routes() {
+    let reboot = crate::api::receive_direct_methods::topic("reboot").expect("a topic");
     let t0 = Instant::now();
     let mut machine = connected(60, t0);
     let properties = PublishProperties {
@@ -455,17 +458,14 @@ fn responses_reach_their_requests_and_messages_their_routes() {
     hub_sends(
         &mut machine,
         t0,
-        Packet::Publish(Publish::new(
-            "$iothub/methods/reboot",
-            QoS::AtMostOnce,
-            "",
-            None,
-        )),
+        Packet::Publish(Publish::new(reboot.clone(), QoS::AtMostOnce, "", None)),
     );
+    // A topic of the API's prefix that no route subscribes to.
+    let elsewhere = format!("{}elsewhere", crate::api::topics::PREFIX);
     hub_sends(
         &mut machine,
         t0,
-        Packet::Publish(Publish::new("$iothub/elsewhere", QoS::AtMostOnce, "", None)),
+        Packet::Publish(Publish::new(elsewhere, QoS::AtMostOnce, "", None)),
     );
     let events: Vec<String> = std::iter::from_fn(|| machine.poll_event())
         .map(|e| match e {
@@ -476,6 +476,6 @@ fn responses_reach_their_requests_and_messages_their_routes() {
         .collect();
     assert_eq!(
         events,
-        ["response b\"key\"", "route 1 $iothub/methods/reboot"]
+        ["response b\"key\"".to_owned(), format!("route 1 {reboot}")]
     );
 }
