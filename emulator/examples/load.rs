@@ -116,7 +116,9 @@ async fn main() {
                 let payload = payload.clone();
                 tokio::spawn(async move {
                     for _ in 0..messages {
-                        let properties = send_telemetry::Message::default().to_publish_properties();
+                        let properties = raw_properties(
+                            send_telemetry::Message::default().to_publish_properties(),
+                        );
                         if client
                             .publish_with_properties(
                                 send_telemetry::TOPIC,
@@ -208,4 +210,21 @@ async fn register(http: &str, id: &str, key_b64: &str) {
         "registering {id}: {}",
         String::from_utf8_lossy(&answer)
     );
+}
+
+/// A message's PUBLISH properties as rumqttc's client takes them (the typed
+/// API gives `iothub-mqtt`'s).
+fn raw_properties(
+    properties: iothub_mqtt::packet::PublishProperties,
+) -> rumqttc::v5::mqttbytes::v5::PublishProperties {
+    rumqttc::v5::mqttbytes::v5::PublishProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        topic_alias: properties.topic_alias,
+        response_topic: properties.response_topic,
+        correlation_data: properties.correlation_data,
+        user_properties: properties.user_properties,
+        subscription_identifiers: properties.subscription_identifiers,
+        content_type: properties.content_type,
+    }
 }

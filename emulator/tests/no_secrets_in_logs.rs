@@ -12,15 +12,13 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use bytes::Bytes;
 use iothub_emulator::Emulator;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Disconnect, Filter, Packet, Publish, PublishProperties, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::{emulator, emulator_with};
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, sign};
 use iothub_test_kit::HOST;
-use rumqttc::v5::mqttbytes::v5::{
-    ConnectReturnCode, Disconnect, DisconnectReasonCode, Filter, Packet, Publish,
-    PublishProperties, Subscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Everything logged, in memory.
@@ -85,9 +83,9 @@ async fn a_traced_session_logs_no_secret() {
     hub.shutdown().await;
     let hub = emulator_with(&[], |config| config.state(&dir)).await;
     let (mut raw, ack) = RawPeer::connect(&hub, connect("d2", &key(42))).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success, "d2's key came back");
+    assert_eq!(ack.code, ReasonCode::Success, "d2's key came back");
     raw.send(Packet::Disconnect(Disconnect::new(
-        DisconnectReasonCode::NormalDisconnection,
+        ReasonCode::NORMAL_DISCONNECTION,
     )))
     .await;
     hub.shutdown().await;

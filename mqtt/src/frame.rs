@@ -5,10 +5,12 @@
 //! `PayloadRequired`). The client and the emulator both frame with it.
 
 use bytes::BytesMut;
-use rumqttc::v5::mqttbytes::v5::{check, Disconnect, DisconnectReasonCode, Packet};
+use rumqttc::v5::mqttbytes::v5::check;
 use rumqttc::v5::mqttbytes::Error as CodecError;
 
 use super::auth::AuthPacket;
+use crate::packet::{Disconnect, Packet};
+use crate::ReasonCode;
 
 /// The packet type number of AUTH.
 const AUTH: u8 = 15;
@@ -39,7 +41,7 @@ pub enum FrameError {
 /// One packet read from a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    /// A packet rumqttc's codec knows (boxed: a CONNECT is large).
+    /// Any packet but AUTH (boxed: a CONNECT is large).
     Packet(Box<Packet>),
     /// An AUTH packet.
     Auth(AuthPacket),
@@ -142,22 +144,26 @@ pub fn read(buffer: &mut BytesMut, max_size: u32) -> Result<Option<Frame>, Frame
             let frame = buffer.split_to(frame_length);
             let code = frame[header_length];
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
-                Disconnect::new(crate::reason::disconnect(code)),
+                Disconnect::new(ReasonCode::from(code)),
             )))))
         }
         DISCONNECT if frame_length == header_length => {
             let _ = buffer.split_to(frame_length);
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
-                Disconnect::new(DisconnectReasonCode::NormalDisconnection),
+                Disconnect::new(ReasonCode::NORMAL_DISCONNECTION),
             )))))
         }
-        _ => Packet::read(buffer, Some(max_size))
-            .map(|p| Some(Frame::Packet(Box::new(p))))
+        _ => rumqttc::v5::mqttbytes::v5::Packet::read(buffer, Some(max_size))
             .map_err(|e| match e {
                 CodecError::EmptySubscription => {
                     FrameError::ProtocolError("a SUBSCRIBE without a topic filter".to_owned())
                 }
                 e => FrameError::Malformed(e.to_string()),
+            })
+            .and_then(|packet| {
+                crate::codec::from_codec(packet)
+                    .map(|p| Some(Frame::Packet(Box::new(p))))
+                    .ok_or_else(|| FrameError::Malformed("an AUTH the codec read".to_owned()))
             }),
     }
 }
@@ -176,10 +182,7 @@ fn fixed_header_length(buffer: &BytesMut) -> usize {
 /// Appends `frame` to `buffer`.
 pub fn write(frame: &Frame, buffer: &mut BytesMut) -> Result<(), FrameError> {
     match frame {
-        Frame::Packet(packet) => packet
-            .write(buffer, None)
-            .map(|_| ())
-            .map_err(|e| FrameError::Malformed(e.to_string())),
+        Frame::Packet(packet) => packet.write(buffer, None).map(|_| ()),
         Frame::Auth(auth) => auth.write(buffer),
     }
 }
@@ -194,14 +197,14 @@ mod tests {
         assert_eq!(
             read(&mut buffer, 1024),
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
-                Disconnect::new(DisconnectReasonCode::NormalDisconnection)
+                Disconnect::new(ReasonCode::NORMAL_DISCONNECTION)
             )))))
         );
         // The PINGREQ after it is still there.
         assert_eq!(
             read(&mut buffer, 1024),
             Ok(Some(Frame::Packet(Box::new(Packet::PingReq(
-                rumqttc::v5::mqttbytes::v5::PingReq
+                crate::packet::PingReq
             )))))
         );
         assert!(buffer.is_empty());
@@ -213,7 +216,7 @@ mod tests {
         assert_eq!(
             read(&mut buffer, 1024),
             Ok(Some(Frame::Packet(Box::new(Packet::Disconnect(
-                Disconnect::new(DisconnectReasonCode::SessionTakenOver)
+                Disconnect::new(ReasonCode::SessionTakenOver)
             )))))
         );
         assert!(buffer.is_empty());

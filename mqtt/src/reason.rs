@@ -4,7 +4,7 @@
 //! itself. A code a packet type cannot carry becomes its Unspecified error.
 
 use rumqttc::v5::mqttbytes::v5::{
-    ConnectReturnCode, DisconnectReasonCode, PubAckReason, SubscribeReasonCode,
+    ConnectReturnCode, DisconnectReasonCode, PubAckReason, SubscribeReasonCode, UnsubAckReason,
 };
 use rumqttc::v5::mqttbytes::QoS;
 
@@ -85,6 +85,32 @@ pub fn suback_code(reason: &SubscribeReasonCode) -> ReasonCode {
         SubscribeReasonCode::WildcardSubscriptionsNotSupported => {
             ReasonCode::WildcardSubscriptionsNotSupported
         }
+    }
+}
+
+/// The UNSUBACK reason of `code` (§3.11.3).
+pub fn unsuback(code: impl Into<ReasonCode>) -> UnsubAckReason {
+    match code.into() {
+        ReasonCode::Success => UnsubAckReason::Success,
+        ReasonCode::NoSubscriptionExisted => UnsubAckReason::NoSubscriptionExisted,
+        ReasonCode::ImplementationSpecificError => UnsubAckReason::ImplementationSpecificError,
+        ReasonCode::NotAuthorized => UnsubAckReason::NotAuthorized,
+        ReasonCode::TopicFilterInvalid => UnsubAckReason::TopicFilterInvalid,
+        ReasonCode::PacketIdentifierInUse => UnsubAckReason::PacketIdentifierInUse,
+        _ => UnsubAckReason::UnspecifiedError,
+    }
+}
+
+/// The code of an UNSUBACK reason.
+pub fn unsuback_code(reason: &UnsubAckReason) -> ReasonCode {
+    match reason {
+        UnsubAckReason::Success => ReasonCode::Success,
+        UnsubAckReason::NoSubscriptionExisted => ReasonCode::NoSubscriptionExisted,
+        UnsubAckReason::UnspecifiedError => ReasonCode::UnspecifiedError,
+        UnsubAckReason::ImplementationSpecificError => ReasonCode::ImplementationSpecificError,
+        UnsubAckReason::NotAuthorized => ReasonCode::NotAuthorized,
+        UnsubAckReason::TopicFilterInvalid => ReasonCode::TopicFilterInvalid,
+        UnsubAckReason::PacketIdentifierInUse => ReasonCode::PacketIdentifierInUse,
     }
 }
 

@@ -6,10 +6,9 @@
 use bytes::{Bytes, BytesMut};
 use iothub_mqtt::auth::AuthPacket;
 use iothub_mqtt::frame::{self, Frame, FrameError};
-use iothub_mqtt::reason;
+use iothub_mqtt::packet::{Disconnect, Packet, PubAck, Publish, PublishProperties, QoS};
+use iothub_mqtt::ReasonCode;
 use proptest::prelude::*;
-use rumqttc::v5::mqttbytes::v5::{Disconnect, Packet, PubAck, Publish, PublishProperties};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn user_properties() -> impl Strategy<Value = Vec<(String, String)>> {
     prop::collection::vec(("[@a-z-]{1,12}", "[ -~]{0,16}"), 0..4)
@@ -49,7 +48,7 @@ fn puback() -> impl Strategy<Value = Frame> {
     )
         .prop_map(|(pkid, code)| {
             let mut ack = PubAck::new(pkid, None);
-            ack.reason = reason::puback(code);
+            ack.reason = ReasonCode::from(code);
             Frame::Packet(Box::new(Packet::PubAck(ack)))
         })
 }
@@ -128,7 +127,7 @@ proptest! {
         let mut buffer = BytesMut::from(&bytes[..]);
         match frame::read(&mut buffer, 1024) {
             Ok(Some(Frame::Packet(packet))) => match *packet {
-                Packet::Disconnect(Disconnect { reason_code, .. }) => prop_assert_eq!(reason_code as u8, code),
+                Packet::Disconnect(Disconnect { reason_code, .. }) => prop_assert_eq!(u8::from(reason_code), code),
                 other => prop_assert!(false, "read as {:?}", other),
             },
             other => prop_assert!(false, "{:02X?} read as {:?}", bytes, other),

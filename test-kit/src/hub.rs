@@ -1,6 +1,6 @@
 //! A scripted hub for the client's wire tests: it accepts one connection and
-//! the test reads and writes raw MQTT 5 packets (rumqttc's codec, through the
-//! framing the client and the emulator share), so each assertion is about
+//! the test reads and writes raw MQTT 5 packets (through the framing the
+//! client and the emulator share), so each assertion is about
 //! the exact bytes the client sent.
 
 use std::net::SocketAddr;
@@ -8,10 +8,9 @@ use std::net::SocketAddr;
 use bytes::BytesMut;
 use iothub_client::api;
 use iothub_mqtt::frame::{self, Frame};
-use rumqttc::v5::mqttbytes::v5::{
-    ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties, SubAck, SubscribeReasonCode,
-};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{ConnAck, Packet, Publish, PublishProperties, SubAck};
+use iothub_mqtt::ReasonCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -74,7 +73,7 @@ impl HubConnection {
             .expect("the client sends in time")
     }
 
-    /// The next packet, which must be one rumqttc knows (not AUTH).
+    /// The next packet, which must not be an AUTH.
     pub async fn recv_packet(&mut self) -> Packet {
         match self.recv().await {
             Frame::Packet(packet) => *packet,
@@ -118,7 +117,7 @@ impl HubConnection {
         assert!(matches!(connect, Packet::Connect(..)), "{connect:?}");
         self.send(Packet::ConnAck(ConnAck {
             session_present,
-            code: ConnectReturnCode::Success,
+            code: ReasonCode::Success,
             properties: None,
         }))
         .await;
@@ -162,7 +161,7 @@ impl HubConnection {
         let codes = subscribe
             .filters
             .iter()
-            .map(|f| SubscribeReasonCode::Success(f.qos))
+            .map(|f| ReasonCode::granted(f.qos))
             .collect();
         self.send(Packet::SubAck(SubAck {
             pkid: subscribe.pkid,

@@ -1,5 +1,5 @@
-//! A raw MQTT 5 client: every packet is built by the test (rumqttc's
-//! encoder) or written as bytes, and every answer is read with the framing
+//! A raw MQTT 5 client: every packet is built by the test (`iothub-mqtt`'s
+//! packets) or written as bytes, and every answer is read with the framing
 //! the hub itself uses, so each assertion is about the exact bytes the hub
 //! put on the wire. Over TCP or any other stream (TLS).
 
@@ -9,7 +9,7 @@ use bytes::BytesMut;
 use iothub_emulator::Emulator;
 use iothub_mqtt::auth::AuthPacket;
 use iothub_mqtt::frame::{self, Frame};
-use rumqttc::v5::mqttbytes::v5::{ConnAck, Connect, Disconnect, Packet, PingReq};
+use iothub_mqtt::packet::{ConnAck, Connect, Disconnect, Packet, PingReq};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -88,7 +88,7 @@ impl RawPeer {
         }
     }
 
-    /// Sends `packet` (as rumqttc encodes it).
+    /// Sends `packet`, encoded.
     pub async fn send(&mut self, packet: Packet) {
         let mut buffer = BytesMut::new();
         packet

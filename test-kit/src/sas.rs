@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use bytes::Bytes;
 use hmac::{KeyInit, Mac};
-use rumqttc::v5::mqttbytes::v5::{Connect, ConnectProperties};
+use iothub_mqtt::packet::{Connect, ConnectProperties};
 
 use crate::HOST;
 

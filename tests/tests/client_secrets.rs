@@ -13,10 +13,10 @@ use iothub_client::credentials::{ConnectionString, TokenPolicy};
 use iothub_client::{Client, ClientOptions};
 use iothub_mqtt::auth::AuthPacket;
 use iothub_mqtt::frame::Frame;
+use iothub_mqtt::packet::Packet;
 use iothub_test_kit::fixtures::options_to;
 use iothub_test_kit::hub::ScriptedHub;
 use iothub_test_kit::sas::key_bytes;
-use rumqttc::v5::mqttbytes::v5::Packet;
 
 #[derive(Clone, Default)]
 struct Log(Arc<Mutex<Vec<u8>>>);

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use rumqttc::v5::mqttbytes::v5::Packet;
+use iothub_mqtt::packet::Packet;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 

@@ -23,11 +23,10 @@ use std::collections::{HashMap, HashSet};
 use iothub_client::api::receive_commands::{self, Alternative};
 use iothub_client::operation::Outcome;
 use iothub_client::wire::{MqttProperties, Properties};
-use rumqttc::v5::mqttbytes::v5::{Packet, PubAck, Publish};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, PubAck, Publish};
 
 use super::packet_size::{self, PacketLimit};
-use super::reason;
 use crate::hub::{Hub, QueuedCommand};
 use crate::registry::DeviceId;
 
@@ -179,8 +178,7 @@ impl Delivery {
             .as_ref()
             .map(Properties::from)
             .unwrap_or_default();
-        let outcome =
-            receive_commands::outcome(reason::puback_code(&ack.reason).into(), &properties);
+        let outcome = receive_commands::outcome(ack.reason.into(), &properties);
         let commands = hub.commands();
         // A command settled after a takeover released it is no longer
         // this connection's to settle: the error is expected then.

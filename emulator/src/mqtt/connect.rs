@@ -8,11 +8,9 @@ use iothub_client::api::connection::{sas, AuthenticationMethod, Connect as Conne
 use iothub_client::api::{self, limits, Status};
 use iothub_client::status::StatusCode;
 use iothub_client::wire::{MqttProperties, Properties};
-use iothub_mqtt::connack::empty_properties;
+use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Connect};
 use iothub_mqtt::ReasonCode;
-use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnAckProperties, Connect};
 
-use super::reason;
 use crate::registry::{DeviceId, Registry, Thumbprint};
 
 /// MQTT 5's Session Expiry Interval meaning "never".
@@ -107,10 +105,10 @@ impl Refusal {
         }
         ConnAck {
             session_present: false,
-            code: reason::connack(self.reason_code),
+            code: self.reason_code,
             properties: (!user.is_empty()).then(|| ConnAckProperties {
                 user_properties: user,
-                ..empty_properties()
+                ..ConnAckProperties::default()
             }),
         }
     }
@@ -271,7 +269,7 @@ pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
     let flag = |b: bool| Some(u8::from(b));
     ConnAck {
         session_present,
-        code: reason::connack(0),
+        code: ReasonCode::from(0),
         properties: Some(ConnAckProperties {
             session_expiry_interval: requested_expiry
                 .filter(|e| *e > 0 && *e < SESSION_NEVER_EXPIRES)
@@ -286,7 +284,7 @@ pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
             shared_subscription_available: flag(limits::SHARED_SUBSCRIPTIONS_AVAILABLE),
             server_keep_alive: (keep_alive(connect.keep_alive) != connect.keep_alive)
                 .then_some(limits::MAX_KEEP_ALIVE_SECONDS),
-            ..empty_properties()
+            ..ConnAckProperties::default()
         }),
     }
 }

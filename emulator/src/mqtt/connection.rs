@@ -15,9 +15,9 @@ use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits};
 use iothub_client::operation::Operation;
 use iothub_client::wire::MqttProperties;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, PingResp, Publish, PublishProperties};
 use iothub_mqtt::{ReasonCode, Violation};
-use rumqttc::v5::mqttbytes::v5::{Packet, PingResp, Publish, PublishProperties};
-use rumqttc::v5::mqttbytes::QoS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
@@ -206,7 +206,7 @@ async fn read_connect<R: AsyncRead + Unpin>(
     reader: &mut R,
     buffer: &mut BytesMut,
     tx: &mpsc::Sender<Outgoing>,
-) -> Option<rumqttc::v5::mqttbytes::v5::Connect> {
+) -> Option<iothub_mqtt::packet::Connect> {
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
     let first = tokio::time::timeout(deadline, first_frame(reader, buffer)).await;
     let refusal = match first {
@@ -245,7 +245,7 @@ async fn read_connect<R: AsyncRead + Unpin>(
 struct Session<'a> {
     shared: &'a Shared,
     transport: &'a Transport,
-    connect: &'a rumqttc::v5::mqttbytes::v5::Connect,
+    connect: &'a iothub_mqtt::packet::Connect,
     accepted: &'a connect::Accepted,
     out: &'a Outbox,
 }
@@ -635,7 +635,7 @@ impl Connection<'_> {
 
     fn subscribed(&self, target: Target) -> bool {
         self.subscriptions
-            .delivery_qos(target, rumqttc::v5::mqttbytes::QoS::AtMostOnce)
+            .delivery_qos(target, iothub_mqtt::packet::QoS::AtMostOnce)
             .is_some()
     }
 

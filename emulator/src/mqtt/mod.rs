@@ -1,4 +1,4 @@
-//! The MQTT 5 side of the hub: packet framing over rumqttc's codec (and the
+//! The MQTT 5 side of the hub: packets and framing from `iothub-mqtt` (and the
 //! protocol version a CONNECT asks for), the bound on connections waiting
 //! for CONNECT, CONNECT acceptance, SUBSCRIBE rules and a session's
 //! subscriptions, client PUBLISHes by operation, outcomes, acknowledgements
@@ -19,5 +19,5 @@ pub mod subscribe;
 pub mod subscriptions;
 pub mod version;
 
-/// Packet framing, AUTH and MQTT 5 reason codes, shared with the device client.
-pub use iothub_mqtt::{auth, frame, reason};
+/// Packets, framing and AUTH, shared with the device client.
+pub use iothub_mqtt::{auth, frame, packet};

@@ -5,7 +5,7 @@
 //! [MQTT-3.1.2-25]), told so by [`Sent::Discarded`].
 
 use bytes::Bytes;
-use rumqttc::v5::mqttbytes::v5::Packet;
+use iothub_mqtt::packet::Packet;
 use tokio::sync::mpsc;
 
 use super::auth::AuthPacket;

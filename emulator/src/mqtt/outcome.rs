@@ -7,13 +7,11 @@
 use bytes::Bytes;
 use iothub_client::api::{self, topics, Status};
 use iothub_client::status::StatusCode;
-use iothub_mqtt::ReasonCode;
-use rumqttc::v5::mqttbytes::v5::{
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{
     Disconnect, DisconnectProperties, Packet, PubAck, PubAckProperties, Publish, PublishProperties,
 };
-use rumqttc::v5::mqttbytes::QoS;
-
-use super::reason;
+use iothub_mqtt::ReasonCode;
 
 /// The `status` and `reason` user properties of an outcome.
 pub fn status_properties(status: Status, why: &str) -> Vec<(String, String)> {
@@ -29,7 +27,7 @@ pub fn status_properties(status: Status, why: &str) -> Vec<(String, String)> {
 pub fn puback(pkid: u16, status: Option<(Status, &str)>, problem_information: bool) -> Packet {
     let mut ack = PubAck::new(pkid, None);
     if let Some((status, why)) = status {
-        ack.reason = reason::puback(status.reason_code());
+        ack.reason = ReasonCode::from(status.reason_code());
         if problem_information {
             ack.properties = Some(PubAckProperties {
                 reason_string: None,
@@ -52,7 +50,7 @@ pub fn disconnect(code: impl Into<ReasonCode>, status: Option<Status>, why: &str
         user.push((reason.to_owned(), why.to_owned()));
     }
     Packet::Disconnect(Disconnect {
-        reason_code: reason::disconnect(code),
+        reason_code: code.into(),
         properties: Some(DisconnectProperties {
             session_expiry_interval: None,
             reason_string: None,

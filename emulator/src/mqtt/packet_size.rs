@@ -16,7 +16,7 @@
 
 use bytes::{Bytes, BytesMut};
 use iothub_client::api::topics;
-use rumqttc::v5::mqttbytes::v5::Packet;
+use iothub_mqtt::packet::Packet;
 
 /// The largest packet a client takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -172,12 +172,13 @@ mod tests {
     use super::*;
     use crate::mqtt::outcome::status_properties;
     use iothub_client::api::{receive_commands, Status};
-    use rumqttc::v5::mqttbytes::v5::{PubAck, PubAckProperties, PubAckReason, Publish};
-    use rumqttc::v5::mqttbytes::QoS;
+    use iothub_mqtt::packet::QoS;
+    use iothub_mqtt::packet::{PubAck, PubAckProperties, Publish};
+    use iothub_mqtt::ReasonCode;
 
     fn ack() -> Packet {
         let mut ack = PubAck::new(7, None);
-        ack.reason = PubAckReason::ImplementationSpecificError;
+        ack.reason = ReasonCode::ImplementationSpecificError;
         ack.properties = Some(PubAckProperties {
             reason_string: Some("why".into()),
             // `status` then `reason`, as the spec names them.
@@ -235,7 +236,7 @@ mod tests {
 
     #[test]
     fn only_responses_lose_properties() {
-        let properties = rumqttc::v5::mqttbytes::v5::PublishProperties {
+        let properties = iothub_mqtt::packet::PublishProperties {
             user_properties: vec![("@a".into(), "b".repeat(100))],
             ..Default::default()
         };

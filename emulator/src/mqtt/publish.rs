@@ -26,8 +26,8 @@ use bytes::Bytes;
 use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::{self, limits, topics, Status};
 use iothub_client::wire::MqttProperties;
-use rumqttc::v5::mqttbytes::v5::{Packet, Publish};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish};
 
 use super::outcome;
 use super::packet_size::PacketLimit;
@@ -293,8 +293,7 @@ fn fit_response(response: Packet, correlation: Bytes, limit: PacketLimit) -> Rep
 }
 
 /// A response's properties and payload, and the change it acknowledges.
-type Response =
-    Result<(rumqttc::v5::mqttbytes::v5::PublishProperties, Bytes, Commit), (Status, String)>;
+type Response = Result<(iothub_mqtt::packet::PublishProperties, Bytes, Commit), (Status, String)>;
 
 fn bad_request(e: impl std::fmt::Display) -> (Status, String) {
     (Status::BadRequest, e.to_string())
@@ -335,7 +334,7 @@ fn patch_reported(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Response {
 #[cfg(test)]
 mod tests {
     use iothub_client::status::StatusCode as _;
-    use rumqttc::v5::mqttbytes::v5::PubAckReason;
+    use iothub_mqtt::ReasonCode;
 
     use super::*;
 
@@ -362,7 +361,7 @@ mod tests {
             panic!("one PUBACK: {packets:?}");
         };
         assert_eq!(ack.pkid, 7);
-        assert_ne!(ack.reason, PubAckReason::Success);
+        assert_ne!(ack.reason, ReasonCode::Success);
         let expected = Some(StoreError::Closed.status().to_text());
         assert_eq!(status_of(&packets[0]), expected);
 

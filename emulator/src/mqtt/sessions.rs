@@ -242,7 +242,7 @@ impl Sessions {
 mod tests {
     use super::*;
     use crate::registry::{Authentication, Device, Key};
-    use rumqttc::v5::mqttbytes::QoS;
+    use iothub_mqtt::packet::QoS;
 
     fn hub_with(device: &DeviceId) -> (Hub, u64) {
         let hub = Hub::default();

@@ -10,9 +10,9 @@
 //! not supported (§3.2.2.3.12), as the CONNACK says neither is available.
 
 use iothub_client::api::{self, limits, topics};
-use iothub_mqtt::{reason, ReasonCode, Violation};
-use rumqttc::v5::mqttbytes::v5::{Subscribe, SubscribeReasonCode, Unsubscribe};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Subscribe, Unsubscribe};
+use iothub_mqtt::{ReasonCode, Violation};
 
 /// How a shared subscription's filter starts (MQTT 5 §4.8.2).
 const SHARED_PREFIX: &str = "$share/";
@@ -81,9 +81,9 @@ pub fn target(filter: &str) -> Option<Target> {
 
 /// The SUBACK reason for `filter` asked at `qos`, when the client already
 /// has subscriptions to the filters `existing`.
-pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> SubscribeReasonCode {
+pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> ReasonCode {
     if filter.starts_with(SHARED_PREFIX) && !limits::SHARED_SUBSCRIPTIONS_AVAILABLE {
-        return reason::suback(ReasonCode::SharedSubscriptionsNotSupported);
+        return ReasonCode::SharedSubscriptionsNotSupported;
     }
     if target(filter).is_none() {
         let wildcard = filter.contains(['+', '#']);
@@ -92,13 +92,13 @@ pub fn decide<S: AsRef<str>>(filter: &str, qos: QoS, existing: &[S]) -> Subscrib
         } else {
             topics::UNKNOWN_TOPIC_SUBSCRIBE_REASON_CODE
         };
-        return reason::suback(code);
+        return ReasonCode::from(code);
     }
     let already = existing.iter().any(|f| f.as_ref() == filter);
     if !already && existing.len() >= limits::MAX_SUBSCRIPTIONS as usize {
-        return reason::suback(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
+        return ReasonCode::from(limits::SUBSCRIPTION_QUOTA_EXCEEDED_REASON_CODE);
     }
-    SubscribeReasonCode::Success(lower(qos, qos_of(limits::MAXIMUM_QOS)))
+    ReasonCode::granted(lower(qos, qos_of(limits::MAXIMUM_QOS)))
 }
 
 /// The lower of two QoS levels.

@@ -5,10 +5,9 @@
 //! the client and at which QoS (MQTT 5 §3.8.4: the lower of the message's
 //! QoS and the subscription's granted QoS).
 
-use rumqttc::v5::mqttbytes::v5::{
-    SubAck, Subscribe, SubscribeReasonCode, UnsubAck, UnsubAckReason, Unsubscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{SubAck, Subscribe, UnsubAck, Unsubscribe};
+use iothub_mqtt::ReasonCode;
 
 use super::subscribe::{self, Target};
 
@@ -50,7 +49,7 @@ impl Subscriptions {
         let mut codes = Vec::with_capacity(packet.filters.len());
         for filter in &packet.filters {
             let code = subscribe::decide(&filter.path, filter.qos, &self.list);
-            if let SubscribeReasonCode::Success(qos) = code {
+            if let Some(qos) = code.granted_qos() {
                 match self.list.iter_mut().find(|s| s.filter == filter.path) {
                     Some(existing) => existing.qos = qos,
                     None => self.list.push(Subscription {
@@ -77,9 +76,9 @@ impl Subscriptions {
                 let before = self.list.len();
                 self.list.retain(|s| &s.filter != filter);
                 if self.list.len() < before {
-                    UnsubAckReason::Success
+                    ReasonCode::Success
                 } else {
-                    UnsubAckReason::NoSubscriptionExisted
+                    ReasonCode::NoSubscriptionExisted
                 }
             })
             .collect();
@@ -116,7 +115,7 @@ impl Subscriptions {
 mod tests {
     use super::*;
     use iothub_client::api;
-    use rumqttc::v5::mqttbytes::v5::Filter;
+    use iothub_mqtt::packet::Filter;
 
     #[test]
     fn a_new_subscribe_replaces_the_qos_and_delivery_takes_the_lower() {
@@ -140,7 +139,7 @@ mod tests {
         ));
         assert_eq!(
             ack.return_codes,
-            [SubscribeReasonCode::Success(QoS::AtLeastOnce)],
+            [ReasonCode::granted(QoS::AtLeastOnce)],
             "granted at most the Maximum QoS"
         );
         assert_eq!(subscriptions.list().len(), 1, "replaced, not added");
@@ -153,7 +152,7 @@ mod tests {
             None
         );
         let ack = subscriptions.unsubscribe(&Unsubscribe::new(commands, None));
-        assert_eq!(ack.reasons, [UnsubAckReason::Success]);
+        assert_eq!(ack.reasons, [ReasonCode::Success]);
         assert!(subscriptions.list().is_empty());
     }
 }

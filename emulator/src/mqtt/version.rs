@@ -10,14 +10,12 @@
 //! that one, written by rumqttc's MQTT 3.1.1 codec.
 
 use bytes::{Bytes, BytesMut};
+use iothub_mqtt::packet::{ConnAck, Packet};
 use rumqttc::mqttbytes::v4::{ConnAck as Mqtt3ConnAck, ConnectReturnCode as Mqtt3Code};
-use rumqttc::v5::mqttbytes::v5::{ConnAck, Packet};
 
 use super::frame::Frame;
 use super::outbox::Outgoing;
 use iothub_mqtt::ReasonCode;
-
-use super::reason;
 
 /// The packet type number of CONNECT.
 const CONNECT: u8 = 1;
@@ -88,7 +86,7 @@ pub fn refusal(requested: Requested) -> Outgoing {
         Requested::Mqtt5 | Requested::Other { .. } => {
             Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(ConnAck {
                 session_present: false,
-                code: reason::connack(ReasonCode::UnsupportedProtocolVersion),
+                code: ReasonCode::UnsupportedProtocolVersion,
                 properties: None,
             }))))
         }

@@ -24,12 +24,12 @@ use base64::Engine as _;
 use bytes::{Bytes, BytesMut};
 use iothub_client::api::send_telemetry;
 use iothub_client::wire::MqttProperties as _;
+use iothub_mqtt::frame::{self, Frame};
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::sas::{connect, key};
 use iothub_test_kit::WAIT;
-use rumqttc::v5::mqttbytes::v5::{
-    ConnectReturnCode, DisconnectReasonCode, Packet, PubAckReason, Publish,
-};
-use rumqttc::v5::mqttbytes::QoS;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -132,7 +132,7 @@ impl Device {
             return None;
         }
         match device.recv().await {
-            Some(Packet::ConnAck(ack)) if ack.code == ConnectReturnCode::Success => Some(device),
+            Some(Packet::ConnAck(ack)) if ack.code == ReasonCode::Success => Some(device),
             _ => None,
         }
     }
@@ -147,10 +147,10 @@ impl Device {
     async fn recv(&mut self) -> Option<Packet> {
         let read = async {
             loop {
-                match Packet::read(&mut self.buffer, None) {
-                    Ok(packet) => return Some(packet),
-                    Err(rumqttc::v5::mqttbytes::Error::InsufficientBytes(_)) => {}
-                    Err(_) => return None,
+                match frame::read(&mut self.buffer, u32::MAX) {
+                    Ok(Some(Frame::Packet(packet))) => return Some(*packet),
+                    Ok(None) => {}
+                    Ok(Some(Frame::Auth(_))) | Err(_) => return None,
                 }
                 match self.stream.read_buf(&mut self.buffer).await {
                     Ok(0) | Err(_) => return None,
@@ -199,7 +199,7 @@ async fn telemetry(mqtt: SocketAddr, i: usize, acked: Arc<Mutex<Vec<String>>>) {
         match device.recv().await {
             Some(Packet::PubAck(ack)) => {
                 if let Some(payload) = in_flight.remove(&ack.pkid) {
-                    if ack.reason == PubAckReason::Success {
+                    if ack.reason == ReasonCode::Success {
                         acked.lock().expect("lock").push(payload);
                     }
                 }
@@ -286,7 +286,7 @@ async fn one_message(mqtt: SocketAddr, i: usize, payload: &str) {
         .expect("the device and its key survived");
     assert!(device.publish(1, payload).await);
     match device.recv().await {
-        Some(Packet::PubAck(ack)) => assert_eq!(ack.reason, PubAckReason::Success),
+        Some(Packet::PubAck(ack)) => assert_eq!(ack.reason, ReasonCode::Success),
         other => panic!("expected a PUBACK, got {other:?}"),
     }
 }
@@ -527,7 +527,7 @@ async fn pubacks_keep_their_order_while_their_commits_are_pending() {
         for n in 1..=16 {
             match device.recv().await {
                 Some(Packet::PubAck(ack)) => {
-                    assert_eq!((ack.pkid, ack.reason), (n, PubAckReason::Success));
+                    assert_eq!((ack.pkid, ack.reason), (n, ReasonCode::Success));
                 }
                 other => panic!("expected PUBACK {n}, got {other:?}"),
             }
@@ -564,14 +564,14 @@ async fn a_hub_disconnect_waits_for_the_pubacks_ahead_of_it() {
     for n in 1..=16 {
         match device.recv().await {
             Some(Packet::PubAck(ack)) => {
-                assert_eq!((ack.pkid, ack.reason), (n, PubAckReason::Success));
+                assert_eq!((ack.pkid, ack.reason), (n, ReasonCode::Success));
             }
             other => panic!("expected PUBACK {n} before the DISCONNECT, got {other:?}"),
         }
     }
     match device.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::MalformedPacket);
+            assert_eq!(d.reason_code, ReasonCode::MalformedPacket);
         }
         other => panic!("expected DISCONNECT Malformed Packet, got {other:?}"),
     }

@@ -13,14 +13,15 @@ use crate::packet_harness;
 use bytes::{Bytes, BytesMut};
 use iothub_emulator::mqtt::auth::AuthPacket;
 use iothub_emulator::mqtt::frame::read;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{
+    Connect, ConnectProperties, Disconnect, Filter, Packet, PingReq, PubAck, Publish,
+    PublishProperties, Subscribe, SubscribeProperties, Unsubscribe,
+};
+use iothub_mqtt::ReasonCode;
 use packet_harness::{Harness, DEVICE, HOST, NOW_MS};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use rumqttc::v5::mqttbytes::v5::{
-    Connect, ConnectProperties, Disconnect, DisconnectReasonCode, Filter, Packet, PingReq, PubAck,
-    Publish, PublishProperties, Subscribe, SubscribeProperties, Unsubscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 proptest! {
     #![proptest_config(ProptestConfig {
@@ -274,7 +275,7 @@ fn packet() -> impl Strategy<Value = Vec<u8>> {
         })),
         Just(Packet::PingReq(PingReq)),
         Just(Packet::Disconnect(Disconnect::new(
-            DisconnectReasonCode::NormalDisconnection
+            ReasonCode::NORMAL_DISCONNECTION
         ))),
     ];
     let packet = prop_oneof![3 => connect(), 2 => subscribe(), 6 => publish(), 2 => other];

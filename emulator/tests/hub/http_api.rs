@@ -568,8 +568,8 @@ async fn shutdown_stops_http() {
 /// bad call.
 #[tokio::test]
 async fn direct_methods_reach_the_device_and_end_with_the_specs_outcomes() {
-    use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
-    use rumqttc::v5::mqttbytes::QoS;
+    use iothub_mqtt::packet::QoS;
+    use iothub_mqtt::packet::{Filter, Packet, Publish, PublishProperties, Subscribe};
 
     let hub = emulator(&["d"]).await;
     let http = hub.http_addr();

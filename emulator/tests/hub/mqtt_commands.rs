@@ -10,14 +10,12 @@
 use bytes::Bytes;
 use iothub_emulator::hub::commands::{Command, CommandState};
 use iothub_emulator::registry::DeviceId;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, PubAck, PubAckProperties, Publish, SubAck, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, user};
-use rumqttc::v5::mqttbytes::v5::{
-    Filter, Packet, PubAck, PubAckProperties, PubAckReason, Publish, SubAck, Subscribe,
-    SubscribeReasonCode,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn id(name: &str) -> DeviceId {
     DeviceId::new(name).expect("id")
@@ -53,7 +51,7 @@ fn prop<'a>(p: &'a Publish, name: &str) -> Option<&'a str> {
 fn ack(pkid: u16, status: Option<&str>) -> Packet {
     let mut ack = PubAck::new(pkid, None);
     if let Some(status) = status {
-        ack.reason = PubAckReason::ImplementationSpecificError;
+        ack.reason = ReasonCode::ImplementationSpecificError;
         ack.properties = Some(PubAckProperties {
             reason_string: None,
             user_properties: vec![("status".into(), status.into())],
@@ -99,7 +97,7 @@ async fn commands_wait_then_arrive_with_their_properties_and_complete() {
     );
     raw.send(ack(p.pkid, None)).await;
     // Settled: a ping round trip later, the queue says so.
-    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
     assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Completed);
@@ -205,7 +203,7 @@ async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
         raw.recv().await,
         Some(Packet::SubAck(SubAck {
             pkid: 3,
-            return_codes: vec![SubscribeReasonCode::Success(QoS::AtMostOnce)],
+            return_codes: vec![ReasonCode::granted(QoS::AtMostOnce)],
             properties: None,
         }))
     );
@@ -235,7 +233,7 @@ async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
     assert!(matches!(
         raw.recv().await,
         Some(Packet::SubAck(SubAck { ref return_codes, .. }))
-            if return_codes == &[SubscribeReasonCode::Success(QoS::AtLeastOnce)]
+            if return_codes == &[ReasonCode::granted(QoS::AtLeastOnce)]
     ));
     commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"4")));
     let p = command(&mut raw).await;

@@ -5,14 +5,13 @@
 //! resumes a session.
 
 use bytes::Bytes;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, sign, user};
 use iothub_test_kit::HOST;
-use rumqttc::v5::mqttbytes::v5::{
-    ConnectReturnCode, DisconnectReasonCode, Filter, Packet, Subscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 #[tokio::test]
 async fn a_good_sas_connection_gets_the_hubs_limits() {
@@ -20,7 +19,7 @@ async fn a_good_sas_connection_gets_the_hubs_limits() {
     let mut c = connect("d1", &key(0));
     c.keep_alive = 0;
     let (_raw, ack) = RawPeer::connect(&hub, c).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success);
+    assert_eq!(ack.code, ReasonCode::Success);
     assert!(!ack.session_present);
     let p = ack.properties.expect("CONNACK properties");
     // The overview's "Level of support and limitations".
@@ -41,14 +40,14 @@ async fn a_good_sas_connection_gets_the_hubs_limits() {
 async fn the_secondary_key_works_too_and_a_short_keep_alive_is_kept() {
     let hub = emulator(&["d1"]).await;
     let (_raw, ack) = RawPeer::connect(&hub, connect("d1", &key(100))).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success);
+    assert_eq!(ack.code, ReasonCode::Success);
     assert_eq!(ack.properties.expect("properties").server_keep_alive, None);
 }
 
 /// Connects with `edit` applied to a good CONNECT; the refusal's code and status.
 async fn refused(
-    edit: impl FnOnce(&mut rumqttc::v5::mqttbytes::v5::Connect),
-) -> (ConnectReturnCode, Option<String>, Option<String>) {
+    edit: impl FnOnce(&mut iothub_mqtt::packet::Connect),
+) -> (ReasonCode, Option<String>, Option<String>) {
     let hub = emulator(&["d1"]).await;
     let mut c = connect("d1", &key(0));
     edit(&mut c);
@@ -68,7 +67,7 @@ async fn refused(
     )
 }
 
-fn set_user(c: &mut rumqttc::v5::mqttbytes::v5::Connect, name: &str, value: Option<&str>) {
+fn set_user(c: &mut iothub_mqtt::packet::Connect, name: &str, value: Option<&str>) {
     let p = c.properties.as_mut().expect("properties");
     p.user_properties.retain(|(n, _)| n != name);
     if let Some(value) = value {
@@ -84,7 +83,7 @@ async fn a_missing_authentication_method_is_bad_request() {
     .await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
     assert!(reason.expect("a reason").contains("Authentication Method"));
 }
@@ -95,10 +94,7 @@ async fn an_unknown_authentication_method_is_bad_authentication_method() {
         c.properties.as_mut().expect("p").authentication_method = Some("TOKEN".into());
     })
     .await;
-    assert_eq!(
-        (code, status),
-        (ConnectReturnCode::BadAuthenticationMethod, None)
-    );
+    assert_eq!((code, status), (ReasonCode::BadAuthenticationMethod, None));
 }
 
 #[tokio::test]
@@ -106,25 +102,25 @@ async fn a_wrong_api_version_or_an_unknown_property_is_bad_request() {
     let (code, status, reason) = refused(|c| set_user(c, "api-version", Some("2020-10-10"))).await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
     assert!(reason.expect("reason").contains("2020-10-10"));
     let (code, status, _) = refused(|c| set_user(c, "api-version", None)).await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
     let (code, status, reason) = refused(|c| set_user(c, "colour", Some("red"))).await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
     assert!(reason.expect("reason").contains("colour"));
 }
 
 #[tokio::test]
 async fn a_bad_signature_an_unknown_device_or_an_expired_token_is_not_authorized() {
-    let not_authorized = (ConnectReturnCode::NotAuthorized, Some("0101".to_owned()));
+    let not_authorized = (ReasonCode::NotAuthorized, Some("0101".to_owned()));
     let (code, status, _) = refused(|c| {
         c.properties.as_mut().expect("p").authentication_data = Some(Bytes::from_static(b"forged"));
     })
@@ -153,7 +149,7 @@ async fn sas_needs_its_expiry_and_data() {
     let (code, status, reason) = refused(|c| set_user(c, "sas-expiry", None)).await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
     assert!(reason.expect("reason").contains("sas-expiry"));
     let (code, status, _) = refused(|c| {
@@ -162,7 +158,7 @@ async fn sas_needs_its_expiry_and_data() {
     .await;
     assert_eq!(
         (code, status.as_deref()),
-        (ConnectReturnCode::ImplementationSpecificError, Some("0100"))
+        (ReasonCode::ImplementationSpecificError, Some("0100"))
     );
 }
 
@@ -185,7 +181,7 @@ async fn a_new_connection_takes_the_session_over_and_resumes_it() {
     );
     match first.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::SessionTakenOver)
+            assert_eq!(d.reason_code, ReasonCode::SessionTakenOver)
         }
         other => panic!("expected DISCONNECT 142, got {other:?}"),
     }
@@ -211,15 +207,15 @@ async fn a_zero_length_disconnect_and_garbage_end_only_that_connection() {
     rude.send_bytes(&[0x30, 0x03, 0xFF, 0xFF, 0xFF]).await;
     match rude.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::MalformedPacket)
+            assert_eq!(d.reason_code, ReasonCode::MalformedPacket)
         }
         other => panic!("expected DISCONNECT Malformed Packet, got {other:?}"),
     }
-    good.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    good.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert_eq!(
         good.recv().await,
-        Some(Packet::PingResp(rumqttc::v5::mqttbytes::v5::PingResp))
+        Some(Packet::PingResp(iothub_mqtt::packet::PingResp))
     );
 }
 
@@ -231,7 +227,7 @@ async fn silence_past_one_and_a_half_keep_alives_disconnects() {
     let (mut raw, _) = RawPeer::connect(&hub, c).await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::KeepAliveTimeout)
+            assert_eq!(d.reason_code, ReasonCode::KeepAliveTimeout)
         }
         other => panic!("expected DISCONNECT Keep Alive timeout, got {other:?}"),
     }
@@ -244,14 +240,14 @@ async fn re_authentication_succeeds_with_a_fresh_signature_and_fails_with_a_bad_
     raw.send_bytes(&iothub_test_kit::sas::reauthentication("d1", &key(100)))
         .await;
     assert_eq!(raw.recv_auth().await, 0x00, "AUTH Success");
-    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
     raw.send_bytes(&iothub_test_kit::sas::reauthentication("d1", &key(7)))
         .await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+            assert_eq!(d.reason_code, ReasonCode::NotAuthorized)
         }
         other => panic!("expected DISCONNECT 135, got {other:?}"),
     }
@@ -265,10 +261,10 @@ async fn an_expired_sas_token_disconnects_with_not_authorized() {
         iothub_test_kit::sas::connect_expiring("d1", &key(0), 3_000),
     )
     .await;
-    assert_eq!(ack.code, ConnectReturnCode::Success);
+    assert_eq!(ack.code, ReasonCode::Success);
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+            assert_eq!(d.reason_code, ReasonCode::NotAuthorized)
         }
         other => panic!("expected DISCONNECT 135, got {other:?}"),
     }
@@ -303,7 +299,7 @@ async fn the_hubs_own_traffic_does_not_keep_a_silent_client_alive() {
         match raw.recv().await {
             Some(Packet::Publish(_)) if notifications < 30 => notifications += 1,
             Some(Packet::Disconnect(d)) => {
-                assert_eq!(d.reason_code, DisconnectReasonCode::KeepAliveTimeout);
+                assert_eq!(d.reason_code, ReasonCode::KeepAliveTimeout);
                 break;
             }
             other => panic!(
@@ -334,7 +330,7 @@ async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
         .put(Device::new(DeviceId::new("d1").expect("id"), sas(5, 6)));
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+            assert_eq!(d.reason_code, ReasonCode::NotAuthorized)
         }
         other => panic!("expected DISCONNECT 135, got {other:?}"),
     }
@@ -344,7 +340,7 @@ async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
         .remove(&DeviceId::new("d2").expect("id"));
     match other.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+            assert_eq!(d.reason_code, ReasonCode::NotAuthorized)
         }
         other => panic!("expected DISCONNECT 135 after removal, got {other:?}"),
     }

@@ -7,11 +7,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use iothub_emulator::hub::commands::Command;
 use iothub_emulator::registry::DeviceId;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, Publish, PublishProperties, Subscribe};
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
-use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
-use rumqttc::v5::mqttbytes::QoS;
 
 async fn subscribe_everything(raw: &mut RawPeer) {
     let filters = [

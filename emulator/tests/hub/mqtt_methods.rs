@@ -10,11 +10,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use iothub_emulator::methods::{MethodError, MethodResponse};
 use iothub_emulator::registry::DeviceId;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, Publish, PublishProperties, Subscribe};
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
-use rumqttc::v5::mqttbytes::v5::{Filter, Packet, Publish, PublishProperties, Subscribe};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn id() -> DeviceId {
     DeviceId::new("d1").expect("id")
@@ -150,7 +150,7 @@ async fn silence_is_target_timeout_and_a_late_answer_is_dropped() {
     );
     raw.send(answer(correlation, &[("response-code", "200")], b""))
         .await;
-    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert!(
         matches!(raw.recv().await, Some(Packet::PingResp(_))),
@@ -195,7 +195,7 @@ async fn an_answer_with_long_correlation_data_is_bad_request() {
         Some(Packet::Disconnect(d)) => {
             assert_eq!(
                 d.reason_code,
-                rumqttc::v5::mqttbytes::v5::DisconnectReasonCode::ImplementationSpecificError
+                iothub_mqtt::ReasonCode::ImplementationSpecificError
             );
             let props = d.properties.expect("properties");
             assert_eq!(

@@ -7,14 +7,12 @@
 
 use bytes::Bytes;
 use iothub_emulator::registry::DeviceId;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, Publish, PublishProperties, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, user};
-use rumqttc::v5::mqttbytes::v5::{
-    DisconnectReasonCode, Filter, Packet, PubAckReason, Publish, PublishProperties, Subscribe,
-    SubscribeReasonCode,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn publish(
     topic: &str,
@@ -64,7 +62,7 @@ async fn telemetry_is_acknowledged_and_stored_in_order_with_its_properties() {
     ))
     .await;
     match raw.recv().await {
-        Some(Packet::PubAck(ack)) => assert_eq!((ack.pkid, ack.reason), (3, PubAckReason::Success)),
+        Some(Packet::PubAck(ack)) => assert_eq!((ack.pkid, ack.reason), (3, ReasonCode::Success)),
         other => panic!("expected PUBACK, got {other:?}"),
     }
     raw.send(publish(
@@ -76,7 +74,7 @@ async fn telemetry_is_acknowledged_and_stored_in_order_with_its_properties() {
     ))
     .await;
     // A ping after it: once answered, the QoS 0 message was handled.
-    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
     let events = hub.hub().telemetry().read(0, 10);
@@ -115,7 +113,7 @@ async fn an_unknown_property_is_bad_request_by_puback_or_disconnect() {
     .await;
     match raw.recv().await {
         Some(Packet::PubAck(ack)) => {
-            assert_eq!(ack.reason, PubAckReason::ImplementationSpecificError);
+            assert_eq!(ack.reason, ReasonCode::ImplementationSpecificError);
             let p = ack.properties.expect("status");
             assert_eq!(user(&p.user_properties, "status"), Some("0100"));
             assert!(user(&p.user_properties, "reason")
@@ -134,10 +132,7 @@ async fn an_unknown_property_is_bad_request_by_puback_or_disconnect() {
     .await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(
-                d.reason_code,
-                DisconnectReasonCode::ImplementationSpecificError
-            );
+            assert_eq!(d.reason_code, ReasonCode::ImplementationSpecificError);
             let p = d.properties.expect("status");
             assert_eq!(user(&p.user_properties, "status"), Some("0100"));
         }
@@ -163,7 +158,7 @@ async fn an_unknown_topic_is_not_found_or_topic_name_invalid() {
     .await;
     match raw.recv().await {
         Some(Packet::PubAck(ack)) => {
-            assert_eq!(ack.reason, PubAckReason::ImplementationSpecificError);
+            assert_eq!(ack.reason, ReasonCode::ImplementationSpecificError);
             assert_eq!(
                 user(&ack.properties.expect("props").user_properties, "status"),
                 Some("0504")
@@ -181,7 +176,7 @@ async fn an_unknown_topic_is_not_found_or_topic_name_invalid() {
     .await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::TopicNameInvalid);
+            assert_eq!(d.reason_code, ReasonCode::TopicNameInvalid);
             let p = d.properties.expect("reason");
             assert_eq!(
                 user(&p.user_properties, "reason"),
@@ -309,7 +304,7 @@ async fn correlation_data_is_required_and_short_and_requests_use_qos_0() {
             Some(Packet::Disconnect(d)) => {
                 assert_eq!(
                     d.reason_code,
-                    DisconnectReasonCode::ImplementationSpecificError,
+                    ReasonCode::ImplementationSpecificError,
                     "{what}"
                 );
                 assert_eq!(
@@ -335,7 +330,7 @@ async fn correlation_data_is_required_and_short_and_requests_use_qos_0() {
         Some(Packet::PubAck(ack)) => {
             assert_eq!(
                 (ack.pkid, ack.reason),
-                (4, PubAckReason::ImplementationSpecificError)
+                (4, ReasonCode::ImplementationSpecificError)
             );
             assert_eq!(
                 user(&ack.properties.expect("props").user_properties, "status"),
@@ -368,12 +363,12 @@ async fn subscribe_follows_the_overviews_rules_and_desired_changes_arrive() {
             assert_eq!(
                 ack.return_codes,
                 [
-                    SubscribeReasonCode::Success(QoS::AtMostOnce),
-                    SubscribeReasonCode::Success(QoS::AtMostOnce),
-                    SubscribeReasonCode::Success(QoS::AtLeastOnce),
-                    SubscribeReasonCode::WildcardSubscriptionsNotSupported,
-                    SubscribeReasonCode::WildcardSubscriptionsNotSupported,
-                    SubscribeReasonCode::TopicFilterInvalid,
+                    ReasonCode::granted(QoS::AtMostOnce),
+                    ReasonCode::granted(QoS::AtMostOnce),
+                    ReasonCode::granted(QoS::AtLeastOnce),
+                    ReasonCode::WildcardSubscriptionsNotSupported,
+                    ReasonCode::WildcardSubscriptionsNotSupported,
+                    ReasonCode::TopicFilterInvalid,
                 ]
             );
         }

@@ -13,20 +13,19 @@ use bytes::Bytes;
 use iothub_emulator::hub::commands::{Command, CommandState};
 use iothub_emulator::methods::MethodError;
 use iothub_emulator::registry::DeviceId;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, PubAck, Publish, PublishProperties, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, user};
-use rumqttc::v5::mqttbytes::v5::{
-    ConnectReturnCode, Filter, Packet, PubAck, PubAckReason, Publish, PublishProperties, Subscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn d1() -> DeviceId {
     DeviceId::new("d1").expect("id")
 }
 
 /// d1's CONNECT with Maximum Packet Size `max`.
-fn limited(max: Option<u32>) -> rumqttc::v5::mqttbytes::v5::Connect {
+fn limited(max: Option<u32>) -> iothub_mqtt::packet::Connect {
     let mut c = connect("d1", &key(0));
     c.properties.as_mut().expect("p").max_packet_size = max;
     c
@@ -75,8 +74,8 @@ async fn a_puback_keeps_the_first_user_properties_that_fit() {
     assert!(size < full_size);
     let status_only = PubAck {
         pkid: 1,
-        reason: PubAckReason::ImplementationSpecificError,
-        properties: Some(rumqttc::v5::mqttbytes::v5::PubAckProperties {
+        reason: ReasonCode::ImplementationSpecificError,
+        properties: Some(iothub_mqtt::packet::PubAckProperties {
             reason_string: None,
             user_properties: vec![("status".into(), "0100".into())],
         }),
@@ -283,9 +282,9 @@ async fn a_method_request_too_large_is_unavailable_at_once() {
 async fn a_zero_maximum_packet_size_or_receive_maximum_is_a_protocol_error() {
     let hub = emulator(&["d1"]).await;
     let (_raw, ack) = RawPeer::connect(&hub, limited(Some(0))).await;
-    assert_eq!(ack.code, ConnectReturnCode::ProtocolError);
+    assert_eq!(ack.code, ReasonCode::ProtocolError);
     let mut c = connect("d1", &key(0));
     c.properties.as_mut().expect("p").receive_maximum = Some(0);
     let (_raw, ack) = RawPeer::connect(&hub, c).await;
-    assert_eq!(ack.code, ConnectReturnCode::ProtocolError);
+    assert_eq!(ack.code, ReasonCode::ProtocolError);
 }

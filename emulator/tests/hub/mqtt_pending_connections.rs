@@ -4,11 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use iothub_mqtt::packet::Packet;
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator_with;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
 use iothub_test_kit::WAIT;
-use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
@@ -37,7 +38,7 @@ async fn sockets_past_the_bound_are_closed_at_once() {
         .send(Packet::Connect(connect("d1", &key(0)), None, None))
         .await;
     match first.recv().await {
-        Some(Packet::ConnAck(ack)) => assert_eq!(ack.code, ConnectReturnCode::Success),
+        Some(Packet::ConnAck(ack)) => assert_eq!(ack.code, ReasonCode::Success),
         other => panic!("expected CONNACK, got {other:?}"),
     }
     let mut fourth = RawPeer::open(&hub).await;
@@ -45,7 +46,7 @@ async fn sockets_past_the_bound_are_closed_at_once() {
         .send(Packet::Connect(connect("d1", &key(0)), None, None))
         .await;
     match fourth.recv().await {
-        Some(Packet::ConnAck(ack)) => assert_eq!(ack.code, ConnectReturnCode::Success),
+        Some(Packet::ConnAck(ack)) => assert_eq!(ack.code, ReasonCode::Success),
         other => panic!("expected CONNACK on a free slot, got {other:?}"),
     }
 }

@@ -7,14 +7,14 @@
 //! Identifier (DISCONNECT 0xA1) and an UNSUBSCRIBE without a topic filter
 //! (DISCONNECT 0x82).
 
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{
+    Disconnect, Filter, Packet, Publish, PublishProperties, SubAck, Subscribe, SubscribeProperties,
+};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
-use rumqttc::v5::mqttbytes::v5::{
-    Disconnect, DisconnectReasonCode, Filter, Packet, Publish, PublishProperties, SubAck,
-    Subscribe, SubscribeProperties, SubscribeReasonCode,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 /// A CONNECT with protocol name `name` and level `level`, clean start, keep
 /// alive 60, client id `d1`, and (for level 5) an empty property list.
@@ -61,7 +61,7 @@ async fn other_versions_get_unsupported_protocol_version() {
 }
 
 /// The DISCONNECT reason code after `bytes` on a connected client.
-async fn disconnect_after(bytes: &[u8]) -> DisconnectReasonCode {
+async fn disconnect_after(bytes: &[u8]) -> ReasonCode {
     let hub = emulator(&["d1"]).await;
     let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
     raw.send_bytes(bytes).await;
@@ -78,12 +78,12 @@ async fn a_topic_that_is_not_well_formed_utf8_is_a_malformed_packet() {
     // PUBLISH QoS 0, topic 0xFF 0xFE, no properties, no payload.
     assert_eq!(
         disconnect_after(&[0x30, 0x05, 0x00, 0x02, 0xFF, 0xFE, 0x00]).await,
-        DisconnectReasonCode::MalformedPacket
+        ReasonCode::MalformedPacket
     );
     // A topic holding U+0000 is malformed too (§1.5.4).
     assert_eq!(
         disconnect_after(&[0x30, 0x05, 0x00, 0x02, b'a', 0x00, 0x00]).await,
-        DisconnectReasonCode::MalformedPacket
+        ReasonCode::MalformedPacket
     );
 }
 
@@ -107,17 +107,17 @@ fn publish(topic: &str, alias: Option<u16>) -> Vec<u8> {
 async fn topic_alias_errors_are_protocol_errors_or_topic_alias_invalid() {
     assert_eq!(
         disconnect_after(&publish("", None)).await,
-        DisconnectReasonCode::ProtocolError,
+        ReasonCode::ProtocolError,
         "an empty topic without an alias"
     );
     assert_eq!(
         disconnect_after(&publish("", Some(3))).await,
-        DisconnectReasonCode::ProtocolError,
+        ReasonCode::ProtocolError,
         "an alias never set"
     );
     assert_eq!(
         disconnect_after(&publish("$iothub/telemetry", Some(11))).await,
-        DisconnectReasonCode::TopicAliasInvalid,
+        ReasonCode::TopicAliasInvalid,
         "an alias above the Topic Alias Maximum of 10"
     );
 }
@@ -140,8 +140,8 @@ async fn a_shared_subscription_is_not_supported() {
         Some(Packet::SubAck(SubAck {
             pkid: 7,
             return_codes: vec![
-                SubscribeReasonCode::SharedSubscriptionsNotSupported,
-                SubscribeReasonCode::Success(QoS::AtLeastOnce),
+                ReasonCode::SharedSubscriptionsNotSupported,
+                ReasonCode::granted(QoS::AtLeastOnce),
             ],
             properties: None,
         }))
@@ -161,10 +161,9 @@ async fn a_subscription_identifier_ends_the_connection() {
     );
     raw.send(Packet::Subscribe(subscribe)).await;
     match raw.recv().await {
-        Some(Packet::Disconnect(Disconnect { reason_code, .. })) => assert_eq!(
-            reason_code,
-            DisconnectReasonCode::SubscriptionIdentifiersNotSupported
-        ),
+        Some(Packet::Disconnect(Disconnect { reason_code, .. })) => {
+            assert_eq!(reason_code, ReasonCode::SubscriptionIdentifiersNotSupported)
+        }
         other => panic!("expected DISCONNECT 0xA1, got {other:?}"),
     }
     assert!(raw.recv().await.is_none());
@@ -181,7 +180,7 @@ async fn an_unsubscribe_without_a_topic_filter_ends_the_connection() {
     raw.send_bytes(b"\xA2\x03\x00\x08\x00").await;
     match raw.recv().await {
         Some(Packet::Disconnect(Disconnect { reason_code, .. })) => {
-            assert_eq!(reason_code, DisconnectReasonCode::ProtocolError)
+            assert_eq!(reason_code, ReasonCode::ProtocolError)
         }
         other => panic!("expected DISCONNECT 0x82, got {other:?}"),
     }

@@ -7,13 +7,12 @@
 use bytes::Bytes;
 use iothub_emulator::registry::DeviceId;
 use iothub_emulator::Emulator;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, Publish, PublishProperties, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
-use rumqttc::v5::mqttbytes::v5::{
-    DisconnectReasonCode, Filter, Packet, PubAckReason, Publish, PublishProperties, Subscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 const GOOD: usize = 10;
 
@@ -48,7 +47,7 @@ async fn all_work(devices: &mut [RawPeer], round: u16) {
         raw.send(Packet::Publish(p)).await;
         match raw.recv().await {
             Some(Packet::PubAck(ack)) => {
-                assert_eq!((ack.pkid, ack.reason), (round, PubAckReason::Success))
+                assert_eq!((ack.pkid, ack.reason), (round, ReasonCode::Success))
             }
             other => panic!("a good device got {other:?}"),
         }
@@ -119,7 +118,7 @@ async fn an_oversized_packet_is_packet_too_large() {
     raw.send_bytes(&header).await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::PacketTooLarge)
+            assert_eq!(d.reason_code, ReasonCode::PacketTooLarge)
         }
         other => panic!("expected DISCONNECT Packet too large, got {other:?}"),
     }
@@ -165,16 +164,8 @@ async fn retain_and_qos_2_are_refused_as_the_connack_said() {
     let hub = hub().await;
     let mut devices = good_devices(&hub).await;
     for (retain, qos, code) in [
-        (
-            true,
-            QoS::AtLeastOnce,
-            DisconnectReasonCode::RetainNotSupported,
-        ),
-        (
-            false,
-            QoS::ExactlyOnce,
-            DisconnectReasonCode::QoSNotSupported,
-        ),
+        (true, QoS::AtLeastOnce, ReasonCode::RetainNotSupported),
+        (false, QoS::ExactlyOnce, ReasonCode::QosNotSupported),
     ] {
         let (mut raw, _) = RawPeer::connect(&hub, connect("dev0", &key(0))).await;
         let mut p = Publish::new(
@@ -213,7 +204,7 @@ async fn reserved_flags_set_wrong_are_a_malformed_packet() {
         match raw.recv().await {
             Some(Packet::Disconnect(d)) => assert_eq!(
                 d.reason_code,
-                DisconnectReasonCode::MalformedPacket,
+                ReasonCode::MalformedPacket,
                 "for {bytes:02X?}"
             ),
             other => panic!("{bytes:02X?}: expected DISCONNECT Malformed Packet, got {other:?}"),

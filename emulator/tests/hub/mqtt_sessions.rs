@@ -10,13 +10,12 @@ use bytes::Bytes;
 use iothub_emulator::hub::commands::{Command, CommandState};
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key};
 use iothub_emulator::Emulator;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Connect, Disconnect, DisconnectProperties, Filter, Packet, Subscribe};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key};
-use rumqttc::v5::mqttbytes::v5::{
-    Connect, Disconnect, DisconnectProperties, DisconnectReasonCode, Filter, Packet, Subscribe,
-};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn d1() -> DeviceId {
     DeviceId::new("d1").expect("id")
@@ -49,7 +48,7 @@ async fn disconnect(mut raw: RawPeer, expiry: Option<u32>) {
         server_reference: None,
     });
     raw.send(Packet::Disconnect(Disconnect {
-        reason_code: DisconnectReasonCode::NormalDisconnection,
+        reason_code: ReasonCode::NORMAL_DISCONNECTION,
         properties,
     }))
     .await;
@@ -126,7 +125,7 @@ async fn a_disconnect_may_end_a_session_but_not_keep_one() {
     let (mut raw, _) = RawPeer::connect(&hub, connect_with(None)).await;
     subscribe_commands(&mut raw).await;
     raw.send(Packet::Disconnect(Disconnect {
-        reason_code: DisconnectReasonCode::NormalDisconnection,
+        reason_code: ReasonCode::NORMAL_DISCONNECTION,
         properties: Some(DisconnectProperties {
             session_expiry_interval: Some(60),
             reason_string: None,
@@ -137,7 +136,7 @@ async fn a_disconnect_may_end_a_session_but_not_keep_one() {
     .await;
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::ProtocolError)
+            assert_eq!(d.reason_code, ReasonCode::ProtocolError)
         }
         other => panic!("expected DISCONNECT Protocol Error, got {other:?}"),
     }
@@ -177,7 +176,7 @@ async fn a_removed_and_recreated_device_starts_without_a_session() {
     assert!(hub.hub().remove_device(&d1()).is_some());
     match raw.recv().await {
         Some(Packet::Disconnect(d)) => {
-            assert_eq!(d.reason_code, DisconnectReasonCode::NotAuthorized)
+            assert_eq!(d.reason_code, ReasonCode::NotAuthorized)
         }
         other => panic!("expected DISCONNECT 135, got {other:?}"),
     }

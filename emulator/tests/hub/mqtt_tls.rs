@@ -11,13 +11,12 @@ use bytes::Bytes;
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry, Thumbprint};
 use iothub_emulator::tls::Tls;
 use iothub_emulator::{Config, Emulator};
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{ConnAck, Connect, ConnectProperties, Packet, Publish};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{key, now_ms, sign, user};
 use iothub_test_kit::{HOST, WAIT};
-use rumqttc::v5::mqttbytes::v5::{
-    ConnAck, Connect, ConnectProperties, ConnectReturnCode, Packet, PubAckReason, Publish,
-};
-use rumqttc::v5::mqttbytes::QoS;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use sha2::Digest as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -172,7 +171,7 @@ fn x509(client_id: &str) -> Connect {
 }
 
 fn assert_not_authorized(ack: &ConnAck) {
-    assert_eq!(ack.code, ConnectReturnCode::NotAuthorized, "{ack:?}");
+    assert_eq!(ack.code, ReasonCode::NotAuthorized, "{ack:?}");
     let properties = ack.properties.as_ref().expect("properties");
     assert_eq!(user(&properties.user_properties, "status"), Some("0101"));
 }
@@ -189,7 +188,7 @@ async fn telemetry_acknowledged(raw: &mut RawPeer, pkid: u16) {
     raw.send(Packet::Publish(publish)).await;
     match raw.recv().await {
         Some(Packet::PubAck(ack)) => {
-            assert_eq!((ack.pkid, ack.reason), (pkid, PubAckReason::Success))
+            assert_eq!((ack.pkid, ack.reason), (pkid, ReasonCode::Success))
         }
         other => panic!("expected PUBACK, got {other:?}"),
     }
@@ -201,7 +200,7 @@ async fn sas_over_tls_takes_the_host_from_sni() {
     let stream = tls(&hub, HOST, None).await;
     let (mut raw, ack) =
         RawPeer::connect_over(stream, sas_without_host("sas", &key(0), HOST)).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success, "{ack:?}");
+    assert_eq!(ack.code, ReasonCode::Success, "{ack:?}");
     telemetry_acknowledged(&mut raw, 1).await;
 }
 
@@ -219,7 +218,7 @@ async fn x509_with_the_registered_thumbprint_is_accepted() {
     let hub = tls_hub(Some(HOST)).await;
     let stream = tls(&hub, HOST, Some(&hub.device_cert)).await;
     let (mut raw, ack) = RawPeer::connect_over(stream, x509("x509")).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success, "{ack:?}");
+    assert_eq!(ack.code, ReasonCode::Success, "{ack:?}");
     telemetry_acknowledged(&mut raw, 7).await;
     let events = hub.emulator.hub().telemetry().read(0, 10);
     assert_eq!(events.len(), 1);
@@ -266,7 +265,7 @@ async fn a_bad_handshake_ends_only_its_own_connection() {
     let hub = tls_hub(None).await;
     let stream = tls(&hub, HOST, Some(&hub.device_cert)).await;
     let (mut good, ack) = RawPeer::connect_over(stream, x509("x509")).await;
-    assert_eq!(ack.code, ConnectReturnCode::Success, "{ack:?}");
+    assert_eq!(ack.code, ReasonCode::Success, "{ack:?}");
 
     // Plain MQTT bytes to the TLS port: the hub answers with at most a TLS
     // alert and closes.

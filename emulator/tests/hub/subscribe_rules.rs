@@ -3,8 +3,8 @@
 
 use iothub_client::api::limits;
 use iothub_emulator::mqtt::subscribe::decide;
-use rumqttc::v5::mqttbytes::v5::SubscribeReasonCode;
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::ReasonCode;
 
 #[test]
 fn the_overviews_rules() {
@@ -12,19 +12,19 @@ fn the_overviews_rules() {
     let ok = |f: &str| decide(f, QoS::AtLeastOnce, none);
     assert_eq!(
         ok("$iothub/commands"),
-        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        ReasonCode::granted(QoS::AtLeastOnce)
     );
     assert_eq!(
         ok("$iothub/methods/+"),
-        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        ReasonCode::granted(QoS::AtLeastOnce)
     );
     assert_eq!(
         ok("$iothub/methods/reboot"),
-        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        ReasonCode::granted(QoS::AtLeastOnce)
     );
     assert_eq!(
         decide("$iothub/twin/patch/desired", QoS::AtMostOnce, none),
-        SubscribeReasonCode::Success(QoS::AtMostOnce)
+        ReasonCode::granted(QoS::AtMostOnce)
     );
     for wildcard in [
         "$iothub/#",
@@ -34,7 +34,7 @@ fn the_overviews_rules() {
     ] {
         assert_eq!(
             ok(wildcard),
-            SubscribeReasonCode::WildcardSubscriptionsNotSupported,
+            ReasonCode::WildcardSubscriptionsNotSupported,
             "{wildcard}"
         );
     }
@@ -44,27 +44,23 @@ fn the_overviews_rules() {
         "$iothub/methods",
         "devices/x",
     ] {
-        assert_eq!(
-            ok(unknown),
-            SubscribeReasonCode::TopicFilterInvalid,
-            "{unknown}"
-        );
+        assert_eq!(ok(unknown), ReasonCode::TopicFilterInvalid, "{unknown}");
     }
     // MQTT 5 §4.8.2: the hub has no shared subscriptions.
     assert_eq!(
         ok("$share/group/$iothub/commands"),
-        SubscribeReasonCode::SharedSubscriptionsNotSupported
+        ReasonCode::SharedSubscriptionsNotSupported
     );
     let full: Vec<String> = (0..limits::MAX_SUBSCRIPTIONS)
         .map(|i| format!("$iothub/methods/m{i}"))
         .collect();
     assert_eq!(
         decide("$iothub/commands", QoS::AtLeastOnce, &full),
-        SubscribeReasonCode::QuotaExceeded
+        ReasonCode::QuotaExceeded
     );
     // Subscribing again to a filter one has is no new subscription.
     assert_eq!(
         decide("$iothub/methods/m0", QoS::AtLeastOnce, &full),
-        SubscribeReasonCode::Success(QoS::AtLeastOnce)
+        ReasonCode::granted(QoS::AtLeastOnce)
     );
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use rumqttc::v5::mqttbytes::v5::{ConnAck, ConnectProperties, ConnectReturnCode, Packet};
+use iothub_mqtt::packet::{ConnAck, ConnectProperties, Packet};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::machine::LinkParams;
@@ -18,7 +18,7 @@ use crate::transport::{self, Stream};
 use crate::wire::{MqttProperties, Timestamp};
 use iothub_mqtt::auth::AuthPacket;
 use iothub_mqtt::frame::{self, Frame};
-use iothub_mqtt::{reason, ReasonCode};
+use iothub_mqtt::ReasonCode;
 
 /// The Receive Maximum this client declares: QoS 1 messages the hub may
 /// have unacknowledged with it (commands held by the application count).
@@ -115,7 +115,7 @@ pub(crate) async fn open(options: &ClientOptions, clean_start: bool) -> Result<L
         .map(|t| Bytes::copy_from_slice(t.signature()));
     properties.user_properties = user.to_properties().user;
     let keep_alive = u16::try_from(options.keep_alive.as_secs()).unwrap_or(u16::MAX);
-    let connect = rumqttc::v5::mqttbytes::v5::Connect {
+    let connect = iothub_mqtt::packet::Connect {
         keep_alive,
         client_id: options.client_id(),
         clean_start,
@@ -133,7 +133,7 @@ pub(crate) async fn open(options: &ClientOptions, clean_start: bool) -> Result<L
         match frame::read(&mut read, limits::MAXIMUM_PACKET_SIZE).map_err(protocol)? {
             Some(Frame::Packet(packet)) => match *packet {
                 Packet::ConnAck(connack) => break connack,
-                other => return Err(protocol(format!("expected CONNACK, got {}", name(&other)))),
+                other => return Err(protocol(format!("expected CONNACK, got {}", other.name()))),
             },
             Some(Frame::Auth(_)) => return Err(protocol("expected CONNACK, got AUTH")),
             None => {
@@ -154,8 +154,8 @@ fn accept(
     token: Option<SasToken>,
 ) -> Result<Link, Failure> {
     let properties = connack.properties;
-    if connack.code != ConnectReturnCode::Success {
-        let code = reason::connack_code(connack.code);
+    if connack.code != ReasonCode::Success {
+        let code = connack.code;
         let user = properties
             .as_ref()
             .map(|p| p.user_properties.as_slice())
@@ -236,25 +236,4 @@ pub(crate) fn reauthenticate(options: &ClientOptions) -> Option<(AuthPacket, Sas
 
 pub(crate) fn user_property(user: &[(String, String)], name: &str) -> Option<String> {
     user.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
-}
-
-/// A packet's name, for messages.
-pub(crate) fn name(packet: &Packet) -> &'static str {
-    match packet {
-        Packet::Connect(..) => "CONNECT",
-        Packet::ConnAck(_) => "CONNACK",
-        Packet::Publish(_) => "PUBLISH",
-        Packet::PubAck(_) => "PUBACK",
-        Packet::PubRec(_) => "PUBREC",
-        Packet::PubRel(_) => "PUBREL",
-        Packet::PubComp(_) => "PUBCOMP",
-        Packet::Subscribe(_) => "SUBSCRIBE",
-        Packet::SubAck(_) => "SUBACK",
-        Packet::Unsubscribe(_) => "UNSUBSCRIBE",
-        Packet::UnsubAck(_) => "UNSUBACK",
-        Packet::PingReq(_) => "PINGREQ",
-        Packet::PingResp(_) => "PINGRESP",
-        Packet::Disconnect(_) => "DISCONNECT",
-        Packet::Auth(_) => "AUTH",
-    }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use rumqttc::v5::mqttbytes::v5::Publish;
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::Publish;
+use iothub_mqtt::packet::QoS;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::control::{Control, ControlSender};
@@ -166,7 +166,7 @@ impl Session {
         Ok(())
     }
 
-    /// Checks what MQTT 5 could not carry before it is queued (rumqttc's
+    /// Checks what MQTT 5 could not carry before it is queued (the codec's
     /// encoder would cut a string over 65,535 bytes and send a malformed
     /// packet, which the hub answers by closing the connection).
     fn check_encodable(topic: &str, properties: &Properties) -> Result<(), Error> {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use rumqttc::v5::mqttbytes::v5::Publish;
+use iothub_mqtt::packet::Publish;
 
 use crate::wire::Properties;
 
@@ -216,7 +216,7 @@ impl<T> Inflight<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rumqttc::v5::mqttbytes::QoS;
+    use iothub_mqtt::packet::QoS;
 
     fn publish() -> Publish {
         Publish::new("t", QoS::AtLeastOnce, "x", None)

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use rumqttc::v5::mqttbytes::v5::Publish;
+use iothub_mqtt::packet::Publish;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::control::{Control, ControlSender};
@@ -89,7 +89,7 @@ impl Outgoing {
         Self {
             publish: Publish::new(
                 topic,
-                rumqttc::v5::mqttbytes::QoS::AtMostOnce,
+                iothub_mqtt::packet::QoS::AtMostOnce,
                 payload,
                 Some(properties.to_publish()),
             ),

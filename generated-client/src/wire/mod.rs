@@ -63,25 +63,25 @@ pub trait MqttProperties: Sized {
     fn from_properties(properties: &Properties) -> Result<Self, Error>;
 
     /// The properties of a PUBLISH carrying this message.
-    fn to_publish_properties(&self) -> rumqttc::v5::mqttbytes::v5::PublishProperties {
+    fn to_publish_properties(&self) -> iothub_mqtt::packet::PublishProperties {
         self.to_properties().to_publish()
     }
 
     /// The properties of a PUBACK carrying this message.
-    fn to_puback_properties(&self) -> rumqttc::v5::mqttbytes::v5::PubAckProperties {
+    fn to_puback_properties(&self) -> iothub_mqtt::packet::PubAckProperties {
         self.to_properties().to_puback()
     }
 
     /// Reads a message from a PUBLISH's properties (none means no properties).
     fn from_publish_properties(
-        p: Option<&rumqttc::v5::mqttbytes::v5::PublishProperties>,
+        p: Option<&iothub_mqtt::packet::PublishProperties>,
     ) -> Result<Self, Error> {
         Self::from_properties(&p.map(Properties::from).unwrap_or_default())
     }
 
     /// Reads a message from a PUBACK's properties.
     fn from_puback_properties(
-        p: Option<&rumqttc::v5::mqttbytes::v5::PubAckProperties>,
+        p: Option<&iothub_mqtt::packet::PubAckProperties>,
     ) -> Result<Self, Error> {
         Self::from_properties(&p.map(Properties::from).unwrap_or_default())
     }

@@ -1,8 +1,9 @@
 //! The properties of one message, independent of the packet that carries
-//! them, and their conversion to and from rumqttc's MQTT 5 packet properties.
+//! them, and their conversion to and from
+//! `iothub-mqtt`'s PUBLISH and PUBACK properties.
 
 use bytes::Bytes;
-use rumqttc::v5::mqttbytes::v5::{PubAckProperties, PublishProperties};
+use iothub_mqtt::packet::{PubAckProperties, PublishProperties};
 
 /// The longest string or binary value MQTT 5 can carry (a two-byte length).
 pub const MAX_STRING: usize = 65_535;
@@ -29,7 +30,7 @@ impl Properties {
     }
 
     /// Checks that every property fits MQTT 5's two-byte length prefix
-    /// (65,535 bytes): rumqttc's encoder would silently cut a longer one
+    /// (65,535 bytes): the codec would silently cut a longer one
     /// and the hub would see a malformed packet.
     pub fn check_lengths(&self) -> Result<(), crate::Error> {
         let too_long = |name: &str, len: usize| {

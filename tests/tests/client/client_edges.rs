@@ -23,13 +23,12 @@ use iothub_client::runtime::{ConnectionState, DisconnectCause, RefusedSubscripti
 use iothub_client::status::StatusCode;
 use iothub_client::wire::Properties;
 use iothub_client::{Client, Error};
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{ConnAck, Packet, Publish, PublishProperties, SubAck};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::{options_to, wait_for_state};
 use iothub_test_kit::hub::{HubConnection, ScriptedHub};
 use iothub_test_kit::WAIT;
-use rumqttc::v5::mqttbytes::v5::{
-    ConnAck, ConnectReturnCode, Packet, Publish, PublishProperties, SubAck, SubscribeReasonCode,
-};
-use rumqttc::v5::mqttbytes::QoS;
 use tokio::time::Instant;
 
 /// A command from the hub (QoS 1).
@@ -112,7 +111,7 @@ async fn complete_then_disconnect(rounds: u16) {
             packets(&mut hub, 2).await,
             [
                 format!("PUBACK {} Success", round + 1),
-                "DISCONNECT NormalDisconnection".to_owned()
+                "DISCONNECT Success".to_owned()
             ],
             "round {round}"
         );
@@ -348,7 +347,7 @@ async fn not_authorized_is_retried_a_bounded_number_of_times_and_reported() {
         assert!(matches!(hub.recv_packet().await, Packet::Connect(..)));
         hub.send(Packet::ConnAck(ConnAck {
             session_present: false,
-            code: ConnectReturnCode::NotAuthorized,
+            code: ReasonCode::NotAuthorized,
             properties: None,
         }))
         .await;
@@ -388,9 +387,9 @@ async fn a_refused_subscription_reaches_the_application() {
         .iter()
         .map(|f| {
             if f.path == api::receive_commands::TOPIC {
-                SubscribeReasonCode::TopicFilterInvalid
+                ReasonCode::TopicFilterInvalid
             } else {
-                SubscribeReasonCode::Success(f.qos)
+                ReasonCode::granted(f.qos)
             }
         })
         .collect();

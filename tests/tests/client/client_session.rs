@@ -11,14 +11,11 @@ use iothub_client::api::send_telemetry;
 use iothub_client::runtime::{ConnectionState, DisconnectCause};
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
-use iothub_mqtt::connack;
+use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Packet, PubAck, SubAck};
+use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::{options_to, wait_for_state};
 use iothub_test_kit::hub::ScriptedHub;
 use iothub_test_kit::WAIT;
-use rumqttc::v5::mqttbytes::v5::{
-    ConnAck, ConnAckProperties, ConnectReturnCode, Packet, PubAck, PubAckReason, SubAck,
-    SubscribeReasonCode,
-};
 
 #[tokio::test]
 async fn subscribes_until_granted_then_trusts_session_present() {
@@ -46,7 +43,7 @@ async fn subscribes_until_granted_then_trusts_session_present() {
     let codes = subscribe
         .filters
         .iter()
-        .map(|f| SubscribeReasonCode::Success(f.qos))
+        .map(|f| ReasonCode::granted(f.qos))
         .collect();
     hub.send(Packet::SubAck(SubAck {
         pkid: subscribe.pkid,
@@ -222,7 +219,7 @@ async fn telemetry(hub: &mut iothub_test_kit::hub::HubConnection) -> (u16, bool)
 fn puback(pkid: u16) -> Packet {
     Packet::PubAck(PubAck {
         pkid,
-        reason: PubAckReason::Success,
+        reason: ReasonCode::Success,
         properties: None,
     })
 }
@@ -257,10 +254,10 @@ async fn a_receive_maximum_lowered_across_a_reconnect_is_kept_while_sending_agai
     assert!(matches!(hub.recv_packet().await, Packet::Connect(..)));
     hub.send(Packet::ConnAck(ConnAck {
         session_present: true,
-        code: ConnectReturnCode::Success,
+        code: ReasonCode::Success,
         properties: Some(ConnAckProperties {
             receive_max: Some(2),
-            ..connack::empty_properties()
+            ..ConnAckProperties::default()
         }),
     }))
     .await;

@@ -12,13 +12,12 @@ use hmac::{KeyInit, Mac};
 use iothub_client::api::{self, get_twin, receive_commands};
 use iothub_client::operation::Outcome;
 use iothub_client::Client;
-use iothub_mqtt::reason;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish, PublishProperties};
 use iothub_test_kit::fixtures::options_to;
 use iothub_test_kit::hub::ScriptedHub;
 use iothub_test_kit::sas::key_bytes;
 use iothub_test_kit::{HOST, WAIT};
-use rumqttc::v5::mqttbytes::v5::{Packet, Publish, PublishProperties};
-use rumqttc::v5::mqttbytes::QoS;
 
 fn user(properties: &[(String, String)], name: &str) -> Option<String> {
     properties
@@ -136,7 +135,7 @@ async fn pubacks_leave_in_arrival_order_with_the_specs_reason_code_and_status() 
         match hub.recv_packet().await {
             Packet::PubAck(ack) => acks.push((
                 ack.pkid,
-                u8::from(reason::puback_code(&ack.reason)),
+                u8::from(ack.reason),
                 ack.properties
                     .map(|p| user(&p.user_properties, "status"))
                     .unwrap_or_default(),

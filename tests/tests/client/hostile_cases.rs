@@ -19,12 +19,12 @@ use bytes::Bytes;
 use iothub_client::api::Status;
 use iothub_client::status::StatusCode;
 use iothub_mqtt::auth::AuthPacket;
-use iothub_mqtt::{reason, ReasonCode};
-use rumqttc::v5::mqttbytes::v5::{
-    ConnAck, Connect, DisconnectReasonCode, Filter, Login, Packet, PingReq, Publish,
-    PublishProperties, Subscribe, SubscribeProperties, SubscribeReasonCode, Unsubscribe,
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{
+    ConnAck, Connect, Filter, Login, Packet, PingReq, Publish, PublishProperties, Subscribe,
+    SubscribeProperties, Unsubscribe,
 };
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::ReasonCode;
 
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect_to, now_ms, sign, user};
@@ -62,11 +62,7 @@ impl Peer<'_> {
     /// A new connection, accepted.
     pub async fn session(&self) -> RawPeer {
         let (raw, ack) = RawPeer::connect(self.addr, self.connect()).await;
-        assert_eq!(
-            reason::connack_code(ack.code),
-            ReasonCode::Success,
-            "refused: {ack:?}"
-        );
+        assert_eq!(ack.code, ReasonCode::Success, "refused: {ack:?}");
         raw
     }
 }
@@ -88,11 +84,7 @@ fn status_of(user_properties: Option<&[(String, String)]>) -> Option<&str> {
 }
 
 fn assert_connack(what: &str, ack: &ConnAck, code: u8, status: Option<&str>) {
-    assert_eq!(
-        u8::from(reason::connack_code(ack.code)),
-        code,
-        "{what}: {ack:?}"
-    );
+    assert_eq!(u8::from(ack.code), code, "{what}: {ack:?}");
     let user = ack.properties.as_ref().map(|p| &p.user_properties[..]);
     assert_eq!(status_of(user), status, "{what}: {ack:?}");
 }
@@ -223,11 +215,7 @@ fn correlated(bytes: usize) -> PublishProperties {
 async fn expect_puback(raw: &mut RawPeer, what: &str, code: u8, status: &str) {
     match raw.recv().await {
         Some(Packet::PubAck(ack)) => {
-            assert_eq!(
-                u8::from(reason::puback_code(&ack.reason)),
-                code,
-                "{what}: {ack:?}"
-            );
+            assert_eq!(u8::from(ack.reason), code, "{what}: {ack:?}");
             let user = ack.properties.as_ref().map(|p| &p.user_properties[..]);
             assert_eq!(status_of(user), Some(status), "{what}: {ack:?}");
         }
@@ -240,7 +228,11 @@ async fn disconnected(peer: Peer<'_>, what: &str, packet: Packet, code: u8, stat
     let mut raw = peer.session().await;
     raw.send(packet).await;
     let disconnect = raw.expect_disconnect(what).await;
-    assert_eq!(disconnect.reason_code as u8, code, "{what}: {disconnect:?}");
+    assert_eq!(
+        u8::from(disconnect.reason_code),
+        code,
+        "{what}: {disconnect:?}"
+    );
     let user = disconnect
         .properties
         .as_ref()
@@ -289,7 +281,7 @@ async fn undefined_topics(peer: Peer<'_>) {
     still_up(&mut raw, "after undefined topics").await;
 }
 
-async fn suback(raw: &mut RawPeer, filters: &[&str], pkid: u16) -> Vec<SubscribeReasonCode> {
+async fn suback(raw: &mut RawPeer, filters: &[&str], pkid: u16) -> Vec<ReasonCode> {
     let filters = filters.iter().map(|f| Filter::new(*f, QoS::AtLeastOnce));
     let mut subscribe = Subscribe::new_many(filters, None);
     subscribe.pkid = pkid;
@@ -304,7 +296,7 @@ async fn suback(raw: &mut RawPeer, filters: &[&str], pkid: u16) -> Vec<Subscribe
 }
 
 async fn subscriptions(peer: Peer<'_>) {
-    use SubscribeReasonCode as Code;
+    use ReasonCode as Code;
     let mut raw = peer.session().await;
     let codes = suback(
         &mut raw,
@@ -331,7 +323,7 @@ async fn subscriptions(peer: Peer<'_>) {
     let filters: Vec<&str> = methods.iter().map(String::as_str).collect();
     let codes = suback(&mut raw, &filters, 2).await;
     assert!(
-        codes[..50].iter().all(|c| matches!(c, Code::Success(_))),
+        codes[..50].iter().all(|c| c.granted_qos().is_some()),
         "{codes:?}"
     );
     assert_eq!(codes[50], Code::QuotaExceeded);
@@ -364,7 +356,7 @@ async fn subscriptions(peer: Peer<'_>) {
         filters: Vec::new(),
         properties: None,
     });
-    let code = DisconnectReasonCode::ProtocolError as u8;
+    let code = u8::from(ReasonCode::ProtocolError);
     disconnected(
         peer,
         "an UNSUBSCRIBE without a topic filter",
@@ -476,7 +468,7 @@ async fn mqtt_limits(peer: Peer<'_>) {
         )
     };
     let large = Bytes::from(vec![b'x'; 256 * 1024 + 1]);
-    let code = |c: DisconnectReasonCode| c as u8;
+    let code = u8::from;
     let mut retained = telemetry(QoS::AtLeastOnce, "x".into());
     if let Packet::Publish(p) = &mut retained {
         p.retain = true;
@@ -494,22 +486,18 @@ async fn mqtt_limits(peer: Peer<'_>) {
         (
             "a packet over 256 KiB",
             telemetry(QoS::AtLeastOnce, large),
-            code(DisconnectReasonCode::PacketTooLarge),
+            code(ReasonCode::PacketTooLarge),
         ),
         (
             "QoS 2",
             telemetry(QoS::ExactlyOnce, "x".into()),
-            code(DisconnectReasonCode::QoSNotSupported),
+            code(ReasonCode::QosNotSupported),
         ),
-        (
-            "RETAIN",
-            retained,
-            code(DisconnectReasonCode::RetainNotSupported),
-        ),
+        ("RETAIN", retained, code(ReasonCode::RetainNotSupported)),
         (
             "topic alias 11",
             aliased,
-            code(DisconnectReasonCode::TopicAliasInvalid),
+            code(ReasonCode::TopicAliasInvalid),
         ),
     ];
     for (what, packet, code) in cases {
@@ -532,9 +520,9 @@ async fn reauthentication_and_second_connect(peer: Peer<'_>) {
     auth.write(&mut bytes).expect("AUTH encodes");
     raw.send_bytes(&bytes).await;
     let disconnect = raw.expect_disconnect("a failed re-authentication").await;
-    assert_eq!(disconnect.reason_code as u8, NOT_AUTHORIZED_CODE);
+    assert_eq!(u8::from(disconnect.reason_code), NOT_AUTHORIZED_CODE);
     // CONNECT on a connection that has one: MQTT 5's Protocol Error.
     let second = Packet::Connect(peer.connect(), None, None);
-    let code = DisconnectReasonCode::ProtocolError as u8;
+    let code = u8::from(ReasonCode::ProtocolError);
     disconnected(peer, "a second CONNECT", second, code, None).await;
 }

@@ -20,12 +20,12 @@ use iothub_client::api::send_telemetry;
 use iothub_client::operation::Outcome;
 use iothub_client::runtime::ConnectionState;
 use iothub_client::{Client, Receivers};
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish, PublishProperties};
 use iothub_test_kit::fixtures::{emulator, options};
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::key;
 use iothub_test_kit::{HOST, WAIT};
-use rumqttc::v5::mqttbytes::v5::{Packet, Publish, PublishProperties};
-use rumqttc::v5::mqttbytes::QoS;
 
 /// Good devices.
 const GOOD: u8 = 10;
@@ -113,7 +113,7 @@ async fn soups(peer: Peer<'_>) {
     }
     // The hub still takes the hostile device, and answers it.
     let mut raw = peer.session().await;
-    raw.send(Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq))
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
         .await;
     assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
 }

@@ -28,8 +28,8 @@ use iothub_emulator::mqtt::subscribe::{self, Target};
 use iothub_emulator::mqtt::subscriptions::Subscriptions;
 use iothub_emulator::mqtt::version;
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
-use rumqttc::v5::mqttbytes::v5::{Connect, Packet};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Connect, Packet};
 
 /// The registered device.
 pub const DEVICE: &str = "fuzz";

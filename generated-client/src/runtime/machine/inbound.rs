@@ -6,8 +6,9 @@
 use std::time::Instant;
 
 use bytes::BytesMut;
-use rumqttc::v5::mqttbytes::v5::{DisconnectReasonCode, Packet, Publish, SubscribeReasonCode};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish};
+use iothub_mqtt::ReasonCode;
 
 use super::{End, Event, Message, SessionMachine};
 use crate::runtime::acks::Settlement;
@@ -18,7 +19,6 @@ use crate::runtime::routes::matches;
 use crate::runtime::state::DisconnectCause;
 use crate::wire::Properties;
 use iothub_mqtt::frame::{self, Frame, FrameError};
-use iothub_mqtt::reason;
 
 impl<T> SessionMachine<T> {
     /// Reads every whole packet in `buffer` (bytes just read, and any left
@@ -38,7 +38,7 @@ impl<T> SessionMachine<T> {
                         self.events.push_back(Event::Reauthenticated);
                     } else {
                         self.violation(
-                            DisconnectReasonCode::ProtocolError,
+                            ReasonCode::ProtocolError,
                             format!(
                                 "unexpected AUTH with reason code 0x{:02X}",
                                 auth.reason_code
@@ -49,9 +49,9 @@ impl<T> SessionMachine<T> {
                 Ok(Some(Frame::Packet(packet))) => self.on_packet(*packet),
                 Err(e) => {
                     let code = match e {
-                        FrameError::ProtocolError(_) => DisconnectReasonCode::ProtocolError,
-                        FrameError::TooLarge { .. } => DisconnectReasonCode::PacketTooLarge,
-                        FrameError::Malformed(_) => DisconnectReasonCode::MalformedPacket,
+                        FrameError::ProtocolError(_) => ReasonCode::ProtocolError,
+                        FrameError::TooLarge { .. } => ReasonCode::PacketTooLarge,
+                        FrameError::Malformed(_) => ReasonCode::MalformedPacket,
                     };
                     self.violation(code, e.to_string());
                 }
@@ -60,13 +60,13 @@ impl<T> SessionMachine<T> {
     }
 
     /// The hub broke the protocol: DISCONNECT with `code`, and end.
-    fn violation(&mut self, code: DisconnectReasonCode, message: String) {
+    fn violation(&mut self, code: ReasonCode, message: String) {
         if let Some(link) = &mut self.link {
             link.violation.get_or_insert(code);
             let code = link.violation.unwrap_or(code);
-            self.encode(&Packet::Disconnect(
-                rumqttc::v5::mqttbytes::v5::Disconnect::new(code),
-            ));
+            self.encode(&Packet::Disconnect(iothub_mqtt::packet::Disconnect::new(
+                code,
+            )));
         }
         self.finish(End::Lost(DisconnectCause::Protocol(message)));
     }
@@ -76,7 +76,7 @@ impl<T> SessionMachine<T> {
             Packet::Publish(publish) => self.on_publish(publish),
             Packet::PubAck(ack) => {
                 let acknowledgement = Acknowledgement {
-                    reason_code: reason::puback_code(&ack.reason).into(),
+                    reason_code: ack.reason.into(),
                     properties: ack
                         .properties
                         .as_ref()
@@ -123,22 +123,22 @@ impl<T> SessionMachine<T> {
                             .and_then(|p| p.reason_string.clone())
                     });
                 self.finish(End::Lost(DisconnectCause::Hub {
-                    reason_code: disconnect.reason_code as u8,
+                    reason_code: u8::from(disconnect.reason_code),
                     status,
                     reason,
                 }));
             }
             other => self.violation(
-                DisconnectReasonCode::ProtocolError,
+                ReasonCode::ProtocolError,
                 format!(
                     "the hub sent {}, which a server does not send",
-                    connect::name(&other)
+                    other.name()
                 ),
             ),
         }
     }
 
-    fn on_suback(&mut self, pkid: u16, codes: &[SubscribeReasonCode]) {
+    fn on_suback(&mut self, pkid: u16, codes: &[ReasonCode]) {
         let Some(link) = &mut self.link else {
             return;
         };
@@ -149,12 +149,12 @@ impl<T> SessionMachine<T> {
         self.inflight.release(pkid);
         let mut granted = codes.len() == routes.len();
         for (route, code) in routes.iter().zip(codes) {
-            if let SubscribeReasonCode::Success(_) = code {
+            if let ReasonCode::Success | ReasonCode::GrantedQos1 | ReasonCode::GrantedQos2 = code {
                 continue;
             }
             granted = false;
             let filter = self.config.routes[*route].0;
-            let reason_code = u8::from(reason::suback_code(code));
+            let reason_code = u8::from(*code);
             tracing::error!(
                 filter,
                 reason_code,
@@ -171,7 +171,7 @@ impl<T> SessionMachine<T> {
     fn on_publish(&mut self, publish: Publish) {
         let Ok(topic) = String::from_utf8(publish.topic.to_vec()) else {
             return self.violation(
-                DisconnectReasonCode::TopicNameInvalid,
+                ReasonCode::TopicNameInvalid,
                 "a PUBLISH topic is not UTF-8".into(),
             );
         };
@@ -180,7 +180,7 @@ impl<T> SessionMachine<T> {
             QoS::AtLeastOnce => true,
             QoS::ExactlyOnce => {
                 return self.violation(
-                    DisconnectReasonCode::QoSNotSupported,
+                    ReasonCode::QosNotSupported,
                     "a QoS 2 PUBLISH, above every subscription's QoS".into(),
                 )
             }
@@ -191,7 +191,7 @@ impl<T> SessionMachine<T> {
         if qos1 {
             if link.acks.len() >= usize::from(self.config.receive_maximum) {
                 return self.violation(
-                    DisconnectReasonCode::ReceiveMaximumExceeded,
+                    ReasonCode::ReceiveMaximumExceeded,
                     format!(
                         "more than the client's Receive Maximum ({}) QoS 1 messages unacknowledged",
                         self.config.receive_maximum

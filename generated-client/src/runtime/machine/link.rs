@@ -9,10 +9,9 @@
 //! alive, so a dead path is noticed within 1.5 × the keep alive of the
 //! last byte read, whatever the client keeps writing.
 
+use iothub_mqtt::ReasonCode;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-
-use rumqttc::v5::mqttbytes::v5::DisconnectReasonCode;
 
 use crate::runtime::acks::AckOrder;
 use crate::runtime::state::DisconnectCause;
@@ -61,7 +60,7 @@ pub(super) struct Link {
     pub(super) unsubscribed: HashSet<usize>,
     /// The DISCONNECT reason code this side ends the connection with when
     /// it finds the hub breaking the protocol.
-    pub(super) violation: Option<DisconnectReasonCode>,
+    pub(super) violation: Option<ReasonCode>,
 }
 
 impl Link {

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use iothub_mqtt::auth::AuthPacket;
+use iothub_mqtt::packet::{Disconnect, Packet, Publish};
 use iothub_mqtt::ReasonCode;
-use rumqttc::v5::mqttbytes::v5::{Disconnect, DisconnectReasonCode, Packet, Publish};
 
 use self::link::Link;
 use super::correlation::Response;
@@ -204,7 +204,7 @@ impl<T> SessionMachine<T> {
     pub(crate) fn shutdown(&mut self) {
         if self.link.is_some() {
             self.encode(&Packet::Disconnect(Disconnect::new(
-                DisconnectReasonCode::NormalDisconnection,
+                ReasonCode::NORMAL_DISCONNECTION,
             )));
         }
         self.finish(End::Shutdown);
@@ -254,7 +254,7 @@ impl<T> SessionMachine<T> {
         };
         match link.on_timeout(now, self.config.auth_answer) {
             link::Due::Nothing => {}
-            link::Due::Ping => self.encode(&Packet::PingReq(rumqttc::v5::mqttbytes::v5::PingReq)),
+            link::Due::Ping => self.encode(&Packet::PingReq(iothub_mqtt::packet::PingReq)),
             link::Due::Token => self.events.push_back(Event::TokenNeeded),
             link::Due::End(cause) => self.finish(End::Lost(cause)),
         }

@@ -4,14 +4,14 @@
 //! reconnect, PUBACKs whose turn has come, and UNSUBSCRIBE for a route
 //! nobody reads.
 
-use rumqttc::v5::mqttbytes::v5::{Filter, Packet, PubAck, Publish, Subscribe, Unsubscribe};
-use rumqttc::v5::mqttbytes::QoS;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Filter, Packet, PubAck, Publish, Subscribe, Unsubscribe};
+use iothub_mqtt::ReasonCode;
 
 use super::{Event, SessionMachine};
 use crate::runtime::acks::Settlement;
 use crate::wire::Properties;
 use crate::Error;
-use iothub_mqtt::reason;
 
 /// MQTT QoS from the spec's number (the API's maximum is 1).
 fn qos(n: u8) -> QoS {
@@ -83,7 +83,7 @@ impl<T> SessionMachine<T> {
                 .then(|| settlement.properties.to_puback());
             self.encode(&Packet::PubAck(PubAck {
                 pkid,
-                reason: reason::puback(settlement.reason_code),
+                reason: ReasonCode::from(settlement.reason_code),
                 properties,
             }));
         }

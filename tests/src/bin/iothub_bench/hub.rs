@@ -155,3 +155,20 @@ pub async fn wait_connack(events: &mut EventLoop) {
         }
     }
 }
+
+/// A message's PUBLISH properties as rumqttc's client takes them (the
+/// raw side's own types; the typed API gives `iothub-mqtt`'s).
+pub fn raw_properties(
+    properties: iothub_mqtt::packet::PublishProperties,
+) -> rumqttc::v5::mqttbytes::v5::PublishProperties {
+    rumqttc::v5::mqttbytes::v5::PublishProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        topic_alias: properties.topic_alias,
+        response_topic: properties.response_topic,
+        correlation_data: properties.correlation_data,
+        user_properties: properties.user_properties,
+        subscription_identifiers: properties.subscription_identifiers,
+        content_type: properties.content_type,
+    }
+}

@@ -74,8 +74,9 @@ async fn load(
                     let client = client.clone();
                     tokio::spawn(async move {
                         for _ in 0..messages {
-                            let properties =
-                                send_telemetry::Message::default().to_publish_properties();
+                            let properties = crate::hub::raw_properties(
+                                send_telemetry::Message::default().to_publish_properties(),
+                            );
                             if client
                                 .publish_with_properties(
                                     topic.clone(),

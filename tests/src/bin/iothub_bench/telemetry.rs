@@ -116,7 +116,9 @@ async fn through_raw(
         let payload = payload.clone();
         tokio::spawn(async move {
             for _ in 0..messages {
-                let properties = send_telemetry::Message::default().to_publish_properties();
+                let properties = crate::hub::raw_properties(
+                    send_telemetry::Message::default().to_publish_properties(),
+                );
                 client
                     .publish_with_properties(
                         send_telemetry::TOPIC,
