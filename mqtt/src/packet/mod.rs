@@ -9,6 +9,7 @@ mod connect;
 mod disconnect;
 mod puback;
 mod publish;
+mod size;
 mod suback;
 mod subscribe;
 mod unsuback;
