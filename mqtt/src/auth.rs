@@ -5,7 +5,7 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-use super::frame::FrameError;
+use crate::error::FrameError;
 
 /// First byte of every AUTH packet (type 15, no flags).
 const FIRST_BYTE: u8 = 0xF0;

@@ -4,6 +4,9 @@
 use rumqttc::v5::mqttbytes::v5 as rq;
 use rumqttc::v5::mqttbytes::QoS as RqQoS;
 
+use bytes::BytesMut;
+
+use crate::error::FrameError;
 use crate::packet::*;
 use crate::reason;
 use crate::ReasonCode;
@@ -26,6 +29,16 @@ fn qos_from(qos: RqQoS) -> QoS {
 
 fn ack_to(p: &AckProperties) -> (Option<String>, Vec<(String, String)>) {
     (p.reason_string.clone(), p.user_properties.clone())
+}
+
+impl Packet {
+    /// Appends the packet's bytes to `buffer`; with `max_size`, a packet
+    /// larger than it is refused. The number of bytes written.
+    pub fn write(&self, buffer: &mut BytesMut, max_size: Option<u32>) -> Result<usize, FrameError> {
+        to_codec(self)
+            .write(buffer, max_size)
+            .map_err(|e| FrameError::Malformed(e.to_string()))
+    }
 }
 
 /// Ours → rumqttc's, for encoding.

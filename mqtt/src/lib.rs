@@ -18,11 +18,13 @@
 
 pub mod auth;
 mod codec;
+mod error;
 pub mod frame;
 pub mod packet;
 mod reason;
 mod reason_code;
 mod violation;
 
+pub use error::FrameError;
 pub use reason_code::ReasonCode;
 pub use violation::Violation;

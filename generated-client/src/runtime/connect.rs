@@ -160,10 +160,10 @@ fn accept(
             .as_ref()
             .map(|p| p.user_properties.as_slice())
             .unwrap_or_default();
-        let status = user_property(user, api::RESPONSE_PROPERTIES.status);
+        let status = crate::wire::user_property(user, api::RESPONSE_PROPERTIES.status);
         let reason = api::RESPONSE_PROPERTIES
             .reason
-            .and_then(|name| user_property(user, name))
+            .and_then(|name| crate::wire::user_property(user, name))
             .or_else(|| properties.as_ref().and_then(|p| p.reason_string.clone()));
         // What the same CONNECT cannot fix: version, identity, a bad user
         // name or password, a ban, the method. Not authorized (0x87) is
@@ -232,8 +232,4 @@ pub(crate) fn reauthenticate(options: &ClientOptions) -> Option<(AuthPacket, Sas
         user_properties,
     };
     Some((auth, token))
-}
-
-pub(crate) fn user_property(user: &[(String, String)], name: &str) -> Option<String> {
-    user.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use super::acks::Settlement;
+use super::settlement::Settlement;
 
 /// A command from a handle to the driver.
 #[derive(Debug)]

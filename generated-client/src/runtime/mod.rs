@@ -19,19 +19,21 @@ mod machine;
 mod outbox;
 mod routes;
 mod serve;
+mod settlement;
 mod shared;
 mod snapshots;
 mod state;
 mod task;
 mod typed;
 
-pub use acks::{Delivery, Settlement};
+pub use acks::Delivery;
 pub use backoff::ReconnectPolicy;
 pub use connect::CLIENT_RECEIVE_MAXIMUM;
 pub use correlation::Response;
 pub use handle::{Session, WeakSession};
 pub use inflight::Acknowledgement;
 pub use routes::{Incoming, RouteReceiver, Subscriptions};
+pub use settlement::Settlement;
 pub use snapshots::{snapshot_of, spawn_snapshots};
 pub use state::{ConnectionState, DisconnectCause, RefusedSubscription};
 pub use typed::{

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
-use super::acks::{Delivery, Settlement};
+use super::acks::Delivery;
+use super::settlement::Settlement;
 use crate::wire::Properties;
 use crate::Error;
 

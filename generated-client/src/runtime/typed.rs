@@ -12,9 +12,10 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::acks::{Delivery, Settlement};
+use super::acks::Delivery;
 use super::handle::{Session, WeakSession};
 use super::routes::RouteReceiver;
+use super::settlement::Settlement;
 use crate::api;
 use crate::operation::{Operation, Outcome};
 use crate::status::StatusCode;

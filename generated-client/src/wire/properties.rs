@@ -20,6 +20,11 @@ pub struct Properties {
     pub user: Vec<(String, String)>,
 }
 
+/// The value of user property `name` among `user` (the first, if it repeats).
+pub(crate) fn user_property(user: &[(String, String)], name: &str) -> Option<String> {
+    user.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+}
+
 impl Properties {
     /// The value of the user property `name`, if present once or more (first wins).
     pub fn user(&self, name: &str) -> Option<&str> {

@@ -15,8 +15,6 @@ mod subscribe;
 mod unsuback;
 mod unsubscribe;
 
-use bytes::BytesMut;
-
 pub use connack::{ConnAck, ConnAckProperties};
 pub use connect::{Connect, ConnectProperties, LastWill, LastWillProperties, Login};
 pub use disconnect::{Disconnect, DisconnectProperties};
@@ -27,7 +25,6 @@ pub use subscribe::{Filter, RetainForwardRule, Subscribe, SubscribeProperties};
 pub use unsuback::{UnsubAck, UnsubAckProperties};
 pub use unsubscribe::{Unsubscribe, UnsubscribeProperties};
 
-use crate::frame::FrameError;
 use crate::ReasonCode;
 
 /// A Quality of Service level.
@@ -101,14 +98,6 @@ pub enum Packet {
 }
 
 impl Packet {
-    /// Appends the packet's bytes to `buffer`; with `max_size`, a packet
-    /// larger than it is refused. The number of bytes written.
-    pub fn write(&self, buffer: &mut BytesMut, max_size: Option<u32>) -> Result<usize, FrameError> {
-        crate::codec::to_codec(self)
-            .write(buffer, max_size)
-            .map_err(|e| FrameError::Malformed(e.to_string()))
-    }
-
     /// The packet's name (`PUBLISH`), for messages.
     pub fn name(&self) -> &'static str {
         match self {

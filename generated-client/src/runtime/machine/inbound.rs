@@ -11,11 +11,10 @@ use iothub_mqtt::packet::{Packet, Publish};
 use iothub_mqtt::ReasonCode;
 
 use super::{End, Event, Message, SessionMachine};
-use crate::runtime::acks::Settlement;
-use crate::runtime::connect;
 use crate::runtime::correlation::Response;
 use crate::runtime::inflight::Acknowledgement;
 use crate::runtime::routes::matches;
+use crate::runtime::settlement::Settlement;
 use crate::runtime::state::DisconnectCause;
 use crate::wire::Properties;
 use iothub_mqtt::frame::{self, Frame, FrameError};
@@ -111,11 +110,11 @@ impl<T> SessionMachine<T> {
                     .as_ref()
                     .map(|p| p.user_properties.as_slice())
                     .unwrap_or_default();
-                let status = connect::user_property(user, self.config.status_property);
+                let status = crate::wire::user_property(user, self.config.status_property);
                 let reason = self
                     .config
                     .reason_property
-                    .and_then(|name| connect::user_property(user, name))
+                    .and_then(|name| crate::wire::user_property(user, name))
                     .or_else(|| {
                         disconnect
                             .properties

@@ -9,7 +9,7 @@ use iothub_mqtt::packet::{Filter, Packet, PubAck, Publish, Subscribe, Unsubscrib
 use iothub_mqtt::ReasonCode;
 
 use super::{Event, SessionMachine};
-use crate::runtime::acks::Settlement;
+use crate::runtime::settlement::Settlement;
 use crate::wire::Properties;
 use crate::Error;
 

@@ -10,7 +10,7 @@ use iothub_mqtt::packet::{Packet, PingResp, PubAck, Publish, PublishProperties, 
 use iothub_mqtt::ReasonCode;
 
 use super::*;
-use crate::runtime::acks::Settlement;
+use crate::runtime::settlement::Settlement;
 use iothub_mqtt::frame::{self, Frame};
 
 // The machine is generic over the API; its routes here are the spec's.
