@@ -27,8 +27,15 @@ fn qos_from(qos: RqQoS) -> QoS {
     }
 }
 
-fn ack_to(p: &AckProperties) -> (Option<String>, Vec<(String, String)>) {
-    (p.reason_string.clone(), p.user_properties.clone())
+/// rumqttc's properties of an acknowledgement (`$ty`: one struct per
+/// packet type, all with the same two fields) from ours.
+macro_rules! ack_properties {
+    ($($ty:ident)::+, $properties:expr) => {
+        $properties.as_ref().map(|p: &AckProperties| $($ty)::+ {
+            reason_string: p.reason_string.clone(),
+            user_properties: p.user_properties.clone(),
+        })
+    };
 }
 
 impl Packet {
@@ -108,13 +115,7 @@ pub(crate) fn to_codec(packet: &Packet) -> rq::Packet {
         Packet::PubAck(a) => rq::Packet::PubAck(rq::PubAck {
             pkid: a.pkid,
             reason: reason::puback(a.reason),
-            properties: a.properties.as_ref().map(|p| {
-                let (reason_string, user_properties) = ack_to(p);
-                rq::PubAckProperties {
-                    reason_string,
-                    user_properties,
-                }
-            }),
+            properties: ack_properties!(rq::PubAckProperties, a.properties),
         }),
         Packet::PubRec(a) => rq::Packet::PubRec(rq::PubRec {
             pkid: a.pkid,
@@ -122,13 +123,7 @@ pub(crate) fn to_codec(packet: &Packet) -> rq::Packet {
                 rq::PubAckReason::Success => rq::PubRecReason::Success,
                 _ => rq::PubRecReason::UnspecifiedError,
             },
-            properties: a.properties.as_ref().map(|p| {
-                let (reason_string, user_properties) = ack_to(p);
-                rq::PubRecProperties {
-                    reason_string,
-                    user_properties,
-                }
-            }),
+            properties: ack_properties!(rq::PubRecProperties, a.properties),
         }),
         Packet::PubRel(a) => rq::Packet::PubRel(rq::PubRel {
             pkid: a.pkid,
@@ -136,13 +131,7 @@ pub(crate) fn to_codec(packet: &Packet) -> rq::Packet {
                 ReasonCode::Success => rq::PubRelReason::Success,
                 _ => rq::PubRelReason::PacketIdentifierNotFound,
             },
-            properties: a.properties.as_ref().map(|p| {
-                let (reason_string, user_properties) = ack_to(p);
-                rq::PubRelProperties {
-                    reason_string,
-                    user_properties,
-                }
-            }),
+            properties: ack_properties!(rq::PubRelProperties, a.properties),
         }),
         Packet::PubComp(a) => rq::Packet::PubComp(rq::PubComp {
             pkid: a.pkid,
@@ -150,13 +139,7 @@ pub(crate) fn to_codec(packet: &Packet) -> rq::Packet {
                 ReasonCode::Success => rq::PubCompReason::Success,
                 _ => rq::PubCompReason::PacketIdentifierNotFound,
             },
-            properties: a.properties.as_ref().map(|p| {
-                let (reason_string, user_properties) = ack_to(p);
-                rq::PubCompProperties {
-                    reason_string,
-                    user_properties,
-                }
-            }),
+            properties: ack_properties!(rq::PubCompProperties, a.properties),
         }),
         Packet::Subscribe(s) => rq::Packet::Subscribe(rq::Subscribe {
             pkid: s.pkid,

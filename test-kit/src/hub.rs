@@ -9,7 +9,7 @@ use bytes::BytesMut;
 use iothub_client::api;
 use iothub_mqtt::frame::{self, Frame};
 use iothub_mqtt::packet::QoS;
-use iothub_mqtt::packet::{ConnAck, Packet, Publish, PublishProperties, SubAck};
+use iothub_mqtt::packet::{ConnAck, Filter, Packet, Publish, PublishProperties, SubAck, Subscribe};
 use iothub_mqtt::ReasonCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -150,26 +150,30 @@ impl HubConnection {
     /// filters.
     pub async fn handshake(&mut self) -> (Packet, Vec<(String, QoS)>) {
         let connect = self.accept_connect(false).await;
-        let Packet::Subscribe(subscribe) = self.recv_packet().await else {
-            panic!("expected SUBSCRIBE");
-        };
+        let subscribe = self.answer_subscribe(|f| ReasonCode::granted(f.qos)).await;
         let filters: Vec<(String, QoS)> = subscribe
             .filters
             .iter()
             .map(|f| (f.path.clone(), f.qos))
             .collect();
-        let codes = subscribe
-            .filters
-            .iter()
-            .map(|f| ReasonCode::granted(f.qos))
-            .collect();
+        self.answer_twin_request().await;
+        (connect, filters)
+    }
+
+    /// Reads the next packet, which must be a SUBSCRIBE, and answers it
+    /// with a SUBACK of `decide`'s code for each filter; returns the
+    /// SUBSCRIBE.
+    pub async fn answer_subscribe(&mut self, decide: impl Fn(&Filter) -> ReasonCode) -> Subscribe {
+        let Packet::Subscribe(subscribe) = self.recv_packet().await else {
+            panic!("expected SUBSCRIBE");
+        };
+        let codes = subscribe.filters.iter().map(decide).collect();
         self.send(Packet::SubAck(SubAck {
             pkid: subscribe.pkid,
             return_codes: codes,
             properties: None,
         }))
         .await;
-        self.answer_twin_request().await;
-        (connect, filters)
+        subscribe
     }
 }

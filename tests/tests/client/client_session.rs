@@ -11,7 +11,7 @@ use iothub_client::api::send_telemetry;
 use iothub_client::runtime::{ConnectionState, DisconnectCause};
 use iothub_client::wire::ApplicationProperties;
 use iothub_client::{Client, Error};
-use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Packet, PubAck, SubAck};
+use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Packet, PubAck};
 use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::{options_to, wait_for_state};
 use iothub_test_kit::hub::ScriptedHub;
@@ -37,20 +37,7 @@ async fn subscribes_until_granted_then_trusts_session_present() {
     // 2nd connection: still no SUBACK seen, so again; granted this time.
     let mut hub = fake.accept().await;
     hub.accept_connect(true).await;
-    let Packet::Subscribe(subscribe) = hub.recv_packet().await else {
-        panic!("subscribes again");
-    };
-    let codes = subscribe
-        .filters
-        .iter()
-        .map(|f| ReasonCode::granted(f.qos))
-        .collect();
-    hub.send(Packet::SubAck(SubAck {
-        pkid: subscribe.pkid,
-        return_codes: codes,
-        properties: None,
-    }))
-    .await;
+    hub.answer_subscribe(|f| ReasonCode::granted(f.qos)).await;
     hub.answer_twin_request().await;
     // The SUBACK was read before the answer: once the snapshot is here, the
     // client knows its subscriptions were granted.
