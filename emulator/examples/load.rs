@@ -8,9 +8,10 @@
 //! ```
 //! (defaults 100, 200, 256). Everything runs on loopback. By default the
 //! hub runs in the same process; with `IOTHUB_LOAD_HUB=MQTT_ADDR,HTTP_ADDR`
-//! the devices are registered over HTTP with a running `iothub-emulator`
-//! (another process) and connect there, so the two sides do not share a
-//! scheduler.
+//! and `IOTHUB_LOAD_SERVICE=` the service connection string it printed
+//! (`service-connection-string …`), the devices are registered over HTTP
+//! with a running `iothub-emulator` (another process) and connect there, so
+//! the two sides do not share a scheduler.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,6 +19,7 @@ use bytes::Bytes;
 use iothub_client::api::connection::{sas, AuthenticationMethod, Connect};
 use iothub_client::api::{self, send_telemetry};
 use iothub_client::wire::{MqttProperties, Timestamp};
+use iothub_emulator::access::ServiceConnectionString;
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
 use iothub_emulator::{Config, Emulator};
 use rumqttc::v5::mqttbytes::v5::Packet;
@@ -63,8 +65,17 @@ async fn main() {
     let (hub, mqtt) = match external.as_deref().and_then(|v| v.split_once(',')) {
         Some((mqtt, http)) => {
             let key_b64 = key.expose_base64();
+            let service = std::env::var("IOTHUB_LOAD_SERVICE")
+                .ok()
+                .and_then(|text| ServiceConnectionString::parse(&text).ok())
+                .expect("IOTHUB_LOAD_SERVICE: the emulator's service connection string");
+            let expiry = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+                + 3600;
+            let authorization = service.token(expiry);
             for i in 0..devices {
-                register(http, &format!("load-{i}"), &key_b64).await;
+                register(http, &authorization, &format!("load-{i}"), &key_b64).await;
             }
             (
                 None,
@@ -190,7 +201,7 @@ async fn main() {
 }
 
 /// `PUT /devices/{id}` on the hub's HTTP API (plain HTTP/1.1).
-async fn register(http: &str, id: &str, key_b64: &str) {
+async fn register(http: &str, authorization: &str, id: &str, key_b64: &str) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let body = format!(
         r#"{{"authentication":{{"type":"sas","symmetricKey":{{"primaryKey":"{key_b64}","secondaryKey":"{key_b64}"}}}}}}"#
@@ -199,7 +210,7 @@ async fn register(http: &str, id: &str, key_b64: &str) {
         .await
         .expect("the hub's HTTP address");
     let request = format!(
-        "PUT /devices/{id} HTTP/1.1\r\nhost: load\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "PUT /devices/{id} HTTP/1.1\r\nhost: load\r\nauthorization: {authorization}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.expect("sends");

@@ -3,6 +3,8 @@
 //! contract). Start one in-process with [`Emulator::start`].
 //!
 //! - [`registry`]: device identities and their credentials.
+//! - [`access`]: hub-level shared access policies and the service API's
+//!   `SharedAccessSignature` tokens.
 //! - [`sas`]: shared access signatures (HMAC-SHA256) and their expiry.
 //! - [`hub`]: the hub's state: twins, command queues, telemetry, connections.
 //! - [`methods`]: direct method calls to a device's live connection.
@@ -26,6 +28,7 @@
 //! everything it acknowledged.
 #![deny(missing_docs)]
 
+pub mod access;
 mod config;
 pub mod error;
 pub mod http;

@@ -4,7 +4,10 @@
 //! [--hostname NAME] [--registry FILE.yaml] [--tls-cert PEM --tls-key PEM]
 //! [--state DIR]` prints one line
 //! `listening mqtt=HOST:PORT http=HOST:PORT` on stdout once both sockets
-//! are bound, logs to stderr (`RUST_LOG`, default `info`) and stops on
+//! are bound (and, when the registry file has no `policies`, a second line
+//! `service-connection-string HostName=…;SharedAccessKeyName=iothubowner;SharedAccessKey=…`:
+//! the development policy the service API's tokens are signed with; kept in
+//! the state folder with `--state`), logs to stderr (`RUST_LOG`, default `info`) and stops on
 //! SIGINT or SIGTERM. With `--tls-cert` and `--tls-key` (both or neither)
 //! MQTT is served over TLS. With `--state DIR` (created if missing) the
 //! state is durable there: written before anything is acknowledged, back
@@ -97,11 +100,21 @@ fn run(args: Args) -> Result<(), String> {
         // The handlers are in place before the line that says the emulator
         // is up: a signal sent right after it stops the emulator cleanly.
         let stop = stop_signal();
-        println!(
-            "listening mqtt={} http={}",
+        // One write, so a reader of the first line finds the second with it.
+        let mut lines = format!(
+            "listening mqtt={} http={}\n",
             emulator.mqtt_addr(),
             emulator.http_addr()
         );
+        if let Some(service) = emulator.development_connection_string() {
+            lines.push_str(&format!("service-connection-string {}\n", service.expose()));
+        }
+        {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(lines.as_bytes());
+            let _ = stdout.flush();
+        }
         let signal = stop.await;
         tracing::info!(signal, "stopping");
         emulator.shutdown().await;

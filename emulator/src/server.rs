@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+use crate::access::{development, Policies, ServiceConnectionString};
 use crate::config::Config;
 use crate::hub::Hub;
 use crate::mqtt::admission::{Admission, Admitted};
@@ -48,6 +49,41 @@ fn bind_error(what: &str, address: SocketAddr, error: std::io::Error) -> std::io
         error.kind(),
         format!("cannot listen for {what} on {address}: {error}"),
     )
+}
+
+/// The `HostName` of the development connection string: the host name the
+/// emulator accepts, else `localhost` for a loopback or any-address
+/// listener, else its address; with the HTTP port.
+fn service_host(http: SocketAddr, hostname: Option<&str>) -> String {
+    match hostname {
+        Some(name) => format!("{name}:{}", http.port()),
+        None if http.ip().is_loopback() || http.ip().is_unspecified() => {
+            format!("localhost:{}", http.port())
+        }
+        None => http.to_string(),
+    }
+}
+
+/// What to warn about listeners that other machines can reach without TLS.
+fn exposure_warnings(mqtt: SocketAddr, http: SocketAddr, mqtt_tls: bool) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !mqtt.ip().is_loopback() && !mqtt_tls {
+        warnings.push(format!(
+            "MQTT on {mqtt} is reachable beyond loopback without TLS: device signatures and all traffic cross the network in clear text, and anyone on the path can read them and replay a device's token until it expires; give --tls-cert and --tls-key, or listen on 127.0.0.1"
+        ));
+    }
+    if !http.ip().is_loopback() {
+        warnings.push(format!(
+            "the service API on {http} is reachable beyond loopback over plain HTTP: its SharedAccessSignature tokens and device keys cross the network in clear text, and anyone on the path can read them and use a token until it expires; listen on 127.0.0.1"
+        ));
+    }
+    warnings
+}
+
+fn warn_if_exposed(mqtt: SocketAddr, http: SocketAddr, mqtt_tls: bool) {
+    for warning in exposure_warnings(mqtt, http, mqtt_tls) {
+        tracing::warn!("{warning}");
+    }
 }
 
 /// Serves one accepted TCP connection: the TLS handshake first when
@@ -93,6 +129,7 @@ async fn serve_stream(
 pub struct Emulator {
     mqtt: SocketAddr,
     http: SocketAddr,
+    service: Option<ServiceConnectionString>,
     hub: Hub,
     stop: watch::Sender<bool>,
     accept: Option<JoinHandle<()>>,
@@ -104,6 +141,18 @@ impl Emulator {
     /// starts serving. A state folder that cannot be used is an error
     /// (its source a [`StoreError`](crate::store::StoreError)) naming it.
     pub async fn start(config: Config) -> std::io::Result<Self> {
+        let development = if config.registry.policies().is_empty() {
+            let policy = match &config.state {
+                Some(dir) => development::load_or_create(dir)?,
+                None => development::generate()?,
+            };
+            config
+                .registry
+                .set_policies(Policies::new().with(policy.clone()));
+            Some(policy)
+        } else {
+            None
+        };
         let builder = Hub::builder().registry(config.registry);
         let hub = match config.state {
             None => builder.build(),
@@ -119,6 +168,11 @@ impl Emulator {
             .await
             .map_err(|e| bind_error("HTTP", config.http, e))?;
         let http = http_listener.local_addr()?;
+        warn_if_exposed(mqtt, http, config.tls.is_some());
+        let service = development.map(|policy| {
+            ServiceConnectionString::new(service_host(http, config.hostname.as_deref()), policy)
+        });
+        let router = crate::http::router(hub.clone(), config.hostname.as_deref());
         let shared = Arc::new(Shared {
             hub: hub.clone(),
             sessions: Sessions::default(),
@@ -128,7 +182,6 @@ impl Emulator {
         let acceptor = config.tls.map(|tls| TlsAcceptor::from(tls.config));
         let (stop, mut stopped) = watch::channel(false);
         let mut http_stopped = stopped.clone();
-        let router = crate::http::router(hub.clone());
         let serve_http = tokio::spawn(async move {
             let served = axum::serve(http_listener, router)
                 .with_graceful_shutdown(async move {
@@ -179,6 +232,7 @@ impl Emulator {
         Ok(Self {
             mqtt,
             http,
+            service,
             hub,
             stop,
             accept: Some(accept),
@@ -194,6 +248,14 @@ impl Emulator {
     /// The HTTP service API's address.
     pub fn http_addr(&self) -> SocketAddr {
         self.http
+    }
+
+    /// The service connection string of the development policy the
+    /// emulator made because it was given no shared access policy (`None`
+    /// when the registry had some). Its key grants everything: do not log
+    /// it.
+    pub fn development_connection_string(&self) -> Option<&ServiceConnectionString> {
+        self.service.as_ref()
     }
 
     /// Its state (registry, twins, commands, telemetry).
@@ -235,5 +297,29 @@ impl Drop for Emulator {
         if let Some(serve_http) = self.serve_http.take() {
             serve_http.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listeners_beyond_loopback_without_tls_are_warned_about() {
+        let local: SocketAddr = "127.0.0.1:1883".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:1883".parse().unwrap();
+        let v6: SocketAddr = "[::]:8080".parse().unwrap();
+        assert!(exposure_warnings(local, local, false).is_empty());
+        let both = exposure_warnings(any, v6, false);
+        assert_eq!(both.len(), 2);
+        assert!(both[0].contains("MQTT on 0.0.0.0:1883") && both[0].contains("TLS"));
+        assert!(both[1].contains("[::]:8080") && both[1].contains("plain HTTP"));
+        assert_eq!(exposure_warnings(any, local, true), Vec::<String>::new());
+        assert_eq!(service_host(v6, None), "localhost:8080");
+        assert_eq!(service_host(local, Some("hub.example")), "hub.example:1883");
+        assert_eq!(
+            service_host("10.0.0.2:80".parse().unwrap(), None),
+            "10.0.0.2:80"
+        );
     }
 }

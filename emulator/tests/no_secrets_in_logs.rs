@@ -11,15 +11,17 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use iothub_emulator::Emulator;
+use iothub_emulator::{Config, Emulator};
 use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Disconnect, Filter, Packet, Publish, PublishProperties, Subscribe};
 use iothub_mqtt::ReasonCode;
 use iothub_test_kit::fixtures::{emulator, emulator_with};
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, sign};
+use iothub_test_kit::service::{
+    connection_string_token, now_s, policy_key, token, Service, POLICY,
+};
 use iothub_test_kit::HOST;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Everything logged, in memory.
 #[derive(Clone, Default)]
@@ -74,6 +76,23 @@ async fn a_traced_session_logs_no_secret() {
     let hub = emulator(&["d1"]).await;
     session(&hub, &mut secrets).await;
     hub.shutdown().await;
+    // A development policy's key and connection string.
+    let development = Emulator::start(Config::new()).await.expect("starts");
+    let connection_string = development
+        .development_connection_string()
+        .expect("made")
+        .expose();
+    secrets.extend(token_secrets(&connection_string_token(&connection_string)));
+    secrets.push(
+        connection_string
+            .split_once("SharedAccessKey=")
+            .expect("a key")
+            .1
+            .to_owned(),
+    );
+    secrets.push(connection_string);
+    tracing::info!(emulator = ?development, "the development emulator");
+    development.shutdown().await;
 
     // Durable state: the keys go to the state file, and come back from it.
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-secrets-state");
@@ -104,26 +123,35 @@ async fn a_traced_session_logs_no_secret() {
     }
 }
 
+/// A token and its signature (as sent and decoded): all secrets.
+fn token_secrets(token: &str) -> Vec<String> {
+    let sig = token
+        .split(['&', ' '])
+        .find_map(|part| part.strip_prefix("sig="))
+        .expect("a signature");
+    let decoded = sig
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    vec![token.to_owned(), sig.to_owned(), decoded]
+}
+
 /// Logs in and out with secrets: each one used is added to `secrets`.
 async fn session(hub: &Emulator, secrets: &mut Vec<String>) {
     // A device created over HTTP with its keys.
-    let body = serde_json::json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": key(42), "secondaryKey": key(42)}}}).to_string();
-    let mut http = tokio::net::TcpStream::connect(hub.http_addr())
-        .await
-        .expect("http");
-    http.write_all(
-        format!("PUT /devices/d2 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())
-            .as_bytes(),
-    )
-    .await
-    .expect("sends");
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(iothub_test_kit::WAIT, http.read_to_end(&mut answer)).await;
-    assert!(
-        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 201"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    // The service API's tokens, good and forged, and the policy's key.
+    let body = serde_json::json!({"authentication": {"type": "sas", "symmetricKey": {"primaryKey": key(42), "secondaryKey": key(42)}}});
+    let owner = Service::new(hub.http_addr());
+    secrets.push(policy_key());
+    secrets.extend(token_secrets(owner.authorization().expect("a token")));
+    let answer = owner.request("PUT", "/devices/d2", Some(&body)).await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let forged = token(HOST, POLICY, &key(7), now_s() + 60);
+    secrets.extend(token_secrets(&forged));
+    let refused = Service::with_authorization(hub.http_addr(), forged)
+        .request("GET", "/devices/d2", None)
+        .await;
+    assert_eq!(refused.status, 401);
 
     // SAS connects, good and forged; the signatures are secrets too.
     let good = connect("d1", &key(0));

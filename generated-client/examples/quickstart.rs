@@ -25,8 +25,20 @@ const KEY: &str = "cXVpY2tzdGFydC1kZXZpY2Uta2V5LTMyLWJ5dGVzISE=";
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The hub, in-process: MQTT and HTTP on free loopback ports.
+    // Given no shared access policy, it makes a development one; its
+    // service connection string signs the cloud side's requests.
     let hub = Emulator::start(Config::new()).await?;
-    let http = Http(hub.http_addr());
+    let service = hub
+        .development_connection_string()
+        .ok_or("the emulator made no development policy")?;
+    let expiry = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs()
+        + 3600;
+    let http = Http {
+        addr: hub.http_addr(),
+        authorization: service.token(expiry),
+    };
     println!(
         "emulator: mqtt={} http={}",
         hub.mqtt_addr(),
@@ -128,8 +140,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // A direct method call from the cloud, answered by the device.
+    let cloud = http.clone();
     let caller = tokio::spawn(async move {
-        http.call(
+        cloud.call(
             "POST",
             "/twins/quickstart/methods",
             &json!({"methodName": "blink", "payload": {"times": 3}, "responseTimeoutInSeconds": 10}),
@@ -165,9 +178,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// A minimal HTTP/1.1 client for the emulator's service API.
-#[derive(Clone, Copy)]
-struct Http(std::net::SocketAddr);
+/// A minimal HTTP/1.1 client for the emulator's service API, sending one
+/// `SharedAccessSignature` token.
+#[derive(Clone)]
+struct Http {
+    addr: std::net::SocketAddr,
+    authorization: String,
+}
 
 impl Http {
     async fn call(&self, method: &str, path: &str, body: &Value) -> std::io::Result<(u16, Value)> {
@@ -196,9 +213,10 @@ impl Http {
         content_type: &str,
         body: &[u8],
     ) -> std::io::Result<(u16, Value)> {
-        let mut stream = TcpStream::connect(self.0).await?;
+        let mut stream = TcpStream::connect(self.addr).await?;
         let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.authorization,
             body.len()
         );
         stream.write_all(head.as_bytes()).await?;

@@ -8,10 +8,12 @@ use std::time::Duration;
 use iothub_client::credentials::{Credentials, SasKey};
 use iothub_client::runtime::{ConnectionState, ReconnectPolicy, Session};
 use iothub_client::ClientOptions;
+use iothub_emulator::access::{Permissions, Policies, SharedAccessPolicy};
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
 use iothub_emulator::{Config, Emulator};
 
 use crate::sas::key_bytes;
+use crate::service;
 use crate::{HOST, WAIT};
 
 /// An emulator with SAS devices `names`.
@@ -26,9 +28,17 @@ pub async fn emulator_with(names: &[&str], configure: impl FnOnce(Config) -> Con
         .expect("the emulator starts")
 }
 
-/// A registry of SAS devices `names`.
+/// A registry of SAS devices `names`, and the shared access policy
+/// [`service::POLICY`] (every permission, key [`service::policy_key`]).
 pub fn registry(names: &[&str]) -> Registry {
-    let registry = Registry::new();
+    let policy = SharedAccessPolicy::new(
+        service::POLICY,
+        Key::from_base64(&service::policy_key()).expect("key"),
+        Key::from_base64(&service::policy_key()).expect("key"),
+        Permissions::ALL,
+    )
+    .expect("a policy");
+    let registry = Registry::new().with_policies(Policies::new().with(policy));
     for (i, name) in names.iter().enumerate() {
         let i = u8::try_from(i).expect("few devices");
         registry.put(Device::new(

@@ -11,7 +11,9 @@
 //! - [`hub`]: a scripted hub for the client's wire tests;
 //! - [`fixtures`]: an in-process emulator with SAS devices, and client
 //!   options for them;
-//! - [`proxy`]: a loopback TCP proxy a test can cut.
+//! - [`proxy`]: a loopback TCP proxy a test can cut;
+//! - [`service`]: the emulator's service API over HTTP/1.1, with tokens
+//!   from a reference `SharedAccessSignature` signer.
 //!
 //! Every wait is bounded by [`WAIT`].
 #![deny(missing_docs)]
@@ -28,6 +30,8 @@ pub mod peer;
 pub mod proxy;
 #[cfg(feature = "network")]
 pub mod sas;
+#[cfg(feature = "network")]
+pub mod service;
 
 pub use sources::{root, sources_dir, sources_path};
 

@@ -1,7 +1,10 @@
 //! The service API's errors and JSON bodies: every error answers
-//! `{"error": KIND, "reason": TEXT}` with its HTTP status, and no error ever
-//! repeats a request's values (they may hold keys): quoted text in parser
-//! messages is replaced by `"…"`.
+//! `{"error": KIND, "reason": TEXT, "Message": "ErrorCode:CODE;TEXT",
+//! "ExceptionMessage": ""}` with its HTTP status and the header
+//! `iothub-errorcode: CODE` (the service's error code, which its SDKs turn
+//! into their typed errors), and no error ever repeats a request's values
+//! (they may hold keys): quoted text in parser messages is replaced by
+//! `"…"`.
 
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
@@ -34,6 +37,25 @@ impl ApiError {
         }
     }
 
+    /// 401 `unauthorized`: no valid token, or a policy without the
+    /// permission.
+    pub fn unauthorized(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", reason)
+    }
+
+    /// The service's error code for this error (the `iothub-errorcode`
+    /// header).
+    pub fn error_code(&self) -> &'static str {
+        match self.error {
+            "unauthorized" => "IotHubUnauthorizedAccess",
+            "deviceNotFound" => "DeviceNotFound",
+            "payloadTooLarge" => "MessageTooLarge",
+            "queueFull" => "DeviceMaximumQueueDepthExceeded",
+            _ if self.status.is_server_error() => "ServerError",
+            _ => "ArgumentInvalid",
+        }
+    }
+
     /// 400 `badRequest`.
     pub fn bad_request(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "badRequest", reason)
@@ -63,8 +85,14 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.error, "reason": self.reason });
-        (self.status, Json(body)).into_response()
+        let code = self.error_code();
+        let body = json!({
+            "error": self.error,
+            "reason": self.reason,
+            "Message": format!("ErrorCode:{code};{}", self.reason),
+            "ExceptionMessage": "",
+        });
+        (self.status, [("iothub-errorcode", code)], Json(body)).into_response()
     }
 }
 

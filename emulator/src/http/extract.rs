@@ -3,7 +3,7 @@
 //! or [`Registered`] (also 404 if unregistered), then the body, [`Payload`] (raw) or [`JsonBody`]
 //! (JSON): 413 when the announced `content-length` is over the route's
 //! limit (answered before reading anything), or when a body without one
-//! grows past it; 415 for a JSON route given another content type.
+//! grows past it; 415 for a JSON route given another content type, or none.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -79,13 +79,15 @@ impl<const LIMIT: usize> FromRequest<Hub> for Payload<LIMIT> {
 
 /// A JSON body of type `T`, at most [`JSON_BODY_LIMIT`](super::JSON_BODY_LIMIT)
 /// bytes. Any `content-type` but JSON (`application/json`, `…+json`) is
-/// refused; none at all is accepted.
+/// refused, and so is none at all: a browser sends a cross-origin request
+/// without a preflight only with a form or text type, and the service
+/// itself wants `application/json`.
 #[derive(Debug, Clone)]
 pub struct JsonBody<T>(pub T);
 
 fn is_json(headers: &HeaderMap) -> bool {
     let Some(content_type) = headers.get(CONTENT_TYPE) else {
-        return true;
+        return false;
     };
     let essence = content_type
         .to_str()

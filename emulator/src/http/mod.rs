@@ -13,7 +13,9 @@
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
 //! | `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}` | the device's answer, or 404 / 504 / 502 with the spec's status |
 //!
-//! Every per-device route checks the device id (400) and the registry (404)
+//! Every request is authorized first ([`authorize`]: a
+//! `SharedAccessSignature` token of a shared access policy with the
+//! route's permission, else 401). Every per-device route then checks the device id (400) and the registry (404)
 //! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
 //! ([`ApiError`]). JSON bodies may be at most [`JSON_BODY_LIMIT`] bytes and
 //! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. No answer,
@@ -21,6 +23,7 @@
 //! change (PUT, PATCH, POST of a command) is answered once it is written;
 //! one that could not be is 500 `stateNotWritten`.
 
+mod authorize;
 mod commands;
 mod devices;
 mod error;
@@ -46,8 +49,14 @@ pub const JSON_BODY_LIMIT: usize = 1 << 20;
 /// (a larger payload could never reach a device).
 pub const COMMAND_BODY_LIMIT: usize = MAXIMUM_PACKET_SIZE as usize;
 
-/// The service API over `hub`.
-pub fn router(hub: Hub) -> Router {
+/// The service API over `hub`, every request authorized with the hub's
+/// shared access policies (see [`authorize`]); `hostname`, when set, is the
+/// only host name a token's resource may name.
+pub fn router(hub: Hub, hostname: Option<&str>) -> Router {
+    let gate = authorize::Gate {
+        hub: hub.clone(),
+        hostname: hostname.map(Into::into),
+    };
     Router::new()
         .route("/devices/{id}", get(devices::get).put(devices::put))
         .route("/twins/{id}", get(twins::get).patch(twins::patch))
@@ -62,5 +71,9 @@ pub fn router(hub: Hub) -> Router {
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            gate,
+            authorize::authorize,
+        ))
         .with_state(hub)
 }

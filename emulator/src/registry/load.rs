@@ -9,6 +9,7 @@ use marked_yaml::{LoaderOptions, Marker, Span, Spanned};
 use serde::Deserialize;
 
 use super::{Authentication, Device, DeviceId, Key, Thumbprint};
+use crate::access::{Permission, Permissions, Policies, SharedAccessPolicy};
 use crate::redact::scrub;
 
 /// One problem of a registry file, at a place in it.
@@ -53,10 +54,34 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a mapping with `devices`")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `devices` and, optionally, `policies`"
+)]
 struct RawFile {
     #[serde(default)]
     devices: Vec<RawDevice>,
+    #[serde(default)]
+    policies: Vec<Spanned<RawPolicy>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a mapping with `name`, `primary-key`, `secondary-key` and `permissions`"
+)]
+struct RawPolicy {
+    name: Spanned<String>,
+    primary_key: Spanned<String>,
+    secondary_key: Spanned<String>,
+    permissions: Vec<Spanned<String>>,
+}
+
+/// What a registry file holds.
+pub(super) struct Loaded {
+    pub(super) devices: Vec<Device>,
+    pub(super) policies: Policies,
 }
 
 #[derive(Deserialize)]
@@ -88,7 +113,7 @@ const SAS: &str = "sas";
 const SELF_SIGNED: &str = "self-signed";
 
 /// Reads and parses the registry file at `path`.
-pub(super) fn load_file(path: &Path) -> Result<Vec<Device>, LoadError> {
+pub(super) fn load_file(path: &Path) -> Result<Loaded, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|error| LoadError {
         path: path.to_owned(),
         problems: vec![LoadProblem {
@@ -101,7 +126,7 @@ pub(super) fn load_file(path: &Path) -> Result<Vec<Device>, LoadError> {
 }
 
 /// Parses registry YAML; `origin` names it in errors.
-pub(super) fn parse(origin: &Path, text: &str) -> Result<Vec<Device>, LoadError> {
+pub(super) fn parse(origin: &Path, text: &str) -> Result<Loaded, LoadError> {
     let mut problems = Problems::default();
     let options = LoaderOptions::default()
         .error_on_duplicate_keys(true)
@@ -114,12 +139,21 @@ pub(super) fn parse(origin: &Path, text: &str) -> Result<Vec<Device>, LoadError>
                 problems.at(mark.as_ref(), scrub(&error.to_string()));
             })
         });
-    let devices = match raw {
-        Ok(raw) => build(raw, &mut problems),
-        Err(()) => Vec::new(),
+    let loaded = match raw {
+        Ok(raw) => {
+            let policies = policies(&raw.policies, &mut problems);
+            Loaded {
+                devices: build(raw, &mut problems),
+                policies,
+            }
+        }
+        Err(()) => Loaded {
+            devices: Vec::new(),
+            policies: Policies::new(),
+        },
     };
     if problems.0.is_empty() {
-        Ok(devices)
+        Ok(loaded)
     } else {
         Err(LoadError {
             path: origin.to_owned(),
@@ -205,6 +239,51 @@ fn build(raw: RawFile, problems: &mut Problems) -> Vec<Device> {
         }
     }
     devices
+}
+
+/// The file's shared access policies (names distinct, permissions named
+/// as the service names them, keys base64).
+fn policies(raw: &[Spanned<RawPolicy>], problems: &mut Problems) -> Policies {
+    let mut policies = Policies::new();
+    let mut seen = std::collections::HashSet::new();
+    for raw_policy in raw {
+        let name = raw_policy.name.as_str();
+        if !seen.insert(name) {
+            problems.span(
+                raw_policy.name.span(),
+                format!("duplicate policy name `{name}`; each name may appear once"),
+            );
+            continue;
+        }
+        let mut permissions = Permissions::NONE;
+        for permission in &raw_policy.permissions {
+            match Permission::from_name(permission.as_str()) {
+                Some(p) => permissions = permissions.with(p),
+                None => problems.span(
+                    permission.span(),
+                    format!(
+                        "unknown permission `{}`; expected RegistryRead, RegistryWrite, ServiceConnect or DeviceConnect",
+                        permission.as_str()
+                    ),
+                ),
+            }
+        }
+        let key = |name: &str, value: &Spanned<String>, problems: &mut Problems| {
+            Key::from_base64(value.as_str())
+                .map_err(|error| problems.span(value.span(), format!("bad `{name}`: {error}")))
+                .ok()
+        };
+        let primary = key("primary-key", &raw_policy.primary_key, problems);
+        let secondary = key("secondary-key", &raw_policy.secondary_key, problems);
+        let (Some(primary), Some(secondary)) = (primary, secondary) else {
+            continue;
+        };
+        match SharedAccessPolicy::new(name, primary, secondary, permissions) {
+            Ok(policy) => policies.insert(policy),
+            Err(error) => problems.span(raw_policy.span(), error.to_string()),
+        }
+    }
+    policies
 }
 
 fn authentication(
@@ -324,6 +403,46 @@ mod tests {
             .device
             .authentication
             .accepts_thumbprint(&Thumbprint::new(&thumb).unwrap()));
+    }
+
+    #[test]
+    fn policies_load_with_their_permissions_and_every_problem_is_located() {
+        let text = format!(
+            "devices: []\npolicies:\n  - name: service\n    primary-key: {K1}\n    secondary-key: {K2}\n    permissions: [ServiceConnect, RegistryRead]\n"
+        );
+        let registry = Registry::from_yaml_str("r.yaml", &text).unwrap();
+        let policies = registry.policies();
+        let service = policies.get("service").unwrap();
+        assert!(
+            service.grants(Permission::ServiceConnect) && service.grants(Permission::RegistryRead)
+        );
+        assert!(!service.grants(Permission::RegistryWrite));
+        let message = error(&format!(
+            "policies:\n  - name: a\n    primary-key: not*base64secret\n    secondary-key: {K2}\n    permissions: [Owner]\n  - {{ name: b, primary-key: {K1}, secondary-key: {K2}, permissions: [] }}\n  - {{ name: b, primary-key: {K1}, secondary-key: {K2}, permissions: [DeviceConnect] }}\n"
+        ));
+        let lines: Vec<_> = message.lines().collect();
+        assert_eq!(lines.len(), 4, "{message}");
+        assert!(
+            lines[0].starts_with("devices.yaml:5:19: unknown permission `Owner`"),
+            "{message}"
+        );
+        assert!(
+            lines[1].starts_with("devices.yaml:3:18: bad `primary-key`"),
+            "{message}"
+        );
+        assert!(
+            lines[2].contains("policy `b` grants no permission"),
+            "{message}"
+        );
+        assert!(
+            lines[3].starts_with("devices.yaml:7:13: duplicate policy name `b`"),
+            "{message}"
+        );
+        assert!(!message.contains("secret"), "{message}");
+        assert!(Registry::from_yaml_str("r.yaml", "devices: []\n")
+            .unwrap()
+            .policies()
+            .is_empty());
     }
 
     #[test]

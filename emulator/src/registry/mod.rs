@@ -20,6 +20,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
+use crate::access::Policies;
 use crate::store::{Commit, Journal};
 
 pub use device::{Authentication, Device};
@@ -80,6 +81,7 @@ struct Inner {
     devices: BTreeMap<DeviceId, Registered>,
     last_generation: u64,
     journal: Journal,
+    policies: Arc<Policies>,
 }
 
 /// The device registry (a handle: clones share the same devices).
@@ -106,8 +108,8 @@ impl Registry {
 
     /// A registry with the devices of a YAML file (see [`Registry::from_yaml_str`]).
     pub fn load_yaml(path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        let devices = load::load_file(path.as_ref())?;
-        Ok(Self::with_devices(devices))
+        let loaded = load::load_file(path.as_ref())?;
+        Ok(Self::with_devices(loaded.devices).with_policies(loaded.policies))
     }
 
     /// A registry with the devices of YAML text; `origin` names it in errors
@@ -119,10 +121,33 @@ impl Registry {
     ///     authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }
     ///   - id: dev2
     ///     authentication: { type: self-signed, primary-thumbprint: <40 or 64 hex>, secondary-thumbprint: <hex> }
+    /// policies:   # hub-level shared access policies (none: a development policy is made on start)
+    ///   - name: service
+    ///     primary-key: c2VjcmV0Mw==
+    ///     secondary-key: c2VjcmV0NA==
+    ///     permissions: [ServiceConnect, RegistryRead]   # and RegistryWrite, DeviceConnect
     /// ```
     pub fn from_yaml_str(origin: impl AsRef<Path>, text: &str) -> Result<Self, LoadError> {
-        let devices = load::parse(origin.as_ref(), text)?;
-        Ok(Self::with_devices(devices))
+        let loaded = load::parse(origin.as_ref(), text)?;
+        Ok(Self::with_devices(loaded.devices).with_policies(loaded.policies))
+    }
+
+    /// `self` with the hub's shared access policies set to `policies`.
+    #[must_use]
+    pub fn with_policies(self, policies: Policies) -> Self {
+        self.set_policies(policies);
+        self
+    }
+
+    /// Sets the hub's shared access policies.
+    pub fn set_policies(&self, policies: Policies) {
+        self.write().policies = Arc::new(policies);
+    }
+
+    /// The hub's shared access policies (which the service API's tokens
+    /// and policy-signed device tokens are verified against).
+    pub fn policies(&self) -> Arc<Policies> {
+        Arc::clone(&self.read().policies)
     }
 
     fn with_devices(devices: Vec<Device>) -> Self {

@@ -6,14 +6,23 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use crate::process::{addresses, run_to_end, signal, start, wait_exit, PROCESS_WAIT as WAIT};
+use crate::process::{
+    addresses, run_to_end, signal, start, wait_exit, Started, PROCESS_WAIT as WAIT,
+};
+use iothub_test_kit::service::{connection_string_token, now_s, token};
 
-fn http_get(addr: SocketAddr, path: &str) -> String {
+/// `GET path` with `authorization` (none when empty).
+fn http_get(addr: SocketAddr, path: &str, authorization: &str) -> String {
     let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connects");
     stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    let header = if authorization.is_empty() {
+        String::new()
+    } else {
+        format!("authorization: {authorization}\r\n")
+    };
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nhost: e\r\nconnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nhost: e\r\n{header}connection: close\r\n\r\n"
     )
     .expect("writes");
     let mut answer = String::new();
@@ -22,14 +31,28 @@ fn http_get(addr: SocketAddr, path: &str) -> String {
 }
 
 #[test]
-fn prints_listening_serves_http_and_stops_on_sigterm() {
-    let (mut running, line) = start(&[]);
+fn prints_listening_and_a_development_connection_string_serves_http_and_stops_on_sigterm() {
+    let Started {
+        mut running,
+        line,
+        service,
+    } = start(&[]);
     let (mqtt, http) = addresses(&line);
     assert!(mqtt.ip().is_loopback() && http.ip().is_loopback());
     assert_ne!(mqtt.port(), 0, "the real port is printed");
     assert_ne!(http.port(), 0, "the real port is printed");
     TcpStream::connect_timeout(&mqtt, WAIT).expect("MQTT listens");
-    let answer = http_get(http, "/devices/nobody");
+    let service = service.expect("a service-connection-string line");
+    assert!(
+        service.starts_with(&format!(
+            "HostName=localhost:{};SharedAccessKeyName=iothubowner;SharedAccessKey=",
+            http.port()
+        )),
+        "{service}"
+    );
+    let anonymous = http_get(http, "/devices/nobody", "");
+    assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
+    let answer = http_get(http, "/devices/nobody", &connection_string_token(&service));
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
     assert!(answer.contains("deviceNotFound"), "{answer}");
     signal(&running.0, "TERM");
@@ -42,14 +65,29 @@ fn stops_on_sigint_and_loads_a_registry() {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-good.yaml");
     std::fs::write(
         &path,
-        "devices:\n  - id: dev1\n    authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }\n",
+        "devices:\n  - id: dev1\n    authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }\n\
+         policies:\n  - { name: reader, primary-key: c2VjcmV0Mw==, secondary-key: c2VjcmV0NA==, permissions: [RegistryRead] }\n",
     )
     .expect("writes");
     let path = path.to_str().expect("UTF-8 path").to_owned();
-    let (mut running, line) = start(&["--registry", &path, "--hostname", "hub.example.test"]);
+    let Started {
+        mut running,
+        line,
+        service,
+    } = start(&["--registry", &path, "--hostname", "hub.example.test"]);
+    assert_eq!(service, None, "the file's policy, no development policy");
     let (_, http) = addresses(&line);
-    let answer = http_get(http, "/devices/dev1");
+    let reader = token(
+        "hub.example.test:443",
+        "reader",
+        "c2VjcmV0Mw==",
+        now_s() + 60,
+    );
+    let answer = http_get(http, "/devices/dev1", &reader);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let other_hub = token("other.example.test", "reader", "c2VjcmV0Mw==", now_s() + 60);
+    let refused = http_get(http, "/devices/dev1", &other_hub);
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
     assert!(!answer.contains("c2VjcmV0"), "{answer}");
     signal(&running.0, "INT");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
@@ -130,7 +168,9 @@ fn pem_files(name: &str) -> (String, String) {
 #[test]
 fn serves_tls_with_tls_cert_and_key() {
     let (cert, key) = pem_files("binary-tls");
-    let (mut running, line) = start(&["--tls-cert", &cert, "--tls-key", &key]);
+    let Started {
+        mut running, line, ..
+    } = start(&["--tls-cert", &cert, "--tls-key", &key]);
     let (mqtt, _) = addresses(&line);
     // A TLS ClientHello gets a TLS record back (a handshake, 0x16).
     let mut stream = TcpStream::connect_timeout(&mqtt, WAIT).expect("MQTT listens");

@@ -29,6 +29,7 @@ use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Packet, Publish};
 use iothub_mqtt::ReasonCode;
 use iothub_test_kit::sas::{connect, key};
+use iothub_test_kit::service::{try_raw, Service};
 use iothub_test_kit::WAIT;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -56,7 +57,9 @@ fn folder(name: &str) -> (PathBuf, PathBuf) {
 }
 
 /// Starts the emulator on `dir`, appending its log to `log`.
-fn start(dir: &Path, log: &Path, extra: &[&str]) -> (Running, SocketAddr, SocketAddr) {
+/// The service API is called with the development policy the emulator
+/// printed (kept in the state folder, so the same one after a restart).
+fn start(dir: &Path, log: &Path, extra: &[&str]) -> (Running, SocketAddr, Service) {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -64,41 +67,34 @@ fn start(dir: &Path, log: &Path, extra: &[&str]) -> (Running, SocketAddr, Socket
         .expect("a log file");
     let mut args = vec!["--state", dir.to_str().expect("UTF-8 path")];
     args.extend_from_slice(extra);
-    let (running, line) = spawn(&args, Stdio::from(file));
-    let (mqtt, http) = addresses(&line);
-    (running, mqtt, http)
+    let started = spawn(&args, Stdio::from(file));
+    let (mqtt, http) = addresses(&started.line);
+    let service = started.service.expect("a development connection string");
+    (
+        started.running,
+        mqtt,
+        Service::from_connection_string(http, &service),
+    )
 }
 
 /// One HTTP/1.1 request: status and body, or `None` if the hub is gone.
-async fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
-    let exchange = async {
-        let mut stream = TcpStream::connect(addr).await.ok()?;
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nhost: hub\r\nconnection: close\r\n\
-             content-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        request.extend_from_slice(body);
-        stream.write_all(&request).await.ok()?;
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await.ok()?;
-        let end = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
-        let head = std::str::from_utf8(&answer[..end]).ok()?;
-        let status = head.split(' ').nth(1)?.parse().ok()?;
-        Some((status, answer[end + 4..].to_vec()))
-    };
-    tokio::time::timeout(WAIT, exchange).await.ok().flatten()
+async fn http(service: &Service, method: &str, path: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nauthorization: {}\r\ncontent-type: application/json",
+        service.authorization().unwrap_or("")
+    );
+    let answer = try_raw(service.addr(), &head, None, body).await?;
+    Some((answer.status, answer.body))
 }
 
 /// A request that must answer `status` with JSON.
-async fn expect(addr: SocketAddr, method: &str, path: &str, body: &Value, status: u16) -> Value {
+async fn expect(service: &Service, method: &str, path: &str, body: &Value, status: u16) -> Value {
     let body = if body.is_null() {
         Vec::new()
     } else {
         body.to_string().into_bytes()
     };
-    let (got, answer) = http(addr, method, path, &body)
+    let (got, answer) = http(service, method, path, &body)
         .await
         .unwrap_or_else(|| panic!("{method} {path}: no answer"));
     let text = String::from_utf8_lossy(&answer);
@@ -212,12 +208,12 @@ async fn telemetry(mqtt: SocketAddr, i: usize, acked: Arc<Mutex<Vec<String>>>) {
 
 /// Enqueues commands for the devices in turn until the hub goes away;
 /// every one that got a 201 goes to `acked` as (device, sequence number).
-async fn commands(http_addr: SocketAddr, sender: usize, acked: Arc<Mutex<Vec<(usize, u64)>>>) {
+async fn commands(service: Service, sender: usize, acked: Arc<Mutex<Vec<(usize, u64)>>>) {
     for n in 0..MAX_COMMANDS {
         let device = n % DEVICES;
         let path = format!("/devices/d{device}/messages/deviceBound");
         let body = format!("c-{sender}-{n}");
-        let Some((status, answer)) = http(http_addr, "POST", &path, body.as_bytes()).await else {
+        let Some((status, answer)) = http(&service, "POST", &path, body.as_bytes()).await else {
             return;
         };
         if status != 201 {
@@ -230,12 +226,12 @@ async fn commands(http_addr: SocketAddr, sender: usize, acked: Arc<Mutex<Vec<(us
 }
 
 /// The whole telemetry log: (sequence number, device id, body).
-async fn events(http_addr: SocketAddr) -> Vec<(u64, String, Vec<u8>)> {
+async fn events(service: &Service) -> Vec<(u64, String, Vec<u8>)> {
     let mut all = Vec::new();
     let mut from = 1;
     for _ in 0..1000 {
         let page = expect(
-            http_addr,
+            service,
             "GET",
             &format!("/messages/events?from={from}&limit=1000"),
             &Value::Null,
@@ -262,9 +258,9 @@ async fn events(http_addr: SocketAddr) -> Vec<(u64, String, Vec<u8>)> {
 }
 
 /// Device `d{i}`'s command queue: sequence number → state.
-async fn queue(http_addr: SocketAddr, i: usize) -> BTreeMap<u64, String> {
+async fn queue(service: &Service, i: usize) -> BTreeMap<u64, String> {
     let path = format!("/devices/d{i}/messages/deviceBound");
-    let queue = expect(http_addr, "GET", &path, &Value::Null, 200).await;
+    let queue = expect(service, "GET", &path, &Value::Null, 200).await;
     queue
         .as_array()
         .expect("an array")
@@ -294,10 +290,10 @@ async fn one_message(mqtt: SocketAddr, i: usize, payload: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     let (dir, log) = folder("sigkill");
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &[]);
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
     for i in 0..DEVICES {
         expect(
-            http_addr,
+            &service,
             "PUT",
             &format!("/devices/d{i}"),
             &device_body(i),
@@ -306,7 +302,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
         .await;
     }
     let patch = json!({"properties": {"desired": {"mode": "durable"}}});
-    let twin = expect(http_addr, "PATCH", "/twins/d0", &patch, 200).await;
+    let twin = expect(&service, "PATCH", "/twins/d0", &patch, 200).await;
 
     let acked_telemetry = Arc::new(Mutex::new(Vec::new()));
     let acked_commands = Arc::new(Mutex::new(Vec::new()));
@@ -320,7 +316,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     }
     for sender in 0..2 {
         tasks.push(tokio::spawn(commands(
-            http_addr,
+            service.clone(),
             sender,
             Arc::clone(&acked_commands),
         )));
@@ -354,14 +350,14 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     let acked_telemetry = acked_telemetry.lock().expect("lock").clone();
     let acked_commands = acked_commands.lock().expect("lock").clone();
 
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &[]);
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
     // The log's end, for a failure's message.
     let log_text = || {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
     };
-    let stored = events(http_addr).await;
+    let stored = events(&service).await;
     assert!(
         stored.windows(2).all(|w| w[0].0 < w[1].0),
         "sequence numbers increase"
@@ -388,7 +384,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     }
     let mut last_command = [0u64; DEVICES];
     for (i, last) in last_command.iter_mut().enumerate() {
-        let queue = queue(http_addr, i).await;
+        let queue = queue(&service, i).await;
         for (device, sequence_no) in acked_commands.iter().filter(|(d, _)| *d == i) {
             assert!(
                 queue.contains_key(sequence_no),
@@ -402,7 +398,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     // Numbering goes on upward; devices (their keys) and twins survived.
     let last_event = stored.last().map_or(0, |e| e.0);
     one_message(mqtt, 1, "after the restart").await;
-    let after = events(http_addr).await;
+    let after = events(&service).await;
     let (sequence_no, device, body) = after.last().expect("the new message");
     assert_eq!(
         (device.as_str(), body.as_slice()),
@@ -413,7 +409,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
         "{sequence_no} after {last_event}"
     );
     let answer = expect(
-        http_addr,
+        &service,
         "POST",
         "/devices/d2/messages/deviceBound",
         &json!("after"),
@@ -421,7 +417,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     )
     .await;
     assert!(answer["sequenceNo"].as_u64().expect("a number") > last_command[2]);
-    let restored = expect(http_addr, "GET", "/twins/d0", &Value::Null, 200).await;
+    let restored = expect(&service, "GET", "/twins/d0", &Value::Null, 200).await;
     assert_eq!(restored, twin, "the twin as it was acknowledged");
 
     signal(&running.0, "TERM");
@@ -432,14 +428,14 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_stop_keeps_everything() {
     let (dir, log) = folder("sigterm");
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &[]);
-    expect(http_addr, "PUT", "/devices/d0", &device_body(0), 201).await;
-    expect(http_addr, "PUT", "/devices/d3", &device_body(3), 201).await;
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
+    expect(&service, "PUT", "/devices/d0", &device_body(0), 201).await;
+    expect(&service, "PUT", "/devices/d3", &device_body(3), 201).await;
     let patch = json!({"properties": {"desired": {"a": {"b": 1}}}});
-    expect(http_addr, "PATCH", "/twins/d3", &patch, 200).await;
+    expect(&service, "PATCH", "/twins/d3", &patch, 200).await;
     for n in 0..3 {
         expect(
-            http_addr,
+            &service,
             "POST",
             "/devices/d0/messages/deviceBound",
             &json!(n),
@@ -451,23 +447,23 @@ async fn a_clean_stop_keeps_everything() {
         one_message(mqtt, 3, &format!("m{n}")).await;
     }
     let before = (
-        events(http_addr).await,
-        queue(http_addr, 0).await,
-        expect(http_addr, "GET", "/twins/d3", &Value::Null, 200).await,
+        events(&service).await,
+        queue(&service, 0).await,
+        expect(&service, "GET", "/twins/d3", &Value::Null, 200).await,
     );
     assert_eq!(before.0.len(), 5);
     signal(&running.0, "TERM");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
 
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &[]);
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
     let after = (
-        events(http_addr).await,
-        queue(http_addr, 0).await,
-        expect(http_addr, "GET", "/twins/d3", &Value::Null, 200).await,
+        events(&service).await,
+        queue(&service, 0).await,
+        expect(&service, "GET", "/twins/d3", &Value::Null, 200).await,
     );
     assert_eq!(after, before);
     one_message(mqtt, 0, "next").await;
-    assert_eq!(events(http_addr).await.last().map(|e| e.0), Some(6));
+    assert_eq!(events(&service).await.last().map(|e| e.0), Some(6));
     signal(&running.0, "INT");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
@@ -486,22 +482,22 @@ async fn a_registry_file_is_written_over_the_stored_devices() {
     };
     std::fs::write(&registry, file(0)).expect("writes");
     let registry_arg = registry.to_str().expect("UTF-8 path");
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &["--registry", registry_arg]);
+    let (mut running, mqtt, service) = start(&dir, &log, &["--registry", registry_arg]);
     // d1 comes over HTTP only; d0 from the file.
-    expect(http_addr, "PUT", "/devices/d1", &device_body(1), 201).await;
+    expect(&service, "PUT", "/devices/d1", &device_body(1), 201).await;
     one_message(mqtt, 0, "with key 0").await;
     signal(&running.0, "TERM");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
 
     // The file now gives d0 another key (`key(2)`, d2's, in d0's place).
     std::fs::write(&registry, file(2)).expect("writes");
-    let (mut running, mqtt, http_addr) = start(&dir, &log, &["--registry", registry_arg]);
+    let (mut running, mqtt, service) = start(&dir, &log, &["--registry", registry_arg]);
     assert!(
         Device::connect(mqtt, 0).await.is_none(),
         "d0's stored key was replaced by the file's"
     );
     one_message(mqtt, 1, "d1 is still there").await;
-    expect(http_addr, "GET", "/devices/d0", &Value::Null, 200).await;
+    expect(&service, "GET", "/devices/d0", &Value::Null, 200).await;
     signal(&running.0, "TERM");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
 

@@ -11,113 +11,22 @@ use iothub_client::wire::{MqttProperties, PropertyKind, Timestamp};
 use iothub_emulator::hub::TelemetryRecord;
 use iothub_emulator::registry::DeviceId;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use iothub_test_kit::fixtures::emulator;
 use iothub_test_kit::sas::key;
+use iothub_test_kit::service::{self, Answer, Service};
 use iothub_test_kit::WAIT;
+use tokio::net::TcpStream;
 
-/// An HTTP answer.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Asserts an error answer: `status`, JSON `error` = `kind`, a reason.
-    fn assert_error(&self, status: u16, kind: &str) -> String {
-        assert_eq!(self.status, status, "{}", self.text());
-        let body = self.json();
-        assert_eq!(body["error"], kind, "{body}");
-        let reason = body["reason"].as_str().expect("a reason").to_owned();
-        assert!(!reason.is_empty());
-        reason
-    }
-}
-
-/// Sends `head` (request line and headers, without the blank line), a
-/// `content-length` of `length` (default: the body's) and `body`; reads
-/// the answer. Bounded by [`WAIT`].
+/// A request whose `head` (request line and headers) gets the fixtures'
+/// `Authorization` header.
 async fn raw(addr: SocketAddr, head: &str, length: Option<usize>, body: &[u8]) -> Answer {
-    tokio::time::timeout(WAIT, async {
-        let mut stream = TcpStream::connect(addr).await.expect("connects");
-        let length = length.unwrap_or(body.len());
-        let mut request = format!(
-            "{head}\r\nhost: emulator\r\nconnection: close\r\ncontent-length: {length}\r\n\r\n"
-        )
-        .into_bytes();
-        request.extend_from_slice(body);
-        stream.write_all(&request).await.expect("writes");
-        read_answer(&mut stream).await
-    })
-    .await
-    .expect("answered in time")
-}
-
-async fn read_answer(stream: &mut TcpStream) -> Answer {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 8192];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8(data[..end].to_vec()).expect("ASCII head");
-            let mut lines = head.split("\r\n");
-            let status_line = lines.next().expect("status line");
-            let status = status_line
-                .split(' ')
-                .nth(1)
-                .and_then(|s| s.parse().ok())
-                .expect("status code");
-            let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(':'))
-                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(n, _)| n == "content-length")
-                .map(|(_, v)| v.parse().expect("length"))
-                .expect("answers have a content-length");
-            if data.len() >= end + 4 + length {
-                let body = data[end + 4..end + 4 + length].to_vec();
-                return Answer {
-                    status,
-                    headers,
-                    body,
-                };
-            }
-        }
-        let read = stream.read(&mut buffer).await.expect("reads");
-        assert!(read > 0, "connection closed mid-answer: {data:?}");
-        data.extend_from_slice(&buffer[..read]);
-    }
+    let head = format!("{head}\r\nauthorization: {}", service::fixture_token());
+    service::raw(addr, &head, length, body).await
 }
 
 async fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Answer {
-    match body {
-        Some(body) => {
-            let head = format!("{method} {path} HTTP/1.1\r\ncontent-type: application/json");
-            raw(addr, &head, None, body.to_string().as_bytes()).await
-        }
-        None => raw(addr, &format!("{method} {path} HTTP/1.1"), None, b"").await,
-    }
+    Service::new(addr).request(method, path, body).await
 }
 
 fn sas_body(primary: &str, secondary: &str) -> Value {
@@ -429,17 +338,15 @@ async fn bad_commands_are_refused() {
 async fn non_utf8_header_values_are_400() {
     let emulator = emulator(&["dev1"]).await;
     let addr = emulator.http_addr();
-    let mut request = b"POST /devices/dev1/messages/deviceBound HTTP/1.1\r\nhost: e\r\n\
-        connection: close\r\ncontent-length: 1\r\niothub-app-unit: caf"
-        .to_vec();
+    let mut request = format!(
+        "POST /devices/dev1/messages/deviceBound HTTP/1.1\r\nhost: e\r\n\
+         authorization: {}\r\nconnection: close\r\ncontent-length: 1\r\n\
+         iothub-app-unit: caf",
+        service::fixture_token()
+    )
+    .into_bytes();
     request.extend_from_slice(b"\xe9\r\n\r\nx");
-    let answer = tokio::time::timeout(WAIT, async {
-        let mut stream = TcpStream::connect(addr).await.expect("connects");
-        stream.write_all(&request).await.expect("writes");
-        read_answer(&mut stream).await
-    })
-    .await
-    .expect("in time");
+    let answer = service::exchange(addr, &request).await.expect("answered");
     let reason = answer.assert_error(400, "badRequest");
     assert!(reason.contains("iothub-app-unit"), "{reason}");
     assert!(emulator.hub().commands().list(&id("dev1")).is_empty());

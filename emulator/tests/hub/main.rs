@@ -10,6 +10,7 @@ mod process;
 mod binary;
 mod durability;
 mod frame_bytes;
+mod http_access;
 mod http_api;
 mod mqtt_commands;
 mod mqtt_connect;

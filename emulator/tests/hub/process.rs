@@ -28,9 +28,20 @@ impl Drop for Running {
     }
 }
 
+/// A started binary: the process, its `listening` line and, when it made a
+/// development policy, the service connection string it printed.
+pub struct Started {
+    /// The process.
+    pub running: Running,
+    /// `listening mqtt=… http=…`.
+    pub line: String,
+    /// The `service-connection-string` line's connection string.
+    pub service: Option<String>,
+}
+
 /// Starts the binary on free ports with `extra` arguments, its log (at
-/// `info`) going to `stderr`; returns it and its first stdout line.
-pub fn spawn(extra: &[&str], stderr: Stdio) -> (Running, String) {
+/// `info`) going to `stderr`.
+pub fn spawn(extra: &[&str], stderr: Stdio) -> Started {
     let child = Command::new(BIN)
         .args(["--mqtt", "127.0.0.1:0", "--http", "127.0.0.1:0"])
         .args(extra)
@@ -44,18 +55,32 @@ pub fn spawn(extra: &[&str], stderr: Stdio) -> (Running, String) {
     let stdout = running.0.stdout.take().expect("stdout");
     let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = sender.send(line);
+        let _ = reader.read_line(&mut line);
+        // Both lines come in one write: the second, if any, is buffered.
+        let mut service = String::new();
+        if !reader.buffer().is_empty() {
+            let _ = reader.read_line(&mut service);
+        }
+        let _ = sender.send((line, service));
     });
-    let line = receiver
+    let (line, service) = receiver
         .recv_timeout(PROCESS_WAIT)
         .expect("a listening line in time");
-    (running, line)
+    let service = service
+        .trim_end()
+        .strip_prefix("service-connection-string ")
+        .map(str::to_owned);
+    Started {
+        running,
+        line,
+        service,
+    }
 }
 
 /// [`spawn`] with the log thrown away.
-pub fn start(extra: &[&str]) -> (Running, String) {
+pub fn start(extra: &[&str]) -> Started {
     spawn(extra, Stdio::null())
 }
 

@@ -6,7 +6,7 @@ mod properties;
 mod value;
 
 pub use application::{ApplicationProperties, PREFIX as APPLICATION_PROPERTY_PREFIX};
-pub(crate) use properties::user_property;
+pub use properties::user_property;
 pub use properties::{Properties, MAX_STRING};
 pub use value::{Timestamp, WireValue};
 

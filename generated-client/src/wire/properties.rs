@@ -21,7 +21,7 @@ pub struct Properties {
 }
 
 /// The value of user property `name` among `user` (the first, if it repeats).
-pub(crate) fn user_property(user: &[(String, String)], name: &str) -> Option<String> {
+pub fn user_property(user: &[(String, String)], name: &str) -> Option<String> {
     user.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
 }
 

@@ -1,0 +1,138 @@
+//! Every request of the service API is authorized before anything else
+//! reads it, as the service does it: a `SharedAccessSignature` token signed
+//! with one of the hub's shared access policies
+//! ([`access::token`](crate::access::token)), and the permission the route
+//! needs:
+//!
+//! | route | permission (any one) |
+//! | --- | --- |
+//! | `GET /devices/{id}` | RegistryRead |
+//! | `PUT /devices/{id}` | RegistryWrite |
+//! | `GET /twins/{id}` | ServiceConnect, RegistryRead |
+//! | `PATCH /twins/{id}` | ServiceConnect |
+//! | `POST /twins/{id}/methods` | ServiceConnect |
+//! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
+//! | `GET /messages/events` | ServiceConnect |
+//! | anything else | a valid token (then 404 or 405) |
+//!
+//! A missing, malformed, expired or wrongly signed token, and a policy
+//! without the permission, are all 401 `IotHubUnauthorizedAccess`, as the
+//! service answers them. A browser cannot send the header cross-origin
+//! without a preflight, which is answered the same way (no CORS header is
+//! ever sent), so a web page cannot reach the API.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::ApiError;
+use crate::access::{token, Permission, TokenError};
+use crate::hub::Hub;
+
+/// What the middleware needs: the hub (its policies) and the one host name
+/// it accepts, if set.
+#[derive(Debug, Clone)]
+pub(super) struct Gate {
+    pub(super) hub: Hub,
+    pub(super) hostname: Option<Arc<str>>,
+}
+
+/// The permissions of which a request to `route` (the matched route, if
+/// any) with `method` needs one; empty when any valid token will do.
+fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
+    use Permission::{RegistryRead, RegistryWrite, ServiceConnect};
+    match (route, method.as_str()) {
+        (Some("/devices/{id}"), "GET") => &[RegistryRead],
+        (Some("/devices/{id}"), "PUT") => &[RegistryWrite],
+        (Some("/twins/{id}"), "GET") => &[ServiceConnect, RegistryRead],
+        (Some("/twins/{id}"), "PATCH") => &[ServiceConnect],
+        (Some("/twins/{id}/methods"), "POST") => &[ServiceConnect],
+        (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
+        (Some("/messages/events"), "GET") => &[ServiceConnect],
+        _ => &[],
+    }
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The middleware: 401 unless the request's token verifies and its policy
+/// grants what the route needs.
+pub(super) async fn authorize(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned());
+    let needed = needed(request.method(), route.as_deref());
+    let header = request
+        .headers()
+        .get(AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or(""));
+    let policies = gate.hub.registry().policies();
+    let verified = token::verify(
+        header,
+        &policies,
+        gate.hostname.as_deref(),
+        request.uri().path(),
+        now_seconds(),
+    )
+    .and_then(|grant| {
+        if needed.is_empty() || needed.iter().any(|p| grant.permissions.contains(*p)) {
+            Ok(grant)
+        } else {
+            let needed: Vec<&str> = needed.iter().map(|p| p.name()).collect();
+            Err(TokenError::Forbidden {
+                policy: grant.policy,
+                granted: grant.permissions,
+                needed: needed.join(" or "),
+            })
+        }
+    });
+    match verified {
+        Ok(grant) => {
+            tracing::trace!(policy = %grant.policy, method = %request.method(), "authorized");
+            next.run(request).await
+        }
+        Err(error) => {
+            tracing::debug!(method = %request.method(), reason = %error, "unauthorized");
+            ApiError::unauthorized(error.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_needs_a_permission_and_writes_need_more_than_reads() {
+        let routes = [
+            ("/devices/{id}", "GET"),
+            ("/devices/{id}", "PUT"),
+            ("/twins/{id}", "GET"),
+            ("/twins/{id}", "PATCH"),
+            ("/twins/{id}/methods", "POST"),
+            ("/devices/{id}/messages/deviceBound", "GET"),
+            ("/devices/{id}/messages/deviceBound", "POST"),
+            ("/messages/events", "GET"),
+        ];
+        for (route, method) in routes {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert!(!needed(&method, Some(route)).is_empty(), "{method} {route}");
+        }
+        assert_eq!(
+            needed(&Method::PUT, Some("/devices/{id}")),
+            [Permission::RegistryWrite]
+        );
+        assert!(!needed(&Method::PATCH, Some("/twins/{id}")).contains(&Permission::RegistryRead));
+        assert!(needed(&Method::GET, None).is_empty());
+    }
+}
