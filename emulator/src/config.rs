@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::hub::CommandQuotas;
 use crate::registry::Registry;
 use crate::tls::Tls;
 
@@ -19,6 +20,7 @@ pub struct Config {
     pub(crate) tls: Option<Tls>,
     pub(crate) pending_connections: usize,
     pub(crate) state: Option<PathBuf>,
+    pub(crate) command_quotas: CommandQuotas,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Config {
             tls: None,
             pending_connections: crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS,
             state: None,
+            command_quotas: CommandQuotas::default(),
         }
     }
 
@@ -80,6 +83,13 @@ impl Config {
     /// (1,024).
     pub fn pending_connections(mut self, connections: usize) -> Self {
         self.pending_connections = connections;
+        self
+    }
+
+    /// The cloud-to-device command quotas (default: the real service's,
+    /// see [`CommandQuotas`]).
+    pub fn command_quotas(mut self, quotas: CommandQuotas) -> Self {
+        self.command_quotas = quotas;
         self
     }
 

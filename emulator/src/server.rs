@@ -153,7 +153,9 @@ impl Emulator {
         } else {
             None
         };
-        let builder = Hub::builder().registry(config.registry);
+        let builder = Hub::builder()
+            .registry(config.registry)
+            .command_quotas(config.command_quotas);
         let hub = match config.state {
             None => builder.build(),
             Some(dir) => tokio::task::spawn_blocking(move || builder.open(dir))

@@ -187,10 +187,13 @@ async fn session(hub: &Emulator, secrets: &mut Vec<String>) {
     telemetry.pkid = 1;
     raw.send(Packet::Publish(telemetry)).await;
     assert!(matches!(raw.recv().await, Some(Packet::PubAck(_))));
-    hub.hub().commands().enqueue(
-        &iothub_emulator::registry::DeviceId::new("d1").expect("id"),
-        iothub_emulator::hub::commands::Command::new(Bytes::from_static(b"c")),
-    );
+    hub.hub()
+        .commands()
+        .enqueue(
+            &iothub_emulator::registry::DeviceId::new("d1").expect("id"),
+            iothub_emulator::hub::commands::Command::new(Bytes::from_static(b"c")),
+        )
+        .expect("enqueued");
     assert!(matches!(raw.recv().await, Some(Packet::Publish(_))));
     drop(raw);
 }

@@ -13,13 +13,16 @@
 //! | `content-type` | content type |
 //! | `content-encoding` | content encoding |
 //! | `iothub-creation-time-utc` | creation time, milliseconds since the Unix epoch (decimal) |
+//! | `iothub-expiry-time-utc` | expiry time, the same form (default: enqueued time + the command time to live) |
 //! | `iothub-app-NAME` | application property `NAME`, in header order (HTTP header names are case-insensitive, so `NAME` arrives in lower case) |
 //!
 //! Header values must be UTF-8. The answer is `201 {"sequenceNo":n}`, once
-//! the command is durable (with `--state`). A GET
-//! answers `[{"sequenceNo","enqueuedTime","deliveryCount","state"}]` in
+//! the command is durable (with `--state`); a device's queue full of
+//! unfinished commands is 403 `queueFull` (`DeviceMaximumQueueDepthExceeded`),
+//! a payload over the quota 413. A GET answers
+//! `[{"sequenceNo","enqueuedTime","deliveryCount","expiryTime","state"}]` in
 //! sequence order, `state` one of `queued`, `delivered`, `completed`,
-//! `abandoned`, `rejected`.
+//! `abandoned`, `rejected`, `deadLettered`, `expired`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -29,7 +32,7 @@ use iothub_client::wire::{Timestamp, WireValue};
 use serde_json::{json, Value};
 
 use super::{ApiError, Payload, Registered, COMMAND_BODY_LIMIT};
-use crate::hub::{Command, Hub};
+use crate::hub::{Command, CommandError, Hub};
 
 /// Prefix of the headers that carry application properties.
 pub const APPLICATION_HEADER_PREFIX: &str = "iothub-app-";
@@ -48,16 +51,19 @@ fn header(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError> {
 
 /// The command the request's payload and headers describe.
 fn command(headers: &HeaderMap, payload: Bytes) -> Result<Command, ApiError> {
-    let creation_time = header(headers, "iothub-creation-time-utc")?
-        .map(|text| {
-            Timestamp::from_wire(text.trim()).ok_or_else(|| {
-                ApiError::bad_request(
-                    "header `iothub-creation-time-utc` must be milliseconds since the Unix \
-                     epoch, in decimal digits",
-                )
+    let time = |name: &str| {
+        header(headers, name)?
+            .map(|text| {
+                Timestamp::from_wire(text.trim()).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "header `{name}` must be milliseconds since the Unix epoch, in decimal digits"
+                    ))
+                })
             })
-        })
-        .transpose()?;
+            .transpose()
+    };
+    let creation_time = time("iothub-creation-time-utc")?;
+    let expiry_time = time("iothub-expiry-time-utc")?;
     let mut command = Command {
         payload,
         message_id: header(headers, "iothub-messageid")?,
@@ -66,6 +72,7 @@ fn command(headers: &HeaderMap, payload: Bytes) -> Result<Command, ApiError> {
         content_type: header(headers, "content-type")?,
         content_encoding: header(headers, "content-encoding")?,
         creation_time,
+        expiry_time,
         ..Command::default()
     };
     for (name, value) in headers {
@@ -92,13 +99,38 @@ pub(super) async fn enqueue(
     Payload(payload): Payload<COMMAND_BODY_LIMIT>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let command = command(&headers, payload)?;
-    let (sequence_no, commit) = hub.commands().enqueue_with_commit(&id, command);
+    let (sequence_no, commit) = hub
+        .commands()
+        .enqueue_at(&id, command, Timestamp::now())
+        .map_err(refused)?;
     commit.wait().await?;
     tracing::info!(device = %id, sequence_no, "command enqueued");
     Ok((
         StatusCode::CREATED,
         Json(json!({ "sequenceNo": sequence_no })),
     ))
+}
+
+/// The answer to a command the queue refused: 403 `queueFull` (the
+/// service's `DeviceMaximumQueueDepthExceeded`), 413 for a payload over the
+/// quota, 500 `stateNotWritten`.
+fn refused(error: CommandError) -> ApiError {
+    match error {
+        CommandError::QueueFull { .. } => {
+            ApiError::new(StatusCode::FORBIDDEN, "queueFull", error.to_string())
+        }
+        CommandError::TooLarge { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payloadTooLarge",
+            error.to_string(),
+        ),
+        CommandError::NotWritten => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "stateNotWritten",
+            error.to_string(),
+        ),
+        other => ApiError::bad_request(other.to_string()),
+    }
 }
 
 /// `GET /devices/{id}/messages/deviceBound`.
@@ -115,6 +147,7 @@ pub(super) async fn list(
                 "sequenceNo": queued.sequence_no,
                 "enqueuedTime": queued.enqueued_time.as_millis(),
                 "deliveryCount": queued.delivery_count,
+                "expiryTime": queued.expiry_time.as_millis(),
                 "state": queued.state.as_str(),
             })
         })

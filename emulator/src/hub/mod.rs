@@ -31,7 +31,7 @@ use crate::methods::Methods;
 use crate::registry::{Device, DeviceId, Registry};
 use crate::store::Journal;
 
-pub use commands::{Command, CommandError, CommandState, Commands, QueuedCommand};
+pub use commands::{Command, CommandError, CommandQuotas, CommandState, Commands, QueuedCommand};
 pub use connection::{ConnectionState, ConnectionToken, Connections};
 pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord};
 pub use twin::{DesiredUpdate, Twin, TwinError, TwinState, Twins};
@@ -123,6 +123,7 @@ pub struct HubBuilder {
     registry: Registry,
     telemetry_capacity: usize,
     retained_finished_commands: usize,
+    command_quotas: CommandQuotas,
     desired_channel_capacity: usize,
 }
 
@@ -132,6 +133,7 @@ impl Default for HubBuilder {
             registry: Registry::new(),
             telemetry_capacity: telemetry::DEFAULT_CAPACITY,
             retained_finished_commands: commands::DEFAULT_RETAINED_FINISHED,
+            command_quotas: CommandQuotas::default(),
             desired_channel_capacity: twin::DESIRED_CHANNEL_CAPACITY,
         }
     }
@@ -157,6 +159,12 @@ impl HubBuilder {
         self
     }
 
+    /// The command quotas (default: the service's, [`CommandQuotas`]).
+    pub fn command_quotas(mut self, quotas: CommandQuotas) -> Self {
+        self.command_quotas = quotas;
+        self
+    }
+
     /// Desired patches a slow subscriber may lag behind (default
     /// [`twin::DESIRED_CHANNEL_CAPACITY`]).
     pub fn desired_channel_capacity(mut self, updates: usize) -> Self {
@@ -175,7 +183,11 @@ impl HubBuilder {
             inner: Arc::new(Inner {
                 registry: self.registry,
                 twins: Twins::with_journal(self.desired_channel_capacity, journal.clone()),
-                commands: Commands::with_journal(self.retained_finished_commands, journal.clone()),
+                commands: Commands::with_journal(
+                    self.retained_finished_commands,
+                    self.command_quotas,
+                    journal.clone(),
+                ),
                 telemetry: Telemetry::with_journal(self.telemetry_capacity, journal.clone()),
                 connections: Connections::default(),
                 methods: Methods::default(),
@@ -208,7 +220,10 @@ mod tests {
             .twins()
             .patch_reported(&id, &json!({"a": 1}), None)
             .unwrap();
-        clone.commands().enqueue(&id, Command::new("x"));
+        clone
+            .commands()
+            .enqueue(&id, Command::new("x"))
+            .expect("enqueued");
         clone.connections().connect(&id);
         clone.telemetry().append(&id, TelemetryRecord::default());
         assert_eq!(hub.twins().get(&id).reported.version, 2);

@@ -141,7 +141,12 @@ mod tests {
         for payload in ["c1", "c2", "c3", "c4"] {
             let (_, commit) = hub
                 .commands()
-                .enqueue_with_commit(&a, Command::new(payload));
+                .enqueue_at(
+                    &a,
+                    Command::new(payload),
+                    iothub_client::wire::Timestamp::now(),
+                )
+                .unwrap();
             commit.wait().await.unwrap();
         }
         // c1 and c2 completed (c1 then dropped: one finished is kept), c3
@@ -151,7 +156,9 @@ mod tests {
             hub.commands().complete(&a, command.sequence_no).unwrap();
         }
         hub.commands().deliver_next(&a).unwrap();
-        hub.commands().enqueue(&b, Command::new("for b"));
+        hub.commands()
+            .enqueue(&b, Command::new("for b"))
+            .expect("enqueued");
         hub.twins().patch_desired(&b, &json!({"q": 1})).unwrap();
         assert!(hub.remove_device(&b).is_some());
         hub.journal().close();
@@ -190,8 +197,18 @@ mod tests {
             "the delivered one is queued again, its count kept; none finished is kept now"
         );
         assert!(hub.commands().list(&b).is_empty());
-        assert_eq!(hub.commands().enqueue(&a, Command::new("c5")), 5);
-        assert_eq!(hub.commands().enqueue(&b, Command::new("b again")), 1);
+        assert_eq!(
+            hub.commands()
+                .enqueue(&a, Command::new("c5"))
+                .expect("enqueued"),
+            5
+        );
+        assert_eq!(
+            hub.commands()
+                .enqueue(&b, Command::new("b again"))
+                .expect("enqueued"),
+            1
+        );
         assert_eq!(hub.telemetry().len(), 3);
         assert_eq!(body(&hub, 2).as_ref(), [2]);
         assert_eq!(hub.telemetry().next_sequence_no(), 5);

@@ -4,8 +4,10 @@
 //!
 //! - At QoS 1, no more in flight than the client's Receive Maximum, each
 //!   settled by its PUBACK as the spec's outcomes say (success completes,
-//!   Abandon redelivers, Reject drops it). What the connection leaves
-//!   unsettled goes back to the queue.
+//!   Abandon redelivers after a delay, Reject drops it; see
+//!   [`Delivery::settle`]). What the connection leaves unsettled goes back
+//!   to the queue. A command delivered the maximum number of times without
+//!   being completed or rejected is dead-lettered.
 //! - At QoS 0 (a device that subscribed at QoS 0: the overview makes the
 //!   acknowledgement optional) there is no PUBACK to wait for: a command is
 //!   completed when it is handed to the connection (at most once), and the
@@ -21,13 +23,14 @@
 use std::collections::{HashMap, HashSet};
 
 use iothub_client::api::receive_commands::{self, Alternative};
-use iothub_client::operation::Outcome;
-use iothub_client::wire::{MqttProperties, Properties};
+use iothub_client::api::{self};
+use iothub_client::wire::{user_property, MqttProperties, WireValue as _};
 use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Packet, PubAck, Publish};
+use iothub_mqtt::ReasonCode;
 
 use super::packet_size::{self, PacketLimit};
-use crate::hub::{Hub, QueuedCommand};
+use crate::hub::{CommandState, Hub, QueuedCommand};
 use crate::registry::DeviceId;
 
 /// MQTT 5's default Receive Maximum when the client states none.
@@ -53,6 +56,9 @@ pub enum Settled {
     Abandoned,
     /// Rejected.
     Rejected,
+    /// Abandoned (or failed) for the last time it may be delivered:
+    /// dead-lettered.
+    DeadLettered,
     /// The PUBACK answers no command in flight.
     Unknown,
 }
@@ -166,43 +172,45 @@ impl Delivery {
             .count()
     }
 
-    /// Settles the command `ack` answers. A PUBACK that does not read as
-    /// one of the operation's outcomes abandons the command (it is
-    /// delivered again rather than lost).
+    /// Settles the command `ack` answers, as the overview reads a PUBACK:
+    /// Success completes it; a failure reason code is settled by its
+    /// `status` when that names one of the operation's alternatives
+    /// (Reject rejects, Abandon abandons), and otherwise (no `status`, one
+    /// the operation does not list, or one that is not a status at all)
+    /// by the reason code alone, as a failed delivery: abandoned, which
+    /// counts toward the maximum delivery count. Other properties (a
+    /// `reason`, a `trace-id`, anything a device adds) never change the
+    /// outcome.
     pub fn settle(&mut self, hub: &Hub, device: &DeviceId, ack: &PubAck) -> Settled {
         let Some(sequence_no) = self.in_flight.remove(&ack.pkid) else {
             return Settled::Unknown;
         };
-        let properties = ack
-            .properties
-            .as_ref()
-            .map(Properties::from)
-            .unwrap_or_default();
-        let outcome = receive_commands::outcome(ack.reason.into(), &properties);
         let commands = hub.commands();
         // A command settled after a takeover released it is no longer
         // this connection's to settle: the error is expected then.
-        let settled = match outcome {
-            Ok(Outcome::Success(_)) => {
-                let _ = commands.complete(device, sequence_no);
-                Settled::Completed
+        if ack.reason == ReasonCode::Success {
+            let _ = commands.complete(device, sequence_no);
+            return Settled::Completed;
+        }
+        let status = ack
+            .properties
+            .as_ref()
+            .and_then(|p| user_property(&p.user_properties, api::RESPONSE_PROPERTIES.status))
+            .and_then(|text| Alternative::from_wire(&text));
+        if status == Some(Alternative::Reject) {
+            let _ = commands.reject(device, sequence_no);
+            return Settled::Rejected;
+        }
+        if status != Some(Alternative::Abandon) {
+            tracing::debug!(device = %device.as_str(), sequence_no, reason = ?ack.reason, "a failed delivery without an alternative's status; abandoned");
+        }
+        match commands.abandon(device, sequence_no) {
+            Ok(CommandState::DeadLettered) => {
+                tracing::info!(device = %device.as_str(), sequence_no, "command delivered the maximum number of times; dead-lettered");
+                Settled::DeadLettered
             }
-            Ok(Outcome::Alternative {
-                status: Alternative::Reject,
-                ..
-            }) => {
-                let _ = commands.reject(device, sequence_no);
-                Settled::Rejected
-            }
-            Ok(Outcome::Alternative { .. }) | Err(_) => {
-                if let Err(e) = &outcome {
-                    tracing::debug!(device = %device.as_str(), error = %e, "unreadable command acknowledgement; abandoned");
-                }
-                let _ = commands.abandon(device, sequence_no);
-                Settled::Abandoned
-            }
-        };
-        settled
+            _ => Settled::Abandoned,
+        }
     }
 }
 

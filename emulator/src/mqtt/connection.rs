@@ -385,6 +385,14 @@ impl Connection<'_> {
                     None => std::future::pending().await,
                 }
             };
+            // An abandoned command waiting out its redelivery delay.
+            let redelivery = self.redelivery_wait();
+            let redeliver = async {
+                match redelivery {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = silence => {
                     break End::hub(outcome::disconnect(ReasonCode::KeepAliveTimeout, None, "no packet within 1.5 × keep alive"));
@@ -463,6 +471,11 @@ impl Connection<'_> {
                         break End::Closed;
                     }
                 }
+                () = redeliver => {
+                    if !self.deliver_commands().await {
+                        break End::Closed;
+                    }
+                }
                 () = expired => {
                     break End::hub(outcome::disconnect(
                         DisconnectReason::NotAuthorized.reason_code(),
@@ -482,6 +495,22 @@ impl Connection<'_> {
                 }
             }
         }
+    }
+
+    /// How long until an abandoned command of this device may be delivered
+    /// again, if one waits and the device takes commands.
+    fn redelivery_wait(&self) -> Option<Duration> {
+        let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
+        self.subscriptions.delivery_qos(Target::Commands, offered)?;
+        let now = iothub_client::wire::Timestamp::now();
+        let at = self
+            .shared
+            .hub
+            .commands()
+            .next_redelivery(&self.accepted.device, now)?;
+        Some(Duration::from_millis(
+            at.as_millis().saturating_sub(now.as_millis()),
+        ))
     }
 
     /// Sends the commands that may go out now, if the device subscribed to
@@ -591,7 +620,11 @@ impl Connection<'_> {
     }
 
     /// The device's answer to a direct method call (a PUBLISH on the
-    /// responses topic).
+    /// responses topic). An answer the spec does not allow (a property it
+    /// does not name and that is not an `@` application property, a
+    /// `response-code` that is not one) ends the call as Target Failed and
+    /// the connection with DISCONNECT Bad Request, as the overview has it
+    /// for a bad QoS 0 message.
     fn on_method_response(&mut self, publish: &Publish) -> Option<End> {
         let Some(properties) = publish.properties.as_ref() else {
             return Some(End::hub(outcome::disconnect_status(
@@ -627,7 +660,14 @@ impl Connection<'_> {
             Ok(iothub_client::operation::Outcome::Alternative { status, .. }) => Err(
                 MethodError::Unreachable(format!("the device answered {status}")),
             ),
-            Err(e) => Err(MethodError::Failed(e.to_string())),
+            Err(e) => {
+                let why = e.to_string();
+                let _ = reply.send(Err(MethodError::Failed(why.clone())));
+                return Some(End::hub(outcome::disconnect_status(
+                    api::Status::BadRequest,
+                    &format!("the method response is not valid: {why}"),
+                )));
+            }
         };
         let _ = reply.send(result);
         None

@@ -47,7 +47,27 @@ impl Journal {
     pub(crate) fn submit(&self, change: impl FnOnce() -> Change) -> Commit {
         match &self.writer {
             None => Commit::done(),
-            Some(writer) => writer.submit(change()),
+            Some(writer) => writer.submit(change(), None),
+        }
+    }
+
+    /// Hands a change to the writer with `then`, which the writer thread
+    /// runs with the batch's outcome (`true`: durable) before the commit
+    /// resolves: a store makes the change visible there, or undoes it.
+    /// It must not be called in memory mode (where a change is visible at
+    /// once); when the change cannot be queued, `then` is dropped unrun and
+    /// the commit [has failed](Commit::has_failed) already, so the caller
+    /// undoes the change itself. `then` runs on the writer thread: it may
+    /// take a store's lock, so a store must not wait for the writer while
+    /// holding one.
+    pub(crate) fn submit_then(
+        &self,
+        change: impl FnOnce() -> Change,
+        then: impl FnOnce(bool) + Send + 'static,
+    ) -> Commit {
+        match &self.writer {
+            None => Commit::done(),
+            Some(writer) => writer.submit(change(), Some(Box::new(then))),
         }
     }
 
@@ -84,6 +104,11 @@ impl Commit {
     /// Whether there is nothing to wait for (memory mode, or no change).
     pub fn is_ready(&self) -> bool {
         matches!(self.0, State::Done)
+    }
+
+    /// Whether it failed before it was queued (the writer is closed).
+    pub fn has_failed(&self) -> bool {
+        matches!(self.0, State::Failed(_))
     }
 
     pub(super) fn pending(receiver: oneshot::Receiver<Result<(), StoreError>>) -> Self {

@@ -30,7 +30,7 @@ mod journal;
 mod recover;
 mod tables;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod writer;
 
 use std::path::PathBuf;

@@ -113,3 +113,14 @@ impl StorageBackend for Backend {
         self.inner.write(offset, data)
     }
 }
+
+/// A durable journal over a fresh in-memory database on a [`Backend`]
+/// that `control` drives.
+pub(crate) fn journal(control: &Arc<Control>) -> super::Journal {
+    let db = redb::Builder::new()
+        .create_with_backend(Backend::new(Arc::clone(control)))
+        .expect("an in-memory database");
+    let writer = super::writer::Writer::start(db, std::path::PathBuf::from("memory"))
+        .expect("the writer starts");
+    super::Journal::durable(Arc::new(writer))
+}

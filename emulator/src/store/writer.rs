@@ -27,10 +27,16 @@ pub(super) const MAX_BATCH_CHANGES: usize = 4096;
 /// Most bytes (roughly) in one transaction, past its first change.
 pub(super) const MAX_BATCH_BYTES: usize = 16 << 20;
 
+/// What runs on the writer thread once a change's batch is committed (with
+/// `true`) or failed (`false`), before its waiter hears of it: making the
+/// change visible, or undoing it in memory.
+pub(crate) type Then = Box<dyn FnOnce(bool) + Send>;
+
 /// A change and whoever waits for it.
 struct Pending {
     change: Change,
     waiter: oneshot::Sender<Result<(), StoreError>>,
+    then: Option<Then>,
 }
 
 /// The writer thread's handle.
@@ -80,14 +86,21 @@ impl Writer {
         self.commits.load(Ordering::Relaxed)
     }
 
-    /// Queues `change` for the next batch.
-    pub(super) fn submit(&self, change: Change) -> Commit {
+    /// Queues `change` for the next batch; `then` runs on the writer
+    /// thread with its outcome, before the commit resolves. When the change
+    /// cannot be queued (the writer is closed), `then` is dropped unrun and
+    /// the commit has failed already ([`Commit::has_failed`]).
+    pub(super) fn submit(&self, change: Change, then: Option<Then>) -> Commit {
         let (waiter, receiver) = oneshot::channel();
         let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(sender) = sender.as_ref() else {
             return Commit::failed(StoreError::Closed);
         };
-        match sender.send(Pending { change, waiter }) {
+        match sender.send(Pending {
+            change,
+            waiter,
+            then,
+        }) {
             Ok(()) => Commit::pending(receiver),
             Err(_) => Commit::failed(StoreError::Closed),
         }
@@ -169,6 +182,9 @@ fn run(db: &Database, receiver: &mpsc::Receiver<Pending>, commits: &AtomicU64) {
             }
         }
         for pending in batch {
+            if let Some(then) = pending.then {
+                then(outcome.is_ok());
+            }
             // A waiter that went away (a connection closed) is fine.
             let _ = pending.waiter.send(outcome.clone());
         }
@@ -205,6 +221,12 @@ mod tests {
         }
     }
 
+    impl Writer {
+        fn submit_plain(&self, change: Change) -> Commit {
+            self.submit(change, None)
+        }
+    }
+
     fn writer(control: &Arc<Control>) -> Writer {
         let db = redb::Builder::new()
             .create_with_backend(Backend::new(Arc::clone(control)))
@@ -219,9 +241,11 @@ mod tests {
         // The writer is held in its first commit's sync while ten more
         // changes queue up: they all go in the next transaction.
         control.hold_sync();
-        let first = writer.submit(telemetry(1));
+        let first = writer.submit_plain(telemetry(1));
         control.wait_until_held();
-        let rest: Vec<Commit> = (2..=11).map(|n| writer.submit(telemetry(n))).collect();
+        let rest: Vec<Commit> = (2..=11)
+            .map(|n| writer.submit_plain(telemetry(n)))
+            .collect();
         control.release_sync();
         assert_eq!(first.wait().await, Ok(()));
         for commit in rest {
@@ -236,14 +260,14 @@ mod tests {
         let control = Arc::new(Control::default());
         let writer = writer(&control);
         let before = control.syncs();
-        assert_eq!(writer.submit(telemetry(1)).wait().await, Ok(()));
+        assert_eq!(writer.submit_plain(telemetry(1)).wait().await, Ok(()));
         let per_commit = control.syncs() - before;
         // Batch A (change 2) is held in its sync while batch B (3 to 6)
         // queues; A's syncs succeed, B's first one fails.
         control.hold_sync();
-        let first = writer.submit(telemetry(2));
+        let first = writer.submit_plain(telemetry(2));
         control.wait_until_held();
-        let batch: Vec<Commit> = (3..=6).map(|n| writer.submit(telemetry(n))).collect();
+        let batch: Vec<Commit> = (3..=6).map(|n| writer.submit_plain(telemetry(n))).collect();
         control.fail_from(before + 2 * per_commit + 1);
         control.release_sync();
         assert_eq!(first.wait().await, Ok(()));
@@ -255,7 +279,7 @@ mod tests {
         assert_eq!(writer.commits(), 2);
         writer.close();
         assert_eq!(
-            writer.submit(telemetry(7)).wait().await,
+            writer.submit_plain(telemetry(7)).wait().await,
             Err(StoreError::Closed)
         );
     }

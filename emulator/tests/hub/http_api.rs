@@ -8,7 +8,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use iothub_client::api::{limits, send_telemetry};
 use iothub_client::wire::{MqttProperties, PropertyKind, Timestamp};
-use iothub_emulator::hub::TelemetryRecord;
+use iothub_emulator::hub::{CommandQuotas, TelemetryRecord};
 use iothub_emulator::registry::DeviceId;
 use serde_json::{json, Value};
 
@@ -310,14 +310,20 @@ async fn bad_commands_are_refused() {
         assert!(reason.contains("header"), "{header}: {reason}");
     }
 
-    let limit = usize::try_from(limits::MAXIMUM_PACKET_SIZE).expect("fits");
-    let full = raw(addr, post, None, &vec![b'a'; limit]).await;
+    // The command quota (64 KB) is checked on what arrives; a body
+    // announced over the packet size is refused before it is read.
+    let quota = CommandQuotas::default().max_payload;
+    let full = raw(addr, post, None, &vec![b'a'; quota]).await;
     assert_eq!(
         full.status,
         201,
         "a payload of the limit is fine: {}",
         full.text()
     );
+    raw(addr, post, None, &vec![b'a'; quota + 1])
+        .await
+        .assert_error(413, "payloadTooLarge");
+    let limit = usize::try_from(limits::MAXIMUM_PACKET_SIZE).expect("fits");
     raw(addr, post, Some(limit + 1), b"")
         .await
         .assert_error(413, "payloadTooLarge");

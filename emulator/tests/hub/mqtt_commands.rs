@@ -8,14 +8,17 @@
 //! Another device never sees them.
 
 use bytes::Bytes;
-use iothub_emulator::hub::commands::{Command, CommandState};
+use std::time::Duration;
+
+use iothub_emulator::hub::commands::{Command, CommandQuotas, CommandState};
 use iothub_emulator::registry::DeviceId;
 use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Filter, Packet, PubAck, PubAckProperties, Publish, SubAck, Subscribe};
 use iothub_mqtt::ReasonCode;
-use iothub_test_kit::fixtures::emulator;
+use iothub_test_kit::fixtures::{emulator, emulator_with};
 use iothub_test_kit::peer::RawPeer;
 use iothub_test_kit::sas::{connect, key, user};
+use iothub_test_kit::service::Service;
 
 fn id(name: &str) -> DeviceId {
     DeviceId::new(name).expect("id")
@@ -64,13 +67,15 @@ fn ack(pkid: u16, status: Option<&str>) -> Packet {
 async fn commands_wait_then_arrive_with_their_properties_and_complete() {
     let hub = emulator(&["d1", "d2"]).await;
     let commands = hub.hub().commands();
-    let seq = commands.enqueue(
-        &id("d1"),
-        Command::new(Bytes::from_static(b"reboot"))
-            .message_id("m-1")
-            .content_type("text/plain")
-            .application_property("urgency", "high"),
-    );
+    let seq = commands
+        .enqueue(
+            &id("d1"),
+            Command::new(Bytes::from_static(b"reboot"))
+                .message_id("m-1")
+                .content_type("text/plain")
+                .application_property("urgency", "high"),
+        )
+        .expect("enqueued");
     // d2 subscribes too: it never sees d1's command.
     let (mut other, _) = RawPeer::connect(&hub, connect("d2", &key(1))).await;
     subscribe_commands(&mut other).await;
@@ -105,14 +110,24 @@ async fn commands_wait_then_arrive_with_their_properties_and_complete() {
     other.assert_quiet().await;
 }
 
+/// An emulator whose abandoned commands come back at once.
+async fn without_redelivery_delay(names: &[&str]) -> iothub_emulator::Emulator {
+    emulator_with(names, |config| {
+        config.command_quotas(CommandQuotas::default().redelivery_delay(Duration::ZERO))
+    })
+    .await
+}
+
 #[tokio::test]
 async fn abandon_redelivers_and_reject_drops() {
-    let hub = emulator(&["d1"]).await;
+    let hub = without_redelivery_delay(&["d1"]).await;
     let commands = hub.hub().commands();
     let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
     subscribe_commands(&mut raw).await;
     assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
-    let first = commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"a")));
+    let first = commands
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"a")))
+        .expect("enqueued");
     let p = command(&mut raw).await;
     assert_eq!(prop(&p, "sequence-no"), Some(first.to_string().as_str()));
     raw.send(ack(p.pkid, Some("0603"))).await;
@@ -133,7 +148,9 @@ async fn the_receive_maximum_is_kept_and_unsettled_commands_come_again_after_a_r
     let hub = emulator(&["d1"]).await;
     let commands = hub.hub().commands();
     for payload in [&b"1"[..], b"2", b"3"] {
-        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+        commands
+            .enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)))
+            .expect("enqueued");
     }
     let mut c = connect("d1", &key(0));
     c.properties.as_mut().expect("p").receive_maximum = Some(2);
@@ -171,7 +188,9 @@ async fn a_takeover_hands_unsettled_commands_to_the_new_connection() {
     let (mut old, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
     subscribe_commands(&mut old).await;
     assert!(matches!(old.recv().await, Some(Packet::SubAck(_))));
-    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"once")));
+    commands
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"once")))
+        .expect("enqueued");
     let first = command(&mut old).await;
     assert_eq!(prop(&first, "delivery-count"), Some("1"));
     // Never acknowledged: a second connection takes over the session.
@@ -190,7 +209,9 @@ async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
     let hub = emulator(&["d1"]).await;
     let commands = hub.hub().commands();
     for payload in [&b"1"[..], b"2", b"3"] {
-        commands.enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)));
+        commands
+            .enqueue(&id("d1"), Command::new(Bytes::copy_from_slice(payload)))
+            .expect("enqueued");
     }
     // A Receive Maximum of 1 does not hold QoS 0 back (it counts QoS 1 only).
     let mut c = connect("d1", &key(0));
@@ -235,11 +256,175 @@ async fn a_qos_0_subscription_gets_commands_at_qos_0_completed_on_send() {
         Some(Packet::SubAck(SubAck { ref return_codes, .. }))
             if return_codes == &[ReasonCode::granted(QoS::AtLeastOnce)]
     ));
-    commands.enqueue(&id("d1"), Command::new(Bytes::from_static(b"4")));
+    commands
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"4")))
+        .expect("enqueued");
     let p = command(&mut raw).await;
     assert_ne!(p.pkid, 0);
     assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Delivered);
     raw.send(ack(p.pkid, None)).await;
     raw.assert_quiet().await;
     assert_eq!(commands.list(&id("d1"))[3].state, CommandState::Completed);
+}
+
+/// A failure PUBACK with `user` properties.
+fn nak(pkid: u16, reason: ReasonCode, user: &[(&str, &str)]) -> Packet {
+    let mut ack = PubAck::new(pkid, None);
+    ack.reason = reason;
+    ack.properties = Some(PubAckProperties {
+        reason_string: None,
+        user_properties: user
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+    });
+    Packet::PubAck(ack)
+}
+
+#[tokio::test]
+async fn a_reject_with_a_reason_is_a_reject_and_a_nak_without_status_counts_toward_dead_lettering()
+{
+    let hub = without_redelivery_delay(&["d1"]).await;
+    let commands = hub.hub().commands();
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    // Reject, with a `reason` and a property the spec does not name.
+    let rejected = commands
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"r")))
+        .expect("enqueued");
+    let p = command(&mut raw).await;
+    raw.send(nak(
+        p.pkid,
+        ReasonCode::ImplementationSpecificError,
+        &[
+            ("status", "0100"),
+            ("reason", "not for me"),
+            ("x-extra", "1"),
+        ],
+    ))
+    .await;
+    raw.assert_quiet().await;
+    assert_eq!(commands.list(&id("d1"))[0].state, CommandState::Rejected);
+    // NAKed forever: by reason code only, by an unknown status, by a
+    // status that is not one: ten deliveries, then dead-lettered.
+    let naked = commands
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"n")))
+        .expect("enqueued");
+    let ways: [&[(&str, &str)]; 3] = [&[], &[("status", "0999")], &[("status", "nope")]];
+    for delivery in 1..=10u32 {
+        let p = command(&mut raw).await;
+        assert_eq!(prop(&p, "sequence-no"), Some(naked.to_string().as_str()));
+        assert_eq!(
+            prop(&p, "delivery-count"),
+            Some(delivery.to_string().as_str())
+        );
+        let reason = if delivery % 2 == 0 {
+            ReasonCode::UnspecifiedError
+        } else {
+            ReasonCode::ImplementationSpecificError
+        };
+        raw.send(nak(p.pkid, reason, ways[delivery as usize % 3]))
+            .await;
+    }
+    raw.assert_quiet().await;
+    let queue = commands.list(&id("d1"));
+    assert_eq!(queue[0].sequence_no, rejected);
+    assert_eq!(
+        (
+            queue[1].sequence_no,
+            queue[1].state,
+            queue[1].delivery_count
+        ),
+        (naked, CommandState::DeadLettered, 10)
+    );
+    // The service side sees it so.
+    let listed = Service::new(hub.http_addr())
+        .expect("GET", "/devices/d1/messages/deviceBound", None, 200)
+        .await;
+    assert_eq!(listed[1]["state"], "deadLettered", "{listed}");
+}
+
+#[tokio::test]
+async fn an_abandoned_command_comes_back_after_the_redelivery_delay_not_at_once() {
+    let delay = Duration::from_secs(2);
+    let hub = emulator_with(&["d1"], |config| {
+        config.command_quotas(CommandQuotas::default().redelivery_delay(delay))
+    })
+    .await;
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    hub.hub()
+        .commands()
+        .enqueue(&id("d1"), Command::new(Bytes::from_static(b"a")))
+        .expect("enqueued");
+    let p = command(&mut raw).await;
+    let abandoned = tokio::time::Instant::now();
+    raw.send(ack(p.pkid, Some("0603"))).await;
+    raw.assert_quiet().await;
+    let again = command(&mut raw).await;
+    // (The hub keeps times in whole milliseconds.)
+    assert!(
+        abandoned.elapsed() + Duration::from_millis(5) >= delay,
+        "redelivered before the delay"
+    );
+    assert_eq!(prop(&again, "delivery-count"), Some("2"));
+}
+
+#[tokio::test]
+async fn the_queue_holds_fifty_and_an_expired_command_is_never_delivered() {
+    let hub = emulator(&["d1"]).await;
+    let service = Service::new(hub.http_addr());
+    let path = "/devices/d1/messages/deviceBound";
+    // Already past its expiry when it arrives.
+    let expired = service
+        .send(
+            "POST",
+            path,
+            Some("text/plain"),
+            "iothub-expiry-time-utc: 1",
+            b"late",
+        )
+        .await;
+    assert_eq!(expired.status, 201, "{}", expired.text());
+    for n in 2..=50 {
+        let answer = service
+            .send("POST", path, Some("text/plain"), "", b"x")
+            .await;
+        assert_eq!(answer.status, 201, "command {n}: {}", answer.text());
+    }
+    // The expired one does not count: one more fits, then the queue is full.
+    let fiftieth = service
+        .send("POST", path, Some("text/plain"), "", b"x")
+        .await;
+    assert_eq!(fiftieth.status, 201, "{}", fiftieth.text());
+    let refused = service
+        .send("POST", path, Some("text/plain"), "", b"x")
+        .await;
+    refused.assert_error(403, "queueFull");
+    assert_eq!(
+        refused.header("iothub-errorcode"),
+        Some("DeviceMaximumQueueDepthExceeded")
+    );
+    let big = service
+        .send(
+            "POST",
+            path,
+            Some("application/octet-stream"),
+            "",
+            &vec![0u8; 65_537],
+        )
+        .await;
+    big.assert_error(413, "payloadTooLarge");
+    let listed = service.expect("GET", path, None, 200).await;
+    let listed = listed.as_array().expect("a list");
+    assert_eq!(listed.len(), 51);
+    assert_eq!(listed[0]["state"], "expired");
+    // The device gets command 2 first: 1 expired.
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    subscribe_commands(&mut raw).await;
+    assert!(matches!(raw.recv().await, Some(Packet::SubAck(_))));
+    let p = command(&mut raw).await;
+    assert_eq!(prop(&p, "sequence-no"), Some("2"));
 }

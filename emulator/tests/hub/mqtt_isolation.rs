@@ -41,7 +41,8 @@ async fn a_device_sees_only_its_own_traffic() {
     // A command, a desired change, a method call and a twin request, all A's.
     hub.hub()
         .commands()
-        .enqueue(&id, Command::new(Bytes::from_static(b"for a")));
+        .enqueue(&id, Command::new(Bytes::from_static(b"for a")))
+        .expect("enqueued");
     hub.hub()
         .twins()
         .patch_desired(&id, &serde_json::json!({"x": 1}))

@@ -3,7 +3,7 @@
 //! Correlation Data, the device's answer on `$iothub/responses` ends the
 //! call with its response code and payload; no subscription or connection
 //! is Target Unavailable, silence Target Timeout, a malformed answer Target
-//! Failed.
+//! Failed (and DISCONNECT Bad Request for the device).
 
 use std::time::Duration;
 
@@ -158,27 +158,47 @@ async fn silence_is_target_timeout_and_a_late_answer_is_dropped() {
     );
 }
 
-#[tokio::test]
-async fn a_malformed_answer_is_target_failed() {
-    let hub = emulator(&["d1"]).await;
-    let mut raw = subscribed(&hub, "$iothub/methods/+").await;
-    let call = spawn_call(&hub, "reboot", b"", Duration::from_secs(5));
-    let (correlation, _) = request(&mut raw, "reboot").await;
-    raw.send(answer(
-        correlation,
-        &[("response-code", "two hundred")],
-        b"",
-    ))
-    .await;
-    let outcome = call.await.expect("joins");
-    assert!(
-        matches!(outcome, Err(MethodError::Failed(_))),
-        "{outcome:?}"
-    );
+/// Asserts DISCONNECT Bad Request (reason 131, `status` 0100).
+async fn expect_bad_request(raw: &mut RawPeer, what: &str) {
+    let disconnect = raw.expect_disconnect(what).await;
     assert_eq!(
-        outcome.map_err(|e| e.status()),
-        Err(iothub_client::api::Status::TargetFailed)
+        disconnect.reason_code,
+        iothub_mqtt::ReasonCode::ImplementationSpecificError,
+        "{what}"
     );
+    let props = disconnect.properties.expect("properties");
+    assert_eq!(
+        iothub_test_kit::sas::user(&props.user_properties, "status"),
+        Some("0100"),
+        "{what}"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_answer_is_target_failed_and_the_device_is_disconnected_bad_request() {
+    let bad: [&[(&str, &str)]; 3] = [
+        &[("response-code", "two hundred")],
+        // A property the spec does not name and that is no `@` property.
+        &[("response-code", "200"), ("note", "x")],
+        &[],
+    ];
+    for user in bad {
+        let hub = emulator(&["d1"]).await;
+        let mut raw = subscribed(&hub, "$iothub/methods/+").await;
+        let call = spawn_call(&hub, "reboot", b"", Duration::from_secs(5));
+        let (correlation, _) = request(&mut raw, "reboot").await;
+        raw.send(answer(correlation, user, b"")).await;
+        let outcome = call.await.expect("joins");
+        assert!(
+            matches!(outcome, Err(MethodError::Failed(_))),
+            "{user:?}: {outcome:?}"
+        );
+        assert_eq!(
+            outcome.map_err(|e| e.status()),
+            Err(iothub_client::api::Status::TargetFailed)
+        );
+        expect_bad_request(&mut raw, &format!("{user:?}")).await;
+    }
 }
 
 #[tokio::test]

@@ -179,8 +179,12 @@ async fn subscribe(raw: &mut RawPeer, filter: &str, qos: QoS) {
 async fn a_command_too_large_stays_queued_and_later_ones_come() {
     let hub = emulator(&["d1"]).await;
     let commands = hub.hub().commands();
-    let big = commands.enqueue(&d1(), Command::new(vec![b'b'; 2000]));
-    let small = commands.enqueue(&d1(), Command::new(Bytes::from_static(b"small")));
+    let big = commands
+        .enqueue(&d1(), Command::new(vec![b'b'; 2000]))
+        .expect("enqueued");
+    let small = commands
+        .enqueue(&d1(), Command::new(Bytes::from_static(b"small")))
+        .expect("enqueued");
     let (mut raw, _) = RawPeer::connect(&hub, limited(Some(512))).await;
     subscribe(&mut raw, "$iothub/commands", QoS::AtLeastOnce).await;
     let (packet, size) = raw.recv_sized().await.expect("a command");

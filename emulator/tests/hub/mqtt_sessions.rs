@@ -65,6 +65,7 @@ async fn subscribed_then_gone(hub: &Emulator, expiry: Option<u32>) -> u64 {
     hub.hub()
         .commands()
         .enqueue(&d1(), Command::new(Bytes::from_static(b"later")))
+        .expect("enqueued")
 }
 
 /// The next packet is the command `sequence_no`.
@@ -165,7 +166,8 @@ async fn a_removed_and_recreated_device_starts_without_a_session() {
     let sequence_no = hub
         .hub()
         .commands()
-        .enqueue(&d1(), Command::new(Bytes::from_static(b"new")));
+        .enqueue(&d1(), Command::new(Bytes::from_static(b"new")))
+        .expect("enqueued");
     let (mut raw, ack) = RawPeer::connect(&hub, connect_with(Some(3600))).await;
     assert!(!ack.session_present, "the old session is gone");
     raw.assert_quiet().await;

@@ -176,7 +176,8 @@ async fn random_connection_cuts_lose_nothing_acknowledged_and_hang_nothing() {
         enqueued.push(
             hub.hub()
                 .commands()
-                .enqueue(&id("d1"), Command::new(format!("c{round}"))),
+                .enqueue(&id("d1"), Command::new(format!("c{round}")))
+                .expect("enqueued"),
         );
         hub.hub()
             .twins()

@@ -106,8 +106,12 @@ async fn commands_complete_abandon_with_redelivery_and_reject() {
     let (client, mut receivers) = Client::connect(options(&hub, "d1", 0)).expect("starts");
     client.wait_connected(WAIT).await.expect("connects");
     let commands = hub.hub().commands();
-    let first = commands.enqueue(&id("d1"), Command::new("one"));
-    let second = commands.enqueue(&id("d1"), Command::new("two"));
+    let first = commands
+        .enqueue(&id("d1"), Command::new("one"))
+        .expect("enqueued");
+    let second = commands
+        .enqueue(&id("d1"), Command::new("two"))
+        .expect("enqueued");
 
     async fn next(receiver: &mut receive_commands::Receiver) -> receive_commands::Received {
         tokio::time::timeout(WAIT, receiver.recv())

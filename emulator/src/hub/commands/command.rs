@@ -25,6 +25,9 @@ pub struct Command {
     pub creation_time: Option<Timestamp>,
     /// The sender's application properties, in order.
     pub application: ApplicationProperties,
+    /// When it expires if not completed or rejected by then (default: its
+    /// enqueueing plus [`CommandQuotas::ttl`](super::CommandQuotas::ttl)).
+    pub expiry_time: Option<Timestamp>,
 }
 
 impl Command {
@@ -66,6 +69,12 @@ impl Command {
         self
     }
 
+    /// Sets the expiry time.
+    pub fn expiry_time(mut self, value: Timestamp) -> Self {
+        self.expiry_time = Some(value);
+        self
+    }
+
     /// Sets the creation time.
     pub fn creation_time(mut self, value: Timestamp) -> Self {
         self.creation_time = Some(value);
@@ -97,6 +106,11 @@ pub enum CommandState {
     Abandoned,
     /// Rejected by the device: never delivered again.
     Rejected,
+    /// Not completed or rejected within the maximum delivery count: never
+    /// delivered again.
+    DeadLettered,
+    /// Not completed or rejected before its expiry: never delivered again.
+    Expired,
 }
 
 impl CommandState {
@@ -108,17 +122,34 @@ impl CommandState {
             Self::Completed => "completed",
             Self::Abandoned => "abandoned",
             Self::Rejected => "rejected",
+            Self::DeadLettered => "deadLettered",
+            Self::Expired => "expired",
         }
     }
+
+    /// Every state.
+    pub const ALL: [Self; 7] = [
+        Self::Queued,
+        Self::Delivered,
+        Self::Completed,
+        Self::Abandoned,
+        Self::Rejected,
+        Self::DeadLettered,
+        Self::Expired,
+    ];
 
     /// Whether it can be delivered (queued, or abandoned for redelivery).
     pub fn is_deliverable(&self) -> bool {
         matches!(self, Self::Queued | Self::Abandoned)
     }
 
-    /// Whether it is done for good (completed or rejected).
+    /// Whether it is done for good (completed, rejected, dead-lettered or
+    /// expired).
     pub fn is_finished(&self) -> bool {
-        matches!(self, Self::Completed | Self::Rejected)
+        matches!(
+            self,
+            Self::Completed | Self::Rejected | Self::DeadLettered | Self::Expired
+        )
     }
 }
 
@@ -139,6 +170,11 @@ pub struct QueuedCommand {
     pub delivery_count: u32,
     /// Where it stands.
     pub state: CommandState,
+    /// When it expires if it is not completed or rejected by then.
+    pub expiry_time: Timestamp,
+    /// Not delivered again before this (after an abandoned or failed
+    /// delivery); not kept across a restart.
+    pub not_before: Option<Timestamp>,
     /// The command.
     pub command: Command,
 }

@@ -6,7 +6,7 @@
 //! continues even when its newest commands were dropped.
 
 use iothub_client::api::receive_commands;
-use iothub_client::wire::MqttProperties;
+use iothub_client::wire::{MqttProperties, Timestamp};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -15,17 +15,13 @@ use crate::hub::wire_record;
 use crate::registry::DeviceId;
 use crate::store::{Change, CommandRow};
 
-const STATES: [CommandState; 5] = [
-    CommandState::Queued,
-    CommandState::Delivered,
-    CommandState::Completed,
-    CommandState::Abandoned,
-    CommandState::Rejected,
-];
-
 #[derive(Deserialize)]
 struct Fields {
     state: String,
+    /// Milliseconds since the Unix epoch (records written before expiry
+    /// existed have none: they never expire).
+    #[serde(default)]
+    expiry: Option<u64>,
 }
 
 /// The change that stores `command` of device `id` (and, when enqueuing
@@ -33,6 +29,7 @@ struct Fields {
 pub(crate) fn put(id: &DeviceId, command: &QueuedCommand, last_sequence_no: Option<u64>) -> Change {
     let mut record = Map::new();
     record.insert("state".into(), command.state.as_str().into());
+    record.insert("expiry".into(), command.expiry_time.as_millis().into());
     wire_record::write(&command.to_message().to_properties(), &mut record);
     Change::PutCommand {
         id: id.as_str().to_owned(),
@@ -64,7 +61,7 @@ pub(crate) fn decode(row: &CommandRow) -> Result<QueuedCommand, String> {
     let (properties, fields) = wire_record::read::<Fields>(&row.meta)
         .and_then(wire_record::Stored::into_parts)
         .map_err(bad)?;
-    let state = STATES
+    let state = CommandState::ALL
         .into_iter()
         .find(|s| s.as_str() == fields.state)
         .ok_or_else(|| bad("`state` is not a command state".to_owned()))?;
@@ -78,6 +75,8 @@ pub(crate) fn decode(row: &CommandRow) -> Result<QueuedCommand, String> {
         enqueued_time: message.enqueued_time,
         delivery_count: message.delivery_count,
         state,
+        expiry_time: Timestamp(fields.expiry.unwrap_or(u64::MAX)),
+        not_before: None,
         command: Command {
             payload: row.payload.clone(),
             message_id: message.message_id,
@@ -87,6 +86,7 @@ pub(crate) fn decode(row: &CommandRow) -> Result<QueuedCommand, String> {
             content_encoding: message.content_encoding,
             creation_time: message.creation_time,
             application: message.application,
+            expiry_time: fields.expiry.map(Timestamp),
         },
     })
 }
@@ -120,13 +120,16 @@ mod tests {
     #[test]
     fn commands_round_trip_in_every_state() {
         let id = DeviceId::new("dev1").unwrap();
-        for (n, state) in STATES.into_iter().enumerate() {
+        for (n, state) in CommandState::ALL.into_iter().enumerate() {
             let command = QueuedCommand {
                 sequence_no: 9 + n as u64,
                 enqueued_time: Timestamp(1_700_000_000_000),
                 delivery_count: 2,
                 state,
+                expiry_time: Timestamp(1_700_000_360_000),
+                not_before: None,
                 command: Command::new(Bytes::from_static(&[0, 255, 1]))
+                    .expiry_time(Timestamp(1_700_000_360_000))
                     .message_id("m")
                     .correlation_id("c")
                     .user_id("u")
@@ -151,7 +154,9 @@ mod tests {
             enqueued_time: Timestamp(1),
             delivery_count: 0,
             state: CommandState::Queued,
-            command: Command::new(Bytes::new()),
+            expiry_time: Timestamp(7),
+            not_before: None,
+            command: Command::new(Bytes::new()).expiry_time(Timestamp(7)),
         };
         assert_eq!(decode(&row(put(&id, &bare, None))).unwrap(), bare);
     }
@@ -164,7 +169,9 @@ mod tests {
             enqueued_time: Timestamp(1),
             delivery_count: 0,
             state: CommandState::Queued,
-            command: Command::new(Bytes::new()),
+            expiry_time: Timestamp(7),
+            not_before: None,
+            command: Command::new(Bytes::new()).expiry_time(Timestamp(7)),
         };
         let mut moved = row(put(&id, &command, None));
         moved.sequence_no = 4;

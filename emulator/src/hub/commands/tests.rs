@@ -20,10 +20,22 @@ fn states(commands: &Commands) -> Vec<(u64, CommandState, u32)> {
 fn fifo_with_increasing_sequence_numbers() {
     let commands = Commands::default();
     let before = Timestamp::now();
-    assert_eq!(commands.enqueue(&id(), Command::new("a")), 1);
-    assert_eq!(commands.enqueue(&id(), Command::new("b")), 2);
     assert_eq!(
-        commands.enqueue(&DeviceId::new("dev2").unwrap(), Command::new("x")),
+        commands
+            .enqueue(&id(), Command::new("a"))
+            .expect("enqueued"),
+        1
+    );
+    assert_eq!(
+        commands
+            .enqueue(&id(), Command::new("b"))
+            .expect("enqueued"),
+        2
+    );
+    assert_eq!(
+        commands
+            .enqueue(&DeviceId::new("dev2").unwrap(), Command::new("x"))
+            .expect("enqueued"),
         1
     );
     let first = commands.next_deliverable(&id()).unwrap();
@@ -42,14 +54,20 @@ fn fifo_with_increasing_sequence_numbers() {
 fn complete_abandon_reject() {
     let commands = Commands::default();
     for payload in ["a", "b", "c"] {
-        commands.enqueue(&id(), Command::new(payload));
+        commands
+            .enqueue(&id(), Command::new(payload))
+            .expect("enqueued");
     }
     for _ in 0..3 {
         commands.deliver_next(&id()).unwrap();
     }
     assert!(commands.deliver_next(&id()).is_none());
     commands.complete(&id(), 1).unwrap();
-    commands.abandon(&id(), 2).unwrap();
+    let now = Timestamp::now();
+    assert_eq!(
+        commands.abandon_at(&id(), 2, now),
+        Ok(CommandState::Abandoned)
+    );
     commands.reject(&id(), 3).unwrap();
     assert_eq!(
         states(&commands),
@@ -59,7 +77,12 @@ fn complete_abandon_reject() {
             (3, CommandState::Rejected, 1)
         ]
     );
-    let again = commands.deliver_next(&id()).unwrap();
+    assert!(
+        commands.deliver_next_at(&id(), now).is_none(),
+        "not again at once"
+    );
+    let delay = commands.quotas().redelivery_delay;
+    let again = commands.deliver_next_at(&id(), after(now, delay)).unwrap();
     assert_eq!(
         (again.sequence_no, again.delivery_count),
         (2, 2),
@@ -71,7 +94,9 @@ fn complete_abandon_reject() {
 #[test]
 fn invalid_transitions_are_errors() {
     let commands = Commands::default();
-    commands.enqueue(&id(), Command::new("a"));
+    commands
+        .enqueue(&id(), Command::new("a"))
+        .expect("enqueued");
     let error = commands.complete(&id(), 1).unwrap_err();
     assert_eq!(
         error,
@@ -98,8 +123,12 @@ fn invalid_transitions_are_errors() {
 #[test]
 fn release_delivered_requeues_in_flight_commands() {
     let commands = Commands::default();
-    commands.enqueue(&id(), Command::new("a"));
-    commands.enqueue(&id(), Command::new("b"));
+    commands
+        .enqueue(&id(), Command::new("a"))
+        .expect("enqueued");
+    commands
+        .enqueue(&id(), Command::new("b"))
+        .expect("enqueued");
     commands.deliver_next(&id());
     commands.deliver_next(&id());
     commands.complete(&id(), 2).unwrap();
@@ -112,7 +141,9 @@ fn release_delivered_requeues_in_flight_commands() {
 fn finished_commands_are_trimmed_oldest_first() {
     let commands = Commands::new(2);
     for n in 0..5 {
-        commands.enqueue(&id(), Command::new(format!("{n}")));
+        commands
+            .enqueue(&id(), Command::new(format!("{n}")))
+            .expect("enqueued");
     }
     for seq in 1..=4 {
         commands.deliver_next(&id());
@@ -134,7 +165,7 @@ fn message_carries_the_command_properties() {
         .creation_time(Timestamp(1_600_987_195_320))
         .application_property("@unit", "C")
         .application_property("zone", "2");
-    commands.enqueue(&id(), command.clone());
+    commands.enqueue(&id(), command.clone()).expect("enqueued");
     let delivered = commands.deliver_next(&id()).unwrap();
     let message = delivered.to_message();
     assert_eq!(message.sequence_no, 1);
@@ -153,13 +184,18 @@ fn message_carries_the_command_properties() {
 
 #[test]
 fn sequence_numbers_are_unique_and_dense_across_threads() {
-    let commands = Arc::new(Commands::default());
+    let quotas = CommandQuotas::default().queue_depth(2000);
+    let commands = Arc::new(Commands::with_quotas(DEFAULT_RETAINED_FINISHED, quotas));
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let commands = Arc::clone(&commands);
             std::thread::spawn(move || {
                 (0..200)
-                    .map(|_| commands.enqueue(&id(), Command::new("x")))
+                    .map(|_| {
+                        commands
+                            .enqueue(&id(), Command::new("x"))
+                            .expect("enqueued")
+                    })
                     .collect::<Vec<_>>()
             })
         })
@@ -191,13 +227,17 @@ async fn notifier_wakes_a_waiting_consumer() {
         notify.notified().await;
     });
     tokio::task::yield_now().await;
-    producer.enqueue(&id(), Command::new("a"));
+    producer
+        .enqueue(&id(), Command::new("a"))
+        .expect("enqueued");
     tokio::time::timeout(Duration::from_secs(5), waiter)
         .await
         .expect("woken")
         .unwrap();
     // A permit is kept when nobody waits yet.
-    commands.enqueue(&id(), Command::new("b"));
+    commands
+        .enqueue(&id(), Command::new("b"))
+        .expect("enqueued");
     tokio::time::timeout(Duration::from_secs(5), commands.notifier(&id()).notified())
         .await
         .expect("permit kept");
@@ -220,4 +260,186 @@ fn reads_of_unknown_devices_create_nothing() {
     );
     let devices = commands.devices.lock().unwrap();
     assert!(devices.is_empty());
+}
+
+fn quotas() -> CommandQuotas {
+    CommandQuotas::default()
+}
+
+#[test]
+fn the_services_quotas_are_the_defaults() {
+    let quotas = quotas();
+    assert_eq!(quotas.queue_depth, 50);
+    assert_eq!(quotas.ttl, Duration::from_secs(3600));
+    assert_eq!(quotas.max_delivery_count, 10);
+    assert_eq!(quotas.max_payload, 65_536);
+}
+
+#[test]
+fn a_51st_unfinished_command_is_refused_and_room_comes_back_when_one_finishes() {
+    let commands = Commands::default();
+    let now = Timestamp(1_000_000);
+    for n in 1..=50 {
+        assert_eq!(
+            commands
+                .enqueue_at(&id(), Command::new("x"), now)
+                .map(|(s, _)| s),
+            Ok(n)
+        );
+    }
+    assert_eq!(
+        commands
+            .enqueue_at(&id(), Command::new("x"), now)
+            .map(|(s, _)| s),
+        Err(CommandError::QueueFull {
+            device_id: id(),
+            depth: 50
+        })
+    );
+    // A refusal takes no number and changes nothing.
+    assert_eq!(commands.list_at(&id(), now).len(), 50);
+    let first = commands.deliver_next_at(&id(), now).unwrap();
+    commands.complete(&id(), first.sequence_no).unwrap();
+    assert_eq!(
+        commands
+            .enqueue_at(&id(), Command::new("x"), now)
+            .map(|(s, _)| s),
+        Ok(51)
+    );
+}
+
+#[test]
+fn a_payload_over_the_quota_is_refused() {
+    let commands = Commands::default();
+    let big = Command::new(vec![0u8; 65_537]);
+    assert_eq!(
+        commands.enqueue(&id(), big),
+        Err(CommandError::TooLarge {
+            size: 65_537,
+            max: 65_536
+        })
+    );
+    assert_eq!(
+        commands.enqueue(&id(), Command::new(vec![0u8; 65_536])),
+        Ok(1)
+    );
+}
+
+#[test]
+fn a_command_naked_forever_is_dead_lettered_after_the_maximum_deliveries() {
+    let commands = Commands::default();
+    let mut now = Timestamp(1_000_000);
+    let _ = commands.enqueue_at(&id(), Command::new("x"), now).unwrap();
+    let delay = quotas().redelivery_delay;
+    let mut deliveries = 0;
+    loop {
+        let Some(command) = commands.deliver_next_at(&id(), now) else {
+            break;
+        };
+        deliveries += 1;
+        assert_eq!(command.delivery_count, deliveries);
+        let state = commands.abandon_at(&id(), 1, now).unwrap();
+        // Not at once: only after the redelivery delay.
+        assert!(commands.deliver_next_at(&id(), now).is_none());
+        assert_eq!(
+            commands.next_redelivery(&id(), now),
+            (state == CommandState::Abandoned).then(|| after(now, delay))
+        );
+        now = after(now, delay);
+        assert!(deliveries <= 10, "delivered past the maximum");
+    }
+    assert_eq!(deliveries, 10);
+    assert_eq!(states(&commands), [(1, CommandState::DeadLettered, 10)]);
+}
+
+#[test]
+fn a_connection_that_ends_unsettled_counts_as_a_delivery() {
+    let quotas = quotas().max_delivery_count(2);
+    let commands = Commands::with_quotas(DEFAULT_RETAINED_FINISHED, quotas);
+    commands.enqueue(&id(), Command::new("x")).unwrap();
+    commands.deliver_next(&id()).unwrap();
+    assert_eq!(commands.release_delivered(&id()), 1);
+    assert_eq!(states(&commands), [(1, CommandState::Queued, 1)]);
+    commands.deliver_next(&id()).unwrap();
+    assert!(commands.release(&id(), 1));
+    assert_eq!(states(&commands), [(1, CommandState::DeadLettered, 2)]);
+}
+
+#[test]
+fn a_command_past_its_expiry_is_expired_and_never_delivered() {
+    let commands = Commands::default();
+    let now = Timestamp(1_000_000);
+    let ttl = quotas().ttl;
+    let _ = commands
+        .enqueue_at(&id(), Command::new("ttl"), now)
+        .unwrap();
+    let sender = Command::new("own").expiry_time(Timestamp(1_000_010));
+    let _ = commands.enqueue_at(&id(), sender, now).unwrap();
+    let listed = commands.list_at(&id(), now);
+    assert_eq!(listed[0].expiry_time, after(now, ttl));
+    assert_eq!(listed[1].expiry_time, Timestamp(1_000_010));
+    // The sender's expiry passes first: the second is expired, the first
+    // still goes.
+    let later = Timestamp(1_000_010);
+    assert_eq!(
+        commands.deliver_next_at(&id(), later).unwrap().sequence_no,
+        1
+    );
+    assert_eq!(
+        commands
+            .list_at(&id(), later)
+            .iter()
+            .map(|c| c.state)
+            .collect::<Vec<_>>(),
+        [CommandState::Delivered, CommandState::Expired]
+    );
+    // An abandoned command expires too; a delivered one waits for its
+    // settlement.
+    commands.abandon_at(&id(), 1, later).unwrap();
+    let past = after(now, ttl);
+    assert!(commands.deliver_next_at(&id(), past).is_none());
+    assert_eq!(
+        commands.list_at(&id(), past)[0].state,
+        CommandState::Expired
+    );
+}
+
+/// A command is neither listed nor delivered before its commit, and one
+/// whose commit fails is taken out: a crash between enqueueing and the
+/// commit cannot have shown its number to anyone.
+#[tokio::test]
+async fn a_command_is_seen_only_once_durable_and_a_failed_write_leaves_nothing() {
+    use crate::store::testing::{journal, Control};
+    let control = Arc::new(Control::default());
+    let commands = Commands::with_journal(DEFAULT_RETAINED_FINISHED, quotas(), journal(&control));
+    let now = Timestamp::now();
+    // Written: seen once its commit is done.
+    control.hold_sync();
+    let (first, commit) = commands.enqueue_at(&id(), Command::new("a"), now).unwrap();
+    control.wait_until_held();
+    assert!(
+        commands.list_at(&id(), now).is_empty(),
+        "listed before durable"
+    );
+    assert!(
+        commands.deliver_next_at(&id(), now).is_none(),
+        "delivered before durable"
+    );
+    control.release_sync();
+    commit.wait().await.unwrap();
+    assert_eq!(states(&commands), [(first, CommandState::Queued, 0)]);
+    // Not written (the disk fails in the commit): never seen, and the
+    // queue is as it was.
+    control.hold_sync();
+    let (second, commit) = commands.enqueue_at(&id(), Command::new("b"), now).unwrap();
+    assert_eq!(second, first + 1);
+    control.wait_until_held();
+    control.fail_from(control.syncs());
+    assert_eq!(commands.list_at(&id(), now).len(), 1);
+    control.release_sync();
+    assert!(commit.wait().await.is_err());
+    assert_eq!(states(&commands), [(first, CommandState::Queued, 0)]);
+    let delivered = commands.deliver_next_at(&id(), now).unwrap();
+    assert_eq!(delivered.sequence_no, first);
+    assert!(commands.deliver_next_at(&id(), now).is_none(), "b is gone");
 }

@@ -69,10 +69,12 @@ impl Harness {
             },
         ));
         let hub = Hub::new(registry);
-        hub.commands().enqueue(
-            &device,
-            Command::new(&b"{}"[..]).application_property("@kind", "test"),
-        );
+        hub.commands()
+            .enqueue(
+                &device,
+                Command::new(&b"{}"[..]).application_property("@kind", "test"),
+            )
+            .expect("enqueued");
         let properties = ConnectProperties {
             api_version: api::API_VERSION.to_owned(),
             host: Some(HOST.to_owned()),
