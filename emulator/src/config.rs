@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::hub::CommandQuotas;
+use crate::hub::{CommandQuotas, TelemetryRetention};
 use crate::registry::Registry;
 use crate::tls::Tls;
 
@@ -21,6 +21,7 @@ pub struct Config {
     pub(crate) pending_connections: usize,
     pub(crate) state: Option<PathBuf>,
     pub(crate) command_quotas: CommandQuotas,
+    pub(crate) telemetry_retention: TelemetryRetention,
 }
 
 impl Default for Config {
@@ -42,6 +43,7 @@ impl Config {
             pending_connections: crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS,
             state: None,
             command_quotas: CommandQuotas::default(),
+            telemetry_retention: TelemetryRetention::default(),
         }
     }
 
@@ -90,6 +92,13 @@ impl Config {
     /// see [`CommandQuotas`]).
     pub fn command_quotas(mut self, quotas: CommandQuotas) -> Self {
         self.command_quotas = quotas;
+        self
+    }
+
+    /// How much telemetry the log keeps, in events and bytes (default
+    /// [`TelemetryRetention::default`]: 100,000 events, 8 MiB).
+    pub fn telemetry_retention(mut self, retention: TelemetryRetention) -> Self {
+        self.telemetry_retention = retention;
         self
     }
 

@@ -155,7 +155,8 @@ impl Emulator {
         };
         let builder = Hub::builder()
             .registry(config.registry)
-            .command_quotas(config.command_quotas);
+            .command_quotas(config.command_quotas)
+            .telemetry_retention(config.telemetry_retention);
         let hub = match config.state {
             None => builder.build(),
             Some(dir) => tokio::task::spawn_blocking(move || builder.open(dir))

@@ -52,10 +52,23 @@ struct Thumbprints {
     secondary_thumbprint: String,
 }
 
+/// The lengths of a symmetric key the service accepts, in bytes (decoded).
+pub const KEY_BYTES: std::ops::RangeInclusive<usize> = 16..=64;
+
 impl AuthenticationBody {
     fn into_authentication(self) -> Result<Authentication, ApiError> {
         let key = |name: &str, text: &str| {
-            Key::from_base64(text).map_err(|e| ApiError::bad_request(format!("bad `{name}`: {e}")))
+            let key = Key::from_base64(text)
+                .map_err(|e| ApiError::bad_request(format!("bad `{name}`: {e}")))?;
+            let length = key.expose_bytes().len();
+            if !KEY_BYTES.contains(&length) {
+                return Err(ApiError::bad_request(format!(
+                    "bad `{name}`: the key has {length} bytes; the service takes keys of {} to {} bytes",
+                    KEY_BYTES.start(),
+                    KEY_BYTES.end()
+                )));
+            }
+            Ok(key)
         };
         let thumbprint = |name: &str, text: &str| {
             Thumbprint::new(text).map_err(|e| ApiError::bad_request(format!("bad `{name}`: {e}")))

@@ -43,6 +43,11 @@ pub(super) async fn patch(
         .patch_desired_with_commit(&id, &body.properties.desired)
         .map_err(|error| match error {
             TwinError::BadRequest { reason } => ApiError::bad_request(reason),
+            TwinError::NotWritten => ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "stateNotWritten",
+                error.to_string(),
+            ),
             other => ApiError::bad_request(other.to_string()),
         })?;
     commit.wait().await?;

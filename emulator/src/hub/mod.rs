@@ -13,9 +13,12 @@
 //! every store hands its changes to the state folder's [`Journal`] and
 //! offers a `…_with_commit` form of each change that answers the
 //! [`Commit`](crate::store::Commit) to wait for before acknowledging it.
-//! A read may show a change a moment before it is durable (it is not
-//! acknowledged yet, and a crash then loses it); what was acknowledged
-//! is never lost.
+//! Nothing is shown before it is durable: a telemetry event, a command, a
+//! twin version or a device identity becomes visible (to reads, device
+//! deliveries, desired-state notifications, authentication) only once its
+//! write succeeded, and a change whose write fails is undone, so no number
+//! anyone saw is ever given again after a crash. What was acknowledged is
+//! never lost.
 
 pub mod commands;
 pub mod connection;
@@ -33,7 +36,7 @@ use crate::store::Journal;
 
 pub use commands::{Command, CommandError, CommandQuotas, CommandState, Commands, QueuedCommand};
 pub use connection::{ConnectionState, ConnectionToken, Connections};
-pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord};
+pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord, TelemetryRetention};
 pub use twin::{DesiredUpdate, Twin, TwinError, TwinState, Twins};
 
 #[derive(Debug)]
@@ -121,7 +124,7 @@ impl Hub {
 #[derive(Debug)]
 pub struct HubBuilder {
     registry: Registry,
-    telemetry_capacity: usize,
+    telemetry_retention: TelemetryRetention,
     retained_finished_commands: usize,
     command_quotas: CommandQuotas,
     desired_channel_capacity: usize,
@@ -131,7 +134,7 @@ impl Default for HubBuilder {
     fn default() -> Self {
         Self {
             registry: Registry::new(),
-            telemetry_capacity: telemetry::DEFAULT_CAPACITY,
+            telemetry_retention: TelemetryRetention::default(),
             retained_finished_commands: commands::DEFAULT_RETAINED_FINISHED,
             command_quotas: CommandQuotas::default(),
             desired_channel_capacity: twin::DESIRED_CHANNEL_CAPACITY,
@@ -148,7 +151,14 @@ impl HubBuilder {
 
     /// Telemetry events kept (default [`telemetry::DEFAULT_CAPACITY`]).
     pub fn telemetry_capacity(mut self, events: usize) -> Self {
-        self.telemetry_capacity = events;
+        self.telemetry_retention = self.telemetry_retention.events(events);
+        self
+    }
+
+    /// How much telemetry is kept, in events and bytes (default
+    /// [`TelemetryRetention::default`]).
+    pub fn telemetry_retention(mut self, retention: TelemetryRetention) -> Self {
+        self.telemetry_retention = retention;
         self
     }
 
@@ -188,7 +198,7 @@ impl HubBuilder {
                     self.command_quotas,
                     journal.clone(),
                 ),
-                telemetry: Telemetry::with_journal(self.telemetry_capacity, journal.clone()),
+                telemetry: Telemetry::with_journal(self.telemetry_retention, journal.clone()),
                 connections: Connections::default(),
                 methods: Methods::default(),
                 journal,

@@ -28,7 +28,7 @@ impl HubBuilder {
             .map(|registered| device_record::put(&registered.device))
             .collect();
         let startup = Startup {
-            telemetry_capacity: self.telemetry_capacity,
+            telemetry_capacity: self.telemetry_retention.events,
             changes,
         };
         let mut opened = store::open(dir.as_ref(), startup)?;

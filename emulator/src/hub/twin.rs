@@ -9,13 +9,20 @@
 //! without `$`, `.`, space or control characters, nested at most
 //! [`MAX_DEPTH`] objects deep.
 //!
+//! Each side holds at most [`MAX_SECTION_BYTES`] bytes of JSON (the real
+//! service's 32 KB for desired and for reported properties); a patch that
+//! would make it larger is refused.
+//!
 //! With durable state each accepted patch hands the whole twin to the state
-//! file (the record is in `record`).
+//! file (the record is in `record`), and the twin is shown (read, and
+//! notified to the device's desired-state subscribers) only once that is
+//! durable: a version is never shown and then lost. A patch whose write
+//! fails is undone, with every patch made after it.
 
 mod record;
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use iothub_client::api::Status;
 use serde_json::{json, Map, Value};
@@ -26,6 +33,10 @@ use crate::store::{Commit, Journal};
 
 /// Deepest nesting of objects in a patch (the patch itself is level 1).
 pub const MAX_DEPTH: usize = 10;
+
+/// Largest JSON of one side (desired or reported), in bytes: the service's
+/// 32 KB.
+pub const MAX_SECTION_BYTES: usize = 32 * 1024;
 
 /// How far a desired-patch receiver may lag before it misses patches (it
 /// then gets `RecvError::Lagged` and should send the whole twin instead).
@@ -51,6 +62,19 @@ pub enum TwinError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The patch would make its side larger than [`MAX_SECTION_BYTES`].
+    #[error(
+        "the {side} properties would take {size} bytes; at most {MAX_SECTION_BYTES} are allowed"
+    )]
+    TooLarge {
+        /// `desired` or `reported`.
+        side: &'static str,
+        /// Their size after the patch.
+        size: usize,
+    },
+    /// The change could not be made durable; nothing changed.
+    #[error("the twin could not be written to the state file")]
+    NotWritten,
 }
 
 impl TwinError {
@@ -58,7 +82,8 @@ impl TwinError {
     pub fn status(&self) -> Status {
         match self {
             Self::PreconditionFailed { .. } => Status::PreconditionFailed,
-            Self::BadRequest { .. } => Status::BadRequest,
+            Self::BadRequest { .. } | Self::TooLarge { .. } => Status::BadRequest,
+            Self::NotWritten => Status::ServerError,
         }
     }
 
@@ -138,9 +163,13 @@ impl Twin {
 
 #[derive(Debug)]
 struct Entry {
+    /// The twin with every accepted patch, durable or not yet: what the
+    /// next patch applies to and checks `if-version` against.
     version: u64,
     desired: TwinState,
     reported: TwinState,
+    /// The twin as far as it is durable: what is shown.
+    shown: (u64, TwinState, TwinState),
     desired_updates: broadcast::Sender<DesiredUpdate>,
 }
 
@@ -150,11 +179,13 @@ impl Entry {
             version: 1,
             desired: TwinState::default(),
             reported: TwinState::default(),
+            shown: (1, TwinState::default(), TwinState::default()),
             desired_updates: broadcast::channel(capacity.max(1)).0,
         }
     }
 
-    fn snapshot(&self, id: &DeviceId) -> Twin {
+    /// The twin with every accepted patch.
+    fn latest(&self, id: &DeviceId) -> Twin {
         Twin {
             device_id: id.clone(),
             version: self.version,
@@ -162,12 +193,42 @@ impl Entry {
             reported: self.reported.clone(),
         }
     }
+
+    /// The twin as shown.
+    fn shown(&self, id: &DeviceId) -> Twin {
+        Twin {
+            device_id: id.clone(),
+            version: self.shown.0,
+            desired: self.shown.1.clone(),
+            reported: self.shown.2.clone(),
+        }
+    }
+
+    /// Shows `twin` (a durable state of this entry), and its desired patch.
+    fn show(&mut self, twin: Twin, update: Option<DesiredUpdate>) {
+        if twin.version > self.shown.0 {
+            self.shown = (twin.version, twin.desired, twin.reported);
+        }
+        if let Some(update) = update {
+            // No subscriber is fine.
+            let _ = self.desired_updates.send(update);
+        }
+    }
+
+    /// Undoes every patch not durable yet.
+    fn undo(&mut self) {
+        self.version = self.shown.0;
+        self.desired = self.shown.1.clone();
+        self.reported = self.shown.2.clone();
+    }
 }
+
+type Devices = Arc<Mutex<HashMap<DeviceId, Entry>>>;
 
 /// The twins of all devices (created on first use).
 #[derive(Debug)]
 pub struct Twins {
-    devices: Mutex<HashMap<DeviceId, Entry>>,
+    devices: Devices,
     channel_capacity: usize,
     journal: Journal,
 }
@@ -187,7 +248,7 @@ impl Twins {
     /// No twins; every accepted patch is handed to `journal`.
     pub(crate) fn with_journal(channel_capacity: usize, journal: Journal) -> Self {
         Self {
-            devices: Mutex::default(),
+            devices: Arc::default(),
             channel_capacity,
             journal,
         }
@@ -199,8 +260,9 @@ impl Twins {
         let twin = record::decode(id, record)?;
         self.with(&twin.device_id, |entry| {
             entry.version = twin.version;
-            entry.desired = twin.desired;
-            entry.reported = twin.reported;
+            entry.desired = twin.desired.clone();
+            entry.reported = twin.reported.clone();
+            entry.shown = (twin.version, twin.desired, twin.reported);
         });
         Ok(())
     }
@@ -217,7 +279,7 @@ impl Twins {
     pub fn get(&self, id: &DeviceId) -> Twin {
         let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
         match devices.get(id) {
-            Some(entry) => entry.snapshot(id),
+            Some(entry) => entry.shown(id),
             None => Twin {
                 device_id: id.clone(),
                 version: 1,
@@ -258,10 +320,12 @@ impl Twins {
                     });
                 }
             }
-            apply(&mut entry.reported, patch);
+            let reported = patched(&entry.reported, patch, "reported")?;
+            entry.reported = reported;
             entry.version = entry.version.saturating_add(1);
-            let commit = self.journal.submit(|| record::put(&entry.snapshot(id)));
-            Ok((entry.reported.version, commit))
+            let version = entry.reported.version;
+            let commit = self.commit(id, entry, None)?;
+            Ok((version, commit))
         })
     }
 
@@ -274,25 +338,63 @@ impl Twins {
 
     /// [`patch_desired`](Self::patch_desired), and the [`Commit`] to wait
     /// for before acknowledging it (ready at once in memory mode). The
-    /// device's subscribers are told at once, not after the commit.
+    /// device's subscribers are told once the patch is durable.
     pub fn patch_desired_with_commit(
         &self,
         id: &DeviceId,
         patch: &Value,
     ) -> Result<(u64, Commit), TwinError> {
         let patch = check_patch(patch)?;
-        Ok(self.with(id, |entry| {
-            apply(&mut entry.desired, patch);
+        self.with(id, |entry| {
+            let desired = patched(&entry.desired, patch, "desired")?;
+            entry.desired = desired;
             entry.version = entry.version.saturating_add(1);
             let version = entry.desired.version;
-            let commit = self.journal.submit(|| record::put(&entry.snapshot(id)));
-            // Sent under the lock so updates arrive in version order; no subscriber is fine.
-            let _ = entry.desired_updates.send(DesiredUpdate {
+            let update = DesiredUpdate {
                 version,
                 patch: patch.clone(),
-            });
-            (version, commit)
-        }))
+            };
+            let commit = self.commit(id, entry, Some(update))?;
+            Ok((version, commit))
+        })
+    }
+
+    /// Hands `entry`'s latest twin to the journal; it is shown (and
+    /// `update` sent to the desired-state subscribers, in version order)
+    /// at once in memory mode, else once durable, and undone (with every
+    /// later patch) if the write fails.
+    fn commit(
+        &self,
+        id: &DeviceId,
+        entry: &mut Entry,
+        update: Option<DesiredUpdate>,
+    ) -> Result<Commit, TwinError> {
+        let twin = entry.latest(id);
+        if !self.journal.is_durable() {
+            entry.show(twin, update);
+            return Ok(Commit::done());
+        }
+        let change = record::put(&twin);
+        let devices = Arc::clone(&self.devices);
+        let owner = id.clone();
+        let commit = self.journal.submit_then(
+            || change,
+            move |written| {
+                let mut devices = devices.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(entry) = devices.get_mut(&owner) {
+                    if written {
+                        entry.show(twin, update);
+                    } else {
+                        entry.undo();
+                    }
+                }
+            },
+        );
+        if commit.has_failed() {
+            entry.undo();
+            return Err(TwinError::NotWritten);
+        }
+        Ok(commit)
     }
 
     /// A receiver of device `id`'s later desired patches.
@@ -308,6 +410,17 @@ impl Twins {
             drop(self.journal.submit(|| record::remove(id)));
         }
     }
+}
+
+/// `state` with `patch` applied, if it stays within [`MAX_SECTION_BYTES`].
+fn patched(state: &TwinState, patch: &Value, side: &'static str) -> Result<TwinState, TwinError> {
+    let mut next = state.clone();
+    apply(&mut next, patch);
+    let size = serde_json::to_vec(&next.properties).map_or(usize::MAX, |json| json.len());
+    if size > MAX_SECTION_BYTES {
+        return Err(TwinError::TooLarge { side, size });
+    }
+    Ok(next)
 }
 
 fn apply(state: &mut TwinState, patch: &Value) {
@@ -551,5 +664,90 @@ mod tests {
             prop_assert_eq!(twin.reported.version, reported_version);
             prop_assert_eq!(twin.version, version);
         }
+    }
+
+    #[test]
+    fn a_side_over_32_kb_is_refused_and_nothing_changes() {
+        let twins = Twins::default();
+        let big = "x".repeat(MAX_SECTION_BYTES);
+        let error = twins
+            .patch_desired(&id(), &json!({ "big": big }))
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                TwinError::TooLarge {
+                    side: "desired",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(error.status(), Status::BadRequest);
+        let fits = "x".repeat(MAX_SECTION_BYTES - 100);
+        assert_eq!(
+            twins.patch_reported(&id(), &json!({ "big": fits }), None),
+            Ok(2)
+        );
+        assert!(matches!(
+            twins.patch_reported(&id(), &json!({ "more": "y".repeat(200) }), None),
+            Err(TwinError::TooLarge {
+                side: "reported",
+                ..
+            })
+        ));
+        let twin = twins.get(&id());
+        assert_eq!(
+            (twin.version, twin.desired.version, twin.reported.version),
+            (2, 1, 2)
+        );
+    }
+
+    /// A patch is shown (read, notified) only once durable; one whose write
+    /// fails is undone with every patch after it.
+    #[tokio::test]
+    async fn a_patch_is_shown_only_once_durable_and_a_failed_write_is_undone() {
+        use crate::store::testing::{journal, Control};
+        let control = std::sync::Arc::new(Control::default());
+        let twins = Twins::with_journal(DESIRED_CHANNEL_CAPACITY, journal(&control));
+        let mut updates = twins.subscribe_desired(&id());
+        let (version, commit) = twins
+            .patch_desired_with_commit(&id(), &json!({"a": 1}))
+            .unwrap();
+        commit.wait().await.unwrap();
+        assert_eq!(updates.try_recv().map(|u| u.version), Ok(version));
+        control.hold_sync();
+        let (second, held) = twins
+            .patch_desired_with_commit(&id(), &json!({"a": 2}))
+            .unwrap();
+        control.wait_until_held();
+        let (third, queued) = twins
+            .patch_desired_with_commit(&id(), &json!({"b": 3}))
+            .unwrap();
+        assert_eq!((second, third), (3, 4), "numbered as they are accepted");
+        assert_eq!(
+            twins.get(&id()).desired.version,
+            version,
+            "not shown before durable"
+        );
+        assert!(updates.try_recv().is_err(), "not notified before durable");
+        control.fail_from(control.syncs());
+        control.release_sync();
+        assert!(held.wait().await.is_err());
+        assert!(queued.wait().await.is_err());
+        let twin = twins.get(&id());
+        assert_eq!(twin.desired.version, version);
+        assert_eq!(twin.desired.properties.get("a"), Some(&json!(1)));
+        assert!(
+            updates.try_recv().is_err(),
+            "a version never durable was never sent"
+        );
+        // The next patch builds on what was durable (and fails too: the
+        // store refuses writes after an I/O error).
+        let (next, commit) = twins
+            .patch_desired_with_commit(&id(), &json!({"c": 1}))
+            .unwrap();
+        assert_eq!(next, version + 1);
+        assert!(commit.wait().await.is_err());
     }
 }

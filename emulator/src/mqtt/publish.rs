@@ -175,12 +175,24 @@ fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
             Ok(message) => message,
             Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
         };
-    let (_, commit) = hub.telemetry().append_with_commit(
+    // What the message costs the log, measured on the packet as it came
+    // (cheaper than writing the properties out again).
+    let size = publish.properties.as_ref().map_or(0, |p| {
+        let user: usize = p
+            .user_properties
+            .iter()
+            .map(|(n, v)| n.len() + v.len())
+            .sum();
+        user + p.content_type.as_ref().map_or(0, String::len)
+    }) + publish.payload.len()
+        + crate::hub::telemetry::EVENT_OVERHEAD;
+    let (_, commit) = hub.telemetry().append_measured(
         peer.device,
         TelemetryRecord {
             properties: message,
             body: publish.payload.clone(),
         },
+        size,
     );
     if publish.qos == QoS::AtMostOnce {
         drop(commit);

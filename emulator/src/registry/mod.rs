@@ -67,6 +67,26 @@ impl PutOutcome {
     }
 }
 
+/// Puts `registered` in the registry, and tells the receivers of changes
+/// if its credentials `changed` (under the lock, so they see changes in
+/// order; no receiver is fine).
+fn apply_put(
+    inner: &mut Inner,
+    changes: &broadcast::Sender<RegistryChange>,
+    registered: Registered,
+    changed: bool,
+) {
+    let id = registered.device.id.clone();
+    let generation = registered.generation;
+    inner.devices.insert(id.clone(), registered);
+    if changed {
+        let _ = changes.send(RegistryChange {
+            id,
+            generation: Some(generation),
+        });
+    }
+}
+
 /// A change of a device's credentials, as broadcast by [`Registry::changes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryChange {
@@ -208,20 +228,27 @@ impl Registry {
             }
         };
         let generation = outcome.generation();
-        // Written even when nothing changed: an identical put answered
-        // while the first one is still being written must wait for it too.
-        let commit = inner.journal.submit(|| record::put(&device));
-        let id = device.id.clone();
-        inner
-            .devices
-            .insert(id.clone(), Registered { device, generation });
-        if changed {
-            // Sent under the lock so receivers see changes in order; no receiver is fine.
-            let _ = self.changes.send(RegistryChange {
-                id,
-                generation: Some(generation),
-            });
+        let registered = Registered { device, generation };
+        if !inner.journal.is_durable() {
+            apply_put(&mut inner, &self.changes, registered, changed);
+            return (outcome, Commit::done());
         }
+        // With durable state the device changes only once that is durable
+        // (a failed write changes nothing). Written even when nothing
+        // changed: an identical put answered while the first one is still
+        // being written must wait for it too.
+        let change = record::put(&registered.device);
+        let shared = Arc::clone(&self.inner);
+        let changes = self.changes.clone();
+        let commit = inner.journal.submit_then(
+            || change,
+            move |written| {
+                if written {
+                    let mut inner = shared.write().unwrap_or_else(PoisonError::into_inner);
+                    apply_put(&mut inner, &changes, registered, changed);
+                }
+            },
+        );
         (outcome, commit)
     }
 
@@ -331,5 +358,43 @@ mod tests {
             .map(|c| c.generation)
             .collect();
         assert_eq!(seen, [Some(first), Some(second), None, Some(third)]);
+    }
+
+    /// With durable state a put changes the registry only once it is
+    /// durable; one whose write fails changes nothing (its 500 is the truth).
+    #[tokio::test]
+    async fn a_put_takes_effect_once_durable_and_a_failed_one_not_at_all() {
+        use crate::store::testing::{journal, Control};
+        let control = Arc::new(Control::default());
+        let registry = Registry::new();
+        registry.attach(journal(&control));
+        let mut changes = registry.changes();
+        let id = DeviceId::new("dev1").unwrap();
+        let (_, commit) = registry.put_with_commit(sas("dev1", b"k1"));
+        commit.wait().await.unwrap();
+        let first = registry.generation(&id).unwrap();
+        assert_eq!(changes.try_recv().map(|c| c.generation), Ok(Some(first)));
+        control.hold_sync();
+        let (outcome, commit) = registry.put_with_commit(sas("dev1", b"k2"));
+        control.wait_until_held();
+        assert_eq!(
+            registry.get(&id).unwrap().device,
+            sas("dev1", b"k1"),
+            "not before durable"
+        );
+        let (_, other) = registry.put_with_commit(sas("dev2", b"k3"));
+        assert!(registry.get(&DeviceId::new("dev2").unwrap()).is_none());
+        control.fail_from(control.syncs());
+        control.release_sync();
+        assert!(commit.wait().await.is_err());
+        assert!(other.wait().await.is_err());
+        assert_eq!(registry.get(&id).unwrap().device, sas("dev1", b"k1"));
+        assert_eq!(registry.generation(&id), Some(first));
+        assert!(registry.get(&DeviceId::new("dev2").unwrap()).is_none());
+        assert!(changes.try_recv().is_err(), "no change was announced");
+        assert!(
+            outcome.generation() > first,
+            "a generation is never given twice"
+        );
     }
 }

@@ -94,8 +94,8 @@ pub(crate) enum Change {
         meta: Vec<u8>,
         /// Its body.
         body: Bytes,
-        /// The oldest message, dropped from the log to make room.
-        dropped: Option<u64>,
+        /// The oldest messages, dropped from the log to make room.
+        dropped: Vec<u64>,
     },
 }
 
@@ -108,7 +108,12 @@ impl Change {
             Self::PutCommand {
                 id, meta, payload, ..
             } => id.len() + meta.len() + payload.len(),
-            Self::AppendTelemetry { meta, body, .. } => meta.len() + body.len(),
+            Self::AppendTelemetry {
+                meta,
+                body,
+                dropped,
+                ..
+            } => meta.len() + body.len() + 8 * dropped.len(),
             Self::DropCommands { id, sequence_nos } => id.len() + 8 * sequence_nos.len(),
             Self::RemoveDevice { id } | Self::RemoveTwin { id } | Self::RemoveQueue { id } => {
                 id.len()

@@ -293,7 +293,7 @@ mod tests {
             sequence_no,
             meta: format!("{{\"n\":{sequence_no}}}").into_bytes(),
             body: Bytes::from(vec![0, 1, 2, 255]),
-            dropped,
+            dropped: dropped.into_iter().collect(),
         }
     }
 
@@ -453,7 +453,7 @@ mod corruption {
                 sequence_no: n,
                 meta: vec![b'm'; 100],
                 body: Bytes::from(vec![b'b'; 300]),
-                dropped: None,
+                dropped: Vec::new(),
             })
             .collect();
         drop(

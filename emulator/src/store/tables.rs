@@ -101,7 +101,7 @@ impl<'txn> Tables<'txn> {
             } => {
                 self.telemetry
                     .insert(*sequence_no, (meta.as_slice(), body.as_ref()))?;
-                if let Some(dropped) = dropped {
+                for dropped in dropped {
                     self.telemetry.remove(*dropped)?;
                 }
             }

@@ -217,7 +217,7 @@ mod tests {
             sequence_no,
             meta: b"{}".to_vec(),
             body: bytes::Bytes::from_static(b"x"),
-            dropped: None,
+            dropped: Vec::new(),
         }
     }
 

@@ -120,10 +120,24 @@ async fn bad_device_bodies_are_400_and_echo_no_key() {
         "{reason}"
     );
 
-    let reason = request(addr, "PUT", "/devices/dev1", Some(&sas_body(secret, "")))
+    let reason = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&key(1), "")))
         .await
         .assert_error(400, "badRequest");
     assert!(reason.contains("secondaryKey"), "{reason}");
+    // The service takes keys of 16 to 64 bytes.
+    for bytes in [15usize, 65] {
+        let short = base64::engine::general_purpose::STANDARD.encode(vec![7u8; bytes]);
+        let reason = request(
+            addr,
+            "PUT",
+            "/devices/dev1",
+            Some(&sas_body(&short, &key(1))),
+        )
+        .await
+        .assert_error(400, "badRequest");
+        assert!(reason.contains("16 to 64 bytes"), "{reason}");
+        assert!(!reason.contains(&short), "{reason}");
+    }
 
     for body in [
         json!({"authentication": secret}),

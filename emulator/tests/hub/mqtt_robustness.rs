@@ -139,10 +139,11 @@ async fn a_client_that_never_reads_holds_up_only_itself() {
         matches!(deaf.recv().await, Some(Packet::SubAck(_))),
         "subscribed"
     );
-    // It never reads again; the hub writes desired patches of 64 KiB to it
-    // (12.8 MB in all, far past loopback's socket buffers) until its socket
-    // and queue are full. Pauses let the hub forward them as they come.
-    let big = serde_json::json!({ "blob": "x".repeat(64 * 1024) });
+    // It never reads again; the hub writes desired patches of 30 KiB (a
+    // twin side holds at most 32 KB) to it (6 MB in all, far past
+    // loopback's socket buffers) until its socket and queue are full.
+    // Pauses let the hub forward them as they come.
+    let big = serde_json::json!({ "blob": "x".repeat(30 * 1024) });
     let id = DeviceId::new("dev0").expect("id");
     for i in 0..200 {
         hub.hub().twins().patch_desired(&id, &big).expect("patch");

@@ -19,8 +19,8 @@ struct Fields {
     enqueued_time: u64,
 }
 
-/// The change that appends `event` (and drops message `dropped`).
-pub(crate) fn append(event: &TelemetryEvent, dropped: Option<u64>) -> Change {
+/// The change that appends `event` (and drops messages `dropped`).
+pub(crate) fn append(event: &TelemetryEvent, dropped: &[u64]) -> Change {
     let mut record = Map::new();
     record.insert("deviceId".into(), event.device_id.as_str().into());
     record.insert(
@@ -32,7 +32,7 @@ pub(crate) fn append(event: &TelemetryEvent, dropped: Option<u64>) -> Change {
         sequence_no: event.sequence_no,
         meta: Value::Object(record).to_string().into_bytes(),
         body: event.record.body.clone(),
-        dropped,
+        dropped: dropped.to_vec(),
     }
 }
 
@@ -86,11 +86,11 @@ mod tests {
             meta,
             body,
             dropped,
-        } = append(&event, Some(3))
+        } = append(&event, &[3])
         else {
             panic!("not telemetry");
         };
-        assert_eq!((sequence_no, dropped), (42, Some(3)));
+        assert_eq!((sequence_no, dropped), (42, vec![3]));
         let row = TelemetryRow {
             sequence_no,
             meta,
