@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::hub::{CommandQuotas, TelemetryRetention};
 use crate::registry::Registry;
+use crate::server::http::HttpLimits;
 use crate::tls::Tls;
 
 /// The emulator's configuration (build it with [`Config::new`] and the
@@ -22,6 +23,7 @@ pub struct Config {
     pub(crate) state: Option<PathBuf>,
     pub(crate) command_quotas: CommandQuotas,
     pub(crate) telemetry_retention: TelemetryRetention,
+    pub(crate) http_limits: HttpLimits,
 }
 
 impl Default for Config {
@@ -44,6 +46,7 @@ impl Config {
             state: None,
             command_quotas: CommandQuotas::default(),
             telemetry_retention: TelemetryRetention::default(),
+            http_limits: HttpLimits::default(),
         }
     }
 
@@ -99,6 +102,13 @@ impl Config {
     /// [`TelemetryRetention::default`]: 100,000 events, 8 MiB).
     pub fn telemetry_retention(mut self, retention: TelemetryRetention) -> Self {
         self.telemetry_retention = retention;
+        self
+    }
+
+    /// The HTTP listener's timeouts and connection cap (default
+    /// [`HttpLimits::default`]).
+    pub fn http_limits(mut self, limits: HttpLimits) -> Self {
+        self.http_limits = limits;
         self
     }
 

@@ -45,4 +45,5 @@ pub mod tls;
 pub use config::Config;
 pub use error::Error;
 pub use hub::Hub;
+pub use server::http::HttpLimits;
 pub use server::Emulator;

@@ -67,13 +67,32 @@ fn check_length(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
     }
 }
 
+/// How long a request's body may take to arrive (set by the router).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+/// The request's body, within its [`BodyTimeout`] (408 past it).
+async fn body(request: Request, hub: &Hub) -> Result<Bytes, ApiError> {
+    let timeout = request
+        .extensions()
+        .get::<BodyTimeout>()
+        .map_or(std::time::Duration::from_secs(30), |t| t.0);
+    match tokio::time::timeout(timeout, Bytes::from_request(request, hub)).await {
+        Ok(bytes) => Ok(bytes?),
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "requestTimeout",
+            format!("the request body did not arrive within {timeout:?}"),
+        )),
+    }
+}
+
 impl<const LIMIT: usize> FromRequest<Hub> for Payload<LIMIT> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, hub: &Hub) -> Result<Self, ApiError> {
         check_length(request.headers(), LIMIT)?;
-        let bytes = Bytes::from_request(request, hub).await?;
-        Ok(Self(bytes))
+        Ok(Self(body(request, hub).await?))
     }
 }
 
@@ -112,7 +131,7 @@ impl<T: DeserializeOwned> FromRequest<Hub> for JsonBody<T> {
                 "the body must be JSON (`content-type: application/json`)",
             ));
         }
-        let bytes = Bytes::from_request(request, hub).await?;
+        let bytes = body(request, hub).await?;
         serde_json::from_slice(&bytes).map(Self).map_err(|error| {
             ApiError::bad_request(format!("malformed JSON: {}", scrub(&error.to_string())))
         })

@@ -1,7 +1,9 @@
 //! `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}`:
 //! a direct method call. `200 {"status":<response-code>,"payload":…}` when
 //! the device answers; otherwise the spec's outcome as its status code:
-//! Target Unavailable (404), Target Timeout (504), Target Failed (502).
+//! Target Unavailable (404), Target Timeout (504), Target Failed (502). A
+//! request payload over [`MAX_PAYLOAD_BYTES`] (the service's 128 KB) is
+//! 413; a device's answer over it is Target Failed.
 
 use std::time::Duration;
 
@@ -22,6 +24,9 @@ use crate::methods::MethodError;
 pub const MAX_TIMEOUT_SECONDS: u64 = 300;
 /// The response timeout when a call gives none, in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+/// The largest request or response payload of a direct method, in bytes:
+/// the service's 128 KB.
+pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -53,6 +58,16 @@ pub(super) async fn call(
         .map_err(|e| ApiError::bad_request(format!("methodName: {e}")))?;
     let payload =
         serde_json::to_vec(&body.payload).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payloadTooLarge",
+            format!(
+                "the method payload has {} bytes; at most {MAX_PAYLOAD_BYTES} are allowed",
+                payload.len()
+            ),
+        ));
+    }
     let outcome = hub
         .methods()
         .invoke(
@@ -62,6 +77,17 @@ pub(super) async fn call(
             Duration::from_secs(timeout),
         )
         .await;
+    // A device's answer over the limit fails the call, as the service's does.
+    let outcome = outcome.and_then(|answer| {
+        if answer.payload.len() > MAX_PAYLOAD_BYTES {
+            Err(MethodError::Failed(format!(
+                "the device's response payload has {} bytes; at most {MAX_PAYLOAD_BYTES} are allowed",
+                answer.payload.len()
+            )))
+        } else {
+            Ok(answer)
+        }
+    });
     Ok(match outcome {
         Ok(answer) => {
             // A payload that is not JSON is returned as a string.

@@ -52,7 +52,7 @@ pub const COMMAND_BODY_LIMIT: usize = MAXIMUM_PACKET_SIZE as usize;
 /// The service API over `hub`, every request authorized with the hub's
 /// shared access policies (see [`authorize`]); `hostname`, when set, is the
 /// only host name a token's resource may name.
-pub fn router(hub: Hub, hostname: Option<&str>) -> Router {
+pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Duration) -> Router {
     let gate = authorize::Gate {
         hub: hub.clone(),
         hostname: hostname.map(Into::into),
@@ -71,6 +71,7 @@ pub fn router(hub: Hub, hostname: Option<&str>) -> Router {
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::Extension(extract::BodyTimeout(body_read_timeout)))
         .layer(axum::middleware::from_fn_with_state(
             gate,
             authorize::authorize,

@@ -22,7 +22,7 @@ use iothub_client::wire::{MqttProperties, Timestamp};
 use tokio::sync::Notify;
 
 use crate::registry::DeviceId;
-use crate::store::{Commit, Journal, TelemetryRow};
+use crate::store::{Commit, Journal, Reservation, TelemetryRow};
 
 /// Events kept by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -234,6 +234,19 @@ impl Telemetry {
         record: TelemetryRecord,
         size: usize,
     ) -> (u64, Commit) {
+        self.append_reserved(device_id, record, size, None)
+    }
+
+    /// [`append_measured`](Self::append_measured) holding `reservation`
+    /// (room in the writer's queue, see [`Journal::reserve`]) until the
+    /// event is written.
+    pub fn append_reserved(
+        &self,
+        device_id: &DeviceId,
+        record: TelemetryRecord,
+        size: usize,
+        reservation: Option<Reservation>,
+    ) -> (u64, Commit) {
         let durable = self.journal.is_durable();
         let mut log = self.shared.lock();
         log.last_sequence_no += 1;
@@ -262,7 +275,10 @@ impl Telemetry {
         };
         let commit = self.journal.submit_then(
             || change,
-            move |written| settle_pending(&shared, sequence_no, written),
+            move |written| {
+                settle_pending(&shared, sequence_no, written);
+                drop(reservation);
+            },
         );
         if commit.has_failed() {
             if let Some(index) = log.position(sequence_no) {

@@ -830,12 +830,20 @@ impl Connection<'_> {
             }
             return self.on_method_response(&publish);
         }
+        // Room in the state writer's queue first (QoS 0 too): a hub whose
+        // disk falls behind stops reading from its publishers.
+        let journal = self.shared.hub.journal();
+        let reservation = if journal.is_durable() {
+            Some(journal.reserve(publish::footprint(&publish)).await)
+        } else {
+            None
+        };
         let peer = Peer {
             device: &self.accepted.device,
             problem_information: self.accepted.problem_information,
             limit: self.out.limit(),
         };
-        let mut reply = publish::handle(&publish, &topic, peer, &self.shared.hub);
+        let mut reply = publish::handle(&publish, &topic, peer, &self.shared.hub, reservation);
         if reply.close {
             return reply.packets.pop().map(End::hub).or(Some(End::Closed));
         }

@@ -34,6 +34,7 @@ use super::packet_size::PacketLimit;
 use crate::hub::telemetry::TelemetryRecord;
 use crate::hub::Hub;
 use crate::registry::DeviceId;
+use crate::store::Reservation;
 use crate::store::{Commit, StoreError};
 
 /// What to send back, and whether to close the connection after it.
@@ -141,14 +142,38 @@ pub struct Peer<'a> {
     pub limit: PacketLimit,
 }
 
+/// What a PUBLISH costs the telemetry log and the state writer's queue:
+/// its payload, its user properties and content type, and
+/// [`EVENT_OVERHEAD`](crate::hub::telemetry::EVENT_OVERHEAD), measured on
+/// the packet as it came (cheaper than writing the properties out again).
+pub fn footprint(publish: &Publish) -> usize {
+    publish.properties.as_ref().map_or(0, |p| {
+        let user: usize = p
+            .user_properties
+            .iter()
+            .map(|(n, v)| n.len() + v.len())
+            .sum();
+        user + p.content_type.as_ref().map_or(0, String::len)
+    }) + publish.payload.len()
+        + crate::hub::telemetry::EVENT_OVERHEAD
+}
+
 /// The status of a response whose success answer is larger than the
 /// client's Maximum Packet Size (see the module's documentation).
 pub const TOO_LARGE_FOR_CLIENT: Status = Status::NotAllowed;
 
 /// The answer to `publish` (on `topic`, aliases resolved).
-pub fn handle(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub) -> Reply {
+/// `reservation` is room in the state writer's queue for what it may write
+/// (see [`footprint`]), held until that is written.
+pub fn handle(
+    publish: &Publish,
+    topic: &str,
+    peer: Peer<'_>,
+    hub: &Hub,
+    reservation: Option<Reservation>,
+) -> Reply {
     if api::send_telemetry::is_topic(topic) {
-        telemetry(publish, peer, hub)
+        telemetry(publish, peer, hub, reservation)
     } else if api::get_twin::is_topic(topic) || api::patch_twin_reported::is_topic(topic) {
         request(publish, topic, peer, hub)
     } else {
@@ -169,30 +194,25 @@ fn refuse_message(publish: &Publish, peer: Peer<'_>, status: Status, why: &str) 
     }
 }
 
-fn telemetry(publish: &Publish, peer: Peer<'_>, hub: &Hub) -> Reply {
+fn telemetry(
+    publish: &Publish,
+    peer: Peer<'_>,
+    hub: &Hub,
+    reservation: Option<Reservation>,
+) -> Reply {
     let message =
         match api::send_telemetry::Message::from_publish_properties(publish.properties.as_ref()) {
             Ok(message) => message,
             Err(e) => return refuse_message(publish, peer, Status::BadRequest, &e.to_string()),
         };
-    // What the message costs the log, measured on the packet as it came
-    // (cheaper than writing the properties out again).
-    let size = publish.properties.as_ref().map_or(0, |p| {
-        let user: usize = p
-            .user_properties
-            .iter()
-            .map(|(n, v)| n.len() + v.len())
-            .sum();
-        user + p.content_type.as_ref().map_or(0, String::len)
-    }) + publish.payload.len()
-        + crate::hub::telemetry::EVENT_OVERHEAD;
-    let (_, commit) = hub.telemetry().append_measured(
+    let (_, commit) = hub.telemetry().append_reserved(
         peer.device,
         TelemetryRecord {
             properties: message,
             body: publish.payload.clone(),
         },
-        size,
+        footprint(publish),
+        reservation,
     );
     if publish.qos == QoS::AtMostOnce {
         drop(commit);

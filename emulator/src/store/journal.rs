@@ -4,16 +4,38 @@
 use std::fmt;
 use std::sync::Arc;
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 
 use super::writer::Writer;
 use super::{Change, StoreError};
 
+/// The bytes of telemetry that may wait for the writer at once: past them,
+/// publishers wait ([`Journal::reserve`]) before the hub reads their next
+/// packet.
+pub const MAX_QUEUED_BYTES: usize = 64 << 20;
+
 /// Where the hub's changes go: nowhere (memory mode, the default), or to a
 /// state file's writer thread. Cheap to clone; clones share the writer.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Journal {
     writer: Option<Arc<Writer>>,
+    backlog: Arc<Semaphore>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self {
+            writer: None,
+            backlog: Arc::new(Semaphore::new(MAX_QUEUED_BYTES)),
+        }
+    }
+}
+
+/// Room for a change in the writer's queue, held until the change is
+/// written (move it into the change's `then`); nothing in memory mode.
+#[derive(Debug)]
+pub struct Reservation {
+    _permit: Option<OwnedSemaphorePermit>,
 }
 
 impl fmt::Debug for Journal {
@@ -34,7 +56,29 @@ impl Journal {
     pub(super) fn durable(writer: Arc<Writer>) -> Self {
         Self {
             writer: Some(writer),
+            ..Self::default()
         }
+    }
+
+    /// Waits for room for `bytes` in the writer's queue (at most
+    /// [`MAX_QUEUED_BYTES`] wait at once; a larger change waits for all of
+    /// it): the back-pressure on publishers. At once in memory mode.
+    pub async fn reserve(&self, bytes: usize) -> Reservation {
+        if self.writer.is_none() {
+            return Reservation { _permit: None };
+        }
+        let wanted = u32::try_from(bytes.clamp(1, MAX_QUEUED_BYTES)).unwrap_or(u32::MAX);
+        Reservation {
+            _permit: Arc::clone(&self.backlog)
+                .acquire_many_owned(wanted)
+                .await
+                .ok(),
+        }
+    }
+
+    /// The bytes of room free in the writer's queue now.
+    pub fn room(&self) -> usize {
+        self.backlog.available_permits()
     }
 
     /// Whether changes are written to a state file.
@@ -156,5 +200,27 @@ mod tests {
             Commit::pending(receiver).wait().await,
             Err(StoreError::Closed)
         );
+    }
+
+    #[tokio::test]
+    async fn publishers_wait_for_room_in_the_writers_queue() {
+        let memory = Journal::memory();
+        drop(memory.reserve(MAX_QUEUED_BYTES * 2).await);
+        let control = Arc::new(crate::store::testing::Control::default());
+        let journal = crate::store::testing::journal(&control);
+        let full = journal.reserve(MAX_QUEUED_BYTES).await;
+        assert_eq!(journal.room(), 0);
+        let waiting = tokio::spawn({
+            let journal = journal.clone();
+            async move { journal.reserve(10).await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "no room, so it waits");
+        drop(full);
+        let reserved = waiting.await.expect("joins");
+        assert_eq!(journal.room(), MAX_QUEUED_BYTES - 10);
+        drop(reserved);
+        assert_eq!(journal.room(), MAX_QUEUED_BYTES);
+        journal.close();
     }
 }

@@ -39,7 +39,7 @@ use std::sync::Arc;
 use iothub_client::api::Status;
 
 pub(crate) use change::{Change, SecretBytes};
-pub use journal::{Commit, Journal};
+pub use journal::{Commit, Journal, Reservation, MAX_QUEUED_BYTES};
 pub use recover::STATE_FILE;
 pub(crate) use recover::{open, CommandRow, Rows, Startup, TelemetryRow};
 

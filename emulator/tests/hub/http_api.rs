@@ -574,6 +574,13 @@ async fn direct_methods_reach_the_device_and_end_with_the_specs_outcomes() {
     call(json!({"methodName": "x", "responseTimeoutInSeconds": 0}))
         .await
         .assert_error(400, "badRequest");
+    // The service's 128 KB: a request payload over it is refused before
+    // the device sees anything.
+    let over = "x".repeat(128 * 1024);
+    call(json!({"methodName": "big", "payload": over}))
+        .await
+        .assert_error(413, "payloadTooLarge");
+    device.assert_quiet().await;
     request(
         http,
         "POST",

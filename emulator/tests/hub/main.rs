@@ -12,6 +12,7 @@ mod durability;
 mod frame_bytes;
 mod http_access;
 mod http_api;
+mod http_limits;
 mod mqtt_commands;
 mod mqtt_connect;
 mod mqtt_isolation;

@@ -51,7 +51,11 @@ pub fn spawn(extra: &[&str], stderr: Stdio) -> Started {
         .stderr(stderr)
         .spawn()
         .expect("runs");
-    let mut running = Running(child);
+    started(Running(child))
+}
+
+/// Reads a started binary's first lines.
+fn started(mut running: Running) -> Started {
     let stdout = running.0.stdout.take().expect("stdout");
     let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
@@ -140,4 +144,22 @@ pub fn run_to_end(args: &[&str]) -> (Option<i32>, String, String) {
         let _ = err.read_to_string(&mut stderr);
     }
     (status.code(), stdout, stderr)
+}
+
+/// [`spawn`] with the process's open-file limit set to `limit` first (soft
+/// and hard, through the shell's `ulimit -n`), its log thrown away.
+pub fn spawn_with_file_limit(limit: u32, extra: &[&str]) -> Started {
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(["--mqtt", "127.0.0.1:0", "--http", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    started(Running(child))
 }

@@ -186,7 +186,7 @@ impl Harness {
                     problem_information: self.accepted.problem_information,
                     limit: self.limit(),
                 };
-                let reply = publish::handle(&publish, topic, peer, &self.hub);
+                let reply = publish::handle(&publish, topic, peer, &self.hub, None);
                 for packet in reply.packets {
                     self.reply(packet);
                 }

@@ -12,6 +12,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+mod budget;
+pub mod http;
+
 use crate::access::{development, Policies, ServiceConnectionString};
 use crate::config::Config;
 use crate::hub::Hub;
@@ -29,6 +32,9 @@ const HTTP_DRAIN: Duration = Duration::from_secs(5);
 /// tokio's default of 1,024 the rest overflow and wait for a SYN
 /// retransmission, a second later.
 const MQTT_BACKLOG: u32 = 4096;
+
+/// The HTTP listener's backlog: connections past its cap wait there.
+const HTTP_BACKLOG: u32 = 1024;
 
 /// A TCP listener on `address` with `backlog`; `SO_REUSEADDR` as tokio's
 /// `TcpListener::bind` sets it, so a restarted emulator gets its port back.
@@ -167,15 +173,23 @@ impl Emulator {
         let listener =
             listen(config.mqtt, MQTT_BACKLOG).map_err(|e| bind_error("MQTT", config.mqtt, e))?;
         let mqtt = listener.local_addr()?;
-        let http_listener = TcpListener::bind(config.http)
-            .await
-            .map_err(|e| bind_error("HTTP", config.http, e))?;
+        let http_listener =
+            listen(config.http, HTTP_BACKLOG).map_err(|e| bind_error("HTTP", config.http, e))?;
         let http = http_listener.local_addr()?;
         warn_if_exposed(mqtt, http, config.tls.is_some());
         let service = development.map(|policy| {
             ServiceConnectionString::new(service_host(http, config.hostname.as_deref()), policy)
         });
-        let router = crate::http::router(hub.clone(), config.hostname.as_deref());
+        let router = crate::http::router(
+            hub.clone(),
+            config.hostname.as_deref(),
+            config.http_limits.body_read_timeout,
+        );
+        let budget = budget::split(
+            budget::descriptor_limit(),
+            config.http_limits.max_connections,
+        );
+        tracing::debug!(http = budget.http, mqtt = ?budget.mqtt, "connection budget");
         let shared = Arc::new(Shared {
             hub: hub.clone(),
             sessions: Sessions::default(),
@@ -184,22 +198,35 @@ impl Emulator {
         let tls = config.tls.is_some();
         let acceptor = config.tls.map(|tls| TlsAcceptor::from(tls.config));
         let (stop, mut stopped) = watch::channel(false);
-        let mut http_stopped = stopped.clone();
-        let serve_http = tokio::spawn(async move {
-            let served = axum::serve(http_listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = http_stopped.wait_for(|s| *s).await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::warn!(error = %e, "HTTP server failed");
-            }
-        });
+        let http_stopped = stopped.clone();
+        let http_limits = config.http_limits;
+        let serve_http = tokio::spawn(http::serve(
+            http_listener,
+            router,
+            http_limits,
+            budget.http,
+            http_stopped,
+        ));
+        let mqtt_slots = Arc::new(tokio::sync::Semaphore::new(
+            budget
+                .mqtt
+                .unwrap_or(tokio::sync::Semaphore::MAX_PERMITS)
+                .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+        ));
         let admission = Admission::new(config.pending_connections);
         let accept = tokio::spawn(async move {
             loop {
                 let mut for_connection = stopped.clone();
                 let mut backoff = false;
+                // A slot of MQTT's share of descriptors first: past it, the
+                // next connection waits in the backlog.
+                let slot = tokio::select! {
+                    slot = Arc::clone(&mqtt_slots).acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    _ = stopped.wait_for(|s| *s) => break,
+                };
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, peer)) => {
@@ -211,6 +238,7 @@ impl Emulator {
                             let shared = Arc::clone(&shared);
                             let acceptor = acceptor.clone();
                             tokio::spawn(async move {
+                                let _slot = slot;
                                 tokio::select! {
                                     () = serve_stream(stream, shared, acceptor, admitted) => {}
                                     _ = for_connection.wait_for(|s| *s) => {}
