@@ -35,10 +35,23 @@ pub fn now_ms() -> u64 {
 /// The overview's signature of `client_id` at `host` from `at` to `expiry`
 /// (no policy) under the base64 key `key_b64`.
 pub fn sign(key_b64: &str, host: &str, client_id: &str, at: u64, expiry: u64) -> Bytes {
+    sign_fields(key_b64, host, client_id, "", &at.to_string(), expiry)
+}
+
+/// The overview's signature with every field given as text (`policy` and
+/// `at` empty when omitted, as the overview says of optional fields).
+pub fn sign_fields(
+    key_b64: &str,
+    host: &str,
+    client_id: &str,
+    policy: &str,
+    at: &str,
+    expiry: u64,
+) -> Bytes {
     let key = base64::engine::general_purpose::STANDARD
         .decode(key_b64)
         .expect("base64");
-    let text = format!("{host}\n{client_id}\n\n{at}\n{expiry}\n");
+    let text = format!("{host}\n{client_id}\n{policy}\n{at}\n{expiry}\n");
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
     mac.update(text.as_bytes());
     Bytes::from(mac.finalize().into_bytes().to_vec())
@@ -77,6 +90,42 @@ pub fn connect_to(host: &str, client_id: &str, key_b64: &str, lifetime_ms: u64) 
     }
 }
 
+/// [`connect`] signed with shared access policy `policy`'s base64 key
+/// `key_b64` (`sas-policy` set).
+pub fn connect_with_policy(client_id: &str, policy: &str, key_b64: &str) -> Connect {
+    let at = now_ms();
+    let expiry = at + 3_600_000;
+    let mut connect = connect(client_id, key_b64);
+    let properties = connect.properties.as_mut().expect("properties");
+    properties.authentication_data = Some(sign_fields(
+        key_b64,
+        HOST,
+        client_id,
+        policy,
+        &at.to_string(),
+        expiry,
+    ));
+    properties.user_properties = vec![
+        ("api-version".into(), "2020-10-01-preview".into()),
+        ("host".into(), HOST.into()),
+        ("sas-policy".into(), policy.into()),
+        ("sas-at".into(), at.to_string()),
+        ("sas-expiry".into(), expiry.to_string()),
+    ];
+    connect
+}
+
+/// What a hand-built re-authentication carries and signs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reauth<'a> {
+    /// `sas-policy`, sent and signed (none: neither).
+    pub policy: Option<&'a str>,
+    /// Whether `sas-at` is sent (and signed; else signed as empty).
+    pub send_at: bool,
+    /// The `sas-at` the signature covers instead of what is sent.
+    pub signed_at: Option<&'a str>,
+}
+
 /// An AUTH re-authenticating `client_id` with a fresh signature by
 /// `key_b64` (built by hand: MQTT 5 §3.15).
 pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
@@ -85,9 +134,34 @@ pub fn reauthentication(client_id: &str, key_b64: &str) -> Vec<u8> {
 
 /// [`reauthentication`] and the signature it carries.
 pub fn reauthentication_signed(client_id: &str, key_b64: &str) -> (Vec<u8>, Bytes) {
+    reauthentication_as(
+        client_id,
+        key_b64,
+        Reauth {
+            send_at: true,
+            ..Reauth::default()
+        },
+    )
+}
+
+/// A re-authentication AUTH as `how` says, and the signature it carries.
+pub fn reauthentication_as(client_id: &str, key_b64: &str, how: Reauth<'_>) -> (Vec<u8>, Bytes) {
     let at = now_ms();
     let expiry = at + 3_600_000;
-    let signature = sign(key_b64, HOST, client_id, at, expiry);
+    let sent_at = if how.send_at {
+        at.to_string()
+    } else {
+        String::new()
+    };
+    let signed_at = how.signed_at.map_or(sent_at.clone(), str::to_owned);
+    let signature = sign_fields(
+        key_b64,
+        HOST,
+        client_id,
+        how.policy.unwrap_or(""),
+        &signed_at,
+        expiry,
+    );
     let mut properties = Vec::new();
     let string = |id: u8, bytes: &[u8], out: &mut Vec<u8>| {
         out.push(id);
@@ -96,10 +170,15 @@ pub fn reauthentication_signed(client_id: &str, key_b64: &str) -> (Vec<u8>, Byte
     };
     string(0x15, b"SAS", &mut properties);
     string(0x16, &signature, &mut properties);
-    for (name, value) in [
-        ("sas-at", at.to_string()),
-        ("sas-expiry", expiry.to_string()),
-    ] {
+    let mut user = Vec::new();
+    if let Some(policy) = how.policy {
+        user.push(("sas-policy", policy.to_owned()));
+    }
+    if how.send_at {
+        user.push(("sas-at", sent_at));
+    }
+    user.push(("sas-expiry", expiry.to_string()));
+    for (name, value) in user {
         properties.push(0x26);
         for part in [name.as_bytes(), value.as_bytes()] {
             properties.extend_from_slice(&u16::try_from(part.len()).expect("short").to_be_bytes());

@@ -112,6 +112,24 @@ impl Hub {
     /// and connection state (its telemetry stays in the log). Returns the
     /// identity it had.
     pub fn remove_device(&self, id: &DeviceId) -> Option<Device> {
+        // A device's modules go with it.
+        if id.module_id().is_none() {
+            let modules: Vec<DeviceId> = self
+                .inner
+                .registry
+                .list()
+                .into_iter()
+                .map(|r| r.device.id)
+                .filter(|m| m.module_id().is_some() && m.device() == id.as_str())
+                .collect();
+            for module in modules {
+                self.forget(&module);
+            }
+        }
+        self.forget(id)
+    }
+
+    fn forget(&self, id: &DeviceId) -> Option<Device> {
         let removed = self.inner.registry.remove(id);
         self.inner.twins.remove(id);
         self.inner.commands.remove(id);

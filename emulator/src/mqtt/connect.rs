@@ -11,6 +11,7 @@ use iothub_client::wire::{MqttProperties, Properties};
 use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Connect};
 use iothub_mqtt::ReasonCode;
 
+use crate::access::Permission;
 use crate::registry::{DeviceId, Registry, Thumbprint};
 
 /// MQTT 5's Session Expiry Interval meaning "never".
@@ -168,7 +169,7 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             reason: "assigned client identifiers are not supported: give the device id".to_owned(),
         });
     }
-    let device = DeviceId::new(connect.client_id.as_str()).map_err(|e| Refusal {
+    let device = DeviceId::from_client_id(connect.client_id.as_str()).map_err(|e| Refusal {
         reason_code: ReasonCode::ClientIdentifierNotValid,
         status: None,
         reason: e.to_string(),
@@ -195,21 +196,17 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             if ctx.hostname.is_some_and(|name| name != host) {
                 return Err(Refusal::not_authorized("authentication failed"));
             }
-            if properties.sas_policy.is_some() {
-                return Err(Refusal::not_authorized(
-                    "shared access policies are not supported by this hub: sign with a device key",
-                ));
-            }
-            let keys = registered.device.authentication.keys().ok_or_else(|| {
-                Refusal::not_authorized("the device does not authenticate with SAS")
-            })?;
             if expiry.as_millis() <= ctx.now_ms {
                 return Err(Refusal::not_authorized("the SAS has expired"));
             }
             let signed = sas::string_to_sign(host, &connect.client_id, &properties);
-            if !crate::sas::verify(&keys, &signed, data) {
-                return Err(Refusal::not_authorized("authentication failed"));
-            }
+            verify_signature(
+                ctx,
+                &registered,
+                properties.sas_policy.as_deref(),
+                &signed,
+                data,
+            )?;
             (Some(expiry.as_millis()), Some(host.to_owned()))
         }
         AuthenticationMethod::X509 => {
@@ -247,6 +244,39 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
         properties,
         host: signed_host,
     })
+}
+
+/// Checks a SAS `signature` of `signed`: with the keys of the shared
+/// access policy `policy` when one is named (it must grant DeviceConnect),
+/// else with the device's own keys.
+fn verify_signature(
+    ctx: &ConnectContext<'_>,
+    registered: &crate::registry::Registered,
+    policy: Option<&str>,
+    signed: &str,
+    signature: &[u8],
+) -> Result<(), Refusal> {
+    let verified = match policy {
+        Some(name) => {
+            let policies = ctx.registry.policies();
+            let policy = policies
+                .get(name)
+                .filter(|p| p.grants(Permission::DeviceConnect))
+                .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
+            crate::sas::verify(&policy.keys(), signed, signature)
+        }
+        None => {
+            let keys = registered.device.authentication.keys().ok_or_else(|| {
+                Refusal::not_authorized("the device does not authenticate with SAS")
+            })?;
+            crate::sas::verify(&keys, signed, signature)
+        }
+    };
+    if verified {
+        Ok(())
+    } else {
+        Err(Refusal::not_authorized("authentication failed"))
+    }
 }
 
 /// The keep alive in force: the client's, unless it asked for none or more
@@ -291,8 +321,11 @@ pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
 
 /// Re-authentication (AUTH with the spec's re-authentication reason code):
 /// the same method, a fresh signature over the string to sign with the
-/// AUTH's `sas-at` and `sas-expiry`, against the device's current keys.
-/// Returns the new expiry.
+/// AUTH's own `sas-policy`, `sas-at` and `sas-expiry` (one it omits is
+/// signed as empty, as the overview says of optional fields; nothing of
+/// the CONNECT's is carried over), against the device's current keys or,
+/// for a connection authenticated with a shared access policy, that same
+/// policy's (another policy, or none, is refused). Returns the new expiry.
 pub fn reauthenticate(
     accepted: &Accepted,
     auth: &super::auth::AuthPacket,
@@ -317,8 +350,13 @@ pub fn reauthenticate(
         .data
         .as_ref()
         .ok_or_else(|| Refusal::not_authorized("`Authentication Data` is required"))?;
-    // The CONNECT's properties, with those the AUTH brings replaced.
-    let mut user = accepted.properties.to_properties().user;
+    // The CONNECT's properties without what a re-authentication signs
+    // anew, then the AUTH's.
+    let mut kept = accepted.properties.clone();
+    kept.sas_policy = None;
+    kept.sas_at = None;
+    kept.sas_expiry = None;
+    let mut user = kept.to_properties().user;
     for (name, value) in &auth.user_properties {
         match user.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = value.clone(),
@@ -330,6 +368,11 @@ pub fn reauthenticate(
         ..Properties::default()
     })
     .map_err(|e| Refusal::not_authorized(e.to_string()))?;
+    if properties.sas_policy != accepted.properties.sas_policy {
+        return Err(Refusal::not_authorized(
+            "re-authentication must be signed with the connection's shared access policy (or, like it, with none)",
+        ));
+    }
     let expiry = properties
         .sas_expiry
         .ok_or_else(|| Refusal::not_authorized("`sas-expiry` is required"))?;
@@ -340,14 +383,13 @@ pub fn reauthenticate(
         .registry
         .get(&accepted.device)
         .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
-    let keys = registered
-        .device
-        .authentication
-        .keys()
-        .ok_or_else(|| Refusal::not_authorized("the device does not authenticate with SAS"))?;
     let signed = sas::string_to_sign(host, accepted.device.as_str(), &properties);
-    if !crate::sas::verify(&keys, &signed, data) {
-        return Err(Refusal::not_authorized("authentication failed"));
-    }
+    verify_signature(
+        ctx,
+        &registered,
+        properties.sas_policy.as_deref(),
+        &signed,
+        data,
+    )?;
     Ok(expiry.as_millis())
 }

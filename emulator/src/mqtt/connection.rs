@@ -38,6 +38,9 @@ use crate::hub::Hub;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
 use crate::registry::Thumbprint;
 
+/// How often a busy connection advances its device's `lastActivityTime`.
+const ACTIVITY_RESOLUTION: Duration = Duration::from_secs(1);
+
 /// Direct method calls a connection keeps waiting before it forgets
 /// abandoned ones.
 const CALLS_WAITING: usize = 1024;
@@ -272,6 +275,11 @@ impl Session<'_> {
                 accepted,
                 transport: self.transport,
                 connection: opened.connection,
+                token: opened.token,
+                // So that the first packet after CONNECT counts.
+                touched: tokio::time::Instant::now()
+                    .checked_sub(ACTIVITY_RESOLUTION)
+                    .unwrap_or_else(tokio::time::Instant::now),
                 subscriptions: Subscriptions::new(opened.subscriptions.clone()),
                 session_expiry,
                 aliases: Vec::new(),
@@ -330,6 +338,10 @@ struct Connection<'a> {
     accepted: &'a connect::Accepted,
     transport: &'a Transport,
     connection: u64,
+    /// Its connection state token (for `lastActivityTime`).
+    token: crate::hub::ConnectionToken,
+    /// When its `lastActivityTime` was last advanced.
+    touched: tokio::time::Instant,
     subscriptions: Subscriptions,
     /// The Session Expiry Interval in force (the CONNECT's, or the one the
     /// client's DISCONNECT set).
@@ -405,6 +417,11 @@ impl Connection<'_> {
                         Err(e) => break End::hub(outcome::disconnect(e.reason_code(), None, &e.to_string())),
                         Ok(Some(frame)) => {
                             heard = tokio::time::Instant::now();
+                            // `lastActivityTime`, at most once a second.
+                            if heard.duration_since(self.touched) >= ACTIVITY_RESOLUTION {
+                                self.touched = heard;
+                                self.shared.hub.connections().touch(&self.accepted.device, self.token);
+                            }
                             if let Some(end) = self.on_frame(frame).await {
                                 break end;
                             }
@@ -813,6 +830,21 @@ impl Connection<'_> {
                 None,
                 "RETAIN is not supported",
             )));
+        }
+        // The hub's Receive Maximum (its CONNACK's), in memory and durable
+        // mode alike: QoS 1 PUBLISHes the hub has not acknowledged yet.
+        if publish.qos == QoS::AtLeastOnce {
+            let waiting = self.out.received();
+            if waiting > usize::from(limits::RECEIVE_MAXIMUM) {
+                return Some(End::hub(outcome::disconnect(
+                    ReasonCode::ReceiveMaximumExceeded,
+                    None,
+                    &format!(
+                        "{waiting} QoS 1 PUBLISHes waiting for their PUBACK; the Receive Maximum is {}",
+                        limits::RECEIVE_MAXIMUM
+                    ),
+                )));
+            }
         }
         if topic == api::topics::RESPONSES {
             if publish.qos != QoS::AtMostOnce {

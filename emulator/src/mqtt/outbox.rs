@@ -6,6 +6,9 @@
 
 use bytes::Bytes;
 use iothub_mqtt::packet::Packet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use super::auth::AuthPacket;
@@ -40,17 +43,31 @@ impl Sent {
     }
 }
 
-/// The sending half of a connection, with the client's limit.
+/// The sending half of a connection, with the client's limit. It also
+/// counts the client's QoS 1 PUBLISHes the hub has not acknowledged yet
+/// ([`received`](Self::received) adds one, each PUBACK sent takes one),
+/// for the hub's Receive Maximum.
 #[derive(Debug, Clone)]
 pub struct Outbox {
     tx: mpsc::Sender<Outgoing>,
     limit: PacketLimit,
+    unacknowledged: Arc<AtomicUsize>,
 }
 
 impl Outbox {
     /// Packets for `tx`, none larger than `limit`.
     pub fn new(tx: mpsc::Sender<Outgoing>, limit: PacketLimit) -> Self {
-        Self { tx, limit }
+        Self {
+            tx,
+            limit,
+            unacknowledged: Arc::default(),
+        }
+    }
+
+    /// Counts a QoS 1 PUBLISH from the client; returns how many are now
+    /// waiting for the hub's PUBACK.
+    pub fn received(&self) -> usize {
+        self.unacknowledged.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// The client's limit.
@@ -60,6 +77,12 @@ impl Outbox {
 
     /// Sends `packet`, cut to fit if it may be.
     pub async fn send(&self, packet: Packet) -> Sent {
+        if matches!(packet, Packet::PubAck(_)) {
+            // Handed over (or discarded): no longer waiting.
+            let _ = self
+                .unacknowledged
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        }
         match self.limit.fit(packet) {
             Ok(packet) => self.queue(Frame::Packet(Box::new(packet))).await,
             Err(too_large) => {

@@ -200,6 +200,22 @@ fn telemetry(
     hub: &Hub,
     reservation: Option<Reservation>,
 ) -> Reply {
+    // Correlation Data is bounded on every PUBLISH of the API, not only
+    // on requests.
+    if let Some(correlation) = publish
+        .properties
+        .as_ref()
+        .and_then(|p| p.correlation_data.as_ref())
+    {
+        let max = usize::from(limits::CORRELATION_DATA_MAX_BYTES);
+        if correlation.len() > max {
+            let why = format!(
+                "`Correlation Data` has {} bytes; at most {max} are allowed",
+                correlation.len()
+            );
+            return refuse_message(publish, peer, Status::BadRequest, &why);
+        }
+    }
     let message =
         match api::send_telemetry::Message::from_publish_properties(publish.properties.as_ref()) {
             Ok(message) => message,

@@ -1,6 +1,11 @@
 //! Device identifiers: non-empty, at most 128 characters of the IoT Hub
 //! device-id character set (ASCII letters and digits and `-.%_*?!(),:=@$'`),
 //! so never `/`, `+` or `#` (they would break topic names and filters).
+//!
+//! A module identity is named by its device's id and its own module id (the
+//! same rules), joined as `device/module`: the client id a module connects
+//! with ([`DeviceId::module`], [`DeviceId::from_client_id`]). It has its
+//! own credentials, twin and connection, keyed by that name.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -48,6 +53,31 @@ impl DeviceId {
         let text = text.into();
         check(&text)?;
         Ok(Self(text))
+    }
+
+    /// The identity of module `module` of device `device` (`device/module`).
+    pub fn module(device: &DeviceId, module: &str) -> Result<Self, DeviceIdError> {
+        check(module)?;
+        Ok(Self(format!("{}/{module}", device.0)))
+    }
+
+    /// A client id as a CONNECT gives it: a device id, or `device/module`.
+    pub fn from_client_id(text: &str) -> Result<Self, DeviceIdError> {
+        match text.split_once('/') {
+            Some((device, module)) => Self::module(&Self::new(device)?, module),
+            None => Self::new(text),
+        }
+    }
+
+    /// The device's id (the whole id for a device, the part before `/` for
+    /// a module).
+    pub fn device(&self) -> &str {
+        self.0.split_once('/').map_or(&self.0, |(device, _)| device)
+    }
+
+    /// The module id, for a module identity.
+    pub fn module_id(&self) -> Option<&str> {
+        self.0.split_once('/').map(|(_, module)| module)
     }
 
     /// The id as text.
@@ -147,5 +177,20 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn module_identities_join_device_and_module() {
+        let device = DeviceId::new("d1").unwrap();
+        let module = DeviceId::module(&device, "m-1").unwrap();
+        assert_eq!(module.as_str(), "d1/m-1");
+        assert_eq!((module.device(), module.module_id()), ("d1", Some("m-1")));
+        assert_eq!((device.device(), device.module_id()), ("d1", None));
+        assert_eq!(DeviceId::from_client_id("d1/m-1"), Ok(module));
+        assert_eq!(DeviceId::from_client_id("d1"), Ok(device));
+        assert!(DeviceId::from_client_id("d1/m/2").is_err());
+        assert!(DeviceId::from_client_id("/m").is_err());
+        assert!(DeviceId::from_client_id("d1/").is_err());
+        assert!(DeviceId::new("d1/m1").is_err(), "a device id never has `/`");
     }
 }

@@ -92,6 +92,18 @@ pub(super) struct Loaded {
 struct RawDevice {
     id: Spanned<String>,
     authentication: Spanned<RawAuthentication>,
+    #[serde(default)]
+    modules: Vec<RawModule>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `id` and `authentication`"
+)]
+struct RawModule {
+    id: Spanned<String>,
+    authentication: Spanned<RawAuthentication>,
 }
 
 #[derive(Deserialize)]
@@ -222,7 +234,7 @@ fn build(raw: RawFile, problems: &mut Problems) -> Vec<Device> {
                 None
             }
         };
-        let authentication = authentication(&raw_device.authentication, problems);
+        let authentication = parse_authentication(&raw_device.authentication, problems);
         let Some(id) = id else { continue };
         let line = raw_device.id.span().start().map(Marker::line);
         if let Some(first) = seen.get(&id) {
@@ -234,6 +246,30 @@ fn build(raw: RawFile, problems: &mut Problems) -> Vec<Device> {
             continue;
         }
         seen.insert(id.clone(), line);
+        for module in &raw_device.modules {
+            let module_authentication = parse_authentication(&module.authentication, problems);
+            let module_id = match DeviceId::module(&id, module.id.as_str()) {
+                Ok(module_id) => module_id,
+                Err(error) => {
+                    problems.span(module.id.span(), format!("bad module `id`: {error}"));
+                    continue;
+                }
+            };
+            let line = module.id.span().start().map(Marker::line);
+            if let Some(first) = seen.get(&module_id) {
+                let first =
+                    first.map_or_else(String::new, |line| format!(" (first on line {line})"));
+                problems.span(
+                    module.id.span(),
+                    format!("duplicate module `{module_id}`{first}; each module may appear once"),
+                );
+                continue;
+            }
+            seen.insert(module_id.clone(), line);
+            if let Some(authentication) = module_authentication {
+                devices.push(Device::new(module_id, authentication));
+            }
+        }
         if let Some(authentication) = authentication {
             devices.push(Device::new(id, authentication));
         }
@@ -286,7 +322,7 @@ fn policies(raw: &[Spanned<RawPolicy>], problems: &mut Problems) -> Policies {
     policies
 }
 
-fn authentication(
+fn parse_authentication(
     raw: &Spanned<RawAuthentication>,
     problems: &mut Problems,
 ) -> Option<Authentication> {

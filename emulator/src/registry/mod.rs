@@ -141,6 +141,9 @@ impl Registry {
     ///     authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }
     ///   - id: dev2
     ///     authentication: { type: self-signed, primary-thumbprint: <40 or 64 hex>, secondary-thumbprint: <hex> }
+    ///     modules:    # module identities (client id `dev2/sensor`), with keys of their own
+    ///       - id: sensor
+    ///         authentication: { type: sas, primary-key: c2VjcmV0NQ==, secondary-key: c2VjcmV0Ng== }
     /// policies:   # hub-level shared access policies (none: a development policy is made on start)
     ///   - name: service
     ///     primary-key: c2VjcmV0Mw==

@@ -345,3 +345,156 @@ async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
         other => panic!("expected DISCONNECT 135 after removal, got {other:?}"),
     }
 }
+
+/// An emulator whose device d1 may also be signed for with the policies
+/// `device` (DeviceConnect, key 60) and `service` (ServiceConnect, key 61).
+async fn with_device_policies() -> iothub_emulator::Emulator {
+    use iothub_emulator::access::{Permission, Policies, SharedAccessPolicy};
+    use iothub_emulator::registry::Key;
+    let policy = |name: &str, i: u8, permission: Permission| {
+        let key = Key::from_base64(&key(i)).expect("key");
+        SharedAccessPolicy::new(name, key.clone(), key, [permission].into_iter().collect())
+            .expect("policy")
+    };
+    let policies = Policies::new()
+        .with(policy("device", 60, Permission::DeviceConnect))
+        .with(policy("service", 61, Permission::ServiceConnect));
+    let registry = iothub_test_kit::fixtures::registry(&["d1"]).with_policies(policies);
+    iothub_emulator::Emulator::start(iothub_emulator::Config::new().registry(registry))
+        .await
+        .expect("starts")
+}
+
+#[tokio::test]
+async fn a_device_may_sign_with_a_policy_that_grants_device_connect() {
+    use iothub_test_kit::sas::connect_with_policy;
+    let hub = with_device_policies().await;
+    let (_raw, ack) = RawPeer::connect(&hub, connect_with_policy("d1", "device", &key(60))).await;
+    assert_eq!(ack.code, ReasonCode::Success, "a DeviceConnect policy");
+    for (policy, i, what) in [
+        ("service", 61, "a policy without DeviceConnect"),
+        ("nobody", 60, "an unknown policy"),
+        ("device", 0, "the device's key under a policy's name"),
+    ] {
+        let (_raw, ack) = RawPeer::connect(&hub, connect_with_policy("d1", policy, &key(i))).await;
+        assert_eq!(ack.code, ReasonCode::NotAuthorized, "{what}");
+    }
+    // An unregistered device cannot connect with a policy either.
+    let (_raw, ack) = RawPeer::connect(&hub, connect_with_policy("d9", "device", &key(60))).await;
+    assert_eq!(ack.code, ReasonCode::NotAuthorized);
+}
+
+#[tokio::test]
+async fn re_authentication_signs_what_it_sends_and_keeps_the_policy() {
+    use iothub_test_kit::sas::{connect_with_policy, reauthentication_as, Reauth};
+    let hub = with_device_policies().await;
+    // Without `sas-at`: signed with it empty, as the overview says.
+    let first = connect("d1", &key(0));
+    let connect_at = user(
+        &first
+            .properties
+            .as_ref()
+            .expect("properties")
+            .user_properties,
+        "sas-at",
+    )
+    .expect("sas-at")
+    .to_owned();
+    let (mut raw, _) = RawPeer::connect(&hub, first).await;
+    let no_at = Reauth::default();
+    raw.send_bytes(&reauthentication_as("d1", &key(0), no_at).0)
+        .await;
+    assert_eq!(raw.recv_auth().await, 0x00, "AUTH without sas-at");
+    still_up(&mut raw).await;
+    // Without `sas-at`, but signed over the CONNECT's: refused (nothing
+    // of the CONNECT's is carried over).
+    let stale = Reauth {
+        signed_at: Some(&connect_at),
+        ..Reauth::default()
+    };
+    raw.send_bytes(&reauthentication_as("d1", &key(0), stale).0)
+        .await;
+    let disconnect = raw
+        .expect_disconnect("a signature over what was not sent")
+        .await;
+    assert_eq!(disconnect.reason_code, ReasonCode::NotAuthorized);
+
+    // A policy connection re-authenticates with the same policy only.
+    let same = Reauth {
+        policy: Some("device"),
+        send_at: true,
+        ..Reauth::default()
+    };
+    let (mut raw, _) = RawPeer::connect(&hub, connect_with_policy("d1", "device", &key(60))).await;
+    raw.send_bytes(&reauthentication_as("d1", &key(60), same).0)
+        .await;
+    assert_eq!(raw.recv_auth().await, 0x00, "the same policy");
+    let device_key = Reauth {
+        send_at: true,
+        ..Reauth::default()
+    };
+    raw.send_bytes(&reauthentication_as("d1", &key(0), device_key).0)
+        .await;
+    let disconnect = raw
+        .expect_disconnect("the device's key instead of the policy")
+        .await;
+    assert_eq!(disconnect.reason_code, ReasonCode::NotAuthorized);
+}
+
+/// A ping round trip (the connection is still up).
+async fn still_up(raw: &mut RawPeer) {
+    raw.send(Packet::PingReq(iothub_mqtt::packet::PingReq))
+        .await;
+    assert!(matches!(raw.recv().await, Some(Packet::PingResp(_))));
+}
+
+#[tokio::test]
+async fn a_devices_packets_advance_its_last_activity_time() {
+    use iothub_test_kit::service::Service;
+    let hub = emulator(&["d1"]).await;
+    let service = Service::new(hub.http_addr());
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    let at_connect = service.expect("GET", "/devices/d1", None, 200).await["lastActivityTime"]
+        .as_u64()
+        .expect("a time");
+    // Until the wall clock has moved past it (no sleep: a bounded wait).
+    iothub_test_kit::fixtures::eventually("the clock ticks", || {
+        iothub_client::wire::Timestamp::now().as_millis() > at_connect
+    })
+    .await;
+    still_up(&mut raw).await;
+    let later = service.expect("GET", "/devices/d1", None, 200).await["lastActivityTime"]
+        .as_u64()
+        .expect("a time");
+    assert!(later > at_connect, "{later} after {at_connect}");
+}
+
+#[tokio::test]
+async fn a_module_identity_connects_with_its_own_keys() {
+    use iothub_emulator::registry::{Authentication, Device, DeviceId, Key};
+    let hub = emulator(&["d1"]).await;
+    let module = DeviceId::module(&DeviceId::new("d1").expect("id"), "sensor").expect("module id");
+    hub.hub().registry().put(Device::new(
+        module.clone(),
+        Authentication::Sas {
+            primary: Key::from_base64(&key(70)).expect("key"),
+            secondary: Key::from_base64(&key(71)).expect("key"),
+        },
+    ));
+    let (mut raw, ack) = RawPeer::connect(&hub, connect("d1/sensor", &key(70))).await;
+    assert_eq!(ack.code, ReasonCode::Success, "the module's key");
+    still_up(&mut raw).await;
+    assert!(hub.hub().connections().is_connected(&module));
+    // Its device's key is not its key, and an unknown module is unknown.
+    for (client, i) in [("d1/sensor", 0), ("d1/other", 70), ("d1/a/b", 70)] {
+        let (_raw, ack) = RawPeer::connect(&hub, connect(client, &key(i))).await;
+        assert_ne!(ack.code, ReasonCode::Success, "{client} with key {i}");
+    }
+    // The device and its module are two connections, side by side.
+    let (_device, ack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert_eq!(ack.code, ReasonCode::Success);
+    still_up(&mut raw).await;
+    // Removing the device removes its modules.
+    hub.hub().remove_device(&DeviceId::new("d1").expect("id"));
+    assert!(hub.hub().registry().get(&module).is_none());
+}

@@ -324,3 +324,47 @@ async fn a_method_answered_too_late_times_out_at_the_hub_and_the_late_answer_har
     .expect("sent");
     assert!(client.get_twin().await.expect("answered").is_success());
 }
+
+#[tokio::test]
+async fn a_module_identity_connects_and_has_a_twin_of_its_own() {
+    use iothub_emulator::registry::{Authentication, Device, DeviceId, Key};
+    use iothub_test_kit::sas::key_bytes;
+    let hub = emulator(&["d1"]).await;
+    let module = DeviceId::module(&id("d1"), "sensor").expect("module id");
+    hub.hub().registry().put(Device::new(
+        module.clone(),
+        Authentication::Sas {
+            primary: Key::from_bytes(key_bytes(9)).expect("key"),
+            secondary: Key::from_bytes(key_bytes(10)).expect("key"),
+        },
+    ));
+    // The module's key, as its connection string would carry it.
+    let (client, _receivers) =
+        Client::connect(options(&hub, "d1", 9).module_id("sensor")).expect("starts");
+    client
+        .wait_connected(WAIT)
+        .await
+        .expect("the module connects");
+    let patched = client
+        .patch_twin_reported(
+            patch_twin_reported::Request::default(),
+            &json!({"role": "sensor"}),
+        )
+        .await
+        .expect("answered");
+    assert!(matches!(patched, Outcome::Success(_)), "{patched:?}");
+    assert_eq!(
+        hub.hub().twins().get(&module).reported.properties["role"],
+        "sensor"
+    );
+    assert!(
+        hub.hub()
+            .twins()
+            .get(&id("d1"))
+            .reported
+            .properties
+            .is_empty(),
+        "the device's twin is its own"
+    );
+    client.disconnect().await;
+}
