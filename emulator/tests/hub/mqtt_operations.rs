@@ -402,3 +402,52 @@ async fn subscribe_follows_the_overviews_rules_and_desired_changes_arrive() {
         other => panic!("expected the desired patch, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn correlation_data_over_16_bytes_is_refused_on_telemetry_too() {
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    let long = request(b"0123456789abcdefX", &[]);
+    raw.send(publish(
+        "$iothub/telemetry",
+        QoS::AtLeastOnce,
+        1,
+        long.clone(),
+        b"x",
+    ))
+    .await;
+    match raw.recv().await {
+        Some(Packet::PubAck(ack)) => {
+            assert_eq!(ack.reason, ReasonCode::ImplementationSpecificError);
+            let props = ack.properties.expect("properties");
+            assert_eq!(user(&props.user_properties, "status"), Some("0100"));
+        }
+        other => panic!("expected PUBACK Bad Request, got {other:?}"),
+    }
+    // Sixteen bytes are fine.
+    let ok = request(b"0123456789abcdef", &[]);
+    raw.send(publish("$iothub/telemetry", QoS::AtLeastOnce, 2, ok, b"y"))
+        .await;
+    match raw.recv().await {
+        Some(Packet::PubAck(ack)) => assert_eq!(ack.reason, ReasonCode::Success),
+        other => panic!("expected PUBACK, got {other:?}"),
+    }
+    // At QoS 0 the refusal is a DISCONNECT.
+    raw.send(publish("$iothub/telemetry", QoS::AtMostOnce, 0, long, b"z"))
+        .await;
+    let disconnect = raw
+        .expect_disconnect("QoS 0 with long Correlation Data")
+        .await;
+    assert_eq!(
+        disconnect.reason_code,
+        ReasonCode::ImplementationSpecificError
+    );
+    let bodies: Vec<_> = hub
+        .hub()
+        .telemetry()
+        .read(0, 10)
+        .into_iter()
+        .map(|e| e.record.body)
+        .collect();
+    assert_eq!(bodies, [Bytes::from_static(b"y")]);
+}
