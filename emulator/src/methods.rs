@@ -60,7 +60,7 @@ impl MethodError {
 }
 
 /// Each device's live connection (its number) and where its calls go.
-type Live = HashMap<DeviceId, (u64, mpsc::Sender<MethodCall>)>;
+type Live = HashMap<DeviceId, (u64, mpsc::Sender<Box<MethodCall>>)>;
 
 /// The live connections that take method calls, by device.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +78,9 @@ impl Methods {
 
     /// Connection `connection` of `device` takes its method calls from now
     /// on (a newer connection replaces an older one).
-    pub fn attach(&self, device: &DeviceId, connection: u64) -> mpsc::Receiver<MethodCall> {
+    /// Calls come boxed: the queue allocates its slots ahead, for every
+    /// live connection.
+    pub fn attach(&self, device: &DeviceId, connection: u64) -> mpsc::Receiver<Box<MethodCall>> {
         let (tx, rx) = mpsc::channel(CALL_QUEUE);
         self.lock().insert(device.clone(), (connection, tx));
         rx
@@ -116,7 +118,10 @@ impl Methods {
         // Handing the call over and the answer share the one timeout: a
         // connection too busy to take the call is no answer either.
         let outcome = tokio::time::timeout(timeout, async {
-            sender.send(call).await.map_err(|_| unreachable())?;
+            sender
+                .send(Box::new(call))
+                .await
+                .map_err(|_| unreachable())?;
             // The connection may end before answering.
             answer.await.unwrap_or_else(|_| Err(unreachable()))
         })

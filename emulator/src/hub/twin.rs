@@ -40,7 +40,7 @@ pub const MAX_SECTION_BYTES: usize = 32 * 1024;
 
 /// How far a desired-patch receiver may lag before it misses patches (it
 /// then gets `RecvError::Lagged` and should send the whole twin instead).
-pub const DESIRED_CHANNEL_CAPACITY: usize = 64;
+pub const DESIRED_CHANNEL_CAPACITY: usize = 8;
 
 /// The JSON name of a side's version in twin documents.
 const VERSION_FIELD: &str = "$version";

@@ -46,6 +46,8 @@ const ACTIVITY_RESOLUTION: Duration = Duration::from_secs(1);
 const CALLS_WAITING: usize = 1024;
 /// How long one write to a peer may take.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Buffers larger than this are given back once empty (bytes).
+const IDLE_BUFFER: usize = 4096;
 /// Packets queued for a connection's writer before the reader waits.
 const WRITE_QUEUE: usize = 64;
 
@@ -88,6 +90,11 @@ async fn next_frame<R: AsyncRead + Unpin>(
 ) -> Result<Option<Frame>, FrameError> {
     loop {
         if let Some(frame) = frame::read(buffer, limits::MAXIMUM_PACKET_SIZE)? {
+            // A buffer read empty is given back: an idle connection keeps
+            // none (a busy one reads its next packets into a new one).
+            if buffer.is_empty() {
+                *buffer = BytesMut::new();
+            }
             return Ok(Some(frame));
         }
         match reader.read_buf(buffer).await {
@@ -134,7 +141,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Recei
     let mut buffer = BytesMut::new();
     while let Some(outgoing) = queue.recv().await {
         buffer.clear();
-        let last = matches!(&outgoing, Outgoing::Frame(Frame::Packet(p)) if matches!(**p, Packet::Disconnect(_)));
+        let last = matches!(&outgoing, Outgoing::Frame(frame) if matches!(&**frame, Frame::Packet(p) if matches!(**p, Packet::Disconnect(_))));
         match &outgoing {
             Outgoing::Frame(frame) => {
                 if frame::write(frame, &mut buffer).is_err() {
@@ -151,6 +158,10 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut queue: mpsc::Recei
         }
         if last {
             break;
+        }
+        // An idle connection keeps no buffer; a busy one keeps its own.
+        if queue.is_empty() || buffer.capacity() > IDLE_BUFFER {
+            buffer = BytesMut::new();
         }
     }
     let _ = writer.shutdown().await;
@@ -226,14 +237,14 @@ async fn read_connect<R: AsyncRead + Unpin>(
         }
         Ok(Err(FirstError::Frame(e))) => {
             tracing::debug!(error = %e, "unreadable CONNECT");
-            Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(
+            Outgoing::Frame(Box::new(Frame::Packet(Box::new(Packet::ConnAck(
                 connect::Refusal {
                     reason_code: ReasonCode::MalformedPacket,
                     status: None,
                     reason: e.to_string(),
                 }
                 .connack(true),
-            ))))
+            )))))
         }
         _ => {
             tracing::debug!("no CONNECT in time; closing");
@@ -371,7 +382,7 @@ impl Connection<'_> {
         reader: &mut R,
         buffer: &mut BytesMut,
         mut control: mpsc::Receiver<Control>,
-        mut calls: mpsc::Receiver<MethodCall>,
+        mut calls: mpsc::Receiver<Box<MethodCall>>,
     ) {
         let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
         let mut desired = self
@@ -479,7 +490,7 @@ impl Connection<'_> {
                     }
                 }
                 Some(call) = calls.recv() => {
-                    if !self.invoke(call).await {
+                    if !self.invoke(*call).await {
                         break End::Closed;
                     }
                 }

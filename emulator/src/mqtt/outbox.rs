@@ -15,11 +15,12 @@ use super::auth::AuthPacket;
 use super::frame::{self, Frame};
 use super::packet_size::PacketLimit;
 
-/// What the writer of a connection writes.
+/// What the writer of a connection writes (small: the writer's queue
+/// allocates its slots ahead, so a frame goes boxed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     /// An MQTT 5 packet.
-    Frame(Frame),
+    Frame(Box<Frame>),
     /// Bytes encoded already (another protocol's refusal).
     Bytes(Bytes),
 }
@@ -108,7 +109,7 @@ impl Outbox {
     }
 
     async fn queue(&self, frame: Frame) -> Sent {
-        if self.tx.send(Outgoing::Frame(frame)).await.is_ok() {
+        if self.tx.send(Outgoing::Frame(Box::new(frame))).await.is_ok() {
             Sent::Queued
         } else {
             Sent::Gone

@@ -83,13 +83,13 @@ pub fn refusal(requested: Requested) -> Outgoing {
                 Err(_) => Outgoing::Bytes(Bytes::new()),
             }
         }
-        Requested::Mqtt5 | Requested::Other { .. } => {
-            Outgoing::Frame(Frame::Packet(Box::new(Packet::ConnAck(ConnAck {
+        Requested::Mqtt5 | Requested::Other { .. } => Outgoing::Frame(Box::new(Frame::Packet(
+            Box::new(Packet::ConnAck(ConnAck {
                 session_present: false,
                 code: ReasonCode::UnsupportedProtocolVersion,
                 properties: None,
-            }))))
-        }
+            })),
+        ))),
     }
 }
 
