@@ -24,6 +24,11 @@ fn key() -> Vec<u8> {
 
 /// An emulator with SAS devices `bench-0` … `bench-{count-1}`.
 pub async fn emulator(count: usize) -> Emulator {
+    emulator_with_state(count, None).await
+}
+
+/// [`emulator`], keeping durable state in `state` if given.
+pub async fn emulator_with_state(count: usize, state: Option<std::path::PathBuf>) -> Emulator {
     let registry = Registry::new();
     for i in 0..count {
         registry.put(Device::new(
@@ -34,9 +39,11 @@ pub async fn emulator(count: usize) -> Emulator {
             },
         ));
     }
-    Emulator::start(Config::new().registry(registry))
-        .await
-        .expect("the emulator starts")
+    let mut config = Config::new().registry(registry);
+    if let Some(state) = state {
+        config = config.state(state);
+    }
+    Emulator::start(config).await.expect("the emulator starts")
 }
 
 /// An in-process emulator on a runtime of its own, in a thread of its own:

@@ -122,9 +122,21 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Runs the scenario; returns its JSON line.
-pub async fn run(devices: usize, messages: usize, payload: usize, rounds: usize) -> String {
+pub async fn run(
+    devices: usize,
+    messages: usize,
+    payload: usize,
+    rounds: usize,
+    state: bool,
+) -> String {
     let payload = Bytes::from(vec![b'x'; payload]);
-    let emulator = EmulatorProcess::start(devices);
+    // With `--state`, a fresh folder (removed afterwards).
+    let folder = state.then(|| {
+        let dir = std::env::temp_dir().join(format!("iothub-bench-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    });
+    let emulator = EmulatorProcess::start_with_state(devices, folder.as_deref());
     let mosquitto = match Mosquitto::start() {
         Ok(m) => Some(m),
         Err(why) => {
@@ -165,8 +177,9 @@ pub async fn run(devices: usize, messages: usize, payload: usize, rounds: usize)
     progress.finish_and_clear();
     let emulator_rate = median(ours.clone());
     println!(
-        "hub-throughput: {devices} devices × {messages} QoS 1 messages of {} bytes, raw rumqttc, {rounds} rounds (median)",
-        payload.len()
+        "hub-throughput: {devices} devices × {messages} QoS 1 messages of {} bytes, raw rumqttc, {rounds} rounds (median){}",
+        payload.len(),
+        if state { ", emulator with --state" } else { "" }
     );
     println!(
         "{:<24} {:>14} {:>12} {:>30}",
@@ -179,6 +192,7 @@ pub async fn run(devices: usize, messages: usize, payload: usize, rounds: usize)
         emulator.rss_kib() as f64 / 1024.0,
         format!("{ours:.0?}")
     );
+    let mode = if state { "state" } else { "memory" };
     let json = match &mosquitto {
         Some(m) => {
             let mosquitto_rate = median(theirs.clone());
@@ -191,13 +205,17 @@ pub async fn run(devices: usize, messages: usize, payload: usize, rounds: usize)
             );
             println!("{:<24} {:>14.3}", "ratio (emulator / mosquitto)", emulator_rate / mosquitto_rate);
             format!(
-                "{{\"scenario\":\"hub-throughput\",\"devices\":{devices},\"messages\":{messages},\"emulator_msgs_per_s\":{emulator_rate:.1},\"mosquitto_msgs_per_s\":{mosquitto_rate:.1},\"ratio\":{:.4}}}",
+                "{{\"scenario\":\"hub-throughput\",\"mode\":\"{mode}\",\"devices\":{devices},\"messages\":{messages},\"emulator_msgs_per_s\":{emulator_rate:.1},\"mosquitto_msgs_per_s\":{mosquitto_rate:.1},\"ratio\":{:.4}}}",
                 emulator_rate / mosquitto_rate
             )
         }
         None => format!(
-            "{{\"scenario\":\"hub-throughput\",\"devices\":{devices},\"messages\":{messages},\"emulator_msgs_per_s\":{emulator_rate:.1},\"mosquitto_msgs_per_s\":null,\"ratio\":null}}"
+            "{{\"scenario\":\"hub-throughput\",\"mode\":\"{mode}\",\"devices\":{devices},\"messages\":{messages},\"emulator_msgs_per_s\":{emulator_rate:.1},\"mosquitto_msgs_per_s\":null,\"ratio\":null}}"
         ),
     };
+    drop(emulator);
+    if let Some(dir) = folder {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     json
 }

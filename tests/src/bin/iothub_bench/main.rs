@@ -8,7 +8,7 @@
 //! cargo run --release -p iothub-tests --bin iothub-bench -- codegen [--runs R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- telemetry [--messages N] [--payload BYTES] [--rounds R]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- twin-rtt [--requests N] [--rounds R]
-//! cargo run --release -p iothub-tests --bin iothub-bench -- hub-throughput [--devices K] [--messages M] [--payload BYTES] [--rounds R]
+//! cargo run --release -p iothub-tests --bin iothub-bench -- hub-throughput [--devices K] [--messages M] [--payload BYTES] [--rounds R] [--state]
 //! cargo run --release -p iothub-tests --bin iothub-bench -- connections [--devices D]
 //! ```
 
@@ -70,6 +70,10 @@ enum Scenario {
         /// Runs of each hub, alternating.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+        /// The emulator keeps durable state (`--state`, in a fresh
+        /// temporary folder): every PUBACK waits for its commit.
+        #[arg(long)]
+        state: bool,
     },
     /// D devices connecting at once with SAS (iothub-client) to an emulator
     /// process: connect latency and the emulator's memory.
@@ -92,6 +96,9 @@ enum Scenario {
         /// Devices `bench-0` … registered.
         #[arg(long)]
         devices: usize,
+        /// Keep durable state in this folder.
+        #[arg(long)]
+        state: Option<std::path::PathBuf>,
     },
     /// Get Twin round trips: iothub-client against raw rumqttc
     /// request–response with Correlation Data.
@@ -121,7 +128,17 @@ async fn main() {
             messages,
             payload,
             rounds,
-        } => hub_throughput::run(devices.max(1), messages.max(1), payload, rounds.max(1)).await,
+            state,
+        } => {
+            hub_throughput::run(
+                devices.max(1),
+                messages.max(1),
+                payload,
+                rounds.max(1),
+                state,
+            )
+            .await
+        }
         Scenario::Connections { devices } => connections::run(devices.max(1)).await,
         Scenario::Plot { results, out } => {
             match plot::run(&results, &out) {
@@ -133,8 +150,8 @@ async fn main() {
             }
             return;
         }
-        Scenario::ServeEmulator { devices } => {
-            process::serve(devices).await;
+        Scenario::ServeEmulator { devices, state } => {
+            process::serve(devices, state).await;
             return;
         }
     };

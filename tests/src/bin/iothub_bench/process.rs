@@ -19,9 +19,18 @@ pub struct EmulatorProcess {
 impl EmulatorProcess {
     /// Starts one with devices `bench-0` … `bench-{devices-1}`.
     pub fn start(devices: usize) -> Self {
+        Self::start_with_state(devices, None)
+    }
+
+    /// [`start`](Self::start), keeping durable state in `state` if given.
+    pub fn start_with_state(devices: usize, state: Option<&std::path::Path>) -> Self {
         let exe = std::env::current_exe().expect("this binary's path");
-        let mut child = Command::new(exe)
-            .args(["serve-emulator", "--devices", &devices.to_string()])
+        let mut command = Command::new(exe);
+        command.args(["serve-emulator", "--devices", &devices.to_string()]);
+        if let Some(state) = state {
+            command.arg("--state").arg(state);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -68,8 +77,8 @@ pub fn rss_kib(pid: u32) -> u64 {
 
 /// The `serve-emulator` subcommand: an emulator with `devices` devices,
 /// one `listening mqtt=… http=…` line, until its standard input closes.
-pub async fn serve(devices: usize) {
-    let emulator = hub::emulator(devices).await;
+pub async fn serve(devices: usize, state: Option<std::path::PathBuf>) {
+    let emulator = hub::emulator_with_state(devices, state).await;
     println!(
         "listening mqtt={} http={}",
         emulator.mqtt_addr(),
