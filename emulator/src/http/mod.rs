@@ -23,7 +23,7 @@
 //! change (PUT, PATCH, POST of a command) is answered once it is written;
 //! one that could not be is 500 `stateNotWritten`.
 
-mod authorize;
+pub mod authorize;
 mod commands;
 mod devices;
 mod error;
