@@ -199,12 +199,12 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             if expiry.as_millis() <= ctx.now_ms {
                 return Err(Refusal::not_authorized("the SAS has expired"));
             }
-            let signed = sas::string_to_sign(host, &connect.client_id, &properties);
             verify_signature(
                 ctx,
                 &registered,
-                properties.sas_policy.as_deref(),
-                &signed,
+                host,
+                &connect.client_id,
+                &properties,
                 data,
             )?;
             (Some(expiry.as_millis()), Some(host.to_owned()))
@@ -246,17 +246,19 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
     })
 }
 
-/// Checks a SAS `signature` of `signed`: with the keys of the shared
-/// access policy `policy` when one is named (it must grant DeviceConnect),
-/// else with the device's own keys.
+/// Checks a SAS `signature` of the string to sign of `client_id` at `host`
+/// with `properties`: with the keys of the shared access policy they name
+/// (it must grant DeviceConnect), else with the device's own keys.
 fn verify_signature(
     ctx: &ConnectContext<'_>,
     registered: &crate::registry::Registered,
-    policy: Option<&str>,
-    signed: &str,
+    host: &str,
+    client_id: &str,
+    properties: &ConnectProperties,
     signature: &[u8],
 ) -> Result<(), Refusal> {
-    let verified = match policy {
+    let signed = &sas::string_to_sign(host, client_id, properties);
+    let verified = match properties.sas_policy.as_deref() {
         Some(name) => {
             let policies = ctx.registry.policies();
             let policy = policies
@@ -383,12 +385,12 @@ pub fn reauthenticate(
         .registry
         .get(&accepted.device)
         .ok_or_else(|| Refusal::not_authorized("authentication failed"))?;
-    let signed = sas::string_to_sign(host, accepted.device.as_str(), &properties);
     verify_signature(
         ctx,
         &registered,
-        properties.sas_policy.as_deref(),
-        &signed,
+        host,
+        accepted.device.as_str(),
+        &properties,
         data,
     )?;
     Ok(expiry.as_millis())
