@@ -25,7 +25,12 @@
 //! client certificates checked by thumbprint. State lives in memory or,
 //! with [`Config::state`] (`--state DIR`), in a state folder, written
 //! before anything is acknowledged so that a killed emulator restarts with
-//! everything it acknowledged.
+//! everything it acknowledged, and shown only once written. The service
+//! API takes `SharedAccessSignature` tokens of the hub's shared access
+//! policies (a development policy is made when none is configured), and
+//! both listeners have their limits ([`HttpLimits`], a share of the file
+//! descriptors each); commands keep the real service's quotas
+//! ([`hub::CommandQuotas`]).
 #![deny(missing_docs)]
 
 pub mod access;
