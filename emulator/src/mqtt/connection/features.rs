@@ -1,0 +1,219 @@
+//! The API's features on a connection: command delivery and its
+//! redelivery timer, desired-state notifications, direct method calls
+//! and their answers.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use iothub_client::api::{self, limits};
+use iothub_client::operation::Operation;
+use iothub_client::wire::MqttProperties;
+use iothub_mqtt::packet::QoS;
+use iothub_mqtt::packet::{Packet, Publish, PublishProperties};
+
+use super::context::CALLS_WAITING;
+use super::session::{Connection, End};
+use crate::methods::{MethodCall, MethodError, MethodResponse};
+use crate::mqtt::outbox::Sent;
+use crate::mqtt::outcome;
+use crate::mqtt::subscribe::{self, Target};
+
+impl Connection<'_> {
+    /// How long until an abandoned command of this device may be delivered
+    /// again, if one waits and the device takes commands.
+    pub(super) fn redelivery_wait(&self) -> Option<Duration> {
+        let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
+        self.subscriptions.delivery_qos(Target::Commands, offered)?;
+        let now = iothub_client::wire::Timestamp::now();
+        let at = self
+            .shared
+            .hub
+            .commands()
+            .next_redelivery(&self.accepted.device, now)?;
+        Some(Duration::from_millis(
+            at.as_millis().saturating_sub(now.as_millis()),
+        ))
+    }
+
+    /// Sends the commands that may go out now, if the device subscribed to
+    /// them; `false` if the connection is gone.
+    pub(super) async fn deliver_commands(&mut self) -> bool {
+        let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
+        let Some(qos) = self.subscriptions.delivery_qos(Target::Commands, offered) else {
+            return true;
+        };
+        // A connection that was taken over delivers nothing more: its
+        // successor does, and gets the wake-up this one took.
+        if !self
+            .shared
+            .sessions
+            .is_live(&self.accepted.device, self.connection)
+        {
+            self.shared
+                .hub
+                .commands()
+                .notifier(&self.accepted.device)
+                .notify_one();
+            return true;
+        }
+        while let Some(packet) = self.delivery.next(
+            &self.shared.hub,
+            &self.accepted.device,
+            qos,
+            self.out.limit(),
+        ) {
+            if !self.send(packet).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Sends the desired-state change `update`; `false` if the connection
+    /// is gone. One larger than the client's Maximum Packet Size is not
+    /// sent (MQTT 5 [MQTT-3.1.2-25], as for any QoS 0 message): the device
+    /// sees the version skip on the next change it gets and can read the
+    /// twin (Get Twin) to catch up.
+    pub(super) async fn notify_desired(&self, update: crate::hub::twin::DesiredUpdate) -> bool {
+        let version = update.version;
+        match self.out.send(desired_publish(update)).await {
+            Sent::Queued => true,
+            Sent::Discarded => {
+                tracing::info!(
+                    device = %self.accepted.device.as_str(),
+                    version,
+                    max = ?self.out.limit().max(),
+                    "desired-state change larger than the device's Maximum Packet Size; not sent"
+                );
+                true
+            }
+            Sent::Gone => false,
+        }
+    }
+
+    /// Sends direct method call `call` to the device, if it subscribed to
+    /// the method; `false` if the connection is gone.
+    pub(super) async fn invoke(&mut self, call: MethodCall) -> bool {
+        let topic = api::receive_direct_methods::topic(&call.name);
+        let subscribed = topic
+            .as_ref()
+            .is_ok_and(|topic| self.subscriptions.has_method(topic));
+        let Ok(topic) = topic.map_err(|e| e.to_string()) else {
+            let _ = call.reply.send(Err(MethodError::Failed(
+                "the method name cannot be a topic segment".to_owned(),
+            )));
+            return true;
+        };
+        if !subscribed {
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        // Calls never answered are forgotten past a bound.
+        if self.calls.len() >= CALLS_WAITING {
+            self.calls.retain(|_, reply| !reply.is_closed());
+        }
+        self.next_call += 1;
+        let correlation = Bytes::copy_from_slice(&self.next_call.to_be_bytes());
+        let mut properties =
+            api::receive_direct_methods::Request::default().to_publish_properties();
+        properties.correlation_data = Some(correlation.clone());
+        let request = Packet::Publish(Publish::new(
+            topic,
+            QoS::AtMostOnce,
+            call.payload,
+            Some(properties),
+        ));
+        // A request larger than the device takes cannot reach it: the
+        // caller hears so now (Target Unavailable) rather than at its
+        // timeout.
+        if !self.out.limit().fits(&request) {
+            tracing::info!(
+                device = %self.accepted.device.as_str(),
+                method = %call.name,
+                size = crate::mqtt::packet_size::size(&request),
+                max = ?self.out.limit().max(),
+                "method request larger than the device's Maximum Packet Size; not sent"
+            );
+            let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
+            return true;
+        }
+        self.calls.insert(correlation, call.reply);
+        self.send(request).await
+    }
+
+    /// The device's answer to a direct method call (a PUBLISH on the
+    /// responses topic). An answer the spec does not allow (a property it
+    /// does not name and that is not an `@` application property, a
+    /// `response-code` that is not one) ends the call as Target Failed and
+    /// the connection with DISCONNECT Bad Request, as the overview has it
+    /// for a bad QoS 0 message.
+    pub(super) fn on_method_response(&mut self, publish: &Publish) -> Option<End> {
+        let Some(properties) = publish.properties.as_ref() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        let Some(correlation) = properties.correlation_data.clone() else {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                "`Correlation Data` property is missing",
+            )));
+        };
+        if correlation.len() > usize::from(limits::CORRELATION_DATA_MAX_BYTES) {
+            return Some(End::hub(outcome::disconnect_status(
+                api::Status::BadRequest,
+                &format!(
+                    "`Correlation Data` has {} bytes; at most {} are allowed",
+                    correlation.len(),
+                    limits::CORRELATION_DATA_MAX_BYTES
+                ),
+            )));
+        }
+        // An answer to no call (or to one that timed out) is dropped.
+        let reply = self.calls.remove(&correlation)?;
+        let result = match api::receive_direct_methods::outcome(
+            &iothub_client::wire::Properties::from(properties),
+        ) {
+            Ok(iothub_client::operation::Outcome::Success(response)) => Ok(MethodResponse {
+                response_code: response.response_code,
+                payload: publish.payload.clone(),
+            }),
+            Ok(iothub_client::operation::Outcome::Alternative { status, .. }) => Err(
+                MethodError::Unreachable(format!("the device answered {status}")),
+            ),
+            Err(e) => {
+                let why = e.to_string();
+                let _ = reply.send(Err(MethodError::Failed(why.clone())));
+                return Some(End::hub(outcome::disconnect_status(
+                    api::Status::BadRequest,
+                    &format!("the method response is not valid: {why}"),
+                )));
+            }
+        };
+        let _ = reply.send(result);
+        None
+    }
+
+    pub(super) fn subscribed(&self, target: Target) -> bool {
+        self.subscriptions
+            .delivery_qos(target, iothub_mqtt::packet::QoS::AtMostOnce)
+            .is_some()
+    }
+}
+
+/// The notification of a desired state change.
+pub(super) fn desired_publish(update: crate::hub::twin::DesiredUpdate) -> Packet {
+    let message = api::receive_twin_desired_state_changes::Message {
+        version: update.version,
+        other_properties: Vec::new(),
+    };
+    let payload = serde_json::to_vec(&update.patch).unwrap_or_default();
+    let properties: PublishProperties = message.to_publish_properties();
+    Packet::Publish(Publish::new(
+        api::receive_twin_desired_state_changes::TOPIC,
+        QoS::AtMostOnce,
+        payload,
+        Some(properties),
+    ))
+}
