@@ -12,7 +12,7 @@ use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
 use super::io::{first_frame, FirstError};
-use crate::mqtt::connect::{self};
+use crate::mqtt::connect;
 use crate::mqtt::frame::Frame;
 use crate::mqtt::outbox::Outgoing;
 use crate::mqtt::version::{self};
