@@ -206,6 +206,13 @@ impl HubBuilder {
     }
 
     /// The hub, its stores handing their changes to `journal`.
+    /// The hub over `journal` (the tests' durable hub on the testing
+    /// backend).
+    #[cfg(test)]
+    pub(crate) fn build_on(self, journal: Journal) -> Hub {
+        self.build_with(journal)
+    }
+
     fn build_with(self, journal: Journal) -> Hub {
         Hub {
             inner: Arc::new(Inner {

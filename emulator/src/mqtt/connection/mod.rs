@@ -79,3 +79,6 @@ where
     }
     let _ = writer.await;
 }
+
+#[cfg(test)]
+mod tests;
