@@ -1,10 +1,10 @@
-//! The emulator's packet handling on any bytes a peer may send: framing
-//! (`iothub_emulator::mqtt::frame`, the device client's own), the protocol
-//! sniffed from a first CONNECT, CONNECT acceptance, re-authentication,
-//! SUBSCRIBE rules, PUBLISH by operation, command settlement; none panics
-//! and every answer the hub would send encodes whole. The harness is the
-//! one the emulator's `frame_bytes` property tests use (no socket: a byte
-//! stream fed to a running emulator is the hostile-peer test's job).
+//! The emulator's real connection (`iothub_emulator::mqtt::connection::serve`)
+//! on any bytes a peer may send, over an in-memory stream on a runtime with
+//! a paused clock: framing, the protocol sniffed from a first CONNECT,
+//! CONNECT acceptance, re-authentication, SUBSCRIBE rules, PUBLISH by
+//! operation, command delivery and settlement; it never panics, ends once
+//! the bytes end, and everything it sends reads back as whole packets. The
+//! harness is the one the emulator's `frame_bytes` property tests use.
 //!
 //! The first byte chooses whether the harness signs each CONNECT and AUTH
 //! itself (so that input gets past the signature check); the rest is the
@@ -13,12 +13,12 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../emulator/tests/hub/packet_harness/mod.rs"]
-mod packet_harness;
+#[path = "../../emulator/tests/hub/connection_harness/mod.rs"]
+mod connection_harness;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, bytes)) = data.split_first() else {
         return;
     };
-    packet_harness::Harness::new(mode & 1 == 1).feed(bytes);
+    connection_harness::feed(bytes, mode & 1 == 1);
 });

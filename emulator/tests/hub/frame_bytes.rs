@@ -5,12 +5,14 @@
 //! PUBACK…), mutated and truncated, go through CONNECT acceptance,
 //! SUBSCRIBE rules, PUBLISH handling and command settlement without a
 //! panic, each answer the hub would send encoding whole (see
-//! `packet_harness`, shared with the `emulator_packets` fuzz target).
+//! `connection_harness`: the real connection over an in-memory stream,
+//! shared with the `emulator_packets` fuzz target).
 //! Fixed seeds: the same cases on every run.
 
-use crate::packet_harness;
+use crate::connection_harness;
 
 use bytes::{Bytes, BytesMut};
+use connection_harness::{DEVICE, HOST};
 use iothub_emulator::mqtt::auth::AuthPacket;
 use iothub_emulator::mqtt::frame::read;
 use iothub_mqtt::packet::QoS;
@@ -19,7 +21,11 @@ use iothub_mqtt::packet::{
     PublishProperties, Subscribe, SubscribeProperties, Unsubscribe,
 };
 use iothub_mqtt::ReasonCode;
-use packet_harness::{Harness, DEVICE, HOST, NOW_MS};
+
+/// A time the generated tokens were signed at.
+const NOW_MS: u64 = 1_700_000_000_000;
+/// An expiry far in the future (a token that is still valid).
+const LATER_MS: u64 = 4_000_000_000_000;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -89,7 +95,7 @@ fn connect_user() -> Vec<(String, String)> {
         ("api-version".to_owned(), "2020-10-01-preview".to_owned()),
         ("host".to_owned(), HOST.to_owned()),
         ("sas-at".to_owned(), NOW_MS.to_string()),
-        ("sas-expiry".to_owned(), (NOW_MS + 3_600_000).to_string()),
+        ("sas-expiry".to_owned(), LATER_MS.to_string()),
         ("client-agent".to_owned(), "proptest".to_owned()),
     ]
 }
@@ -346,7 +352,7 @@ proptest! {
     /// packets that encode whole.
     #[test]
     fn real_packets_are_handled(packets in proptest::collection::vec(packet(), 1..8), resign in any::<bool>()) {
-        Harness::new(resign).feed(&packets.concat());
+        connection_harness::feed(&packets.concat(), resign);
     }
 
     /// Real packets, mutated and truncated: handled or refused, never a panic.
@@ -360,6 +366,75 @@ proptest! {
         for m in &mutations {
             apply(&mut bytes, m);
         }
-        Harness::new(resign).feed(&bytes);
+        connection_harness::feed(&bytes, resign);
     }
+}
+
+/// The harness's own check: a device it signs for gets through CONNECT,
+/// subscribes, is sent its queued command, and has its telemetry
+/// acknowledged, on the real connection.
+#[test]
+fn a_signed_device_goes_all_the_way_through_the_real_connection() {
+    let mut connect = Connect {
+        keep_alive: 60,
+        client_id: DEVICE.to_owned(),
+        clean_start: true,
+        properties: Some(ConnectProperties::new()),
+    };
+    let props = connect.properties.as_mut().expect("properties");
+    props.authentication_method = Some("SAS".to_owned());
+    props.authentication_data = Some(Bytes::from_static(b"unsigned"));
+    props.user_properties = connect_user();
+    let mut telemetry = Publish::new(
+        "$iothub/telemetry",
+        QoS::AtLeastOnce,
+        Bytes::from_static(b"t"),
+        Some(PublishProperties::default()),
+    );
+    telemetry.pkid = 9;
+    let packets = [
+        Packet::Connect(connect, None, None),
+        Packet::Subscribe(Subscribe::new(
+            Filter::new("$iothub/commands", QoS::AtLeastOnce),
+            None,
+        )),
+        Packet::Publish(telemetry),
+    ];
+    let bytes: Vec<u8> = packets.iter().flat_map(|p| encode(p.clone())).collect();
+    let answers = connection_harness::feed(&bytes, true);
+    assert!(
+        matches!(answers.first(), Some(Packet::ConnAck(ack)) if ack.code == ReasonCode::Success),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().any(|p| matches!(p, Packet::SubAck(_))),
+        "{answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .any(|p| matches!(p, Packet::Publish(c) if c.topic.as_ref() == b"$iothub/commands")),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().any(
+            |p| matches!(p, Packet::PubAck(a) if a.pkid == 9 && a.reason == ReasonCode::Success)
+        ),
+        "{answers:?}"
+    );
+    // Unsigned, the same stream is refused at CONNECT.
+    let refused = connection_harness::feed(&bytes, false);
+    assert!(
+        matches!(refused.first(), Some(Packet::ConnAck(ack)) if ack.code == ReasonCode::NotAuthorized),
+        "{refused:?}"
+    );
+}
+
+/// `packet`'s bytes.
+fn encode(packet: Packet) -> Vec<u8> {
+    let mut buffer = BytesMut::new();
+    packet
+        .write(&mut buffer, None)
+        .expect("a packet the test built encodes");
+    buffer.to_vec()
 }

@@ -2,9 +2,9 @@
 //! tokio, rustls and the emulator instead of one per file): each module is
 //! one concern of the hub, driven through its MQTT and HTTP sides and its
 //! binary. Shared helpers come from `iothub-test-kit`; `process` runs the
-//! emulator binary, `packet_harness` drives its packet handling.
+//! emulator binary, `connection_harness` drives its real connection over an in-memory stream.
 
-mod packet_harness;
+mod connection_harness;
 mod process;
 
 mod binary;

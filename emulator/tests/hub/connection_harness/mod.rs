@@ -1,0 +1,194 @@
+//! The hub's real connection (`iothub_emulator::mqtt::connection::serve`,
+//! what every accepted socket runs) fed a byte stream over an in-memory
+//! stream, on a runtime with a paused clock (its deadlines pass as soon as
+//! nothing else can happen): for the packet property tests
+//! (`frame_bytes.rs`) and the `emulator_packets` fuzz target (which
+//! includes this file by path). The properties: the connection never
+//! panics, it ends once the peer's bytes end, and every byte it sends
+//! reads back as whole MQTT 5 packets (but for the refusal of another
+//! protocol version, which is that version's).
+//!
+//! With `resign`, each CONNECT and AUTH of the stream is signed again (over
+//! its own properties, with the device's key) before it is sent, so that
+//! random input gets past the signature check and into what follows it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use iothub_client::api::connection::{sas, Connect as ConnectProperties};
+use iothub_client::api::limits;
+use iothub_client::wire::{MqttProperties, Properties};
+use iothub_emulator::hub::{Command, Hub};
+use iothub_emulator::mqtt::admission::Admission;
+use iothub_emulator::mqtt::connection::{serve, Shared, Transport};
+use iothub_emulator::mqtt::frame::{self, Frame};
+use iothub_emulator::mqtt::version::{self, Requested};
+use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
+use iothub_mqtt::packet::{Connect, Packet};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The registered device.
+pub const DEVICE: &str = "fuzz";
+/// The host name it signs for.
+pub const HOST: &str = "hub.example.test";
+/// Bytes of one input fed at most.
+const MAX_INPUT: usize = 64 * 1024;
+/// Virtual time a connection may take to end after its input did.
+const END_WITHIN: Duration = Duration::from_secs(3600);
+
+/// The device's primary key.
+fn key() -> Key {
+    Key::from_bytes(vec![7; 32]).expect("a 32-byte key")
+}
+
+/// A hub with one SAS device and a command queued for it.
+fn hub() -> Hub {
+    let registry = Registry::new();
+    let device = DeviceId::new(DEVICE).expect("a valid id");
+    registry.put(Device::new(
+        device.clone(),
+        Authentication::Sas {
+            primary: key(),
+            secondary: Key::from_bytes(vec![8; 32]).expect("a 32-byte key"),
+        },
+    ));
+    let hub = Hub::new(registry);
+    hub.commands()
+        .enqueue(
+            &device,
+            Command::new(&b"{}"[..]).application_property("@kind", "test"),
+        )
+        .expect("enqueued");
+    hub
+}
+
+/// Feeds `input` to a fresh connection; `resign`: see the module. Panics
+/// if a property does not hold; returns the packets the hub sent (none
+/// when it refused another protocol version).
+pub fn feed(input: &[u8], resign: bool) -> Vec<Packet> {
+    let input = &input[..input.len().min(MAX_INPUT)];
+    let bytes = if resign {
+        resigned(input)
+    } else {
+        input.to_vec()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a runtime");
+    let output = runtime.block_on(async {
+        let shared = Arc::new(Shared {
+            hub: hub(),
+            sessions: Default::default(),
+            hostname: None,
+        });
+        let (mut peer, stream) = tokio::io::duplex(2 * MAX_INPUT + (1 << 20));
+        let admission = Admission::new(1);
+        let admitted = admission.admit().expect("a slot");
+        let served = tokio::spawn(serve(stream, shared, Transport::default(), admitted));
+        // The hub may end the connection before it read everything.
+        let _ = peer.write_all(&bytes).await;
+        let _ = peer.shutdown().await;
+        let mut output = Vec::new();
+        let read = tokio::time::timeout(END_WITHIN, peer.read_to_end(&mut output)).await;
+        assert!(read.is_ok(), "the connection did not end after its input");
+        match tokio::time::timeout(END_WITHIN, served).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("the connection task failed: {e}"),
+            Err(_) => panic!("the connection did not end"),
+        }
+        output
+    });
+    packets_of(&bytes, &output)
+}
+
+/// Everything the hub sent, which must read back as whole packets.
+fn packets_of(input: &[u8], output: &[u8]) -> Vec<Packet> {
+    if !matches!(
+        version::of_first_packet(input),
+        Some(Requested::Mqtt5) | None
+    ) {
+        // Refused in the CONNACK of the version the peer spoke.
+        return Vec::new();
+    }
+    let mut buffer = BytesMut::from(output);
+    let mut packets = Vec::new();
+    while !buffer.is_empty() {
+        match frame::read(&mut buffer, u32::MAX) {
+            Ok(Some(Frame::Packet(packet))) => packets.push(*packet),
+            Ok(Some(Frame::Auth(_))) => {}
+            other => panic!("the hub sent bytes that are no packet ({other:?}): {output:?}"),
+        }
+    }
+    packets
+}
+
+/// `input` with each CONNECT and AUTH signed again, as far as it frames;
+/// the rest as it is.
+fn resigned(input: &[u8]) -> Vec<u8> {
+    let mut buffer = BytesMut::from(input);
+    let mut out = Vec::with_capacity(input.len());
+    let mut connect: Option<ConnectProperties> = None;
+    loop {
+        let before = buffer.len();
+        let start = input.len() - before;
+        let frame = match frame::read(&mut buffer, limits::MAXIMUM_PACKET_SIZE) {
+            Ok(Some(frame)) => frame,
+            Ok(None) | Err(_) => {
+                out.extend_from_slice(&input[start..]);
+                return out;
+            }
+        };
+        let original = &input[start..input.len() - buffer.len()];
+        let frame = match frame {
+            Frame::Packet(packet) => match *packet {
+                Packet::Connect(mut c, will, login) => {
+                    connect = sign_connect(&mut c);
+                    Frame::Packet(Box::new(Packet::Connect(c, will, login)))
+                }
+                other => Frame::Packet(Box::new(other)),
+            },
+            Frame::Auth(mut auth) => {
+                if let Some(properties) = &connect {
+                    let mut kept = properties.clone();
+                    kept.sas_policy = None;
+                    kept.sas_at = None;
+                    kept.sas_expiry = None;
+                    let mut user = kept.to_properties().user;
+                    user.extend(auth.user_properties.iter().cloned());
+                    if let Ok(signed) = ConnectProperties::from_properties(&Properties {
+                        user,
+                        ..Properties::default()
+                    }) {
+                        let text = sas::string_to_sign(HOST, DEVICE, &signed);
+                        auth.data = Some(iothub_emulator::sas::sign(&key(), &text).into());
+                    }
+                }
+                Frame::Auth(auth)
+            }
+        };
+        let mut encoded = BytesMut::new();
+        match frame::write(&frame, &mut encoded) {
+            Ok(()) => out.extend_from_slice(&encoded),
+            Err(_) => out.extend_from_slice(original),
+        }
+    }
+}
+
+/// Signs `connect` with the device's key over its own properties (if they
+/// read); returns them.
+fn sign_connect(connect: &mut Connect) -> Option<ConnectProperties> {
+    let props = connect.properties.as_mut()?;
+    let properties = ConnectProperties::from_properties(&Properties {
+        user: props.user_properties.clone(),
+        ..Properties::default()
+    })
+    .ok()?;
+    let host = properties.host.as_deref().unwrap_or(HOST);
+    let signed = sas::string_to_sign(host, &connect.client_id, &properties);
+    props.authentication_data = Some(iothub_emulator::sas::sign(&key(), &signed).into());
+    Some(properties)
+}
