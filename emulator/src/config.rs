@@ -85,7 +85,7 @@ impl Config {
     /// How many MQTT connections may wait for their CONNECT (TLS handshake
     /// included) at once; a socket accepted beyond that is closed at once.
     /// Default [`DEFAULT_PENDING_CONNECTIONS`](crate::mqtt::admission::DEFAULT_PENDING_CONNECTIONS)
-    /// (1,024).
+    /// (4,096).
     pub fn pending_connections(mut self, connections: usize) -> Self {
         self.pending_connections = connections;
         self
