@@ -99,7 +99,7 @@ impl Config {
     }
 
     /// How much telemetry the log keeps, in events and bytes (default
-    /// [`TelemetryRetention::default`]: 100,000 events, 8 MiB).
+    /// [`TelemetryRetention::default`]: 100,000 events, 4 MiB).
     pub fn telemetry_retention(mut self, retention: TelemetryRetention) -> Self {
         self.telemetry_retention = retention;
         self

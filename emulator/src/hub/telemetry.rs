@@ -27,12 +27,12 @@ use crate::store::{Commit, Journal, Reservation, TelemetryRow};
 /// Events kept by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
-/// Bytes kept by default (8 MiB).
-pub const DEFAULT_BYTES: usize = 8 << 20;
+/// Bytes kept by default (4 MiB).
+pub const DEFAULT_BYTES: usize = 4 << 20;
 
 /// What one event costs besides its body and properties (the event, its
 /// place in the log), counted toward [`TelemetryRetention::bytes`].
-pub const EVENT_OVERHEAD: usize = 160;
+pub const EVENT_OVERHEAD: usize = 256;
 
 /// How much of the telemetry log is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
