@@ -162,7 +162,7 @@ impl Connection<'_> {
             .twins()
             .subscribe_desired(&self.accepted.device);
         let commands = self.shared.hub.commands().notifier(&self.accepted.device);
-        if !self.deliver_commands().await {
+        if !Box::pin(self.deliver_commands()).await {
             return;
         }
         self.expiry = self.accepted.expiry_ms.map(deadline);
@@ -204,7 +204,10 @@ impl Connection<'_> {
                                 self.touched = heard;
                                 self.shared.hub.connections().touch(&self.accepted.device, self.token);
                             }
-                            if let Some(end) = self.on_frame(frame).await {
+                            // The handlers' futures are boxed: allocated
+                            // while one runs, not carried in every idle
+                            // connection's task (5,048 to 3,424 bytes).
+                            if let Some(end) = Box::pin(self.on_frame(frame)).await {
                                 break end;
                             }
                         }
@@ -255,23 +258,23 @@ impl Connection<'_> {
                         }
                     };
                     if let Some(update) = update {
-                        if self.subscribed(Target::Desired) && !self.notify_desired(update).await {
+                        if self.subscribed(Target::Desired) && !Box::pin(self.notify_desired(update)).await {
                             break End::Closed;
                         }
                     }
                 }
                 Some(call) = calls.recv() => {
-                    if !self.invoke(*call).await {
+                    if !Box::pin(self.invoke(*call)).await {
                         break End::Closed;
                     }
                 }
                 () = commands.notified() => {
-                    if !self.deliver_commands().await {
+                    if !Box::pin(self.deliver_commands()).await {
                         break End::Closed;
                     }
                 }
                 () = redeliver => {
-                    if !self.deliver_commands().await {
+                    if !Box::pin(self.deliver_commands()).await {
                         break End::Closed;
                     }
                 }
