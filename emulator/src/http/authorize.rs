@@ -22,13 +22,13 @@
 //! ever sent), so a web page cannot reach the API.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use iothub_client::wire::Timestamp;
 
 use super::ApiError;
 use crate::access::{token, Permission, TokenError};
@@ -59,19 +59,19 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
 }
 
 fn now_seconds() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    Timestamp::now().as_millis() / 1000
 }
 
 /// The middleware: 401 unless the request's token verifies and its policy
 /// grants what the route needs.
 pub(super) async fn authorize(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned());
-    let needed = needed(request.method(), route.as_deref());
+    let needed = needed(
+        request.method(),
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    );
     let header = request
         .headers()
         .get(AUTHORIZATION)

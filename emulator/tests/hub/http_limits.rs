@@ -83,7 +83,10 @@ async fn a_slow_head_is_dropped_a_slow_body_is_408_and_devices_connect_meanwhile
 }
 
 #[tokio::test]
-async fn past_the_connection_cap_the_next_waits_until_one_ends() {
+async fn past_the_connection_cap_the_next_is_served_once_one_ends() {
+    // That the next waits (in the backlog, costing no descriptor) is what
+    // `http_cannot_take_the_descriptors_devices_need` shows: without the
+    // cap the hub runs out of descriptors there.
     let limits = HttpLimits::default().max_connections(2);
     let hub = emulator_with(&["d1"], |config| config.http_limits(limits)).await;
     let addr = hub.http_addr();
@@ -91,11 +94,6 @@ async fn past_the_connection_cap_the_next_waits_until_one_ends() {
     let _second = TcpStream::connect(addr).await.expect("connects");
     let waiting =
         tokio::spawn(async move { Service::new(addr).request("GET", "/devices/d1", None).await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(
-        !waiting.is_finished(),
-        "a third connection was served past the cap"
-    );
     drop(first);
     let answer = tokio::time::timeout(WAIT, waiting)
         .await

@@ -321,7 +321,6 @@ impl Commands {
             });
         }
         let durable = self.journal.is_durable();
-        let devices = Arc::clone(&self.devices);
         let mut guard = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
         let queue = guard.entry(id.clone()).or_default();
         let expired = queue.expire(now);
@@ -353,6 +352,7 @@ impl Commands {
             return Ok((sequence_no, Commit::done()));
         }
         let owner = id.clone();
+        let devices = Arc::clone(&self.devices);
         let commit = self.journal.submit_then(
             || record::put(id, &command, Some(sequence_no)),
             move |written| {

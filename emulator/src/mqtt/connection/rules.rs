@@ -80,11 +80,7 @@ impl Connection<'_> {
             Packet::Publish(publish) => self.on_publish(publish).await,
             Packet::Subscribe(subscribe) => {
                 if let Err(violation) = subscribe::check(&subscribe) {
-                    return Some(End::hub(outcome::disconnect(
-                        violation.reason_code,
-                        None,
-                        &violation.message,
-                    )));
+                    return Some(End::violation(&violation));
                 }
                 let ack = self.subscriptions.subscribe(&subscribe);
                 self.shared.sessions.set_subscriptions(
@@ -99,11 +95,7 @@ impl Connection<'_> {
             }
             Packet::Unsubscribe(unsubscribe) => {
                 if let Err(violation) = subscribe::check_unsubscribe(&unsubscribe) {
-                    return Some(End::hub(outcome::disconnect(
-                        violation.reason_code,
-                        None,
-                        &violation.message,
-                    )));
+                    return Some(End::violation(&violation));
                 }
                 let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
@@ -132,13 +124,7 @@ impl Connection<'_> {
     pub(super) async fn on_publish(&mut self, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
-            Err(violation) => {
-                return Some(End::hub(outcome::disconnect(
-                    violation.reason_code,
-                    None,
-                    &violation.message,
-                )))
-            }
+            Err(violation) => return Some(End::violation(&violation)),
         };
         if publish.qos == QoS::ExactlyOnce {
             return Some(End::hub(outcome::disconnect(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use iothub_client::api::connection::DisconnectReason;
 use iothub_mqtt::packet::Packet;
-use iothub_mqtt::ReasonCode;
+use iothub_mqtt::{ReasonCode, Violation};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
@@ -111,6 +111,16 @@ impl End {
     /// The hub ends the connection with `packet`.
     pub(super) fn hub(packet: Packet) -> Self {
         Self::Disconnect(Box::new(packet))
+    }
+
+    /// The hub ends the connection with the DISCONNECT MQTT 5 gives for
+    /// `violation`.
+    pub(super) fn violation(violation: &Violation) -> Self {
+        Self::hub(outcome::disconnect(
+            violation.reason_code,
+            None,
+            &violation.message,
+        ))
     }
 }
 
