@@ -18,7 +18,7 @@
 //! A reply that acknowledges a change (the PUBACK of QoS 1 telemetry, the
 //! response to Patch Twin Reported) carries the change's commit: it is sent
 //! only once the change is durable, and if it could not be written the
-//! store error's outcome goes instead ([`Reply::settle`]). In memory mode
+//! store error's outcome goes instead ([`Reply::resolve`]). In memory mode
 //! nothing waits. QoS 0 telemetry, which nobody acknowledges, is not waited
 //! for.
 
@@ -52,7 +52,8 @@ pub struct Reply {
 /// cannot be written.
 #[derive(Debug)]
 pub struct Durable {
-    commit: Commit,
+    /// Until it is taken out to be waited on ([`Reply::take_commit`]).
+    commit: Option<Commit>,
     instead: Instead,
 }
 
@@ -94,20 +95,54 @@ impl Reply {
 
     /// This reply, sent once `commit` is durable (at once if it is ready).
     fn after(mut self, commit: Commit, instead: Instead) -> Self {
-        self.durable = (!commit.is_ready()).then_some(Durable { commit, instead });
+        self.durable = (!commit.is_ready()).then_some(Durable {
+            commit: Some(commit),
+            instead,
+        });
         self
+    }
+
+    /// This reply, sent once `commit` is durable (for tests of what sends
+    /// replies: a failed write answers as a PUBACK of packet 0 would).
+    #[cfg(test)]
+    pub(crate) fn waiting_for(self, commit: Commit) -> Self {
+        self.after(
+            commit,
+            Instead::Puback {
+                pkid: 0,
+                problem_information: true,
+            },
+        )
+    }
+
+    /// Whether it waits for a change to be durable before it is sent.
+    pub fn waits(&self) -> bool {
+        self.durable.is_some()
+    }
+
+    /// The commit it waits for, taken out (once) for someone to wait on;
+    /// then [`resolve`](Self::resolve) with its outcome.
+    pub fn take_commit(&mut self) -> Option<Commit> {
+        self.durable.as_mut().and_then(|d| d.commit.take())
+    }
+
+    /// The packets to send now that the change's write ended with
+    /// `written`: this reply's, or the store error's outcome instead.
+    pub fn resolve(self, written: Result<(), StoreError>) -> Vec<Packet> {
+        match (self.durable, written) {
+            (None, _) | (Some(_), Ok(())) => self.packets,
+            (Some(Durable { instead, .. }), Err(error)) => instead.packets(&error),
+        }
     }
 
     /// The packets to send once the change is durable; if it could not be
     /// written, the store error's outcome instead.
-    pub async fn settle(self) -> Vec<Packet> {
-        let Some(Durable { commit, instead }) = self.durable else {
-            return self.packets;
+    pub async fn settle(mut self) -> Vec<Packet> {
+        let written = match self.take_commit() {
+            Some(commit) => commit.await,
+            None => Ok(()),
         };
-        match commit.wait().await {
-            Ok(()) => self.packets,
-            Err(error) => instead.packets(&error),
-        }
+        self.resolve(written)
     }
 }
 

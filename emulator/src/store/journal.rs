@@ -76,6 +76,23 @@ impl Journal {
         }
     }
 
+    /// Room for `bytes` in the writer's queue if there is some now (see
+    /// [`reserve`](Self::reserve)); always in memory mode.
+    pub fn try_reserve(&self, bytes: usize) -> Option<Reservation> {
+        if self.writer.is_none() {
+            return Some(Reservation { _permit: None });
+        }
+        let wanted = u32::try_from(bytes.clamp(1, MAX_QUEUED_BYTES)).unwrap_or(u32::MAX);
+        let permit = Arc::clone(&self.backlog).try_acquire_many_owned(wanted);
+        match permit {
+            Ok(permit) => Some(Reservation {
+                _permit: Some(permit),
+            }),
+            Err(tokio::sync::TryAcquireError::Closed) => Some(Reservation { _permit: None }),
+            Err(tokio::sync::TryAcquireError::NoPermits) => None,
+        }
+    }
+
     /// The bytes of room free in the writer's queue now.
     pub fn room(&self) -> usize {
         self.backlog.available_permits()
@@ -155,7 +172,7 @@ impl Commit {
         matches!(self.0, State::Failed(_))
     }
 
-    pub(super) fn pending(receiver: oneshot::Receiver<Result<(), StoreError>>) -> Self {
+    pub(crate) fn pending(receiver: oneshot::Receiver<Result<(), StoreError>>) -> Self {
         Self(State::Pending(receiver))
     }
 
@@ -166,14 +183,38 @@ impl Commit {
 
     /// Waits until the change is written: `Ok` once it is durable, the
     /// error of its batch otherwise (then it must not be acknowledged).
+    /// The same as awaiting the commit itself.
     pub async fn wait(self) -> Result<(), StoreError> {
-        match self.0 {
+        self.await
+    }
+}
+
+/// A commit is a future of its outcome: `Ok` once the change is durable,
+/// the error of its batch otherwise. Polled again after it resolved, it
+/// says `Ok` (there is nothing left to wait for).
+impl std::future::Future for Commit {
+    type Output = Result<(), StoreError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        let outcome = match &mut self.0 {
             State::Done => Ok(()),
-            State::Failed(error) => Err(error),
+            State::Failed(_) => match std::mem::replace(&mut self.0, State::Done) {
+                State::Failed(error) => Err(error),
+                _ => Ok(()),
+            },
             // The writer gone without an answer (it stopped or panicked):
             // not written as far as anyone can tell.
-            State::Pending(receiver) => receiver.await.unwrap_or(Err(StoreError::Closed)),
-        }
+            State::Pending(receiver) => match std::pin::Pin::new(receiver).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(answer) => answer.unwrap_or(Err(StoreError::Closed)),
+            },
+        };
+        self.0 = State::Done;
+        Poll::Ready(outcome)
     }
 }
 

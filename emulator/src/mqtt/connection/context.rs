@@ -1,8 +1,10 @@
 //! What every connection of the hub shares and knows from the start: the
 //! hub, the sessions and the accepted host name, what TLS learnt, the
-//! time helpers and the connection's limits.
+//! clock a connection is driven with and the connection's limits.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use iothub_client::wire::Timestamp;
 
 use crate::hub::Hub;
 use crate::mqtt::sessions::Sessions;
@@ -16,10 +18,11 @@ pub(super) const ACTIVITY_RESOLUTION: Duration = Duration::from_secs(1);
 pub(super) const CALLS_WAITING: usize = 1024;
 /// How long one write to a peer may take.
 pub(super) const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Buffers larger than this are given back once empty (bytes).
-pub(super) const IDLE_BUFFER: usize = 4096;
-/// Packets queued for a connection's writer before the reader waits.
+/// Packets ready to be written before the connection stops reading.
 pub(super) const WRITE_QUEUE: usize = 64;
+/// Replies waiting for their commits before the connection stops reading
+/// (beyond the client's in-flight window).
+pub(super) const REPLIES_WAITING: usize = 64;
 
 /// What every connection shares.
 #[derive(Debug, Clone)]
@@ -41,13 +44,43 @@ pub struct Transport {
     pub thumbprint: Option<Thumbprint>,
 }
 
-/// The instant of `expiry_ms` (ms since the epoch).
-pub(super) fn deadline(expiry_ms: u64) -> tokio::time::Instant {
-    tokio::time::Instant::now() + Duration::from_millis(expiry_ms.saturating_sub(now_ms()))
+/// The time a connection is driven with: a monotonic instant for its
+/// timers (keep alive, the CONNECT deadline) and the wall clock for what
+/// the hub stamps in wall time (SAS expiry, command redelivery). The
+/// connection has no clock of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// Now, for timers.
+    pub instant: Instant,
+    /// Now, on the wall.
+    pub wall: Timestamp,
 }
 
-pub(super) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+impl Clock {
+    /// The time now (tokio's clock for the instant, so that a test with a
+    /// paused clock controls it).
+    pub fn now() -> Self {
+        Self {
+            instant: tokio::time::Instant::now().into_std(),
+            wall: Timestamp::now(),
+        }
+    }
+
+    /// This clock `by` later, on both.
+    pub fn advanced(self, by: Duration) -> Self {
+        Self {
+            instant: self.instant + by,
+            wall: Timestamp(
+                self.wall
+                    .as_millis()
+                    .saturating_add(u64::try_from(by.as_millis()).unwrap_or(u64::MAX)),
+            ),
+        }
+    }
+
+    /// The instant of wall time `at_ms` (ms since the epoch), now if it
+    /// has passed.
+    pub fn instant_of(self, at_ms: u64) -> Instant {
+        self.instant + Duration::from_millis(at_ms.saturating_sub(self.wall.as_millis()))
+    }
 }

@@ -2,7 +2,7 @@
 //! redelivery timer, desired-state notifications, direct method calls
 //! and their answers.
 
-use std::time::Duration;
+use std::time::Instant;
 
 use bytes::Bytes;
 use iothub_client::api::{self, limits};
@@ -11,89 +11,75 @@ use iothub_client::wire::MqttProperties;
 use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Packet, Publish, PublishProperties};
 
-use super::context::CALLS_WAITING;
-use super::session::{Connection, End};
+use super::context::{Clock, CALLS_WAITING};
+use super::session::{End, Open};
 use crate::methods::{MethodCall, MethodError, MethodResponse};
-use crate::mqtt::outbox::Sent;
+use crate::mqtt::outbox::{Outbox, Sent};
 use crate::mqtt::outcome;
 use crate::mqtt::subscribe::{self, Target};
 
-impl Connection<'_> {
-    /// How long until an abandoned command of this device may be delivered
-    /// again, if one waits and the device takes commands.
-    pub(super) fn redelivery_wait(&self) -> Option<Duration> {
+impl Open {
+    /// When an abandoned command of this device may be delivered again, if
+    /// one waits out its delay and the device takes commands.
+    pub(super) fn redelivery_at(&self, clock: Clock) -> Option<Instant> {
         let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
         self.subscriptions.delivery_qos(Target::Commands, offered)?;
-        let now = iothub_client::wire::Timestamp::now();
         let at = self
             .shared
             .hub
             .commands()
-            .next_redelivery(&self.accepted.device, now)?;
-        Some(Duration::from_millis(
-            at.as_millis().saturating_sub(now.as_millis()),
-        ))
+            .next_redelivery(&self.accepted.device, clock.wall)?;
+        Some(clock.instant_of(at.as_millis()))
     }
 
-    /// Sends the commands that may go out now, if the device subscribed to
-    /// them; `false` if the connection is gone.
-    pub(super) async fn deliver_commands(&mut self) -> bool {
+    /// Queues the commands that may go out now, if the device subscribed
+    /// to them.
+    pub(super) fn deliver_commands(&mut self, out: &mut Outbox) {
         let offered = subscribe::qos_of(api::ReceiveCommands::QOS);
         let Some(qos) = self.subscriptions.delivery_qos(Target::Commands, offered) else {
-            return true;
+            return;
         };
         // A connection that was taken over delivers nothing more: its
         // successor does, and gets the wake-up this one took.
         if !self
             .shared
             .sessions
-            .is_live(&self.accepted.device, self.connection)
+            .is_live(&self.accepted.device, self.opened.connection)
         {
             self.shared
                 .hub
                 .commands()
                 .notifier(&self.accepted.device)
                 .notify_one();
-            return true;
+            return;
         }
-        while let Some(packet) = self.delivery.next(
-            &self.shared.hub,
-            &self.accepted.device,
-            qos,
-            self.out.limit(),
-        ) {
-            if !self.send(packet).await {
-                return false;
-            }
+        while let Some(packet) =
+            self.delivery
+                .next(&self.shared.hub, &self.accepted.device, qos, out.limit())
+        {
+            out.send(packet);
         }
-        true
     }
 
-    /// Sends the desired-state change `update`; `false` if the connection
-    /// is gone. One larger than the client's Maximum Packet Size is not
+    /// Queues the desired-state change `update`. One larger than the client's Maximum Packet Size is not
     /// sent (MQTT 5 [MQTT-3.1.2-25], as for any QoS 0 message): the device
     /// sees the version skip on the next change it gets and can read the
     /// twin (Get Twin) to catch up.
-    pub(super) async fn notify_desired(&self, update: crate::hub::twin::DesiredUpdate) -> bool {
+    pub(super) fn notify_desired(&self, out: &mut Outbox, update: crate::hub::twin::DesiredUpdate) {
         let version = update.version;
-        match self.out.send(desired_publish(update)).await {
-            Sent::Queued => true,
-            Sent::Discarded => {
-                tracing::info!(
-                    device = %self.accepted.device.as_str(),
-                    version,
-                    max = ?self.out.limit().max(),
-                    "desired-state change larger than the device's Maximum Packet Size; not sent"
-                );
-                true
-            }
-            Sent::Gone => false,
+        if out.send(desired_publish(update)) == Sent::Discarded {
+            tracing::info!(
+                device = %self.accepted.device.as_str(),
+                version,
+                max = ?out.limit().max(),
+                "desired-state change larger than the device's Maximum Packet Size; not sent"
+            );
         }
     }
 
     /// Sends direct method call `call` to the device, if it subscribed to
-    /// the method; `false` if the connection is gone.
-    pub(super) async fn invoke(&mut self, call: MethodCall) -> bool {
+    /// the method; else answers it at once.
+    pub(super) fn invoke(&mut self, out: &mut Outbox, call: MethodCall) {
         let topic = api::receive_direct_methods::topic(&call.name);
         let subscribed = topic
             .as_ref()
@@ -102,11 +88,11 @@ impl Connection<'_> {
             let _ = call.reply.send(Err(MethodError::Failed(
                 "the method name cannot be a topic segment".to_owned(),
             )));
-            return true;
+            return;
         };
         if !subscribed {
             let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
-            return true;
+            return;
         }
         // Calls never answered are forgotten past a bound.
         if self.calls.len() >= CALLS_WAITING {
@@ -126,19 +112,19 @@ impl Connection<'_> {
         // A request larger than the device takes cannot reach it: the
         // caller hears so now (Target Unavailable) rather than at its
         // timeout.
-        if !self.out.limit().fits(&request) {
+        if !out.limit().fits(&request) {
             tracing::info!(
                 device = %self.accepted.device.as_str(),
                 method = %call.name,
                 size = crate::mqtt::packet_size::size(&request),
-                max = ?self.out.limit().max(),
+                max = ?out.limit().max(),
                 "method request larger than the device's Maximum Packet Size; not sent"
             );
             let _ = call.reply.send(Err(MethodError::Unreachable(call.name)));
-            return true;
+            return;
         }
         self.calls.insert(correlation, call.reply);
-        self.send(request).await
+        out.send(request);
     }
 
     /// The device's answer to a direct method call (a PUBLISH on the

@@ -9,18 +9,19 @@ use iothub_mqtt::packet::QoS;
 use iothub_mqtt::packet::{Packet, PingResp, Publish};
 use iothub_mqtt::{ReasonCode, Violation};
 
-use super::context::{deadline, now_ms};
-use super::session::{Connection, End};
-use crate::mqtt::acks;
+use super::context::Clock;
+use super::session::{End, Open, Pending};
 use crate::mqtt::connect::{self, ConnectContext};
 use crate::mqtt::frame::Frame;
+use crate::mqtt::outbox::Outbox;
 use crate::mqtt::outcome;
 use crate::mqtt::publish::{self, Peer};
 use crate::mqtt::subscribe::{self};
+use crate::store::Reservation;
 
-impl Connection<'_> {
+impl Open {
     /// Handles one packet; `Some` ends the connection.
-    pub(super) async fn on_frame(&mut self, frame: Frame) -> Option<End> {
+    pub(super) fn on_frame(&mut self, out: &mut Outbox, frame: Frame, clock: Clock) -> Option<End> {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
             Frame::Auth(auth) => {
@@ -29,16 +30,17 @@ impl Connection<'_> {
                     hostname: self.shared.hostname.as_deref(),
                     sni: self.transport.sni.as_deref(),
                     thumbprint: self.transport.thumbprint.as_ref(),
-                    now_ms: now_ms(),
+                    now_ms: clock.wall.as_millis(),
                 };
-                return match connect::reauthenticate(self.accepted, &auth, &ctx) {
+                return match connect::reauthenticate(&self.accepted, &auth, &ctx) {
                     Ok(expiry_ms) => {
-                        self.expiry = Some(deadline(expiry_ms));
+                        self.expiry = Some(clock.instant_of(expiry_ms));
                         let success = crate::mqtt::auth::AuthPacket {
                             method: auth.method.clone(),
                             ..crate::mqtt::auth::AuthPacket::default()
                         };
-                        (!self.out.send_auth(success).await.goes_on()).then_some(End::Closed)
+                        out.send_auth(success);
+                        None
                     }
                     Err(refusal) => {
                         tracing::info!(device = %self.accepted.device.as_str(), reason = %refusal.reason, "re-authentication failed");
@@ -53,7 +55,8 @@ impl Connection<'_> {
         };
         match packet {
             Packet::PingReq(_) => {
-                (!self.send(Packet::PingResp(PingResp)).await).then_some(End::Closed)
+                out.send(Packet::PingResp(PingResp));
+                None
             }
             Packet::Disconnect(disconnect) => {
                 let expiry = disconnect
@@ -77,7 +80,7 @@ impl Connection<'_> {
                     None => Some(End::Closed),
                 }
             }
-            Packet::Publish(publish) => self.on_publish(publish).await,
+            Packet::Publish(publish) => self.on_publish(out, publish),
             Packet::Subscribe(subscribe) => {
                 if let Err(violation) = subscribe::check(&subscribe) {
                     return Some(End::violation(&violation));
@@ -85,12 +88,11 @@ impl Connection<'_> {
                 let ack = self.subscriptions.subscribe(&subscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
-                    self.connection,
+                    self.opened.connection,
                     self.subscriptions.list(),
                 );
-                if !self.send(Packet::SubAck(ack)).await || !self.deliver_commands().await {
-                    return Some(End::Closed);
-                }
+                out.send(Packet::SubAck(ack));
+                self.deliver_commands(out);
                 None
             }
             Packet::Unsubscribe(unsubscribe) => {
@@ -100,10 +102,11 @@ impl Connection<'_> {
                 let ack = self.subscriptions.unsubscribe(&unsubscribe);
                 self.shared.sessions.set_subscriptions(
                     &self.accepted.device,
-                    self.connection,
+                    self.opened.connection,
                     self.subscriptions.list(),
                 );
-                (!self.send(Packet::UnsubAck(ack)).await).then_some(End::Closed)
+                out.send(Packet::UnsubAck(ack));
+                None
             }
             // Acknowledgements of what the hub sends (commands) come later.
             Packet::PubAck(ack) => {
@@ -111,7 +114,8 @@ impl Connection<'_> {
                     .delivery
                     .settle(&self.shared.hub, &self.accepted.device, &ack);
                 tracing::debug!(device = %self.accepted.device.as_str(), pkid = ack.pkid, ?settled, "command acknowledged");
-                (!self.deliver_commands().await).then_some(End::Closed)
+                self.deliver_commands(out);
+                None
             }
             _ => Some(End::hub(outcome::disconnect(
                 ReasonCode::ProtocolError,
@@ -121,7 +125,9 @@ impl Connection<'_> {
         }
     }
 
-    pub(super) async fn on_publish(&mut self, publish: Publish) -> Option<End> {
+    /// Handles a PUBLISH of the client; one that needs room in the state
+    /// writer's queue and finds none waits in `pending`.
+    pub(super) fn on_publish(&mut self, out: &mut Outbox, publish: Publish) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
             Err(violation) => return Some(End::violation(&violation)),
@@ -143,7 +149,7 @@ impl Connection<'_> {
         // The hub's Receive Maximum (its CONNACK's), in memory and durable
         // mode alike: QoS 1 PUBLISHes the hub has not acknowledged yet.
         if publish.qos == QoS::AtLeastOnce {
-            let waiting = self.out.received();
+            let waiting = out.received();
             if waiting > usize::from(limits::RECEIVE_MAXIMUM) {
                 return Some(End::hub(outcome::disconnect(
                     ReasonCode::ReceiveMaximumExceeded,
@@ -166,8 +172,8 @@ impl Connection<'_> {
                     self.accepted.problem_information,
                 );
                 // After the PUBACKs still waiting, in order.
-                let sent = acks::send(self.acks.as_ref(), self.out, publish::Reply::send(ack));
-                return (!sent.await).then_some(End::Closed);
+                out.reply(publish::Reply::send(ack));
+                return None;
             }
             return self.on_method_response(&publish);
         }
@@ -175,21 +181,44 @@ impl Connection<'_> {
         // disk falls behind stops reading from its publishers.
         let journal = self.shared.hub.journal();
         let reservation = if journal.is_durable() {
-            Some(journal.reserve(publish::footprint(&publish)).await)
+            match journal.try_reserve(publish::footprint(&publish)) {
+                Some(reservation) => Some(reservation),
+                None => {
+                    self.pending = Some(Box::new(Pending { publish, topic }));
+                    return None;
+                }
+            }
         } else {
             None
         };
+        self.handle_publish(out, &publish, &topic, reservation)
+    }
+
+    /// The room `pending`'s PUBLISH waited for: it is handled now.
+    pub(super) fn reserved(&mut self, out: &mut Outbox, reservation: Reservation) -> Option<End> {
+        let pending = self.pending.take()?;
+        self.handle_publish(out, &pending.publish, &pending.topic, Some(reservation))
+    }
+
+    /// The PUBLISH's operation, its reply queued in order.
+    fn handle_publish(
+        &mut self,
+        out: &mut Outbox,
+        publish: &Publish,
+        topic: &str,
+        reservation: Option<Reservation>,
+    ) -> Option<End> {
         let peer = Peer {
             device: &self.accepted.device,
             problem_information: self.accepted.problem_information,
-            limit: self.out.limit(),
+            limit: out.limit(),
         };
-        let mut reply = publish::handle(&publish, &topic, peer, &self.shared.hub, reservation);
+        let mut reply = publish::handle(publish, topic, peer, &self.shared.hub, reservation);
         if reply.close {
             return reply.packets.pop().map(End::hub).or(Some(End::Closed));
         }
-        let sent = acks::send(self.acks.as_ref(), self.out, reply).await;
-        (!sent).then_some(End::Closed)
+        out.reply(reply);
+        None
     }
 
     /// The topic of `publish`, through the client's topic aliases; else the

@@ -1,105 +1,47 @@
-//! An accepted connection: its session taken, CONNACK said, then the
-//! packet loop (the client's packets, the hub's own events and the timers)
-//! until either side ends it, and the session released.
+//! An accepted connection's state: its session taken and CONNACK said
+//! ([`Open::start`]), what it serves with until it ends, and its session
+//! released ([`Open::release`]). Where the hub's events reach it (the
+//! session's control, method calls, desired changes, credential changes,
+//! commands) is handed to the driver as [`Sources`].
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
-use iothub_client::api::connection::DisconnectReason;
-use iothub_mqtt::packet::Packet;
-use iothub_mqtt::{ReasonCode, Violation};
-use tokio::io::AsyncRead;
-use tokio::sync::mpsc;
+use bytes::Bytes;
+use iothub_mqtt::packet::{Connect, Packet, Publish};
+use iothub_mqtt::Violation;
+use tokio::sync::{broadcast, mpsc, Notify};
 
-use super::context::{deadline, Shared, Transport, ACTIVITY_RESOLUTION};
-use super::io::next_frame;
+use super::context::{Clock, Shared, Transport, ACTIVITY_RESOLUTION};
+use crate::hub::twin::DesiredUpdate;
 use crate::methods::{MethodCall, MethodError, MethodResponse};
-use crate::mqtt::acks;
 use crate::mqtt::commands::Delivery;
 use crate::mqtt::connect;
-use crate::mqtt::frame::FrameError;
 use crate::mqtt::outbox::{Outbox, Sent};
 use crate::mqtt::outcome;
-use crate::mqtt::sessions::{Control, Opening};
-use crate::mqtt::subscribe::Target;
+use crate::mqtt::sessions::{Control, Opened, Opening};
 use crate::mqtt::subscriptions::Subscriptions;
+use crate::registry::RegistryChange;
 
-/// An accepted connection, from its CONNACK to its end.
-pub(super) struct Session<'a> {
-    pub(super) shared: &'a Shared,
-    pub(super) transport: &'a Transport,
-    pub(super) connect: &'a iothub_mqtt::packet::Connect,
-    pub(super) accepted: &'a connect::Accepted,
-    pub(super) out: &'a Outbox,
+/// Where the hub's events for an accepted connection come from; the
+/// driver listens to them and hands what comes to the machine.
+#[derive(Debug)]
+pub struct Sources {
+    /// The session's control (taken over).
+    pub control: mpsc::Receiver<Control>,
+    /// Direct method calls for the device.
+    pub calls: mpsc::Receiver<Box<MethodCall>>,
+    /// The device's desired-state changes.
+    pub desired: broadcast::Receiver<DesiredUpdate>,
+    /// The registry's changes (new keys, devices removed).
+    pub credentials: broadcast::Receiver<RegistryChange>,
+    /// Woken when the device's command queue has something new.
+    pub commands: Arc<Notify>,
 }
 
-impl Session<'_> {
-    /// Takes the device's session, says CONNACK, serves the connection,
-    /// and releases the session.
-    pub(super) async fn run<R: AsyncRead + Unpin>(self, reader: &mut R, buffer: &mut BytesMut) {
-        let (shared, accepted) = (self.shared, self.accepted);
-        let (control_tx, control) = mpsc::channel(1);
-        let opening = Opening {
-            device: &accepted.device,
-            generation: accepted.generation,
-            clean_start: accepted.clean_start,
-            session_expiry: accepted.session_expiry,
-        };
-        let opened = shared.sessions.open(&shared.hub, opening, control_tx);
-        let mut session_expiry = accepted.session_expiry;
-        tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
-        let connack = connect::connack(self.connect, opened.session_present);
-        if self.out.send(Packet::ConnAck(connack)).await == Sent::Queued {
-            let mut connection = Connection {
-                shared,
-                accepted,
-                transport: self.transport,
-                connection: opened.connection,
-                token: opened.token,
-                // So that the first packet after CONNECT counts.
-                touched: tokio::time::Instant::now()
-                    .checked_sub(ACTIVITY_RESOLUTION)
-                    .unwrap_or_else(tokio::time::Instant::now),
-                subscriptions: Subscriptions::new(opened.subscriptions.clone()),
-                session_expiry,
-                aliases: Vec::new(),
-                delivery: Delivery::new(accepted.client_receive_maximum),
-                calls: HashMap::new(),
-                next_call: 0,
-                expiry: None,
-                out: self.out,
-                acks: shared
-                    .hub
-                    .journal()
-                    .is_durable()
-                    .then(|| acks::Acks::spawn(self.out.clone())),
-            };
-            let calls = shared
-                .hub
-                .methods()
-                .attach(&accepted.device, opened.connection);
-            connection.run(reader, buffer, control, calls).await;
-            shared
-                .hub
-                .methods()
-                .detach(&accepted.device, opened.connection);
-            // What this connection left unsettled goes back to the queue,
-            // taken over or not, and the live connection (if any) is woken
-            // for it.
-            connection
-                .delivery
-                .release_all(&shared.hub, &accepted.device);
-            session_expiry = connection.session_expiry;
-        }
-        shared
-            .sessions
-            .close(&shared.hub, &accepted.device, &opened, session_expiry);
-        tracing::info!(device = %accepted.device.as_str(), "disconnected");
-    }
-}
-
-/// How a connection's packet loop ended.
+/// How a connection ends.
+#[derive(Debug)]
 pub(super) enum End {
     /// The peer went away or said DISCONNECT.
     Closed,
@@ -124,15 +66,27 @@ impl End {
     }
 }
 
-pub(super) struct Connection<'a> {
-    pub(super) shared: &'a Shared,
-    pub(super) accepted: &'a connect::Accepted,
-    pub(super) transport: &'a Transport,
-    pub(super) connection: u64,
-    /// Its connection state token (for `lastActivityTime`).
-    pub(super) token: crate::hub::ConnectionToken,
+/// A PUBLISH waiting for room in the state writer's queue.
+#[derive(Debug)]
+pub(super) struct Pending {
+    pub(super) publish: Publish,
+    pub(super) topic: String,
+}
+
+/// An accepted connection's state.
+pub(super) struct Open {
+    pub(super) shared: Arc<Shared>,
+    pub(super) transport: Transport,
+    pub(super) accepted: connect::Accepted,
+    /// Its hold on the session (subscriptions moved out).
+    pub(super) opened: Opened,
     /// When its `lastActivityTime` was last advanced.
-    pub(super) touched: tokio::time::Instant,
+    pub(super) touched: Option<Instant>,
+    /// When the client last sent something (only what the client sends
+    /// counts for keep alive: the hub's own traffic does not).
+    pub(super) heard: Instant,
+    /// 1.5 × the keep alive in force.
+    pub(super) silence: Duration,
     pub(super) subscriptions: Subscriptions,
     /// The Session Expiry Interval in force (the CONNECT's, or the one the
     /// client's DISCONNECT set).
@@ -140,172 +94,107 @@ pub(super) struct Connection<'a> {
     /// Topic aliases the client set, by alias number − 1.
     pub(super) aliases: Vec<Option<String>>,
     pub(super) delivery: Delivery,
-    /// Direct method calls waiting for the device's answer, by Correlation Data.
+    /// Direct method calls waiting for the device's answer, by Correlation
+    /// Data.
     pub(super) calls:
         HashMap<Bytes, tokio::sync::oneshot::Sender<Result<MethodResponse, MethodError>>>,
     pub(super) next_call: u64,
     /// When the SAS expires.
-    pub(super) expiry: Option<tokio::time::Instant>,
-    pub(super) out: &'a Outbox,
-    /// With durable state: where replies to PUBLISHes wait for their commit.
-    pub(super) acks: Option<acks::Acks>,
+    pub(super) expiry: Option<Instant>,
+    /// A PUBLISH waiting for room in the state writer's queue.
+    pub(super) pending: Option<Box<Pending>>,
 }
 
-impl Connection<'_> {
-    /// Sends `packet` (cut to the client's Maximum Packet Size, or not
-    /// sent when it cannot be); `false` if the connection is gone.
-    pub(super) async fn send(&self, packet: Packet) -> bool {
-        self.out.send(packet).await.goes_on()
+impl Open {
+    /// Takes the device's session and says CONNACK; then offers the
+    /// commands waiting. `None` when the CONNACK could not be sent (larger
+    /// than the client takes): the session is released again.
+    pub(super) fn start(
+        shared: Arc<Shared>,
+        transport: Transport,
+        connect: &Connect,
+        accepted: connect::Accepted,
+        out: &mut Outbox,
+        clock: Clock,
+    ) -> Option<(Box<Self>, Sources)> {
+        let (control_tx, control) = mpsc::channel(1);
+        let opening = Opening {
+            device: &accepted.device,
+            generation: accepted.generation,
+            clean_start: accepted.clean_start,
+            session_expiry: accepted.session_expiry,
+        };
+        let mut opened = shared.sessions.open(&shared.hub, opening, control_tx);
+        tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
+        let connack = connect::connack(connect, opened.session_present);
+        if out.send(Packet::ConnAck(connack)) != Sent::Queued {
+            shared.sessions.close(
+                &shared.hub,
+                &accepted.device,
+                &opened,
+                accepted.session_expiry,
+            );
+            tracing::info!(device = %accepted.device.as_str(), "disconnected");
+            return None;
+        }
+        let device = &accepted.device;
+        let hub = &shared.hub;
+        let sources = Sources {
+            calls: hub.methods().attach(device, opened.connection),
+            desired: hub.twins().subscribe_desired(device),
+            commands: hub.commands().notifier(device),
+            credentials: hub.registry().changes(),
+            control,
+        };
+        let mut open = Box::new(Self {
+            touched: None,
+            heard: clock.instant,
+            silence: Duration::from_millis(u64::from(accepted.keep_alive) * 1500),
+            subscriptions: Subscriptions::new(std::mem::take(&mut opened.subscriptions)),
+            session_expiry: accepted.session_expiry,
+            aliases: Vec::new(),
+            delivery: Delivery::new(accepted.client_receive_maximum),
+            calls: HashMap::new(),
+            next_call: 0,
+            expiry: accepted.expiry_ms.map(|ms| clock.instant_of(ms)),
+            pending: None,
+            opened,
+            accepted,
+            transport,
+            shared,
+        });
+        open.deliver_commands(out);
+        Some((open, sources))
     }
 
-    pub(super) async fn run<R: AsyncRead + Unpin>(
-        &mut self,
-        reader: &mut R,
-        buffer: &mut BytesMut,
-        mut control: mpsc::Receiver<Control>,
-        mut calls: mpsc::Receiver<Box<MethodCall>>,
-    ) {
-        let keep_alive = Duration::from_millis(u64::from(self.accepted.keep_alive) * 1500);
-        let mut desired = self
-            .shared
-            .hub
-            .twins()
-            .subscribe_desired(&self.accepted.device);
-        let commands = self.shared.hub.commands().notifier(&self.accepted.device);
-        if !Box::pin(self.deliver_commands()).await {
-            return;
+    /// Something came from the client at `clock`: keep alive starts again,
+    /// and `lastActivityTime` advances (at most once a second).
+    pub(super) fn heard(&mut self, clock: Clock) {
+        self.heard = clock.instant;
+        if self
+            .touched
+            .is_none_or(|at| clock.instant.duration_since(at) >= ACTIVITY_RESOLUTION)
+        {
+            self.touched = Some(clock.instant);
+            self.shared
+                .hub
+                .connections()
+                .touch(&self.accepted.device, self.opened.token);
         }
-        self.expiry = self.accepted.expiry_ms.map(deadline);
-        let mut credentials = self.shared.hub.registry().changes();
-        // Only what the client sends counts for keep alive: the hub's own
-        // traffic (commands, desired changes, calls) does not reset it.
-        let mut heard = tokio::time::Instant::now();
-        let end = loop {
-            let silence = tokio::time::sleep_until(heard + keep_alive);
-            let expiry = self.expiry;
-            let expired = async {
-                match expiry {
-                    Some(at) => tokio::time::sleep_until(at).await,
-                    None => std::future::pending().await,
-                }
-            };
-            // An abandoned command waiting out its redelivery delay.
-            let redelivery = self.redelivery_wait();
-            let redeliver = async {
-                match redelivery {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                () = silence => {
-                    break End::hub(outcome::disconnect(ReasonCode::KeepAliveTimeout, None, "no packet within 1.5 × keep alive"));
-                }
-                frame = next_frame(reader, buffer) => {
-                    match frame {
-                        Ok(None) => break End::Closed,
-                        Err(FrameError::TooLarge { size, max }) => break End::hub(outcome::disconnect(
-                            ReasonCode::PacketTooLarge, None, &format!("packet of {size} bytes; the maximum is {max}"))),
-                        Err(e) => break End::hub(outcome::disconnect(e.reason_code(), None, &e.to_string())),
-                        Ok(Some(frame)) => {
-                            heard = tokio::time::Instant::now();
-                            // `lastActivityTime`, at most once a second.
-                            if heard.duration_since(self.touched) >= ACTIVITY_RESOLUTION {
-                                self.touched = heard;
-                                self.shared.hub.connections().touch(&self.accepted.device, self.token);
-                            }
-                            // The handlers' futures are boxed: allocated
-                            // while one runs, not carried in every idle
-                            // connection's task (5,048 to 3,424 bytes).
-                            if let Some(end) = Box::pin(self.on_frame(frame)).await {
-                                break end;
-                            }
-                        }
-                    }
-                }
-                Some(Control::TakenOver) = control.recv() => {
-                    break End::hub(outcome::disconnect(
-                        DisconnectReason::SessionTakenOver.reason_code(),
-                        None,
-                        "a new connection of this device took over",
-                    ));
-                }
-                change = credentials.recv() => {
-                    // New keys, or the device removed: this connection's
-                    // authentication no longer holds.
-                    let current = match change {
-                        Ok(change) if change.id == self.accepted.device => Some(change.generation),
-                        Ok(_) => None,
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                            Some(self.shared.hub.registry().generation(&self.accepted.device))
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
-                    };
-                    if current.is_some_and(|g| g != Some(self.accepted.generation)) {
-                        break End::hub(outcome::disconnect(
-                            DisconnectReason::NotAuthorized.reason_code(),
-                            None,
-                            "the device's credentials changed",
-                        ));
-                    }
-                }
-                update = desired.recv() => {
-                    let update = match update {
-                        Ok(update) => Some(update),
-                        // Too far behind to send each patch: the whole
-                        // desired state at its version, as one patch.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                            let state = self.shared.hub.twins().get(&self.accepted.device).desired;
-                            Some(crate::hub::twin::DesiredUpdate {
-                                version: state.version,
-                                patch: serde_json::Value::Object(state.properties),
-                            })
-                        }
-                        // The twin was removed: listen to the new one.
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                            desired = self.shared.hub.twins().subscribe_desired(&self.accepted.device);
-                            None
-                        }
-                    };
-                    if let Some(update) = update {
-                        if self.subscribed(Target::Desired) && !Box::pin(self.notify_desired(update)).await {
-                            break End::Closed;
-                        }
-                    }
-                }
-                Some(call) = calls.recv() => {
-                    if !Box::pin(self.invoke(*call)).await {
-                        break End::Closed;
-                    }
-                }
-                () = commands.notified() => {
-                    if !Box::pin(self.deliver_commands()).await {
-                        break End::Closed;
-                    }
-                }
-                () = redeliver => {
-                    if !Box::pin(self.deliver_commands()).await {
-                        break End::Closed;
-                    }
-                }
-                () = expired => {
-                    break End::hub(outcome::disconnect(
-                        DisconnectReason::NotAuthorized.reason_code(),
-                        None,
-                        "the SAS token expired",
-                    ));
-                }
-            }
-        };
-        if let End::Disconnect(packet) = end {
-            match self.acks.take() {
-                // Behind the PUBACKs still waiting for their commit: a
-                // DISCONNECT must not overtake them.
-                Some(acks) => acks.finish(*packet).await,
-                None => {
-                    let _ = self.send(*packet).await;
-                }
-            }
-        }
+    }
+
+    /// Releases the session: the method calls detached, what was left
+    /// unsettled back to the queue (the live connection, if any, woken for
+    /// it), the session released or ended.
+    pub(super) fn release(&mut self) {
+        let (hub, device) = (&self.shared.hub, &self.accepted.device);
+        hub.methods().detach(device, self.opened.connection);
+        self.delivery.release_all(hub, device);
+        // Calls still waiting hear that the device is unreachable.
+        self.calls.clear();
+        self.shared
+            .sessions
+            .close(hub, device, &self.opened, self.session_expiry);
+        tracing::info!(device = %device.as_str(), "disconnected");
     }
 }

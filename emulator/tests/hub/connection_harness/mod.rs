@@ -1,7 +1,8 @@
-//! The hub's real connection (`iothub_emulator::mqtt::connection::serve`,
-//! what every accepted socket runs) fed a byte stream over an in-memory
-//! stream, on a runtime with a paused clock (its deadlines pass as soon as
-//! nothing else can happen): for the packet property tests
+//! The hub's real connection (`iothub_emulator::mqtt::connection::Machine`,
+//! the state machine every accepted socket's task drives) fed a byte
+//! stream in pieces, with an explicit clock (its deadlines are run once
+//! the input ends) and the hub's events (commands, a method call) handed
+//! to it as its driver would: for the packet property tests
 //! (`frame_bytes.rs`) and the `emulator_packets` fuzz target (which
 //! includes this file by path). The properties: the connection never
 //! panics, it ends once the peer's bytes end, and every byte it sends
@@ -21,13 +22,13 @@ use iothub_client::api::connection::{sas, Connect as ConnectProperties};
 use iothub_client::api::limits;
 use iothub_client::wire::{MqttProperties, Properties};
 use iothub_emulator::hub::{Command, Hub};
-use iothub_emulator::mqtt::admission::Admission;
-use iothub_emulator::mqtt::connection::{serve, Shared, Transport};
+use iothub_emulator::methods::MethodCall;
+use iothub_emulator::mqtt::connection::{Clock, Event, Machine, Shared, Sources, Transport};
 use iothub_emulator::mqtt::frame::{self, Frame};
+use iothub_emulator::mqtt::outbox::Outgoing;
 use iothub_emulator::mqtt::version::{self, Requested};
 use iothub_emulator::registry::{Authentication, Device, DeviceId, Key, Registry};
 use iothub_mqtt::packet::{Connect, Packet};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The registered device.
 pub const DEVICE: &str = "fuzz";
@@ -35,8 +36,10 @@ pub const DEVICE: &str = "fuzz";
 pub const HOST: &str = "hub.example.test";
 /// Bytes of one input fed at most.
 const MAX_INPUT: usize = 64 * 1024;
-/// Virtual time a connection may take to end after its input did.
+/// Time a connection may take to end after its input did.
 const END_WITHIN: Duration = Duration::from_secs(3600);
+/// Time between two pieces of input.
+const STEP: Duration = Duration::from_millis(250);
 
 /// The device's primary key.
 fn key() -> Key {
@@ -74,35 +77,109 @@ pub fn feed(input: &[u8], resign: bool) -> Vec<Packet> {
     } else {
         input.to_vec()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("a runtime");
-    let output = runtime.block_on(async {
-        let shared = Arc::new(Shared {
-            hub: hub(),
-            sessions: Default::default(),
-            hostname: None,
-        });
-        let (mut peer, stream) = tokio::io::duplex(2 * MAX_INPUT + (1 << 20));
-        let admission = Admission::new(1);
-        let admitted = admission.admit().expect("a slot");
-        let served = tokio::spawn(serve(stream, shared, Transport::default(), admitted));
-        // The hub may end the connection before it read everything.
-        let _ = peer.write_all(&bytes).await;
-        let _ = peer.shutdown().await;
-        let mut output = Vec::new();
-        let read = tokio::time::timeout(END_WITHIN, peer.read_to_end(&mut output)).await;
-        assert!(read.is_ok(), "the connection did not end after its input");
-        match tokio::time::timeout(END_WITHIN, served).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => panic!("the connection task failed: {e}"),
-            Err(_) => panic!("the connection did not end"),
-        }
-        output
+    let shared = Arc::new(Shared {
+        hub: hub(),
+        sessions: Default::default(),
+        hostname: None,
     });
-    packets_of(&bytes, &output)
+    let mut clock = Clock::now();
+    let mut machine = Machine::new(shared, Transport::default(), clock);
+    let mut driver = Driver::default();
+    let mut buffer = BytesMut::new();
+    // In pieces of varying size, so that packets also arrive split.
+    let mut rest = bytes.as_slice();
+    let mut piece = 1;
+    while !rest.is_empty() {
+        let (now, later) = rest.split_at(piece.min(rest.len()));
+        buffer.extend_from_slice(now);
+        rest = later;
+        piece = piece % 97 + 13;
+        driver.run(&mut machine, &mut buffer, clock);
+        clock = clock.advanced(STEP);
+        if machine.poll_timeout().is_some_and(|at| at <= clock.instant) {
+            machine.handle_timeout(clock);
+        }
+    }
+    machine.handle_eof(clock);
+    driver.run(&mut machine, &mut buffer, clock);
+    // The machine's timers, as far as they go, within END_WITHIN.
+    let until = clock.instant + END_WITHIN;
+    while !machine.is_ended() {
+        let at = machine
+            .poll_timeout()
+            .expect("a connection whose input ended neither ends nor waits for a time");
+        assert!(at <= until, "the connection did not end after its input");
+        clock = clock.advanced(at.saturating_duration_since(clock.instant));
+        machine.handle_timeout(clock);
+        driver.run(&mut machine, &mut buffer, clock);
+    }
+    packets_of(&bytes, &driver.output)
+}
+
+/// What the async driver does for a machine, done at once: its bytes
+/// handed over while it takes them, its packets encoded, its commits and
+/// room (none in memory mode) and the hub's events (commands, method
+/// calls) handed back.
+#[derive(Default)]
+struct Driver {
+    output: Vec<u8>,
+    sources: Option<Sources>,
+    called: bool,
+}
+
+impl Driver {
+    fn run(&mut self, machine: &mut Machine, buffer: &mut BytesMut, clock: Clock) {
+        loop {
+            let before = (buffer.len(), self.output.len());
+            if machine.wants_bytes() {
+                machine.handle_bytes(buffer, clock);
+            }
+            if let Some(sources) = machine.take_sources() {
+                self.sources = Some(sources);
+            }
+            assert!(
+                machine.poll_commit().is_none() && machine.poll_reservation().is_none(),
+                "nothing waits for the disk in memory mode"
+            );
+            if let Some(sources) = &mut self.sources {
+                if machine.wants_events() {
+                    machine.handle_event(Event::CommandsReady, clock);
+                    if let Ok(call) = sources.calls.try_recv() {
+                        machine.handle_event(Event::Call(call), clock);
+                    }
+                }
+            }
+            if !self.called && self.sources.is_some() {
+                self.called = true;
+                call_method(machine, clock);
+            }
+            while let Some(outgoing) = machine.poll_transmit() {
+                let mut encoded = BytesMut::new();
+                match outgoing {
+                    Outgoing::Frame(frame) => {
+                        frame::write(&frame, &mut encoded).expect("what the hub sends encodes");
+                    }
+                    Outgoing::Bytes(bytes) => encoded.extend_from_slice(&bytes),
+                }
+                self.output.extend_from_slice(&encoded);
+            }
+            if (buffer.len(), self.output.len()) == before {
+                return;
+            }
+        }
+    }
+}
+
+/// A direct method call for the device, waiting in its connection's
+/// queue (answered, or not, by what the input says).
+fn call_method(machine: &mut Machine, clock: Clock) {
+    let (reply, _answer) = tokio::sync::oneshot::channel();
+    let call = MethodCall {
+        name: "reboot".to_owned(),
+        payload: bytes::Bytes::from_static(b"{}"),
+        reply,
+    };
+    machine.handle_event(Event::Call(Box::new(call)), clock);
 }
 
 /// Everything the hub sent, which must read back as whole packets.
