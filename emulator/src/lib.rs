@@ -38,6 +38,7 @@ mod config;
 pub mod error;
 pub mod http;
 pub mod hub;
+pub mod mailbox;
 pub mod methods;
 pub mod mqtt;
 mod redact;

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use iothub_client::api::Status;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
+
+use crate::mailbox::Mailbox;
 
 use crate::registry::DeviceId;
 
@@ -60,7 +62,7 @@ impl MethodError {
 }
 
 /// Each device's live connection (its number) and where its calls go.
-type Live = HashMap<DeviceId, (u64, mpsc::Sender<Box<MethodCall>>)>;
+type Live = HashMap<DeviceId, (u64, Arc<Mailbox>)>;
 
 /// The live connections that take method calls, by device.
 #[derive(Debug, Clone, Default)]
@@ -68,22 +70,15 @@ pub struct Methods {
     live: Arc<Mutex<Live>>,
 }
 
-/// Calls queued for one connection before callers wait.
-pub const CALL_QUEUE: usize = 64;
-
 impl Methods {
     fn lock(&self) -> MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Connection `connection` of `device` takes its method calls from now
-    /// on (a newer connection replaces an older one).
-    /// Calls come boxed: the queue allocates its slots ahead, for every
-    /// live connection.
-    pub fn attach(&self, device: &DeviceId, connection: u64) -> mpsc::Receiver<Box<MethodCall>> {
-        let (tx, rx) = mpsc::channel(CALL_QUEUE);
-        self.lock().insert(device.clone(), (connection, tx));
-        rx
+    /// on, in `mailbox` (a newer connection replaces an older one).
+    pub fn attach(&self, device: &DeviceId, connection: u64, mailbox: Arc<Mailbox>) {
+        self.lock().insert(device.clone(), (connection, mailbox));
     }
 
     /// Connection `connection` of `device` ended.
@@ -104,10 +99,10 @@ impl Methods {
         timeout: Duration,
     ) -> Result<MethodResponse, MethodError> {
         let unreachable = || MethodError::Unreachable(name.to_owned());
-        let sender = self
+        let mailbox = self
             .lock()
             .get(device)
-            .map(|(_, tx)| tx.clone())
+            .map(|(_, mailbox)| Arc::clone(mailbox))
             .ok_or_else(unreachable)?;
         let (reply, answer) = oneshot::channel();
         let call = MethodCall {
@@ -118,8 +113,8 @@ impl Methods {
         // Handing the call over and the answer share the one timeout: a
         // connection too busy to take the call is no answer either.
         let outcome = tokio::time::timeout(timeout, async {
-            sender
-                .send(Box::new(call))
+            mailbox
+                .deliver(Box::new(call))
                 .await
                 .map_err(|_| unreachable())?;
             // The connection may end before answering.

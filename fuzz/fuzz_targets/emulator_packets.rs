@@ -1,6 +1,7 @@
-//! The emulator's real connection (`iothub_emulator::mqtt::connection::serve`)
-//! on any bytes a peer may send, over an in-memory stream on a runtime with
-//! a paused clock: framing, the protocol sniffed from a first CONNECT,
+//! The emulator's real connection (`iothub_emulator::mqtt::connection::Machine`,
+//! the state machine every socket's task drives) on any bytes a peer may
+//! send, in pieces, with an explicit clock: framing, the protocol sniffed
+//! from a first CONNECT,
 //! CONNECT acceptance, re-authentication, SUBSCRIBE rules, PUBLISH by
 //! operation, command delivery and settlement; it never panics, ends once
 //! the bytes end, and everything it sends reads back as whole packets. The

@@ -184,7 +184,12 @@ impl Outbox {
 
     /// The next packet to write.
     pub fn poll_transmit(&mut self) -> Option<Outgoing> {
-        self.ready.pop_front()
+        let next = self.ready.pop_front();
+        if next.is_none() && self.ready.capacity() > 0 {
+            // Everything was taken: an idle connection keeps no queue.
+            self.ready = VecDeque::new();
+        }
+        next
     }
 }
 

@@ -24,24 +24,19 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 
 use super::subscriptions::Subscription;
 use crate::hub::{ConnectionToken, Hub};
+use crate::mailbox::Mailbox;
 use crate::registry::{DeviceId, Registry, RegistryChange};
-
-/// What a connection is told by the rest of the hub.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    /// A newer connection of the same device took over.
-    TakenOver,
-}
 
 /// The connection a session is live on.
 #[derive(Debug)]
 struct Live {
     connection: u64,
-    control: mpsc::Sender<Control>,
+    /// Where it is told it was taken over.
+    mailbox: Arc<Mailbox>,
 }
 
 #[derive(Debug)]
@@ -140,7 +135,7 @@ impl Sessions {
     /// resumed (or started anew on a clean start, or when there is none),
     /// the device is marked connected, and a live older connection is told
     /// it was taken over.
-    pub fn open(&self, hub: &Hub, opening: Opening<'_>, control: mpsc::Sender<Control>) -> Opened {
+    pub fn open(&self, hub: &Hub, opening: Opening<'_>, mailbox: Arc<Mailbox>) -> Opened {
         let mut guard = self.lock();
         let state = &mut *guard;
         state.forget_removed(hub.registry());
@@ -155,7 +150,7 @@ impl Sessions {
         };
         if let Some(old) = live {
             // The old connection may be gone already; it needs no telling then.
-            let _ = old.control.try_send(Control::TakenOver);
+            old.mailbox.take_over();
         }
         let (token, _previous) = hub.connections().connect(opening.device);
         state.sessions.insert(
@@ -166,7 +161,7 @@ impl Sessions {
                 ends_with_connection: opening.session_expiry == 0,
                 live: Some(Live {
                     connection,
-                    control,
+                    mailbox,
                 }),
             },
         );
@@ -280,15 +275,26 @@ mod tests {
         let sessions = Sessions::default();
         let device = DeviceId::new("d1").expect("id");
         let (hub, generation) = hub_with(&device);
-        let (first_tx, mut first_rx) = mpsc::channel(1);
-        let first = sessions.open(&hub, opening(&device, generation, false, 60), first_tx);
+        let first_mailbox = Arc::new(Mailbox::default());
+        let first = sessions.open(
+            &hub,
+            opening(&device, generation, false, 60),
+            Arc::clone(&first_mailbox),
+        );
         assert!(!first.session_present);
         sessions.set_subscriptions(&device, first.connection, &[commands()]);
-        let (second_tx, _second_rx) = mpsc::channel(1);
-        let second = sessions.open(&hub, opening(&device, generation, false, 60), second_tx);
+        let second_mailbox = Arc::new(Mailbox::default());
+        let second = sessions.open(
+            &hub,
+            opening(&device, generation, false, 60),
+            Arc::clone(&second_mailbox),
+        );
         assert!(second.session_present);
         assert_eq!(second.subscriptions, [commands()]);
-        assert_eq!(first_rx.try_recv(), Ok(Control::TakenOver));
+        assert!(matches!(
+            first_mailbox.take(),
+            Some(crate::mailbox::Mail::TakenOver)
+        ));
         // The old connection's late changes do not touch the new session,
         // nor does its end mark the device disconnected.
         sessions.set_subscriptions(&device, first.connection, &[]);
@@ -297,19 +303,31 @@ mod tests {
         assert!(sessions.close(&hub, &device, &second, 60));
         assert!(!hub.connections().is_connected(&device));
         // Kept after its connection (interval 60): resumed.
-        let (third_tx, _third_rx) = mpsc::channel(1);
-        let third = sessions.open(&hub, opening(&device, generation, false, 0), third_tx);
+        let third_mailbox = Arc::new(Mailbox::default());
+        let third = sessions.open(
+            &hub,
+            opening(&device, generation, false, 0),
+            Arc::clone(&third_mailbox),
+        );
         assert!(third.session_present);
         assert_eq!(third.subscriptions, [commands()]);
         // Interval 0 this time: it ends with the connection.
         assert!(sessions.close(&hub, &device, &third, 0));
-        let (fourth_tx, _fourth_rx) = mpsc::channel(1);
-        let fourth = sessions.open(&hub, opening(&device, generation, false, 0), fourth_tx);
+        let fourth_mailbox = Arc::new(Mailbox::default());
+        let fourth = sessions.open(
+            &hub,
+            opening(&device, generation, false, 0),
+            Arc::clone(&fourth_mailbox),
+        );
         assert!(!fourth.session_present && fourth.subscriptions.is_empty());
         // A clean start drops what there was.
         sessions.set_subscriptions(&device, fourth.connection, &[commands()]);
-        let (fifth_tx, _fifth_rx) = mpsc::channel(1);
-        let fifth = sessions.open(&hub, opening(&device, generation, true, 0), fifth_tx);
+        let fifth_mailbox = Arc::new(Mailbox::default());
+        let fifth = sessions.open(
+            &hub,
+            opening(&device, generation, true, 0),
+            Arc::clone(&fifth_mailbox),
+        );
         assert!(!fifth.session_present && fifth.subscriptions.is_empty());
     }
 
@@ -318,8 +336,12 @@ mod tests {
         let sessions = Sessions::default();
         let device = DeviceId::new("d1").expect("id");
         let (hub, generation) = hub_with(&device);
-        let (tx, _rx) = mpsc::channel(1);
-        let first = sessions.open(&hub, opening(&device, generation, false, 60), tx);
+        let mailbox = Arc::new(Mailbox::default());
+        let first = sessions.open(
+            &hub,
+            opening(&device, generation, false, 60),
+            Arc::clone(&mailbox),
+        );
         sessions.set_subscriptions(&device, first.connection, &[commands()]);
         sessions.close(&hub, &device, &first, 60);
         assert!(hub.remove_device(&device).is_some());
@@ -333,8 +355,12 @@ mod tests {
                 },
             ))
             .generation();
-        let (tx, _rx) = mpsc::channel(1);
-        let again = sessions.open(&hub, opening(&device, generation, false, 60), tx);
+        let mailbox = Arc::new(Mailbox::default());
+        let again = sessions.open(
+            &hub,
+            opening(&device, generation, false, 60),
+            Arc::clone(&mailbox),
+        );
         assert!(!again.session_present && again.subscriptions.is_empty());
     }
 }

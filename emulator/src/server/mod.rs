@@ -102,10 +102,21 @@ async fn serve_stream(
     admitted: Admitted,
 ) {
     let _ = stream.set_nodelay(true);
-    let Some(acceptor) = acceptor else {
-        connection::serve(stream, shared, Transport::default(), admitted).await;
-        return;
-    };
+    match acceptor {
+        None => connection::serve(stream, shared, Transport::default(), admitted).await,
+        // Boxed: a TLS connection's future is larger (rustls' state), and
+        // every plain connection's task would otherwise carry its size.
+        Some(acceptor) => Box::pin(serve_tls(stream, shared, acceptor, admitted)).await,
+    }
+}
+
+/// [`serve_stream`] over TLS.
+async fn serve_tls(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    acceptor: TlsAcceptor,
+    admitted: Admitted,
+) {
     let deadline = Duration::from_secs(u64::from(limits::CONNECT_TIMEOUT_SECONDS));
     let stream = match tokio::time::timeout(deadline, acceptor.accept(stream)).await {
         Ok(Ok(stream)) => stream,

@@ -5,8 +5,9 @@
 //! PUBACK…), mutated and truncated, go through CONNECT acceptance,
 //! SUBSCRIBE rules, PUBLISH handling and command settlement without a
 //! panic, each answer the hub would send encoding whole (see
-//! `connection_harness`: the real connection over an in-memory stream,
-//! shared with the `emulator_packets` fuzz target).
+//! `connection_harness`: the real connection's state machine, fed in
+//! pieces with an explicit clock, shared with the `emulator_packets` fuzz
+//! target).
 //! Fixed seeds: the same cases on every run.
 
 use crate::connection_harness;

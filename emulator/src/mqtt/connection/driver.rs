@@ -16,27 +16,25 @@ use std::task::Poll;
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, mpsc, Notify};
+use tokio::sync::{broadcast, Notify};
 use tokio::time::Instant;
 
 use super::context::{Clock, Shared, Transport, WRITE_TIMEOUT};
 use super::machine::{Event, Machine};
 use super::session::Sources;
-use crate::methods::MethodCall;
+use crate::mailbox::{Mail, Mailbox};
 use crate::mqtt::admission::Admitted;
 use crate::mqtt::frame;
 use crate::mqtt::outbox::Outgoing;
-use crate::mqtt::sessions::Control;
 use crate::store::{Commit, Reservation};
 
 /// Bytes a read asks for at once.
-const READ_CHUNK: usize = 8 * 1024;
+const READ_CHUNK: usize = 512;
 
 /// Where the hub's events come from, each until it closes.
 #[derive(Default)]
 struct Listening {
-    control: Option<mpsc::Receiver<Control>>,
-    calls: Option<mpsc::Receiver<Box<MethodCall>>>,
+    mailbox: Option<Arc<Mailbox>>,
     desired: Option<broadcast::Receiver<crate::hub::twin::DesiredUpdate>>,
     credentials: Option<broadcast::Receiver<crate::registry::RegistryChange>>,
     commands: Option<Arc<Notify>>,
@@ -45,8 +43,7 @@ struct Listening {
 impl From<Sources> for Listening {
     fn from(sources: Sources) -> Self {
         Self {
-            control: Some(sources.control),
-            calls: Some(sources.calls),
+            mailbox: Some(sources.mailbox),
             desired: Some(sources.desired),
             credentials: Some(sources.credentials),
             commands: Some(sources.commands),
@@ -156,11 +153,6 @@ where
                     }
                     Ok(_) => machine.handle_bytes(&mut input, Clock::now()),
                 }
-                // A buffer read empty is given back: an idle connection
-                // keeps none.
-                if input.is_empty() {
-                    input = BytesMut::new();
-                }
             }
             () = &mut timer, if armed.is_some() => {
                 armed = None;
@@ -178,14 +170,17 @@ where
                 reserving = None;
                 machine.handle_reservation(reservation, Clock::now());
             }
-            control = recv(&mut listening.control), if wants_events => match control {
-                Some(Control::TakenOver) => machine.handle_event(Event::TakenOver, Clock::now()),
-                None => listening.control = None,
-            },
-            call = recv(&mut listening.calls), if wants_events => match call {
-                Some(call) => machine.handle_event(Event::Call(call), Clock::now()),
-                None => listening.calls = None,
-            },
+            () = arrived(listening.mailbox.as_deref()), if wants_events => {
+                if let Some(mailbox) = &listening.mailbox {
+                    while let Some(mail) = mailbox.take() {
+                        let event = match mail {
+                            Mail::TakenOver => Event::TakenOver,
+                            Mail::Call(call) => Event::Call(call),
+                        };
+                        machine.handle_event(event, Clock::now());
+                    }
+                }
+            }
             change = listen(&mut listening.credentials), if wants_events => match change {
                 Ok(change) => machine.handle_event(Event::Credentials(Some(change)), Clock::now()),
                 Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -263,9 +258,9 @@ fn read_some<R: AsyncRead + Unpin>(
     }
 }
 
-async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
-    match rx {
-        Some(rx) => rx.recv().await,
+async fn arrived(mailbox: Option<&Mailbox>) {
+    match mailbox {
+        Some(mailbox) => mailbox.arrived().await,
         None => pending().await,
     }
 }

@@ -1,7 +1,7 @@
 //! An accepted connection's state: its session taken and CONNACK said
 //! ([`Open::start`]), what it serves with until it ends, and its session
-//! released ([`Open::release`]). Where the hub's events reach it (the
-//! session's control, method calls, desired changes, credential changes,
+//! released ([`Open::release`]). Where the hub's events reach it (its
+//! mailbox: taken over, method calls; desired changes, credential changes,
 //! commands) is handed to the driver as [`Sources`].
 
 use std::collections::HashMap;
@@ -11,16 +11,17 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use iothub_mqtt::packet::{Connect, Packet, Publish};
 use iothub_mqtt::Violation;
-use tokio::sync::{broadcast, mpsc, Notify};
+use tokio::sync::{broadcast, Notify};
 
 use super::context::{Clock, Shared, Transport, ACTIVITY_RESOLUTION};
 use crate::hub::twin::DesiredUpdate;
-use crate::methods::{MethodCall, MethodError, MethodResponse};
+use crate::mailbox::Mailbox;
+use crate::methods::{MethodError, MethodResponse};
 use crate::mqtt::commands::Delivery;
 use crate::mqtt::connect;
 use crate::mqtt::outbox::{Outbox, Sent};
 use crate::mqtt::outcome;
-use crate::mqtt::sessions::{Control, Opened, Opening};
+use crate::mqtt::sessions::{Opened, Opening};
 use crate::mqtt::subscriptions::Subscriptions;
 use crate::registry::RegistryChange;
 
@@ -28,10 +29,8 @@ use crate::registry::RegistryChange;
 /// driver listens to them and hands what comes to the machine.
 #[derive(Debug)]
 pub struct Sources {
-    /// The session's control (taken over).
-    pub control: mpsc::Receiver<Control>,
-    /// Direct method calls for the device.
-    pub calls: mpsc::Receiver<Box<MethodCall>>,
+    /// Taken over, and direct method calls for the device.
+    pub mailbox: Arc<Mailbox>,
     /// The device's desired-state changes.
     pub desired: broadcast::Receiver<DesiredUpdate>,
     /// The registry's changes (new keys, devices removed).
@@ -78,6 +77,8 @@ pub(super) struct Open {
     pub(super) shared: Arc<Shared>,
     pub(super) transport: Transport,
     pub(super) accepted: connect::Accepted,
+    /// Where it is told it was taken over and its method calls come.
+    pub(super) mailbox: Arc<Mailbox>,
     /// Its hold on the session (subscriptions moved out).
     pub(super) opened: Opened,
     /// When its `lastActivityTime` was last advanced.
@@ -117,14 +118,16 @@ impl Open {
         out: &mut Outbox,
         clock: Clock,
     ) -> Option<(Box<Self>, Sources)> {
-        let (control_tx, control) = mpsc::channel(1);
+        let mailbox = Arc::new(Mailbox::default());
         let opening = Opening {
             device: &accepted.device,
             generation: accepted.generation,
             clean_start: accepted.clean_start,
             session_expiry: accepted.session_expiry,
         };
-        let mut opened = shared.sessions.open(&shared.hub, opening, control_tx);
+        let mut opened = shared
+            .sessions
+            .open(&shared.hub, opening, Arc::clone(&mailbox));
         tracing::info!(device = %accepted.device.as_str(), session_present = opened.session_present, "connected");
         let connack = connect::connack(connect, opened.session_present);
         if out.send(Packet::ConnAck(connack)) != Sent::Queued {
@@ -139,12 +142,13 @@ impl Open {
         }
         let device = &accepted.device;
         let hub = &shared.hub;
+        hub.methods()
+            .attach(device, opened.connection, Arc::clone(&mailbox));
         let sources = Sources {
-            calls: hub.methods().attach(device, opened.connection),
+            mailbox: Arc::clone(&mailbox),
             desired: hub.twins().subscribe_desired(device),
             commands: hub.commands().notifier(device),
             credentials: hub.registry().changes(),
-            control,
         };
         let mut open = Box::new(Self {
             touched: None,
@@ -159,6 +163,7 @@ impl Open {
             expiry: accepted.expiry_ms.map(|ms| clock.instant_of(ms)),
             pending: None,
             opened,
+            mailbox,
             accepted,
             transport,
             shared,
@@ -189,6 +194,7 @@ impl Open {
     pub(super) fn release(&mut self) {
         let (hub, device) = (&self.shared.hub, &self.accepted.device);
         hub.methods().detach(device, self.opened.connection);
+        self.mailbox.close();
         self.delivery.release_all(hub, device);
         // Calls still waiting hear that the device is unreachable.
         self.calls.clear();
