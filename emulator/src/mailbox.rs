@@ -1,16 +1,22 @@
 //! What the rest of the hub hands one live connection: that a newer
-//! connection of its device took its session over, and direct method
-//! calls (at most [`CALL_QUEUE`] waiting; past them callers wait for
-//! room). One small allocation per connection, where two channels cost
-//! over a kilobyte (tokio's channels pad their ends to cache lines and
-//! allocate their slots ahead), for every idle connection.
+//! connection of its device took its session over, that the device's
+//! credentials changed, its desired-state changes (the last few; past them
+//! the connection sends the whole desired state) and direct method calls
+//! (at most [`CALL_QUEUE`] waiting; past them callers wait for room). One
+//! small allocation per connection, where channels cost over a kilobyte
+//! each (tokio's channels pad their ends to cache lines and allocate their
+//! slots ahead) for every idle connection; and the hub finds the live
+//! connection of a device in [`Mailboxes`], so that a change wakes only
+//! the connection it concerns.
 
-use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
 
+use crate::hub::DesiredUpdate;
 use crate::methods::MethodCall;
+use crate::registry::DeviceId;
 
 /// Calls waiting for one connection before callers wait for room.
 pub const CALL_QUEUE: usize = 64;
@@ -20,6 +26,13 @@ pub const CALL_QUEUE: usize = 64;
 pub enum Mail {
     /// A newer connection of the same device took over.
     TakenOver,
+    /// The device's credentials changed (or it was removed).
+    CredentialsChanged,
+    /// The device's desired state changed.
+    Desired(DesiredUpdate),
+    /// The desired state changed more often than the connection kept up
+    /// with: it sends the whole desired state instead.
+    DesiredLagged,
     /// A direct method call for the device.
     Call(Box<MethodCall>),
 }
@@ -27,6 +40,9 @@ pub enum Mail {
 #[derive(Debug, Default)]
 struct State {
     taken_over: bool,
+    credentials_changed: bool,
+    desired: VecDeque<DesiredUpdate>,
+    desired_lagged: bool,
     calls: VecDeque<Box<MethodCall>>,
     /// The connection is gone: nothing more is taken.
     closed: bool,
@@ -51,6 +67,27 @@ impl Mailbox {
     /// Tells the connection a newer one took its session over.
     pub fn take_over(&self) {
         self.lock().taken_over = true;
+        self.arrived.notify_one();
+    }
+
+    /// Tells the connection the device's credentials changed.
+    pub fn credentials_changed(&self) {
+        self.lock().credentials_changed = true;
+        self.arrived.notify_one();
+    }
+
+    /// Hands a desired-state change to the connection; past `capacity`
+    /// waiting, they are all dropped for the whole desired state.
+    pub fn desired(&self, update: DesiredUpdate, capacity: usize) {
+        {
+            let mut state = self.lock();
+            if state.desired.len() >= capacity.max(1) {
+                state.desired = VecDeque::new();
+                state.desired_lagged = true;
+            } else {
+                state.desired.push_back(update);
+            }
+        }
         self.arrived.notify_one();
     }
 
@@ -85,11 +122,26 @@ impl Mailbox {
         self.arrived.notified().await;
     }
 
-    /// The next thing that arrived: a take-over before any call.
+    /// The next thing that arrived: a take-over first, then changed
+    /// credentials, desired-state changes in order, method calls.
     pub fn take(&self) -> Option<Mail> {
         let mut state = self.lock();
         if std::mem::take(&mut state.taken_over) {
             return Some(Mail::TakenOver);
+        }
+        if std::mem::take(&mut state.credentials_changed) {
+            return Some(Mail::CredentialsChanged);
+        }
+        if std::mem::take(&mut state.desired_lagged) {
+            // The whole desired state holds every change waiting.
+            state.desired = VecDeque::new();
+            return Some(Mail::DesiredLagged);
+        }
+        if let Some(update) = state.desired.pop_front() {
+            if state.desired.is_empty() {
+                state.desired = VecDeque::new();
+            }
+            return Some(Mail::Desired(update));
         }
         let call = state.calls.pop_front()?;
         if state.calls.is_empty() {
@@ -107,10 +159,45 @@ impl Mailbox {
         let calls = {
             let mut state = self.lock();
             state.closed = true;
+            state.desired = VecDeque::new();
             std::mem::take(&mut state.calls)
         };
         drop(calls);
         self.room.notify_waiters();
+    }
+}
+
+/// Each device's live connection: its number and its mailbox.
+type Live = HashMap<DeviceId, (u64, Arc<Mailbox>)>;
+
+/// The live connection of each device (its number) and its mailbox.
+#[derive(Debug, Clone, Default)]
+pub struct Mailboxes {
+    live: Arc<Mutex<Live>>,
+}
+
+impl Mailboxes {
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Connection `connection` of `device` is its live one from now on (a
+    /// newer connection replaces an older one).
+    pub fn attach(&self, device: &DeviceId, connection: u64, mailbox: Arc<Mailbox>) {
+        self.lock().insert(device.clone(), (connection, mailbox));
+    }
+
+    /// Connection `connection` of `device` ended.
+    pub fn detach(&self, device: &DeviceId, connection: u64) {
+        let mut live = self.lock();
+        if live.get(device).is_some_and(|(c, _)| *c == connection) {
+            live.remove(device);
+        }
+    }
+
+    /// The mailbox of `device`'s live connection, if it has one.
+    pub fn get(&self, device: &DeviceId) -> Option<Arc<Mailbox>> {
+        self.lock().get(device).map(|(_, m)| Arc::clone(m))
     }
 }
 
@@ -168,5 +255,25 @@ mod tests {
         assert!(mailbox.deliver(after).await.is_err(), "gone");
         // Queued calls dropped: their callers hear it.
         assert!(answers.pop().expect("one").await.is_err());
+    }
+
+    #[test]
+    fn desired_changes_past_the_capacity_become_the_whole_state() {
+        let mailbox = Mailbox::default();
+        let update = |version| DesiredUpdate {
+            version,
+            patch: serde_json::json!({ "v": version }),
+        };
+        mailbox.desired(update(2), 2);
+        mailbox.desired(update(3), 2);
+        assert!(matches!(mailbox.take(), Some(Mail::Desired(u)) if u.version == 2));
+        mailbox.desired(update(4), 2);
+        mailbox.desired(update(5), 2);
+        mailbox.credentials_changed();
+        assert!(matches!(mailbox.take(), Some(Mail::CredentialsChanged)));
+        assert!(matches!(mailbox.take(), Some(Mail::DesiredLagged)));
+        assert!(mailbox.take().is_none(), "the whole state holds 3 and 4");
+        mailbox.desired(update(6), 2);
+        assert!(matches!(mailbox.take(), Some(Mail::Desired(u)) if u.version == 6));
     }
 }

@@ -4,15 +4,14 @@
 //! method), Target Timeout (no answer in time), Target Failed (an answer
 //! that is not a valid response).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use iothub_client::api::Status;
 use tokio::sync::oneshot;
 
-use crate::mailbox::Mailbox;
+use crate::mailbox::{Mailbox, Mailboxes};
 
 use crate::registry::DeviceId;
 
@@ -61,32 +60,28 @@ impl MethodError {
     }
 }
 
-/// Each device's live connection (its number) and where its calls go.
-type Live = HashMap<DeviceId, (u64, Arc<Mailbox>)>;
-
-/// The live connections that take method calls, by device.
+/// The live connections that take method calls, by device (their
+/// mailboxes).
 #[derive(Debug, Clone, Default)]
 pub struct Methods {
-    live: Arc<Mutex<Live>>,
+    live: Mailboxes,
 }
 
 impl Methods {
-    fn lock(&self) -> MutexGuard<'_, Live> {
-        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Calls to the live connections in `live`.
+    pub fn new(live: Mailboxes) -> Self {
+        Self { live }
     }
 
     /// Connection `connection` of `device` takes its method calls from now
     /// on, in `mailbox` (a newer connection replaces an older one).
     pub fn attach(&self, device: &DeviceId, connection: u64, mailbox: Arc<Mailbox>) {
-        self.lock().insert(device.clone(), (connection, mailbox));
+        self.live.attach(device, connection, mailbox);
     }
 
     /// Connection `connection` of `device` ended.
     pub fn detach(&self, device: &DeviceId, connection: u64) {
-        let mut live = self.lock();
-        if live.get(device).is_some_and(|(c, _)| *c == connection) {
-            live.remove(device);
-        }
+        self.live.detach(device, connection);
     }
 
     /// Calls method `name` on `device` and waits at most `timeout` for the
@@ -99,11 +94,7 @@ impl Methods {
         timeout: Duration,
     ) -> Result<MethodResponse, MethodError> {
         let unreachable = || MethodError::Unreachable(name.to_owned());
-        let mailbox = self
-            .lock()
-            .get(device)
-            .map(|(_, mailbox)| Arc::clone(mailbox))
-            .ok_or_else(unreachable)?;
+        let mailbox = self.live.get(device).ok_or_else(unreachable)?;
         let (reply, answer) = oneshot::channel();
         let call = MethodCall {
             name: name.to_owned(),

@@ -29,6 +29,8 @@ mod wire_record;
 
 use std::sync::Arc;
 
+use crate::mailbox::Mailboxes;
+
 use crate::methods::Methods;
 
 use crate::registry::{Device, DeviceId, Registry};
@@ -214,10 +216,15 @@ impl HubBuilder {
     }
 
     fn build_with(self, journal: Journal) -> Hub {
+        // Where the stores find a device's live connection, to tell it of
+        // changes that concern it (and only it).
+        let live = Mailboxes::default();
+        self.registry.follow(live.clone());
         Hub {
             inner: Arc::new(Inner {
                 registry: self.registry,
-                twins: Twins::with_journal(self.desired_channel_capacity, journal.clone()),
+                twins: Twins::with_journal(self.desired_channel_capacity, journal.clone())
+                    .followed_by(live.clone()),
                 commands: Commands::with_journal(
                     self.retained_finished_commands,
                     self.command_quotas,
@@ -225,7 +232,7 @@ impl HubBuilder {
                 ),
                 telemetry: Telemetry::with_journal(self.telemetry_retention, journal.clone()),
                 connections: Connections::default(),
-                methods: Methods::default(),
+                methods: Methods::new(live),
                 journal,
             }),
         }

@@ -2,8 +2,10 @@
 //! with its `$version`, and the twin's own `version`. Patches are JSON merge
 //! patches (RFC 7386); each accepted patch raises its side's version and the
 //! twin's version by one. A new twin has every version at 1 and both sides
-//! empty. Desired patches are broadcast per device, for the MQTT side to
-//! forward as the desired-state-change message.
+//! empty. Each desired patch goes to the device's live connection (its
+//! mailbox), which forwards it as the desired-state-change message, and to
+//! whoever subscribed to the device's patches (a broadcast channel made on
+//! the first subscription: a twin nobody follows keeps none).
 //!
 //! Patches follow IoT Hub's twin rules: a JSON object, property names
 //! without `$`, `.`, space or control characters, nested at most
@@ -27,6 +29,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use iothub_client::api::Status;
 use serde_json::{json, Map, Value};
 use tokio::sync::broadcast;
+
+use crate::mailbox::Mailboxes;
 
 use crate::registry::DeviceId;
 use crate::store::{Commit, Journal};
@@ -170,17 +174,17 @@ struct Entry {
     reported: TwinState,
     /// The twin as far as it is durable: what is shown.
     shown: (u64, TwinState, TwinState),
-    desired_updates: broadcast::Sender<DesiredUpdate>,
+    desired_updates: Option<broadcast::Sender<DesiredUpdate>>,
 }
 
 impl Entry {
-    fn new(capacity: usize) -> Self {
+    fn new() -> Self {
         Self {
             version: 1,
             desired: TwinState::default(),
             reported: TwinState::default(),
             shown: (1, TwinState::default(), TwinState::default()),
-            desired_updates: broadcast::channel(capacity.max(1)).0,
+            desired_updates: None,
         }
     }
 
@@ -204,14 +208,21 @@ impl Entry {
         }
     }
 
-    /// Shows `twin` (a durable state of this entry), and its desired patch.
-    fn show(&mut self, twin: Twin, update: Option<DesiredUpdate>) {
+    /// Shows `twin` (a durable state of this entry), and its desired patch
+    /// (to the device's live connection and the subscribers).
+    fn show(&mut self, twin: Twin, update: Option<DesiredUpdate>, followers: &Followers) {
         if twin.version > self.shown.0 {
             self.shown = (twin.version, twin.desired, twin.reported);
         }
-        if let Some(update) = update {
-            // No subscriber is fine.
-            let _ = self.desired_updates.send(update);
+        let Some(update) = update else {
+            return;
+        };
+        if let Some(mailbox) = followers.live.get(&twin.device_id) {
+            mailbox.desired(update.clone(), followers.capacity);
+        }
+        if let Some(updates) = &self.desired_updates {
+            // No subscriber left is fine.
+            let _ = updates.send(update);
         }
     }
 
@@ -225,11 +236,19 @@ impl Entry {
 
 type Devices = Arc<Mutex<HashMap<DeviceId, Entry>>>;
 
+/// Who is told of desired patches besides the subscribers: the device's
+/// live connection, at most `capacity` waiting.
+#[derive(Debug, Clone, Default)]
+struct Followers {
+    live: Mailboxes,
+    capacity: usize,
+}
+
 /// The twins of all devices (created on first use).
 #[derive(Debug)]
 pub struct Twins {
     devices: Devices,
-    channel_capacity: usize,
+    followers: Followers,
     journal: Journal,
 }
 
@@ -249,9 +268,18 @@ impl Twins {
     pub(crate) fn with_journal(channel_capacity: usize, journal: Journal) -> Self {
         Self {
             devices: Arc::default(),
-            channel_capacity,
+            followers: Followers {
+                live: Mailboxes::default(),
+                capacity: channel_capacity,
+            },
             journal,
         }
+    }
+
+    /// Desired patches go to the live connections in `live` too.
+    pub(crate) fn followed_by(mut self, live: Mailboxes) -> Self {
+        self.followers.live = live;
+        self
     }
 
     /// Puts back the twin of device `id` stored as `record` (from the
@@ -269,9 +297,7 @@ impl Twins {
 
     fn with<T>(&self, id: &DeviceId, f: impl FnOnce(&mut Entry) -> T) -> T {
         let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = devices
-            .entry(id.clone())
-            .or_insert_with(|| Entry::new(self.channel_capacity));
+        let entry = devices.entry(id.clone()).or_insert_with(Entry::new);
         f(entry)
     }
 
@@ -371,11 +397,12 @@ impl Twins {
     ) -> Result<Commit, TwinError> {
         let twin = entry.latest(id);
         if !self.journal.is_durable() {
-            entry.show(twin, update);
+            entry.show(twin, update, &self.followers);
             return Ok(Commit::done());
         }
         let change = record::put(&twin);
         let devices = Arc::clone(&self.devices);
+        let followers = self.followers.clone();
         let owner = id.clone();
         let commit = self.journal.submit_then(
             || change,
@@ -383,7 +410,7 @@ impl Twins {
                 let mut devices = devices.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Some(entry) = devices.get_mut(&owner) {
                     if written {
-                        entry.show(twin, update);
+                        entry.show(twin, update, &followers);
                     } else {
                         entry.undo();
                     }
@@ -397,9 +424,16 @@ impl Twins {
         Ok(commit)
     }
 
-    /// A receiver of device `id`'s later desired patches.
+    /// A receiver of device `id`'s later desired patches (the device's
+    /// live connection gets them without one).
     pub fn subscribe_desired(&self, id: &DeviceId) -> broadcast::Receiver<DesiredUpdate> {
-        self.with(id, |entry| entry.desired_updates.subscribe())
+        let capacity = self.followers.capacity.max(1);
+        self.with(id, |entry| {
+            entry
+                .desired_updates
+                .get_or_insert_with(|| broadcast::channel(capacity).0)
+                .subscribe()
+        })
     }
 
     /// Forgets device `id`'s twin (its subscribers see the channel close).

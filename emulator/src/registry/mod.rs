@@ -21,6 +21,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use tokio::sync::broadcast;
 
 use crate::access::Policies;
+use crate::mailbox::Mailboxes;
 use crate::store::{Commit, Journal};
 
 pub use device::{Authentication, Device};
@@ -80,10 +81,18 @@ fn apply_put(
     let generation = registered.generation;
     inner.devices.insert(id.clone(), registered);
     if changed {
+        tell_live(inner, &id);
         let _ = changes.send(RegistryChange {
             id,
             generation: Some(generation),
         });
+    }
+}
+
+/// Tells `id`'s live connection, if any, that its credentials changed.
+fn tell_live(inner: &Inner, id: &DeviceId) {
+    if let Some(mailbox) = inner.live.as_ref().and_then(|live| live.get(id)) {
+        mailbox.credentials_changed();
     }
 }
 
@@ -102,6 +111,8 @@ struct Inner {
     last_generation: u64,
     journal: Journal,
     policies: Arc<Policies>,
+    /// The live connections, told when their device's credentials change.
+    live: Option<Mailboxes>,
 }
 
 /// The device registry (a handle: clones share the same devices).
@@ -271,6 +282,7 @@ impl Registry {
         let removed = inner.devices.remove(id)?;
         // Not waited for: nothing acknowledges a removal.
         drop(inner.journal.submit(|| record::remove(id)));
+        tell_live(&inner, id);
         let _ = self.changes.send(RegistryChange {
             id: id.clone(),
             generation: None,
@@ -296,6 +308,12 @@ impl Registry {
     /// From now on, hands every change to `journal` (a durable hub's).
     pub(crate) fn attach(&self, journal: Journal) {
         self.write().journal = journal;
+    }
+
+    /// The live connections in `live` are told when their device's
+    /// credentials change (or it is removed).
+    pub(crate) fn follow(&self, live: Mailboxes) {
+        self.write().live = Some(live);
     }
 
     /// A receiver of every later credential change (new generation or removal).

@@ -16,13 +16,13 @@ use std::task::Poll;
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::context::{Clock, Shared, Transport, WRITE_TIMEOUT};
 use super::machine::{Event, Machine};
 use super::session::Sources;
-use crate::mailbox::{Mail, Mailbox};
+use crate::mailbox::Mailbox;
 use crate::mqtt::admission::Admitted;
 use crate::mqtt::frame;
 use crate::mqtt::outbox::Outgoing;
@@ -35,8 +35,6 @@ const READ_CHUNK: usize = 512;
 #[derive(Default)]
 struct Listening {
     mailbox: Option<Arc<Mailbox>>,
-    desired: Option<broadcast::Receiver<crate::hub::twin::DesiredUpdate>>,
-    credentials: Option<broadcast::Receiver<crate::registry::RegistryChange>>,
     commands: Option<Arc<Notify>>,
 }
 
@@ -44,8 +42,6 @@ impl From<Sources> for Listening {
     fn from(sources: Sources) -> Self {
         Self {
             mailbox: Some(sources.mailbox),
-            desired: Some(sources.desired),
-            credentials: Some(sources.credentials),
             commands: Some(sources.commands),
         }
     }
@@ -173,31 +169,10 @@ where
             () = arrived(listening.mailbox.as_deref()), if wants_events => {
                 if let Some(mailbox) = &listening.mailbox {
                     while let Some(mail) = mailbox.take() {
-                        let event = match mail {
-                            Mail::TakenOver => Event::TakenOver,
-                            Mail::Call(call) => Event::Call(call),
-                        };
-                        machine.handle_event(event, Clock::now());
+                        machine.handle_event(mail.into(), Clock::now());
                     }
                 }
             }
-            change = listen(&mut listening.credentials), if wants_events => match change {
-                Ok(change) => machine.handle_event(Event::Credentials(Some(change)), Clock::now()),
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    machine.handle_event(Event::Credentials(None), Clock::now());
-                }
-                Err(broadcast::error::RecvError::Closed) => listening.credentials = None,
-            },
-            update = listen(&mut listening.desired), if wants_events => match update {
-                Ok(update) => machine.handle_event(Event::Desired(update), Clock::now()),
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    machine.handle_event(Event::DesiredLagged, Clock::now());
-                }
-                // The twin was removed: listen to the new one.
-                Err(broadcast::error::RecvError::Closed) => {
-                    listening.desired = machine.resubscribe_desired();
-                }
-            },
             () = woken(listening.commands.as_deref()), if wants_events => {
                 machine.handle_event(Event::CommandsReady, Clock::now());
             }
@@ -261,15 +236,6 @@ fn read_some<R: AsyncRead + Unpin>(
 async fn arrived(mailbox: Option<&Mailbox>) {
     match mailbox {
         Some(mailbox) => mailbox.arrived().await,
-        None => pending().await,
-    }
-}
-
-async fn listen<T: Clone>(
-    rx: &mut Option<broadcast::Receiver<T>>,
-) -> Result<T, broadcast::error::RecvError> {
-    match rx {
-        Some(rx) => rx.recv().await,
         None => pending().await,
     }
 }

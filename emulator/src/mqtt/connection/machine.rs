@@ -25,12 +25,12 @@ use iothub_client::api::connection::DisconnectReason;
 use iothub_client::api::limits;
 use iothub_mqtt::packet::Packet;
 use iothub_mqtt::ReasonCode;
-use tokio::sync::broadcast;
 
 use super::context::{Clock, Shared, Transport, REPLIES_WAITING, WRITE_QUEUE};
 use super::handshake::{read_first, First};
 use super::session::{End, Open, Sources};
 use crate::hub::twin::DesiredUpdate;
+use crate::mailbox::Mail;
 use crate::methods::MethodCall;
 use crate::mqtt::connect::{self, ConnectContext};
 use crate::mqtt::frame::{self, FrameError};
@@ -39,7 +39,6 @@ use crate::mqtt::outcome;
 use crate::mqtt::packet_size::PacketLimit;
 use crate::mqtt::publish;
 use crate::mqtt::subscribe::Target;
-use crate::registry::RegistryChange;
 use crate::store::{Commit, Reservation, StoreError};
 
 /// What the hub tells a connection, as it happens (see [`Sources`]).
@@ -47,9 +46,9 @@ use crate::store::{Commit, Reservation, StoreError};
 pub enum Event {
     /// A newer connection of the same device took over.
     TakenOver,
-    /// The registry changed; `None` when whoever listens fell too far
-    /// behind to know which device did.
-    Credentials(Option<RegistryChange>),
+    /// The device's credentials changed, or it was removed (the registry
+    /// says which).
+    CredentialsChanged,
     /// The device's desired state changed.
     Desired(DesiredUpdate),
     /// The desired state changed more often than whoever listens kept up
@@ -59,6 +58,18 @@ pub enum Event {
     Call(Box<MethodCall>),
     /// The device's command queue has something new.
     CommandsReady,
+}
+
+impl From<Mail> for Event {
+    fn from(mail: Mail) -> Self {
+        match mail {
+            Mail::TakenOver => Self::TakenOver,
+            Mail::CredentialsChanged => Self::CredentialsChanged,
+            Mail::Desired(update) => Self::Desired(update),
+            Mail::DesiredLagged => Self::DesiredLagged,
+            Mail::Call(call) => Self::Call(call),
+        }
+    }
 }
 
 enum Phase {
@@ -153,20 +164,6 @@ impl Machine {
         self.sources.take()
     }
 
-    /// A new listener to the device's desired-state changes, for when the
-    /// old one closed (the twin was removed and made again).
-    pub fn resubscribe_desired(&self) -> Option<broadcast::Receiver<DesiredUpdate>> {
-        match &self.phase {
-            Phase::Open(open) => Some(
-                self.shared
-                    .hub
-                    .twins()
-                    .subscribe_desired(&open.accepted.device),
-            ),
-            _ => None,
-        }
-    }
-
     /// Reads what it can of the client's bytes in `buffer` (what is not a
     /// whole packet yet stays there), as long as it
     /// [`wants_bytes`](Self::wants_bytes).
@@ -233,24 +230,15 @@ impl Machine {
                 None,
                 "a new connection of this device took over",
             ))),
-            Event::Credentials(change) => {
-                // New keys, or the device removed: this connection's
-                // authentication no longer holds.
-                let current = match change {
-                    Some(change) if &change.id == device => Some(change.generation),
-                    Some(_) => None,
-                    None => Some(open.shared.hub.registry().generation(device)),
-                };
-                current
-                    .is_some_and(|g| g != Some(open.accepted.generation))
-                    .then(|| {
-                        End::hub(outcome::disconnect(
-                            DisconnectReason::NotAuthorized.reason_code(),
-                            None,
-                            "the device's credentials changed",
-                        ))
-                    })
-            }
+            // New keys, or the device removed: this connection's
+            // authentication no longer holds.
+            Event::CredentialsChanged => open.credentials_changed().then(|| {
+                End::hub(outcome::disconnect(
+                    DisconnectReason::NotAuthorized.reason_code(),
+                    None,
+                    "the device's credentials changed",
+                ))
+            }),
             Event::Desired(update) => {
                 if open.subscribed(Target::Desired) {
                     open.notify_desired(&mut self.out, update);
@@ -391,6 +379,14 @@ impl Machine {
                         self.phase = Phase::Open(open);
                     }
                     None => self.phase = Phase::Ended,
+                }
+                // Keys changed between the CONNECT's check and the session
+                // being taken: the connection ends as it would have a moment
+                // later.
+                if let Phase::Open(open) = &self.phase {
+                    if open.credentials_changed() {
+                        self.handle_event(Event::CredentialsChanged, clock);
+                    }
                 }
             }
             Err(refusal) => {

@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use iothub_mqtt::packet::{Connect, Packet, Publish};
 use iothub_mqtt::Violation;
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::Notify;
 
 use super::context::{Clock, Shared, Transport, ACTIVITY_RESOLUTION};
-use crate::hub::twin::DesiredUpdate;
 use crate::mailbox::Mailbox;
 use crate::methods::{MethodError, MethodResponse};
 use crate::mqtt::commands::Delivery;
@@ -23,18 +22,14 @@ use crate::mqtt::outbox::{Outbox, Sent};
 use crate::mqtt::outcome;
 use crate::mqtt::sessions::{Opened, Opening};
 use crate::mqtt::subscriptions::Subscriptions;
-use crate::registry::RegistryChange;
 
 /// Where the hub's events for an accepted connection come from; the
 /// driver listens to them and hands what comes to the machine.
 #[derive(Debug)]
 pub struct Sources {
-    /// Taken over, and direct method calls for the device.
+    /// Taken over, changed credentials, desired-state changes and direct
+    /// method calls for the device.
     pub mailbox: Arc<Mailbox>,
-    /// The device's desired-state changes.
-    pub desired: broadcast::Receiver<DesiredUpdate>,
-    /// The registry's changes (new keys, devices removed).
-    pub credentials: broadcast::Receiver<RegistryChange>,
     /// Woken when the device's command queue has something new.
     pub commands: Arc<Notify>,
 }
@@ -146,9 +141,7 @@ impl Open {
             .attach(device, opened.connection, Arc::clone(&mailbox));
         let sources = Sources {
             mailbox: Arc::clone(&mailbox),
-            desired: hub.twins().subscribe_desired(device),
             commands: hub.commands().notifier(device),
-            credentials: hub.registry().changes(),
         };
         let mut open = Box::new(Self {
             touched: None,
@@ -186,6 +179,13 @@ impl Open {
                 .connections()
                 .touch(&self.accepted.device, self.opened.token);
         }
+    }
+
+    /// Whether the device's credentials are not the ones it connected
+    /// with any more (new keys, or the device removed).
+    pub(super) fn credentials_changed(&self) -> bool {
+        self.shared.hub.registry().generation(&self.accepted.device)
+            != Some(self.accepted.generation)
     }
 
     /// Releases the session: the method calls detached, what was left

@@ -22,7 +22,6 @@ use iothub_client::api::connection::{sas, Connect as ConnectProperties};
 use iothub_client::api::limits;
 use iothub_client::wire::{MqttProperties, Properties};
 use iothub_emulator::hub::{Command, Hub};
-use iothub_emulator::mailbox::Mail;
 use iothub_emulator::methods::MethodCall;
 use iothub_emulator::mqtt::connection::{Clock, Event, Machine, Shared, Sources, Transport};
 use iothub_emulator::mqtt::frame::{self, Frame};
@@ -146,11 +145,7 @@ impl Driver {
                 if machine.wants_events() {
                     machine.handle_event(Event::CommandsReady, clock);
                     while let Some(mail) = sources.mailbox.take() {
-                        let event = match mail {
-                            Mail::TakenOver => Event::TakenOver,
-                            Mail::Call(call) => Event::Call(call),
-                        };
-                        machine.handle_event(event, clock);
+                        machine.handle_event(mail.into(), clock);
                     }
                 }
             }
