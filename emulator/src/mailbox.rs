@@ -1,7 +1,8 @@
 //! What the rest of the hub hands one live connection: that a newer
 //! connection of its device took its session over, that the device's
 //! credentials changed, its desired-state changes (the last few; past them
-//! the connection sends the whole desired state) and direct method calls
+//! the connection sends the whole desired state), that the device has
+//! commands to deliver, and direct method calls
 //! (at most [`CALL_QUEUE`] waiting; past them callers wait for room). One
 //! small allocation per connection, where channels cost over a kilobyte
 //! each (tokio's channels pad their ends to cache lines and allocate their
@@ -28,6 +29,8 @@ pub enum Mail {
     TakenOver,
     /// The device's credentials changed (or it was removed).
     CredentialsChanged,
+    /// The device has a command to deliver.
+    CommandsReady,
     /// The device's desired state changed.
     Desired(DesiredUpdate),
     /// The desired state changed more often than the connection kept up
@@ -41,6 +44,7 @@ pub enum Mail {
 struct State {
     taken_over: bool,
     credentials_changed: bool,
+    commands_ready: bool,
     desired: VecDeque<DesiredUpdate>,
     desired_lagged: bool,
     calls: VecDeque<Box<MethodCall>>,
@@ -73,6 +77,12 @@ impl Mailbox {
     /// Tells the connection the device's credentials changed.
     pub fn credentials_changed(&self) {
         self.lock().credentials_changed = true;
+        self.arrived.notify_one();
+    }
+
+    /// Tells the connection the device has a command to deliver.
+    pub fn commands_ready(&self) {
+        self.lock().commands_ready = true;
         self.arrived.notify_one();
     }
 
@@ -123,7 +133,8 @@ impl Mailbox {
     }
 
     /// The next thing that arrived: a take-over first, then changed
-    /// credentials, desired-state changes in order, method calls.
+    /// credentials, commands to deliver, desired-state changes in order,
+    /// method calls.
     pub fn take(&self) -> Option<Mail> {
         let mut state = self.lock();
         if std::mem::take(&mut state.taken_over) {
@@ -131,6 +142,9 @@ impl Mailbox {
         }
         if std::mem::take(&mut state.credentials_changed) {
             return Some(Mail::CredentialsChanged);
+        }
+        if std::mem::take(&mut state.commands_ready) {
+            return Some(Mail::CommandsReady);
         }
         if std::mem::take(&mut state.desired_lagged) {
             // The whole desired state holds every change waiting.

@@ -229,7 +229,8 @@ impl HubBuilder {
                     self.retained_finished_commands,
                     self.command_quotas,
                     journal.clone(),
-                ),
+                )
+                .followed_by(live.clone()),
                 telemetry: Telemetry::with_journal(self.telemetry_retention, journal.clone()),
                 connections: Connections::default(),
                 methods: Methods::new(live),

@@ -40,6 +40,7 @@ use tokio::sync::Notify;
 pub use command::{Command, CommandState, QueuedCommand};
 pub use quotas::CommandQuotas;
 
+use crate::mailbox::Mailboxes;
 use crate::registry::DeviceId;
 use crate::store::{CommandRow, Commit, Journal};
 
@@ -206,6 +207,9 @@ pub struct Commands {
     retained_finished: usize,
     quotas: CommandQuotas,
     journal: Journal,
+    /// The live connections, woken when their device has a command to
+    /// deliver.
+    live: Mailboxes,
 }
 
 impl Default for Commands {
@@ -240,6 +244,23 @@ impl Commands {
             retained_finished,
             quotas,
             journal,
+            live: Mailboxes::default(),
+        }
+    }
+
+    /// The live connections in `live` are woken when their device has a
+    /// command to deliver.
+    pub(crate) fn followed_by(mut self, live: Mailboxes) -> Self {
+        self.live = live;
+        self
+    }
+
+    /// Wakes whoever delivers device `id`'s commands: its live connection
+    /// and the [`notifier`](Self::notifier)'s waiter.
+    pub fn wake(&self, id: &DeviceId) {
+        self.with_existing(id, |queue| queue.notify.notify_one());
+        if let Some(mailbox) = self.live.get(id) {
+            mailbox.commands_ready();
         }
     }
 
@@ -348,17 +369,20 @@ impl Commands {
         };
         if !durable {
             queue.entries.push_back(command);
-            queue.notify.notify_one();
+            wake(queue, &self.live, id);
             return Ok((sequence_no, Commit::done()));
         }
         let owner = id.clone();
         let devices = Arc::clone(&self.devices);
+        let live = self.live.clone();
         let commit = self.journal.submit_then(
             || record::put(id, &command, Some(sequence_no)),
             move |written| {
                 let mut devices = devices.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Some(queue) = devices.get_mut(&owner) {
-                    settle_pending(queue, sequence_no, written);
+                    if settle_pending(queue, sequence_no, written) {
+                        wake(queue, &live, &owner);
+                    }
                 }
             },
         );
@@ -507,7 +531,7 @@ impl Commands {
                 }
             }
             if released > 0 {
-                queue.notify.notify_one();
+                wake(queue, &self.live, id);
             }
             released
         })
@@ -625,7 +649,7 @@ impl Commands {
             drop(self.journal.submit(|| record::put(id, command, None)));
             let snapshot = command.clone();
             if snapshot.state.is_deliverable() {
-                queue.notify.notify_one();
+                wake(queue, &self.live, id);
             }
             if snapshot.state.is_finished() {
                 let dropped = queue.trim_finished(retained);
@@ -640,19 +664,28 @@ impl Commands {
 }
 
 /// The writer's word on pending command `sequence_no`: durable, it becomes
-/// visible and deliverable; not written, it is taken out (its number is
-/// never seen, so it may be given again).
-fn settle_pending(queue: &mut Queue, sequence_no: u64, written: bool) {
+/// visible and deliverable (then `true`: wake its deliverer); not written,
+/// it is taken out (its number is never seen, so it may be given again).
+fn settle_pending(queue: &mut Queue, sequence_no: u64, written: bool) -> bool {
     if !queue.pending.remove(&sequence_no) {
-        return;
+        return false;
     }
-    if written {
-        queue.notify.notify_one();
-    } else if let Ok(index) = queue
-        .entries
-        .binary_search_by_key(&sequence_no, |c| c.sequence_no)
-    {
-        queue.entries.remove(index);
+    if !written {
+        if let Ok(index) = queue
+            .entries
+            .binary_search_by_key(&sequence_no, |c| c.sequence_no)
+        {
+            queue.entries.remove(index);
+        }
+    }
+    written
+}
+
+/// Wakes whoever delivers `id`'s commands (`queue` is its queue).
+fn wake(queue: &Queue, live: &Mailboxes, id: &DeviceId) {
+    queue.notify.notify_one();
+    if let Some(mailbox) = live.get(id) {
+        mailbox.commands_ready();
     }
 }
 

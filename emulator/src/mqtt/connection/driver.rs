@@ -16,12 +16,10 @@ use std::task::Poll;
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::context::{Clock, Shared, Transport, WRITE_TIMEOUT};
-use super::machine::{Event, Machine};
-use super::session::Sources;
+use super::machine::Machine;
 use crate::mailbox::Mailbox;
 use crate::mqtt::admission::Admitted;
 use crate::mqtt::frame;
@@ -30,22 +28,6 @@ use crate::store::{Commit, Reservation};
 
 /// Bytes a read asks for at once.
 const READ_CHUNK: usize = 512;
-
-/// Where the hub's events come from, each until it closes.
-#[derive(Default)]
-struct Listening {
-    mailbox: Option<Arc<Mailbox>>,
-    commands: Option<Arc<Notify>>,
-}
-
-impl From<Sources> for Listening {
-    fn from(sources: Sources) -> Self {
-        Self {
-            mailbox: Some(sources.mailbox),
-            commands: Some(sources.commands),
-        }
-    }
-}
 
 /// A room reservation being waited for.
 type Reserving = Pin<Box<dyn Future<Output = Reservation> + Send>>;
@@ -62,7 +44,8 @@ where
     let mut admitted = Some(admitted);
     let mut input = BytesMut::new();
     let mut output = BytesMut::new();
-    let mut listening = Listening::default();
+    // Where the hub's events come from, once the connection is accepted.
+    let mut mailbox: Option<Arc<Mailbox>> = None;
     let mut commit: Option<Commit> = None;
     let mut reserving: Option<Reserving> = None;
     let mut reading = true;
@@ -81,7 +64,7 @@ where
             admitted = None;
         }
         if let Some(sources) = machine.take_sources() {
-            listening = sources.into();
+            mailbox = Some(sources.mailbox);
         }
         if commit.is_none() {
             commit = machine.poll_commit();
@@ -166,15 +149,12 @@ where
                 reserving = None;
                 machine.handle_reservation(reservation, Clock::now());
             }
-            () = arrived(listening.mailbox.as_deref()), if wants_events => {
-                if let Some(mailbox) = &listening.mailbox {
+            () = arrived(mailbox.as_deref()), if wants_events => {
+                if let Some(mailbox) = &mailbox {
                     while let Some(mail) = mailbox.take() {
                         machine.handle_event(mail.into(), Clock::now());
                     }
                 }
-            }
-            () = woken(listening.commands.as_deref()), if wants_events => {
-                machine.handle_event(Event::CommandsReady, Clock::now());
             }
         }
     }
@@ -236,13 +216,6 @@ fn read_some<R: AsyncRead + Unpin>(
 async fn arrived(mailbox: Option<&Mailbox>) {
     match mailbox {
         Some(mailbox) => mailbox.arrived().await,
-        None => pending().await,
-    }
-}
-
-async fn woken(notify: Option<&Notify>) {
-    match notify {
-        Some(notify) => notify.notified().await,
         None => pending().await,
     }
 }

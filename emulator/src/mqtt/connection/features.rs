@@ -46,11 +46,7 @@ impl Open {
             .sessions
             .is_live(&self.accepted.device, self.opened.connection)
         {
-            self.shared
-                .hub
-                .commands()
-                .notifier(&self.accepted.device)
-                .notify_one();
+            self.shared.hub.commands().wake(&self.accepted.device);
             return;
         }
         while let Some(packet) =

@@ -65,6 +65,7 @@ impl From<Mail> for Event {
         match mail {
             Mail::TakenOver => Self::TakenOver,
             Mail::CredentialsChanged => Self::CredentialsChanged,
+            Mail::CommandsReady => Self::CommandsReady,
             Mail::Desired(update) => Self::Desired(update),
             Mail::DesiredLagged => Self::DesiredLagged,
             Mail::Call(call) => Self::Call(call),

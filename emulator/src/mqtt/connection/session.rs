@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use iothub_mqtt::packet::{Connect, Packet, Publish};
 use iothub_mqtt::Violation;
-use tokio::sync::Notify;
 
 use super::context::{Clock, Shared, Transport, ACTIVITY_RESOLUTION};
 use crate::mailbox::Mailbox;
@@ -27,11 +26,9 @@ use crate::mqtt::subscriptions::Subscriptions;
 /// driver listens to them and hands what comes to the machine.
 #[derive(Debug)]
 pub struct Sources {
-    /// Taken over, changed credentials, desired-state changes and direct
-    /// method calls for the device.
+    /// Taken over, changed credentials, commands to deliver, desired-state
+    /// changes and direct method calls for the device.
     pub mailbox: Arc<Mailbox>,
-    /// Woken when the device's command queue has something new.
-    pub commands: Arc<Notify>,
 }
 
 /// How a connection ends.
@@ -141,7 +138,6 @@ impl Open {
             .attach(device, opened.connection, Arc::clone(&mailbox));
         let sources = Sources {
             mailbox: Arc::clone(&mailbox),
-            commands: hub.commands().notifier(device),
         };
         let mut open = Box::new(Self {
             touched: None,
