@@ -26,8 +26,12 @@ use crate::mqtt::frame;
 use crate::mqtt::outbox::Outgoing;
 use crate::store::{Commit, Reservation};
 
-/// Bytes a read asks for at once.
-const READ_CHUNK: usize = 512;
+/// Bytes encoded ahead of the socket at once (more waits in the machine).
+const WRITE_BATCH: usize = 16 * 1024;
+
+/// Bytes a read asks for at least (a packet that needs more grows the
+/// buffer: each read asks for as much as the buffer holds).
+const READ_CHUNK: usize = 2048;
 
 /// A room reservation being waited for.
 type Reserving = Pin<Box<dyn Future<Output = Reservation> + Send>>;
@@ -75,7 +79,7 @@ where
                 reserving = Some(Box::pin(async move { journal.reserve(bytes).await }));
             }
         }
-        while output.len() < READ_CHUNK {
+        while output.len() < WRITE_BATCH {
             let Some(outgoing) = machine.poll_transmit() else {
                 break;
             };
@@ -191,16 +195,17 @@ async fn write_some<W: AsyncWrite + Unpin>(
     }
 }
 
-/// Reads into `input` with room for [`READ_CHUNK`] bytes; when nothing is
-/// waiting and `input` holds nothing, its memory is given back before the
-/// read waits, so an idle connection keeps no buffer.
+/// Reads into `input` with room for at least [`READ_CHUNK`] bytes, or as
+/// many as it holds (a large packet arrives in a few reads); when nothing
+/// is waiting and `input` holds nothing, its memory is given back before
+/// the read waits, so an idle connection keeps no buffer.
 fn read_some<R: AsyncRead + Unpin>(
     reader: &mut R,
     cx: &mut std::task::Context<'_>,
     input: &mut BytesMut,
 ) -> Poll<std::io::Result<usize>> {
     if input.capacity() - input.len() < READ_CHUNK / 2 {
-        input.reserve(READ_CHUNK);
+        input.reserve(READ_CHUNK.max(input.len()));
     }
     match tokio_util::io::poll_read_buf(Pin::new(reader), cx, input) {
         Poll::Pending => {
