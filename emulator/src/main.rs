@@ -9,7 +9,9 @@
 //! the development policy the service API's tokens are signed with; kept in
 //! the state folder with `--state`), logs to stderr (`RUST_LOG`, default `info`) and stops on
 //! SIGINT or SIGTERM. With `--tls-cert` and `--tls-key` (both or neither)
-//! MQTT is served over TLS. With `--state DIR` (created if missing) the
+//! MQTT is served over TLS and the service API over HTTPS (as the service
+//! SDKs call the service: `https://` + the connection string's
+//! `HostName`). With `--state DIR` (created if missing) the
 //! state is durable there: written before anything is acknowledged, back
 //! after a restart, even after `kill -9`; a `--registry` file's devices are
 //! written over the stored ones. Exit codes: 0 stopped cleanly, 1 an error
@@ -43,7 +45,8 @@ struct Args {
     /// Load device identities from this YAML file.
     #[arg(long, value_name = "FILE.yaml")]
     registry: Option<PathBuf>,
-    /// Serve MQTT over TLS with this certificate chain (PEM, leaf first).
+    /// Serve MQTT over TLS and the service API over HTTPS with this
+    /// certificate chain (PEM, leaf first).
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
     /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).

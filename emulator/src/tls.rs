@@ -58,7 +58,8 @@ pub enum TlsError {
     },
 }
 
-/// The TLS server side of the MQTT listener (build with
+/// The TLS server side of both listeners, MQTT and the service API's
+/// HTTPS (build with
 /// [`Tls::from_pem_files`] or [`Tls::from_pem`], give to
 /// [`Config::tls`](crate::Config::tls)).
 #[derive(Clone)]

@@ -18,6 +18,7 @@
 //! Every wait is bounded by [`WAIT`].
 #![deny(missing_docs)]
 
+pub mod python_sdk;
 pub mod sources;
 
 #[cfg(feature = "network")]
@@ -33,6 +34,7 @@ pub mod sas;
 #[cfg(feature = "network")]
 pub mod service;
 
+pub use python_sdk::python_sdk;
 pub use sources::{root, sources_dir, sources_path};
 
 /// Every wait of a test for a peer is bounded by this.

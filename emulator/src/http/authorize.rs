@@ -47,8 +47,8 @@ pub(super) struct Gate {
 fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
     use Permission::{RegistryRead, RegistryWrite, ServiceConnect};
     match (route, method.as_str()) {
-        (Some("/devices/{id}"), "GET") => &[RegistryRead],
-        (Some("/devices/{id}"), "PUT") => &[RegistryWrite],
+        (Some("/devices/{id}") | Some("/devices"), "GET") => &[RegistryRead],
+        (Some("/devices/{id}"), "PUT" | "DELETE") => &[RegistryWrite],
         (Some("/twins/{id}"), "GET") => &[ServiceConnect, RegistryRead],
         (Some("/twins/{id}"), "PATCH") => &[ServiceConnect],
         (Some("/twins/{id}/methods"), "POST") => &[ServiceConnect],

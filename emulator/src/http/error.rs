@@ -49,6 +49,8 @@ impl ApiError {
         match self.error {
             "unauthorized" => "IotHubUnauthorizedAccess",
             "deviceNotFound" => "DeviceNotFound",
+            "deviceAlreadyExists" => "DeviceAlreadyExists",
+            "preconditionFailed" => "PreconditionFailed",
             "payloadTooLarge" => "MessageTooLarge",
             "queueFull" => "DeviceMaximumQueueDepthExceeded",
             _ if self.status.is_server_error() => "ServerError",

@@ -4,8 +4,10 @@
 //!
 //! | request | answer |
 //! | --- | --- |
-//! | `PUT /devices/{id}` | 201 created / 200 updated, the identity without keys |
-//! | `GET /devices/{id}` | the identity without keys, `connectionState` |
+//! | `PUT /devices/{id}` | create (update with `If-Match`); 200, the identity (see [`devices`]) |
+//! | `GET /devices/{id}` | the identity, its connection state |
+//! | `DELETE /devices/{id}` | removes it (`If-Match`); 204 |
+//! | `GET /devices?top=N` | identities |
 //! | `GET /twins/{id}` | the twin |
 //! | `PATCH /twins/{id}` `{"properties":{"desired":{…}}}` | merge patch of desired; the new twin |
 //! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
@@ -18,18 +20,20 @@
 //! route's permission, else 401). Every per-device route then checks the device id (400) and the registry (404)
 //! first ([`Registered`]), then the body ([`Payload`], [`JsonBody`]). Errors are `{"error": KIND, "reason": TEXT}`
 //! ([`ApiError`]). JSON bodies may be at most [`JSON_BODY_LIMIT`] bytes and
-//! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. No answer,
-//! error or log line ever shows a device key. With durable state, a
+//! command payloads [`COMMAND_BODY_LIMIT`]; larger ones get 413. Only the
+//! identity answers show device keys (to a caller with a registry
+//! permission, as the service does); no error or log line ever does. With durable state, a
 //! change (PUT, PATCH, POST of a command) is answered once it is written;
 //! one that could not be is 500 `stateNotWritten`.
 
 pub mod authorize;
 mod commands;
-mod devices;
+pub mod devices;
 mod error;
 mod events;
 mod extract;
 mod methods;
+pub mod time;
 mod twins;
 
 use axum::extract::DefaultBodyLimit;
@@ -58,7 +62,11 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
         hostname: hostname.map(Into::into),
     };
     Router::new()
-        .route("/devices/{id}", get(devices::get).put(devices::put))
+        .route("/devices", get(devices::list))
+        .route(
+            "/devices/{id}",
+            get(devices::get).put(devices::put).delete(devices::delete),
+        )
         .route("/twins/{id}", get(twins::get).patch(twins::patch))
         .route("/twins/{id}/methods", post(methods::call))
         .route(

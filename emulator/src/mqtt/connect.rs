@@ -12,7 +12,7 @@ use iothub_mqtt::packet::{ConnAck, ConnAckProperties, Connect};
 use iothub_mqtt::ReasonCode;
 
 use crate::access::Permission;
-use crate::registry::{DeviceId, Registry, Thumbprint};
+use crate::registry::{DeviceId, DeviceStatus, Registry, Thumbprint};
 
 /// MQTT 5's Session Expiry Interval meaning "never".
 const SESSION_NEVER_EXPIRES: u32 = u32::MAX;
@@ -231,6 +231,10 @@ pub fn accept(connect: &Connect, ctx: &ConnectContext<'_>) -> Result<Accepted, R
             (None, None)
         }
     };
+    // Said only to a caller that proved who it is.
+    if registered.device.status == DeviceStatus::Disabled {
+        return Err(Refusal::not_authorized("the device is disabled"));
+    }
     Ok(Accepted {
         device,
         generation: registered.generation,

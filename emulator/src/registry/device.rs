@@ -1,4 +1,5 @@
-//! A device identity: its id and how it authenticates.
+//! A device identity: its id, how it authenticates, and whether it may
+//! connect (its status, as the service keeps it).
 
 use super::{DeviceId, Key, Thumbprint};
 
@@ -43,6 +44,37 @@ impl Authentication {
     }
 }
 
+/// Whether a device may connect (the service's `status`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DeviceStatus {
+    /// It may connect.
+    #[default]
+    Enabled,
+    /// It may not: its CONNECT is refused, and a connection it has ends.
+    Disabled,
+}
+
+impl DeviceStatus {
+    /// As the service writes it: `enabled` or `disabled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    /// From the service's word (`enabled` or `disabled`, any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case("enabled") {
+            Some(Self::Enabled)
+        } else if text.eq_ignore_ascii_case("disabled") {
+            Some(Self::Disabled)
+        } else {
+            None
+        }
+    }
+}
+
 /// A device identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Device {
@@ -50,12 +82,35 @@ pub struct Device {
     pub id: DeviceId,
     /// Its credentials.
     pub authentication: Authentication,
+    /// Whether it may connect.
+    pub status: DeviceStatus,
+    /// Why it has its status, as whoever set it said (the service's
+    /// `statusReason`).
+    pub status_reason: Option<String>,
 }
 
 impl Device {
-    /// A device.
+    /// An enabled device.
     pub fn new(id: DeviceId, authentication: Authentication) -> Self {
-        Self { id, authentication }
+        Self {
+            id,
+            authentication,
+            status: DeviceStatus::Enabled,
+            status_reason: None,
+        }
+    }
+
+    /// This device with `status` (and why).
+    pub fn with_status(mut self, status: DeviceStatus, reason: Option<String>) -> Self {
+        self.status = status;
+        self.status_reason = reason;
+        self
+    }
+
+    /// Whether what it takes to connect differs from `other`'s: its
+    /// credentials or its status.
+    pub fn admission_differs(&self, other: &Self) -> bool {
+        self.authentication != other.authentication || self.status != other.status
     }
 }
 

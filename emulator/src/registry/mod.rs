@@ -24,7 +24,7 @@ use crate::access::Policies;
 use crate::mailbox::Mailboxes;
 use crate::store::{Commit, Journal};
 
-pub use device::{Authentication, Device};
+pub use device::{Authentication, Device, DeviceStatus};
 pub use device_id::{DeviceId, DeviceIdError, MAX_DEVICE_ID_LEN};
 pub use key::{Key, KeyError};
 pub use load::{LoadError, LoadProblem};
@@ -38,8 +38,15 @@ const CHANGES_CAPACITY: usize = 256;
 pub struct Registered {
     /// The identity.
     pub device: Device,
-    /// Changes whenever the credentials change; never reused in a registry.
+    /// Changes whenever what it takes to connect changes (its credentials
+    /// or its status); never reused in a registry.
     pub generation: u64,
+    /// The generation it was created at: the same until it is removed and
+    /// created again (the service's `generationId`).
+    pub created: u64,
+    /// Its entity tag (the service's `etag`): another one after every put,
+    /// never one it had before, in this registry or an earlier run's.
+    pub etag: String,
 }
 
 /// What [`Registry::put`] did.
@@ -89,6 +96,13 @@ fn apply_put(
     }
 }
 
+/// The entity tag of the `put`th put of a registry of `epoch`: opaque
+/// base64, as the service's are.
+fn entity_tag(epoch: u64, put: u64) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("{put}:{epoch:016x}"))
+}
+
 /// Tells `id`'s live connection, if any, that its credentials changed.
 fn tell_live(inner: &Inner, id: &DeviceId) {
     if let Some(mailbox) = inner.live.as_ref().and_then(|live| live.get(id)) {
@@ -109,6 +123,11 @@ pub struct RegistryChange {
 struct Inner {
     devices: BTreeMap<DeviceId, Registered>,
     last_generation: u64,
+    /// Puts so far (each gets an entity tag of its own).
+    last_put: u64,
+    /// This registry's random epoch, in every entity tag: a tag from an
+    /// earlier run never matches one of this run.
+    epoch: u64,
     journal: Journal,
     policies: Arc<Policies>,
     /// The live connections, told when their device's credentials change.
@@ -131,8 +150,15 @@ impl Default for Registry {
 impl Registry {
     /// An empty registry.
     pub fn new() -> Self {
+        let mut epoch = [0u8; 8];
+        // No randomness at hand (never seen): tags still differ by put.
+        let _ = getrandom::getrandom(&mut epoch);
+        let inner = Inner {
+            epoch: u64::from_le_bytes(epoch),
+            ..Inner::default()
+        };
         Self {
-            inner: Arc::default(),
+            inner: Arc::new(RwLock::new(inner)),
             changes: broadcast::channel(CHANGES_CAPACITY).0,
         }
     }
@@ -213,10 +239,12 @@ impl Registry {
         let previous = inner.devices.get(&device.id).map(|r| {
             (
                 r.generation,
-                r.device.authentication == device.authentication,
+                !r.device.admission_differs(&device),
+                r.created,
             )
         });
-        let (outcome, changed) = match previous {
+        let created = previous.map(|(_, _, created)| created);
+        let (outcome, changed) = match previous.map(|(generation, same, _)| (generation, same)) {
             Some((generation, true)) => (
                 PutOutcome::Updated {
                     generation,
@@ -242,7 +270,14 @@ impl Registry {
             }
         };
         let generation = outcome.generation();
-        let registered = Registered { device, generation };
+        inner.last_put += 1;
+        let etag = entity_tag(inner.epoch, inner.last_put);
+        let registered = Registered {
+            device,
+            generation,
+            created: created.unwrap_or(generation),
+            etag,
+        };
         if !inner.journal.is_durable() {
             apply_put(&mut inner, &self.changes, registered, changed);
             return (outcome, Commit::done());

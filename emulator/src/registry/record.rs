@@ -1,13 +1,15 @@
 //! A device identity as the state file keeps it: JSON with its keys in
 //! base64 (they must be there to restart) or its thumbprints,
 //! `{"type":"sas","primaryKey","secondaryKey"}` or
-//! `{"type":"selfSigned","primaryThumbprint","secondaryThumbprint"}`.
+//! `{"type":"selfSigned","primaryThumbprint","secondaryThumbprint"}`, with
+//! `"status":"disabled"` and `"statusReason"` when it has them (a record
+//! without is an enabled device, as earlier versions wrote them).
 //! Decoding errors never repeat what the record holds.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Authentication, Device, DeviceId, Key, Thumbprint};
+use super::{Authentication, Device, DeviceId, DeviceStatus, Key, Thumbprint};
 use crate::redact::scrub;
 use crate::store::{Change, SecretBytes};
 
@@ -18,11 +20,19 @@ enum Stored {
     Sas {
         primary_key: String,
         secondary_key: String,
+        #[serde(default)]
+        status: Option<String>,
+        #[serde(default)]
+        status_reason: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     SelfSigned {
         primary_thumbprint: String,
         secondary_thumbprint: String,
+        #[serde(default)]
+        status: Option<String>,
+        #[serde(default)]
+        status_reason: Option<String>,
     },
 }
 
@@ -63,6 +73,12 @@ pub(crate) fn put(device: &Device) -> Change {
             );
         }
     }
+    if device.status != DeviceStatus::Enabled {
+        record.insert("status".into(), device.status.as_str().into());
+    }
+    if let Some(reason) = &device.status_reason {
+        record.insert("statusReason".into(), reason.as_str().into());
+    }
     let value = Value::Object(record);
     let bytes = value.to_string().into_bytes();
     if let Value::Object(record) = value {
@@ -92,10 +108,28 @@ pub(crate) fn decode(id: &str, record: &[u8]) -> Result<Device, String> {
     let stored: Stored = serde_json::from_slice(record)
         .map_err(|e| format!("device `{id}`: {}", scrub(&e.to_string())))?;
     let bad = |e: &dyn std::fmt::Display| format!("device `{id}`: {e}");
+    let (status, status_reason) = match &stored {
+        Stored::Sas {
+            status,
+            status_reason,
+            ..
+        }
+        | Stored::SelfSigned {
+            status,
+            status_reason,
+            ..
+        } => (status.clone(), status_reason.clone()),
+    };
+    let status = match status.as_deref() {
+        None => DeviceStatus::Enabled,
+        Some(text) => DeviceStatus::parse(text)
+            .ok_or_else(|| bad(&"`status` is neither `enabled` nor `disabled`"))?,
+    };
     let authentication = match stored {
         Stored::Sas {
             primary_key,
             secondary_key,
+            ..
         } => {
             let primary = Key::from_base64(&primary_key).map_err(|e| bad(&e));
             let secondary = Key::from_base64(&secondary_key).map_err(|e| bad(&e));
@@ -109,12 +143,13 @@ pub(crate) fn decode(id: &str, record: &[u8]) -> Result<Device, String> {
         Stored::SelfSigned {
             primary_thumbprint,
             secondary_thumbprint,
+            ..
         } => Authentication::SelfSigned {
             primary_thumbprint: Thumbprint::new(&primary_thumbprint).map_err(|e| bad(&e))?,
             secondary_thumbprint: Thumbprint::new(&secondary_thumbprint).map_err(|e| bad(&e))?,
         },
     };
-    Ok(Device::new(id, authentication))
+    Ok(Device::new(id, authentication).with_status(status, status_reason))
 }
 
 #[cfg(test)]
@@ -144,7 +179,10 @@ mod tests {
                 secondary_thumbprint: Thumbprint::new(&"b".repeat(64)).unwrap(),
             },
         );
-        for device in [sas, x509] {
+        let disabled = sas
+            .clone()
+            .with_status(DeviceStatus::Disabled, Some("retired".to_owned()));
+        for device in [sas, x509, disabled] {
             let change = put(&device);
             assert!(!format!("{change:?}").contains("azE"), "no key in Debug");
             let decoded = decode(device.id.as_str(), &record(&change)).unwrap();

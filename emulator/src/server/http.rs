@@ -15,6 +15,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
+use tokio_rustls::TlsAcceptor;
 
 /// The HTTP listener's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +63,16 @@ impl HttpLimits {
     }
 }
 
-/// Serves `router` on `listener`, at most `connections` at once, until
-/// `stop` says so; then each connection finishes the request it is on.
+/// Serves `router` on `listener` (over TLS when `tls` is given: HTTPS, as
+/// the service SDKs call the service), at most `connections` at once,
+/// until `stop` says so; then each connection finishes the request it is
+/// on.
 pub(super) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: HttpLimits,
     connections: usize,
+    tls: Option<TlsAcceptor>,
     mut stop: watch::Receiver<bool>,
 ) {
     let slots = Arc::new(Semaphore::new(connections.clamp(1, Semaphore::MAX_PERMITS)));
@@ -95,28 +99,57 @@ pub(super) async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
-        let mut stop_connection = stop.clone();
+        let stop_connection = stop.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read_timeout)
-                .keep_alive(true);
-            let connection = builder.serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(connection);
-            tokio::select! {
-                served = connection.as_mut() => {
-                    if let Err(e) = served {
-                        tracing::debug!(%peer, error = %e, "HTTP connection ended");
+            match tls {
+                None => serve_connection(stream, peer, service, limits, stop_connection).await,
+                Some(tls) => {
+                    // The handshake within the header-read timeout: a
+                    // client that says nothing holds no slot for long.
+                    let handshake =
+                        tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await;
+                    match handshake {
+                        Ok(Ok(stream)) => {
+                            serve_connection(stream, peer, service, limits, stop_connection).await;
+                        }
+                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "HTTPS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "no HTTPS handshake in time"),
                     }
-                    return;
                 }
-                () = stopped(&mut stop_connection) => connection.as_mut().graceful_shutdown(),
             }
-            let _ = connection.await;
         });
     }
+}
+
+/// Serves one HTTP/1.1 connection until it ends or `stop` says so.
+async fn serve_connection<S>(
+    stream: S,
+    peer: std::net::SocketAddr,
+    service: TowerToHyperService<Router>,
+    limits: HttpLimits,
+    mut stop: watch::Receiver<bool>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        served = connection.as_mut() => {
+            if let Err(e) = served {
+                tracing::debug!(%peer, error = %e, "HTTP connection ended");
+            }
+            return;
+        }
+        () = stopped(&mut stop) => connection.as_mut().graceful_shutdown(),
+    }
+    let _ = connection.await;
 }
 
 /// Completes once `stop` says to stop (or its sender is gone).

@@ -71,23 +71,24 @@ fn service_host(http: SocketAddr, hostname: Option<&str>) -> String {
 }
 
 /// What to warn about listeners that other machines can reach without TLS.
-fn exposure_warnings(mqtt: SocketAddr, http: SocketAddr, mqtt_tls: bool) -> Vec<String> {
+/// With a certificate, both listeners speak TLS (MQTT over TLS, HTTPS).
+fn exposure_warnings(mqtt: SocketAddr, http: SocketAddr, tls: bool) -> Vec<String> {
     let mut warnings = Vec::new();
-    if !mqtt.ip().is_loopback() && !mqtt_tls {
+    if !mqtt.ip().is_loopback() && !tls {
         warnings.push(format!(
             "MQTT on {mqtt} is reachable beyond loopback without TLS: device signatures and all traffic cross the network in clear text, and anyone on the path can read them and replay a device's token until it expires; give --tls-cert and --tls-key, or listen on 127.0.0.1"
         ));
     }
-    if !http.ip().is_loopback() {
+    if !http.ip().is_loopback() && !tls {
         warnings.push(format!(
-            "the service API on {http} is reachable beyond loopback over plain HTTP: its SharedAccessSignature tokens and device keys cross the network in clear text, and anyone on the path can read them and use a token until it expires; listen on 127.0.0.1"
+            "the service API on {http} is reachable beyond loopback over plain HTTP: its SharedAccessSignature tokens and device keys cross the network in clear text, and anyone on the path can read them and use a token until it expires; give --tls-cert and --tls-key (HTTPS), or listen on 127.0.0.1"
         ));
     }
     warnings
 }
 
-fn warn_if_exposed(mqtt: SocketAddr, http: SocketAddr, mqtt_tls: bool) {
-    for warning in exposure_warnings(mqtt, http, mqtt_tls) {
+fn warn_if_exposed(mqtt: SocketAddr, http: SocketAddr, tls: bool) {
+    for warning in exposure_warnings(mqtt, http, tls) {
         tracing::warn!("{warning}");
     }
 }
@@ -216,6 +217,7 @@ impl Emulator {
             router,
             http_limits,
             budget.http,
+            acceptor.clone(),
             http_stopped,
         ));
         let mqtt_slots = Arc::new(tokio::sync::Semaphore::new(
@@ -357,6 +359,7 @@ mod tests {
         assert!(both[0].contains("MQTT on 0.0.0.0:1883") && both[0].contains("TLS"));
         assert!(both[1].contains("[::]:8080") && both[1].contains("plain HTTP"));
         assert_eq!(exposure_warnings(any, local, true), Vec::<String>::new());
+        assert_eq!(exposure_warnings(any, v6, true), Vec::<String>::new());
         assert_eq!(service_host(v6, None), "localhost:8080");
         assert_eq!(service_host(local, Some("hub.example")), "hub.example:1883");
         assert_eq!(

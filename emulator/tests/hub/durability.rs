@@ -297,7 +297,7 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
             "PUT",
             &format!("/devices/d{i}"),
             &device_body(i),
-            201,
+            200,
         )
         .await;
     }
@@ -429,8 +429,8 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
 async fn a_clean_stop_keeps_everything() {
     let (dir, log) = folder("sigterm");
     let (mut running, mqtt, service) = start(&dir, &log, &[]);
-    expect(&service, "PUT", "/devices/d0", &device_body(0), 201).await;
-    expect(&service, "PUT", "/devices/d3", &device_body(3), 201).await;
+    expect(&service, "PUT", "/devices/d0", &device_body(0), 200).await;
+    expect(&service, "PUT", "/devices/d3", &device_body(3), 200).await;
     let patch = json!({"properties": {"desired": {"a": {"b": 1}}}});
     expect(&service, "PATCH", "/twins/d3", &patch, 200).await;
     for n in 0..3 {
@@ -484,7 +484,7 @@ async fn a_registry_file_is_written_over_the_stored_devices() {
     let registry_arg = registry.to_str().expect("UTF-8 path");
     let (mut running, mqtt, service) = start(&dir, &log, &["--registry", registry_arg]);
     // d1 comes over HTTP only; d0 from the file.
-    expect(&service, "PUT", "/devices/d1", &device_body(1), 201).await;
+    expect(&service, "PUT", "/devices/d1", &device_body(1), 200).await;
     one_message(mqtt, 0, "with key 0").await;
     signal(&running.0, "TERM");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));

@@ -37,41 +37,193 @@ fn id(text: &str) -> DeviceId {
     DeviceId::new(text).expect("device id")
 }
 
+/// A JSON request with `extra` header lines (`If-Match`, say).
+async fn with_headers(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra: &str,
+    body: &Value,
+) -> Answer {
+    Service::new(addr)
+        .send(
+            method,
+            path,
+            Some("application/json"),
+            extra,
+            body.to_string().as_bytes(),
+        )
+        .await
+}
+
 #[tokio::test]
-async fn put_creates_then_updates_and_never_shows_keys() {
+async fn device_identities_follow_the_services_registry_api() {
     let emulator = emulator(&[]).await;
     let addr = emulator.http_addr();
     let (k1, k2) = (key(7), key(8));
-    let created = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&k1, &k2))).await;
-    assert_eq!(created.status, 201, "{}", created.text());
+    // Created: 200 with the whole identity, keys included (the caller holds
+    // a registry permission), and its entity tag in `ETag`.
+    let mut body = sas_body(&k1, &k2);
+    body["capabilities"] = json!({"iotEdge": false});
+    body["someFieldTheEmulatorDoesNotKeep"] = json!(1);
+    let created = request(
+        addr,
+        "PUT",
+        "/devices/dev1?api-version=2021-04-12",
+        Some(&body),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text());
     assert_eq!(created.header("content-type"), Some("application/json"));
+    let identity = created.json();
+    let etag = identity["etag"].as_str().expect("an etag").to_owned();
+    assert_eq!(created.header("etag"), Some(format!("\"{etag}\"").as_str()));
+    assert_eq!(identity["deviceId"], "dev1");
+    assert_eq!(identity["status"], "enabled");
+    assert_eq!(identity["connectionState"], "Disconnected");
     assert_eq!(
-        created.json(),
-        json!({"deviceId": "dev1", "authentication": {"type": "sas"}, "connectionState": "Disconnected"})
+        identity["connectionStateUpdatedTime"],
+        "0001-01-01T00:00:00Z"
     );
-    let updated = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&k2, &k1))).await;
+    assert_eq!(identity["cloudToDeviceMessageCount"], 0);
+    assert_eq!(identity["authentication"]["type"], "sas");
+    assert_eq!(identity["authentication"]["symmetricKey"]["primaryKey"], k1);
+    let generation = identity["generationId"]
+        .as_str()
+        .expect("a generation id")
+        .to_owned();
+
+    // A second create is a conflict; an update names what it replaces.
+    let again = request(addr, "PUT", "/devices/dev1", Some(&sas_body(&k2, &k1))).await;
+    again.assert_error(409, "deviceAlreadyExists");
+    assert_eq!(
+        again.header("iothub-errorcode"),
+        Some("DeviceAlreadyExists")
+    );
+    let stale = with_headers(
+        addr,
+        "PUT",
+        "/devices/dev1",
+        "if-match: \"bm90IGl0\"",
+        &sas_body(&k2, &k1),
+    )
+    .await;
+    stale.assert_error(412, "preconditionFailed");
+    let mut disable = sas_body(&k2, &k1);
+    disable["status"] = json!("disabled");
+    disable["statusReason"] = json!("retired");
+    let updated = with_headers(
+        addr,
+        "PUT",
+        "/devices/dev1",
+        &format!("if-match: \"{etag}\""),
+        &disable,
+    )
+    .await;
     assert_eq!(updated.status, 200, "{}", updated.text());
-    let got = request(addr, "GET", "/devices/dev1", None).await;
-    assert_eq!(got.status, 200);
-    assert_eq!(got.json()["connectionState"], "Disconnected");
-    for answer in [&created, &updated, &got] {
-        let text = answer.text();
-        assert!(!text.contains(&k1) && !text.contains(&k2), "{text}");
-        assert!(!text.contains("Key"), "{text}");
-    }
+    let updated = updated.json();
+    assert_ne!(updated["etag"], etag.as_str(), "a new entity tag");
+    assert_eq!(
+        updated["generationId"],
+        generation.as_str(),
+        "the same identity"
+    );
+    assert_eq!(
+        (updated["status"].as_str(), updated["statusReason"].as_str()),
+        (Some("disabled"), Some("retired"))
+    );
     let registered = emulator.hub().registry().get(&id("dev1")).expect("put");
     let keys = registered.device.authentication.keys().expect("SAS");
     assert_eq!(keys[0].expose_base64(), k2, "the update took effect");
+    let any = with_headers(
+        addr,
+        "PUT",
+        "/devices/dev1",
+        "if-match: *",
+        &sas_body(&k1, &k2),
+    )
+    .await;
+    assert_eq!(any.status, 200, "{}", any.text());
+    assert_eq!(
+        any.json()["status"],
+        "enabled",
+        "a PUT without `status` enables"
+    );
+
+    // Keys left out are made, as the service makes them.
+    let made = request(
+        addr,
+        "PUT",
+        "/devices/dev3",
+        Some(&json!({"deviceId": "dev3"})),
+    )
+    .await;
+    assert_eq!(made.status, 200, "{}", made.text());
+    let made = made.json();
+    let primary = made["authentication"]["symmetricKey"]["primaryKey"]
+        .as_str()
+        .expect("a key");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(primary)
+        .expect("base64");
+    assert_eq!(bytes.len(), 32);
+    assert_ne!(
+        made["authentication"]["symmetricKey"]["secondaryKey"].as_str(),
+        Some(primary)
+    );
 
     let thumbprint = "ab".repeat(20);
     let body = json!({"deviceId": "dev2", "authentication": {"type": "selfSigned", "x509Thumbprint": {"primaryThumbprint": thumbprint, "secondaryThumbprint": "CD".repeat(32)}}});
     let created = request(addr, "PUT", "/devices/dev2", Some(&body)).await;
-    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.status, 200, "{}", created.text());
     assert_eq!(created.json()["authentication"]["type"], "selfSigned");
     assert_eq!(
         created.json()["authentication"]["x509Thumbprint"]["primaryThumbprint"],
         "AB".repeat(20)
     );
+
+    // The list, and `top`.
+    let listed = request(addr, "GET", "/devices?api-version=2021-04-12", None).await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let ids: Vec<_> = listed
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| d["deviceId"].clone())
+        .collect();
+    assert_eq!(ids, vec![json!("dev1"), json!("dev2"), json!("dev3")]);
+    let first = request(addr, "GET", "/devices?top=1", None).await.json();
+    assert_eq!(first.as_array().map(Vec::len), Some(1));
+
+    // Deleted with its entity tag (a stale one is refused); then gone.
+    let current = request(addr, "GET", "/devices/dev1", None).await.json()["etag"].clone();
+    let current = current.as_str().expect("an etag");
+    with_headers(
+        addr,
+        "DELETE",
+        "/devices/dev1",
+        &format!("if-match: \"{etag}\""),
+        &Value::Null,
+    )
+    .await
+    .assert_error(412, "preconditionFailed");
+    let deleted = with_headers(
+        addr,
+        "DELETE",
+        "/devices/dev1",
+        &format!("if-match: \"{current}\""),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    request(addr, "GET", "/devices/dev1", None)
+        .await
+        .assert_error(404, "deviceNotFound");
+    request(addr, "DELETE", "/devices/dev1", None)
+        .await
+        .assert_error(404, "deviceNotFound");
+    assert!(emulator.hub().registry().get(&id("dev1")).is_none());
     emulator.shutdown().await;
 }
 
@@ -83,11 +235,17 @@ async fn get_device_shows_the_connection_state() {
     let got = request(addr, "GET", "/devices/dev1", None).await;
     assert_eq!(got.status, 200, "{}", got.text());
     assert_eq!(got.json()["connectionState"], "Connected");
-    assert!(got.json()["lastActivityTime"].is_u64());
+    let activity = got.json()["lastActivityTime"]
+        .as_str()
+        .expect("a time")
+        .to_owned();
+    assert!(
+        activity.ends_with('Z') && activity.starts_with("20"),
+        "{activity}"
+    );
     emulator.hub().connections().disconnect(&id("dev1"), token);
     let got = request(addr, "GET", "/devices/dev1", None).await;
     assert_eq!(got.json()["connectionState"], "Disconnected");
-    assert!(!got.text().contains(&key(0)));
 
     request(addr, "GET", "/devices/nobody", None)
         .await
@@ -465,7 +623,7 @@ async fn unknown_routes_and_methods_answer_json() {
     request(addr, "GET", "/nowhere", None)
         .await
         .assert_error(404, "notFound");
-    request(addr, "DELETE", "/devices/dev1", None)
+    request(addr, "PATCH", "/devices/dev1", None)
         .await
         .assert_error(405, "methodNotAllowed");
     request(addr, "POST", "/messages/events", None)

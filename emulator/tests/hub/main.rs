@@ -24,4 +24,5 @@ mod mqtt_reason_codes;
 mod mqtt_robustness;
 mod mqtt_sessions;
 mod mqtt_tls;
+mod service_sdk;
 mod subscribe_rules;

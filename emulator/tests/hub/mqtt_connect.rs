@@ -346,6 +346,33 @@ async fn new_credentials_or_removal_end_a_connection_with_not_authorized() {
     }
 }
 
+#[tokio::test]
+async fn a_disabled_device_is_refused_and_disabling_ends_its_connection() {
+    use iothub_emulator::registry::{Authentication, Device, DeviceId, DeviceStatus, Key};
+    let hub = emulator(&["d1"]).await;
+    let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    let same_keys = Authentication::Sas {
+        primary: Key::from_base64(&key(0)).expect("key"),
+        secondary: Key::from_base64(&key(100)).expect("key"),
+    };
+    let d1 = Device::new(DeviceId::new("d1").expect("id"), same_keys);
+    // Disabled with its keys unchanged: the connection ends.
+    hub.hub()
+        .registry()
+        .put(d1.clone().with_status(DeviceStatus::Disabled, None));
+    match raw.recv().await {
+        Some(Packet::Disconnect(d)) => assert_eq!(d.reason_code, ReasonCode::NotAuthorized),
+        other => panic!("expected DISCONNECT 135, got {other:?}"),
+    }
+    // A correctly signed CONNECT of a disabled device is refused.
+    let (mut refused, ack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert_eq!(ack.code, ReasonCode::NotAuthorized);
+    assert!(refused.recv().await.is_none(), "closed");
+    hub.hub().registry().put(d1);
+    let (_again, ack) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
+    assert_eq!(ack.code, ReasonCode::Success, "enabled again");
+}
+
 /// An emulator whose device d1 may also be signed for with the policies
 /// `device` (DeviceConnect, key 60) and `service` (ServiceConnect, key 61).
 async fn with_device_policies() -> iothub_emulator::Emulator {
@@ -454,18 +481,22 @@ async fn a_devices_packets_advance_its_last_activity_time() {
     let hub = emulator(&["d1"]).await;
     let service = Service::new(hub.http_addr());
     let (mut raw, _) = RawPeer::connect(&hub, connect("d1", &key(0))).await;
-    let at_connect = service.expect("GET", "/devices/d1", None, 200).await["lastActivityTime"]
-        .as_u64()
-        .expect("a time");
-    // Until the wall clock has moved past it (no sleep: a bounded wait).
+    let time = |answer: serde_json::Value| -> String {
+        answer["lastActivityTime"]
+            .as_str()
+            .expect("a time")
+            .to_owned()
+    };
+    let at_connect = time(service.expect("GET", "/devices/d1", None, 200).await);
+    // Until the wall clock has moved past it (no sleep: a bounded wait);
+    // the service's ISO 8601 times order as text.
     iothub_test_kit::fixtures::eventually("the clock ticks", || {
-        iothub_client::wire::Timestamp::now().as_millis() > at_connect
+        iothub_emulator::http::time::iso8601(iothub_client::wire::Timestamp::now().as_millis())
+            > at_connect
     })
     .await;
     still_up(&mut raw).await;
-    let later = service.expect("GET", "/devices/d1", None, 200).await["lastActivityTime"]
-        .as_u64()
-        .expect("a time");
+    let later = time(service.expect("GET", "/devices/d1", None, 200).await);
     assert!(later > at_connect, "{later} after {at_connect}");
 }
 

@@ -1,0 +1,93 @@
+//! The official IoT Hub service SDK for Python (`azure-iot-hub`, pinned,
+//! installed by `.ci/python-sdk.sh`) drives the emulator over HTTPS as
+//! backend code drives the service: from a service connection string whose
+//! `HostName` is the emulator's, with its certificate given the way a user
+//! gives it (`REQUESTS_CA_BUNDLE`). The script (`tests/python/`) asserts on
+//! the SDK's own returned objects and errors.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use iothub_emulator::tls::Tls;
+use iothub_test_kit::fixtures::{emulator_with, id};
+use iothub_test_kit::service::{policy_key, POLICY};
+use iothub_test_kit::{python_sdk, root};
+
+/// How long one script may take (the SDK's import alone takes seconds).
+const SCRIPT_TIME: Duration = Duration::from_secs(120);
+
+/// Runs `script` with `python`, its environment `env`; its standard output
+/// (panics with its standard error if it fails or takes too long).
+async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
+    let dir = std::env::temp_dir().join(format!("iothub-sdk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let (stdout, stderr) = (
+        dir.join(format!("{script}.out")),
+        dir.join(format!("{script}.err")),
+    );
+    let mut command = Command::new(python);
+    command
+        .arg(root().join("tests/python").join(script))
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).expect("a file"))
+        .stderr(std::fs::File::create(&stderr).expect("a file"));
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("python starts");
+    let deadline = tokio::time::Instant::now() + SCRIPT_TIME;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the script's status") {
+            break status;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            panic!("{script} took longer than {SCRIPT_TIME:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let out = std::fs::read_to_string(&stdout).unwrap_or_default();
+    let err = std::fs::read_to_string(&stderr).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        status.success(),
+        "{script} failed ({status}):\n{err}\n{out}"
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_registry_manager_creates_gets_updates_lists_and_deletes_devices() {
+    let Some(python) = python_sdk("service_sdk::the_registry_manager_…") else {
+        return;
+    };
+    let made =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let (cert, key) = (made.cert.pem(), made.key_pair.serialize_pem());
+    let tls = Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("TLS");
+    let emulator = emulator_with(&["existing"], |config| config.tls(tls)).await;
+    let ca = std::env::temp_dir().join(format!("iothub-sdk-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, &cert).expect("the CA file");
+    let connection_string = format!(
+        "HostName=localhost:{};SharedAccessKeyName={POLICY};SharedAccessKey={}",
+        emulator.http_addr().port(),
+        policy_key()
+    );
+    let out = run(
+        &python,
+        "registry_devices.py",
+        &[
+            ("IOTHUB_CONNECTION_STRING", connection_string),
+            ("REQUESTS_CA_BUNDLE", ca.display().to_string()),
+            ("IOTHUB_EXISTING_DEVICE", "existing".to_owned()),
+        ],
+    )
+    .await;
+    let _ = std::fs::remove_file(&ca);
+    assert!(out.starts_with("ok "), "{out}");
+    // What the SDK did is what the hub holds.
+    assert!(emulator.hub().registry().get(&id("sdk-device")).is_none());
+    assert!(emulator.hub().registry().get(&id("existing")).is_some());
+    emulator.shutdown().await;
+}

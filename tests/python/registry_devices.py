@@ -1,0 +1,95 @@
+"""The official service SDK (azure-iot-hub) against the emulator: device
+identities through IoTHubRegistryManager, as backend code calls them.
+
+Run by the emulator's `service_sdk` test with IOTHUB_CONNECTION_STRING (the
+emulator's service connection string) and REQUESTS_CA_BUNDLE (its
+certificate). Asserts on the SDK's own returned objects and errors; exits
+non-zero with the failed check on stderr; prints one line `ok N checks`.
+"""
+
+import base64
+import os
+import sys
+
+from azure.iot.hub import IoTHubRegistryManager
+from msrest.exceptions import HttpOperationError
+
+checks = 0
+
+
+def check(condition, what):
+    global checks
+    if not condition:
+        print(f"FAILED: {what}", file=sys.stderr)
+        sys.exit(1)
+    checks += 1
+
+
+def status_of(call):
+    """The HTTP status of the SDK's error for `call`, or None if it worked."""
+    try:
+        call()
+    except HttpOperationError as error:
+        return error.response.status_code
+    return None
+
+
+def key(byte):
+    return base64.b64encode(bytes([byte]) * 32).decode()
+
+
+manager = IoTHubRegistryManager.from_connection_string(
+    os.environ["IOTHUB_CONNECTION_STRING"]
+)
+existing = os.environ["IOTHUB_EXISTING_DEVICE"]
+
+# Create.
+created = manager.create_device_with_sas("sdk-device", key(1), key(2), "enabled")
+check(created.device_id == "sdk-device", f"created device id: {created.device_id}")
+check(created.status == "enabled", f"created status: {created.status}")
+check(bool(created.etag), "created etag")
+check(bool(created.generation_id), "created generation id")
+check(created.connection_state == "Disconnected", f"connection state: {created.connection_state}")
+check(created.authentication.type == "sas", "authentication type")
+check(created.authentication.symmetric_key.primary_key == key(1), "primary key")
+check(created.authentication.symmetric_key.secondary_key == key(2), "secondary key")
+check(created.cloud_to_device_message_count == 0, "no commands waiting")
+check(
+    status_of(lambda: manager.create_device_with_sas("sdk-device", key(1), key(2), "enabled")) == 409,
+    "a second create is a conflict",
+)
+
+# Get.
+got = manager.get_device("sdk-device")
+check(got.etag == created.etag, "get shows the created etag")
+check(got.last_activity_time is not None, "times read as ISO 8601")
+
+# Update with the etag: a new etag; a stale etag is refused.
+updated = manager.update_device_with_sas(
+    "sdk-device", created.etag, key(3), key(2), "disabled", status_reason="retired"
+)
+check(updated.etag != created.etag, "the etag changes on update")
+check(updated.status == "disabled", f"updated status: {updated.status}")
+check(updated.generation_id == created.generation_id, "the same identity")
+check(updated.authentication.symmetric_key.primary_key == key(3), "the new primary key")
+stale = status_of(
+    lambda: manager.update_device_with_sas("sdk-device", created.etag, key(4), key(2), "enabled")
+)
+check(stale == 412, f"a stale etag is 412, got {stale}")
+check(manager.get_device("sdk-device").status == "disabled", "the stale update changed nothing")
+
+# List.
+listed = [device.device_id for device in manager.get_devices()]
+check(listed == sorted([existing, "sdk-device"]), f"listed: {listed}")
+check(len(manager.get_devices(1)) == 1, "at most max_number_of_devices")
+
+# Delete: a stale etag is refused; then the device is gone.
+check(
+    status_of(lambda: manager.delete_device("sdk-device", created.etag)) == 412,
+    "delete with a stale etag is 412",
+)
+manager.delete_device("sdk-device", updated.etag)
+check(status_of(lambda: manager.get_device("sdk-device")) == 404, "a deleted device is not found")
+check(status_of(lambda: manager.delete_device("sdk-device")) == 404, "deleting it again is 404")
+
+print(f"ok {checks} checks")
