@@ -6,10 +6,10 @@
 //!
 //! | route | permission (any one) |
 //! | --- | --- |
-//! | `GET /devices/{id}` | RegistryRead |
-//! | `PUT /devices/{id}` | RegistryWrite |
+//! | `GET /devices/{id}`, `GET /devices` | RegistryRead |
+//! | `PUT`, `DELETE /devices/{id}` | RegistryWrite |
 //! | `GET /twins/{id}` | ServiceConnect, RegistryRead |
-//! | `PATCH /twins/{id}` | ServiceConnect |
+//! | `PATCH` and `PUT /twins/{id}` | ServiceConnect |
 //! | `POST /twins/{id}/methods` | ServiceConnect |
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
 //! | `GET /messages/events` | ServiceConnect |
@@ -50,7 +50,7 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
         (Some("/devices/{id}") | Some("/devices"), "GET") => &[RegistryRead],
         (Some("/devices/{id}"), "PUT" | "DELETE") => &[RegistryWrite],
         (Some("/twins/{id}"), "GET") => &[ServiceConnect, RegistryRead],
-        (Some("/twins/{id}"), "PATCH") => &[ServiceConnect],
+        (Some("/twins/{id}"), "PATCH" | "PUT") => &[ServiceConnect],
         (Some("/twins/{id}/methods"), "POST") => &[ServiceConnect],
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
         (Some("/messages/events"), "GET") => &[ServiceConnect],
@@ -115,10 +115,13 @@ mod tests {
     #[test]
     fn every_route_needs_a_permission_and_writes_need_more_than_reads() {
         let routes = [
+            ("/devices", "GET"),
             ("/devices/{id}", "GET"),
             ("/devices/{id}", "PUT"),
+            ("/devices/{id}", "DELETE"),
             ("/twins/{id}", "GET"),
             ("/twins/{id}", "PATCH"),
+            ("/twins/{id}", "PUT"),
             ("/twins/{id}/methods", "POST"),
             ("/devices/{id}/messages/deviceBound", "GET"),
             ("/devices/{id}/messages/deviceBound", "POST"),

@@ -170,14 +170,15 @@ fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
         .to_str()
         .map_err(|_| ApiError::bad_request("`If-Match` is not text"))?
         .trim();
-    if text == "*" {
-        return Ok(IfMatch::Any);
-    }
     let text = text.strip_prefix("W/").unwrap_or(text);
     let tag = text
         .strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(text);
+    // The SDKs quote the wildcard too (`"*"`).
+    if tag == "*" {
+        return Ok(IfMatch::Any);
+    }
     Ok(IfMatch::Tag(tag.to_owned()))
 }
 

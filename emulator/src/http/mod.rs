@@ -8,8 +8,9 @@
 //! | `GET /devices/{id}` | the identity, its connection state |
 //! | `DELETE /devices/{id}` | removes it (`If-Match`); 204 |
 //! | `GET /devices?top=N` | identities |
-//! | `GET /twins/{id}` | the twin |
-//! | `PATCH /twins/{id}` `{"properties":{"desired":{…}}}` | merge patch of desired; the new twin |
+//! | `GET /twins/{id}` | the twin (see [`twins`]) |
+//! | `PATCH /twins/{id}` `{"tags":{…},"properties":{"desired":{…}}}` | merge patches (`If-Match`); the new twin |
+//! | `PUT /twins/{id}` | tags and desired replaced (`If-Match`); the new twin |
 //! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
 //! | `GET /devices/{id}/messages/deviceBound` | the device's queue |
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
@@ -34,7 +35,7 @@ mod events;
 mod extract;
 mod methods;
 pub mod time;
-mod twins;
+pub mod twins;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -67,7 +68,10 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
             "/devices/{id}",
             get(devices::get).put(devices::put).delete(devices::delete),
         )
-        .route("/twins/{id}", get(twins::get).patch(twins::patch))
+        .route(
+            "/twins/{id}",
+            get(twins::get).patch(twins::patch).put(twins::put),
+        )
         .route("/twins/{id}/methods", post(methods::call))
         .route(
             "/devices/{id}/messages/deviceBound",

@@ -39,7 +39,7 @@ use crate::store::Journal;
 pub use commands::{Command, CommandError, CommandQuotas, CommandState, Commands, QueuedCommand};
 pub use connection::{ConnectionState, ConnectionToken, Connections};
 pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord, TelemetryRetention};
-pub use twin::{DesiredUpdate, Twin, TwinError, TwinState, Twins};
+pub use twin::{DesiredUpdate, ServiceUpdate, Twin, TwinError, TwinState, Twins};
 
 #[derive(Debug)]
 struct Inner {

@@ -49,6 +49,29 @@ pub const DESIRED_CHANNEL_CAPACITY: usize = 8;
 /// The JSON name of a side's version in twin documents.
 const VERSION_FIELD: &str = "$version";
 
+/// Largest JSON of a twin's tags, in bytes: the service's 8 KB.
+pub const MAX_TAGS_BYTES: usize = 8 * 1024;
+
+/// What the service API changes in a twin ([`Twins::update_from_service`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceUpdate {
+    /// Merge patches (RFC 7386) of the tags and of the desired properties,
+    /// each if given (`PATCH /twins/{id}`).
+    Merge {
+        /// The tags' patch.
+        tags: Option<Value>,
+        /// The desired properties' patch.
+        desired: Option<Value>,
+    },
+    /// New tags and desired properties, whole (`PUT /twins/{id}`).
+    Replace {
+        /// The tags.
+        tags: Map<String, Value>,
+        /// The desired properties.
+        desired: Map<String, Value>,
+    },
+}
+
 /// Why a twin patch was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TwinError {
@@ -66,12 +89,11 @@ pub enum TwinError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The patch would make its side larger than [`MAX_SECTION_BYTES`].
-    #[error(
-        "the {side} properties would take {size} bytes; at most {MAX_SECTION_BYTES} are allowed"
-    )]
+    /// The patch would make its side larger than [`MAX_SECTION_BYTES`]
+    /// (the tags than [`MAX_TAGS_BYTES`]).
+    #[error("the {side} would take {size} bytes; at most {} are allowed", if *side == "tags" { MAX_TAGS_BYTES } else { MAX_SECTION_BYTES })]
     TooLarge {
-        /// `desired` or `reported`.
+        /// `desired`, `reported` or `tags`.
         side: &'static str,
         /// Their size after the patch.
         size: usize,
@@ -145,6 +167,9 @@ pub struct Twin {
     pub desired: TwinState,
     /// The reported side.
     pub reported: TwinState,
+    /// The tags the service side keeps on the twin (devices never see
+    /// them).
+    pub tags: Map<String, Value>,
 }
 
 impl Twin {
@@ -165,59 +190,87 @@ impl Twin {
     }
 }
 
+/// A twin's content: its version, both sides and its tags.
+#[derive(Debug, Clone)]
+struct Body {
+    version: u64,
+    desired: TwinState,
+    reported: TwinState,
+    tags: Map<String, Value>,
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Self {
+            version: 1,
+            desired: TwinState::default(),
+            reported: TwinState::default(),
+            tags: Map::new(),
+        }
+    }
+}
+
+impl Body {
+    fn twin(&self, id: &DeviceId) -> Twin {
+        Twin {
+            device_id: id.clone(),
+            version: self.version,
+            desired: self.desired.clone(),
+            reported: self.reported.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+
+    fn of(twin: Twin) -> Self {
+        Self {
+            version: twin.version,
+            desired: twin.desired,
+            reported: twin.reported,
+            tags: twin.tags,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     /// The twin with every accepted patch, durable or not yet: what the
     /// next patch applies to and checks `if-version` against.
-    version: u64,
-    desired: TwinState,
-    reported: TwinState,
+    latest: Body,
     /// The twin as far as it is durable: what is shown.
-    shown: (u64, TwinState, TwinState),
+    shown: Body,
     desired_updates: Option<broadcast::Sender<DesiredUpdate>>,
 }
 
 impl Entry {
     fn new() -> Self {
         Self {
-            version: 1,
-            desired: TwinState::default(),
-            reported: TwinState::default(),
-            shown: (1, TwinState::default(), TwinState::default()),
+            latest: Body::default(),
+            shown: Body::default(),
             desired_updates: None,
         }
     }
 
     /// The twin with every accepted patch.
     fn latest(&self, id: &DeviceId) -> Twin {
-        Twin {
-            device_id: id.clone(),
-            version: self.version,
-            desired: self.desired.clone(),
-            reported: self.reported.clone(),
-        }
+        self.latest.twin(id)
     }
 
     /// The twin as shown.
     fn shown(&self, id: &DeviceId) -> Twin {
-        Twin {
-            device_id: id.clone(),
-            version: self.shown.0,
-            desired: self.shown.1.clone(),
-            reported: self.shown.2.clone(),
-        }
+        self.shown.twin(id)
     }
 
     /// Shows `twin` (a durable state of this entry), and its desired patch
     /// (to the device's live connection and the subscribers).
     fn show(&mut self, twin: Twin, update: Option<DesiredUpdate>, followers: &Followers) {
-        if twin.version > self.shown.0 {
-            self.shown = (twin.version, twin.desired, twin.reported);
+        let device_id = twin.device_id.clone();
+        if twin.version > self.shown.version {
+            self.shown = Body::of(twin);
         }
         let Some(update) = update else {
             return;
         };
-        if let Some(mailbox) = followers.live.get(&twin.device_id) {
+        if let Some(mailbox) = followers.live.get(&device_id) {
             mailbox.desired(update.clone(), followers.capacity);
         }
         if let Some(updates) = &self.desired_updates {
@@ -228,9 +281,7 @@ impl Entry {
 
     /// Undoes every patch not durable yet.
     fn undo(&mut self) {
-        self.version = self.shown.0;
-        self.desired = self.shown.1.clone();
-        self.reported = self.shown.2.clone();
+        self.latest = self.shown.clone();
     }
 }
 
@@ -286,11 +337,9 @@ impl Twins {
     /// state file).
     pub(crate) fn restore(&self, id: &str, record: &[u8]) -> Result<(), String> {
         let twin = record::decode(id, record)?;
-        self.with(&twin.device_id, |entry| {
-            entry.version = twin.version;
-            entry.desired = twin.desired.clone();
-            entry.reported = twin.reported.clone();
-            entry.shown = (twin.version, twin.desired, twin.reported);
+        self.with(&twin.device_id.clone(), |entry| {
+            entry.latest = Body::of(twin);
+            entry.shown = entry.latest.clone();
         });
         Ok(())
     }
@@ -306,12 +355,7 @@ impl Twins {
         let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
         match devices.get(id) {
             Some(entry) => entry.shown(id),
-            None => Twin {
-                device_id: id.clone(),
-                version: 1,
-                desired: TwinState::default(),
-                reported: TwinState::default(),
-            },
+            None => Body::default().twin(id),
         }
     }
 
@@ -339,17 +383,17 @@ impl Twins {
         let patch = check_patch(patch)?;
         self.with(id, |entry| {
             if let Some(expected) = if_version {
-                if expected != entry.reported.version {
+                if expected != entry.latest.reported.version {
                     return Err(TwinError::PreconditionFailed {
                         expected,
-                        actual: entry.reported.version,
+                        actual: entry.latest.reported.version,
                     });
                 }
             }
-            let reported = patched(&entry.reported, patch, "reported")?;
-            entry.reported = reported;
-            entry.version = entry.version.saturating_add(1);
-            let version = entry.reported.version;
+            let reported = patched(&entry.latest.reported, patch, "reported")?;
+            entry.latest.reported = reported;
+            entry.latest.version = entry.latest.version.saturating_add(1);
+            let version = entry.latest.reported.version;
             let commit = self.commit(id, entry, None)?;
             Ok((version, commit))
         })
@@ -372,16 +416,98 @@ impl Twins {
     ) -> Result<(u64, Commit), TwinError> {
         let patch = check_patch(patch)?;
         self.with(id, |entry| {
-            let desired = patched(&entry.desired, patch, "desired")?;
-            entry.desired = desired;
-            entry.version = entry.version.saturating_add(1);
-            let version = entry.desired.version;
+            let desired = patched(&entry.latest.desired, patch, "desired")?;
+            entry.latest.desired = desired;
+            entry.latest.version = entry.latest.version.saturating_add(1);
+            let version = entry.latest.desired.version;
             let update = DesiredUpdate {
                 version,
                 patch: patch.clone(),
             };
             let commit = self.commit(id, entry, Some(update))?;
             Ok((version, commit))
+        })
+    }
+
+    /// What the service API changes in a twin (its tags and its desired
+    /// properties: merged, or replaced), if the twin's version is
+    /// `if_version` when given (the service's ETag); the device is told of
+    /// a desired change as of a patch. Returns the new twin (as it will be
+    /// shown once durable) and the [`Commit`] to wait for.
+    pub fn update_from_service(
+        &self,
+        id: &DeviceId,
+        update: &ServiceUpdate,
+        if_version: Option<u64>,
+    ) -> Result<(Twin, Commit), TwinError> {
+        self.with(id, |entry| {
+            if let Some(expected) = if_version {
+                if expected != entry.latest.version {
+                    return Err(TwinError::PreconditionFailed {
+                        expected,
+                        actual: entry.latest.version,
+                    });
+                }
+            }
+            let (tags, desired_patch) = match update {
+                ServiceUpdate::Merge { tags, desired } => {
+                    let tags = match tags {
+                        Some(patch) => {
+                            let patch = check_patch(patch)?;
+                            let mut document = Value::Object(entry.latest.tags.clone());
+                            json_patch::merge(&mut document, patch);
+                            match document {
+                                Value::Object(map) => Some(map),
+                                _ => Some(Map::new()),
+                            }
+                        }
+                        None => None,
+                    };
+                    let desired = desired.as_ref().map(check_patch).transpose()?.cloned();
+                    (tags, desired)
+                }
+                ServiceUpdate::Replace { tags, desired } => {
+                    check_patch(&Value::Object(tags.clone()))?;
+                    check_patch(&Value::Object(desired.clone()))?;
+                    // The patch that turns the old desired into the new one.
+                    let mut patch: Map<String, Value> = entry
+                        .latest
+                        .desired
+                        .properties
+                        .keys()
+                        .filter(|name| !desired.contains_key(*name))
+                        .map(|name| (name.clone(), Value::Null))
+                        .collect();
+                    patch.extend(desired.clone());
+                    (Some(tags.clone()), Some(Value::Object(patch)))
+                }
+            };
+            if let Some(tags) = &tags {
+                let size = serde_json::to_vec(tags).map_or(usize::MAX, |json| json.len());
+                if size > MAX_TAGS_BYTES {
+                    return Err(TwinError::TooLarge { side: "tags", size });
+                }
+            }
+            let desired = desired_patch
+                .as_ref()
+                .map(|patch| patched(&entry.latest.desired, patch, "desired"))
+                .transpose()?;
+            if let Some(tags) = tags {
+                entry.latest.tags = tags;
+            }
+            let update = match (desired, desired_patch) {
+                (Some(desired), Some(patch)) => {
+                    entry.latest.desired = desired;
+                    Some(DesiredUpdate {
+                        version: entry.latest.desired.version,
+                        patch,
+                    })
+                }
+                _ => None,
+            };
+            entry.latest.version = entry.latest.version.saturating_add(1);
+            let commit = self.commit(id, entry, update)?;
+            Ok((entry.latest(id), commit))
         })
     }
 

@@ -287,6 +287,17 @@ async fn one_message(mqtt: SocketAddr, i: usize, payload: &str) {
     }
 }
 
+/// What the state keeps of a twin (not the connection state or the
+/// registry's entity tag, which belong to this run).
+fn twin_kept(twin: &Value) -> Value {
+    json!({
+        "version": twin["version"],
+        "etag": twin["etag"],
+        "tags": twin["tags"],
+        "properties": twin["properties"],
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     let (dir, log) = folder("sigkill");
@@ -418,7 +429,11 @@ async fn sigkill_mid_traffic_loses_nothing_acknowledged() {
     .await;
     assert!(answer["sequenceNo"].as_u64().expect("a number") > last_command[2]);
     let restored = expect(&service, "GET", "/twins/d0", &Value::Null, 200).await;
-    assert_eq!(restored, twin, "the twin as it was acknowledged");
+    assert_eq!(
+        twin_kept(&restored),
+        twin_kept(&twin),
+        "the twin as it was acknowledged"
+    );
 
     signal(&running.0, "TERM");
     assert_eq!(wait_exit(&mut running.0).code(), Some(0));
@@ -449,7 +464,7 @@ async fn a_clean_stop_keeps_everything() {
     let before = (
         events(&service).await,
         queue(&service, 0).await,
-        expect(&service, "GET", "/twins/d3", &Value::Null, 200).await,
+        twin_kept(&expect(&service, "GET", "/twins/d3", &Value::Null, 200).await),
     );
     assert_eq!(before.0.len(), 5);
     signal(&running.0, "TERM");
@@ -459,7 +474,7 @@ async fn a_clean_stop_keeps_everything() {
     let after = (
         events(&service).await,
         queue(&service, 0).await,
-        expect(&service, "GET", "/twins/d3", &Value::Null, 200).await,
+        twin_kept(&expect(&service, "GET", "/twins/d3", &Value::Null, 200).await),
     );
     assert_eq!(after, before);
     one_message(mqtt, 0, "next").await;

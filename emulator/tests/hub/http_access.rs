@@ -25,7 +25,14 @@ fn routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
     vec![
         ("PUT", "/devices/dev1", Some(keys)),
         ("GET", "/devices/dev1", None),
+        ("DELETE", "/devices/dev1", None),
+        ("GET", "/devices", None),
         ("GET", "/twins/dev1", None),
+        (
+            "PUT",
+            "/twins/dev1",
+            Some(json!({"tags": {"t": 1}, "properties": {"desired": {"x": 1}}})),
+        ),
         (
             "PATCH",
             "/twins/dev1",
@@ -238,10 +245,10 @@ async fn each_permission_opens_its_routes_only() {
     let addr = emulator.http_addr();
     // (policy, key byte, the routes of `routes()` it opens, by index).
     let table: [(&str, u8, &[usize]); 4] = [
-        ("registryRead", 1, &[1, 2, 8]),
-        ("registryReadWrite", 2, &[0, 1, 2, 8]),
-        ("service", 3, &[2, 3, 4, 5, 6, 7, 8]),
-        ("device", 4, &[8]),
+        ("registryRead", 1, &[1, 3, 4, 11]),
+        ("registryReadWrite", 2, &[0, 1, 2, 3, 4, 11]),
+        ("service", 3, &[4, 5, 6, 7, 8, 9, 10, 11]),
+        ("device", 4, &[11]),
     ];
     for (name, byte, opens) in table {
         let caller = caller(addr, name, byte);

@@ -149,6 +149,16 @@ async fn device_identities_follow_the_services_registry_api() {
         "enabled",
         "a PUT without `status` enables"
     );
+    // The SDKs quote the wildcard.
+    let quoted = with_headers(
+        addr,
+        "PUT",
+        "/devices/dev1",
+        "if-match: \"*\"",
+        &sas_body(&k1, &k2),
+    )
+    .await;
+    assert_eq!(quoted.status, 200, "{}", quoted.text());
 
     // Keys left out are made, as the service makes them.
     let made = request(
@@ -343,6 +353,17 @@ async fn bad_device_bodies_are_400_and_echo_no_key() {
     emulator.shutdown().await;
 }
 
+/// The parts of a twin the twin store keeps.
+fn core(twin: &Value) -> Value {
+    json!({
+        "deviceId": twin["deviceId"],
+        "version": twin["version"],
+        "etag": twin["etag"],
+        "tags": twin["tags"],
+        "properties": twin["properties"],
+    })
+}
+
 #[tokio::test]
 async fn twins_get_and_patch_desired() {
     let emulator = emulator(&["dev1"]).await;
@@ -352,9 +373,12 @@ async fn twins_get_and_patch_desired() {
     let twin = request(addr, "GET", "/twins/dev1", None).await;
     assert_eq!(twin.status, 200);
     assert_eq!(
-        twin.json(),
-        json!({"deviceId": "dev1", "version": 1, "properties": {"desired": {"$version": 1}, "reported": {"$version": 1}}})
+        core(&twin.json()),
+        json!({"deviceId": "dev1", "version": 1, "etag": "AAAAAAAAAAE=", "tags": {}, "properties": {"desired": {"$version": 1}, "reported": {"$version": 1}}})
     );
+    assert_eq!(twin.header("etag"), Some("\"AAAAAAAAAAE=\""));
+    assert_eq!(twin.json()["connectionState"], "Disconnected");
+    assert_eq!(twin.json()["authenticationType"], "sas");
 
     let patch = json!({"properties": {"desired": {"fan": {"speed": 3}, "mode": "eco"}}});
     let patched = request(addr, "PATCH", "/twins/dev1", Some(&patch)).await;
@@ -375,14 +399,25 @@ async fn twins_get_and_patch_desired() {
     assert_eq!(twin.desired.version, 3);
     assert_eq!(twin.desired.properties.get("mode"), None, "null removes");
     let got = request(addr, "GET", "/twins/dev1", None).await;
-    assert_eq!(got.json(), twin.to_json());
+    let shown = twin.to_json();
+    assert_eq!(got.json()["properties"], shown["properties"]);
+    assert_eq!(got.json()["version"], shown["version"]);
+
+    // The reported side belongs to the device: a body's is ignored.
+    let ignored = json!({"properties": {"reported": {"a": 1}}, "deviceId": "dev1"});
+    request(addr, "PATCH", "/twins/dev1", Some(&ignored)).await;
+    assert!(emulator
+        .hub()
+        .twins()
+        .get(&id("dev1"))
+        .reported
+        .properties
+        .is_empty());
 
     for bad in [
-        json!({"properties": {"reported": {"a": 1}}}),
-        json!({"properties": {"desired": {"a": 1}, "reported": {}}}),
         json!({"properties": {"desired": [1]}}),
         json!({"properties": {"desired": {"$bad": 1}}}),
-        json!({"tags": {}}),
+        json!({"tags": [1]}),
     ] {
         request(addr, "PATCH", "/twins/dev1", Some(&bad))
             .await
@@ -397,6 +432,60 @@ async fn twins_get_and_patch_desired() {
     .await
     .assert_error(400, "badRequest");
     assert_eq!(emulator.hub().twins().get(&id("dev1")).desired.version, 3);
+
+    // Tags: merged by PATCH, replaced with the desired side by PUT, each
+    // under `If-Match` (a stale entity tag is 412 and changes nothing).
+    let current = request(addr, "GET", "/twins/dev1", None).await.json();
+    let etag = current["etag"].as_str().expect("an etag").to_owned();
+    let tagged = with_headers(
+        addr,
+        "PATCH",
+        "/twins/dev1",
+        &format!("if-match: \"{etag}\""),
+        &json!({"tags": {"site": {"floor": 3}, "owner": "ops"}}),
+    )
+    .await;
+    assert_eq!(tagged.status, 200, "{}", tagged.text());
+    let tagged = tagged.json();
+    assert_eq!(
+        tagged["tags"],
+        json!({"site": {"floor": 3}, "owner": "ops"})
+    );
+    assert_eq!(
+        tagged["properties"]["desired"]["$version"], 3,
+        "tags leave desired as it was"
+    );
+    assert_ne!(tagged["etag"], etag.as_str());
+    with_headers(
+        addr,
+        "PATCH",
+        "/twins/dev1",
+        &format!("if-match: \"{etag}\""),
+        &json!({"tags": {"owner": null}}),
+    )
+    .await
+    .assert_error(412, "preconditionFailed");
+    assert_eq!(
+        emulator.hub().twins().get(&id("dev1")).tags.get("owner"),
+        Some(&json!("ops"))
+    );
+    let replaced = with_headers(addr, "PUT", "/twins/dev1", "if-match: *", &json!({"tags": {"owner": "lab"}, "properties": {"desired": {"fan": {"speed": 1}, "$version": 9, "$metadata": {}}}})).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let replaced = replaced.json();
+    assert_eq!(replaced["tags"], json!({"owner": "lab"}));
+    assert_eq!(
+        replaced["properties"]["desired"],
+        json!({"fan": {"speed": 1}, "$version": 4})
+    );
+    let update = std::iter::from_fn(|| updates.try_recv().ok())
+        .last()
+        .expect("told");
+    assert_eq!(update.version, 4);
+    assert_eq!(
+        update.patch,
+        json!({"fan": {"speed": 1}}),
+        "the patch that makes the new desired"
+    );
 
     request(addr, "GET", "/twins/nobody", None)
         .await

@@ -57,37 +57,65 @@ async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_registry_manager_creates_gets_updates_lists_and_deletes_devices() {
-    let Some(python) = python_sdk("service_sdk::the_registry_manager_…") else {
-        return;
-    };
+/// An emulator over HTTPS with device `existing`, and the environment a
+/// script gets: the service connection string, the CA file, the device.
+struct Served {
+    emulator: iothub_emulator::Emulator,
+    env: Vec<(&'static str, String)>,
+    ca: std::path::PathBuf,
+}
+
+async fn served(test: &str) -> Served {
     let made =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
     let (cert, key) = (made.cert.pem(), made.key_pair.serialize_pem());
     let tls = Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("TLS");
     let emulator = emulator_with(&["existing"], |config| config.tls(tls)).await;
-    let ca = std::env::temp_dir().join(format!("iothub-sdk-ca-{}.pem", std::process::id()));
+    let ca = std::env::temp_dir().join(format!("iothub-sdk-ca-{}-{test}.pem", std::process::id()));
     std::fs::write(&ca, &cert).expect("the CA file");
     let connection_string = format!(
         "HostName=localhost:{};SharedAccessKeyName={POLICY};SharedAccessKey={}",
         emulator.http_addr().port(),
         policy_key()
     );
-    let out = run(
-        &python,
-        "registry_devices.py",
-        &[
-            ("IOTHUB_CONNECTION_STRING", connection_string),
-            ("REQUESTS_CA_BUNDLE", ca.display().to_string()),
-            ("IOTHUB_EXISTING_DEVICE", "existing".to_owned()),
-        ],
-    )
-    .await;
-    let _ = std::fs::remove_file(&ca);
+    let env = vec![
+        ("IOTHUB_CONNECTION_STRING", connection_string),
+        ("REQUESTS_CA_BUNDLE", ca.display().to_string()),
+        ("IOTHUB_EXISTING_DEVICE", "existing".to_owned()),
+    ];
+    Served { emulator, env, ca }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_registry_manager_creates_gets_updates_lists_and_deletes_devices() {
+    let Some(python) = python_sdk("service_sdk::the_registry_manager_…_devices") else {
+        return;
+    };
+    let served = served("devices").await;
+    let out = run(&python, "registry_devices.py", &served.env).await;
+    let _ = std::fs::remove_file(&served.ca);
     assert!(out.starts_with("ok "), "{out}");
     // What the SDK did is what the hub holds.
-    assert!(emulator.hub().registry().get(&id("sdk-device")).is_none());
-    assert!(emulator.hub().registry().get(&id("existing")).is_some());
-    emulator.shutdown().await;
+    let hub = served.emulator.hub();
+    assert!(hub.registry().get(&id("sdk-device")).is_none());
+    assert!(hub.registry().get(&id("existing")).is_some());
+    served.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_registry_manager_gets_updates_and_replaces_twins_with_etags_and_tags() {
+    let Some(python) = python_sdk("service_sdk::the_registry_manager_…_twins") else {
+        return;
+    };
+    let served = served("twins").await;
+    let out = run(&python, "registry_twins.py", &served.env).await;
+    let _ = std::fs::remove_file(&served.ca);
+    assert!(out.starts_with("ok "), "{out}");
+    let twin = served.emulator.hub().twins().get(&id("existing"));
+    assert_eq!(twin.tags.get("owner"), Some(&serde_json::json!("lab")));
+    assert_eq!(
+        twin.desired.properties.get("mode"),
+        Some(&serde_json::json!("eco"))
+    );
+    served.emulator.shutdown().await;
 }

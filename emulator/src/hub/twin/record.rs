@@ -1,6 +1,8 @@
 //! A twin as the state file keeps it: keyed by device id, the whole twin
 //! as the service API shows it without its id,
-//! `{"version","properties":{"desired":{…,"$version":n},"reported":{…,"$version":m}}}`.
+//! `{"version","properties":{"desired":{…,"$version":n},"reported":{…,"$version":m}},"tags":{…}}`
+//! (`tags` only when it has some; a record without has none, as earlier
+//! versions wrote them).
 
 use serde_json::{json, Map, Value};
 
@@ -10,7 +12,10 @@ use crate::store::Change;
 
 /// The change that stores `twin`.
 pub(crate) fn put(twin: &Twin) -> Change {
-    let record = json!({ "version": twin.version, "properties": twin.properties_json() });
+    let mut record = json!({ "version": twin.version, "properties": twin.properties_json() });
+    if !twin.tags.is_empty() {
+        record["tags"] = Value::Object(twin.tags.clone());
+    }
     Change::PutTwin {
         id: twin.device_id.as_str().to_owned(),
         value: record.to_string().into_bytes(),
@@ -62,6 +67,11 @@ pub(crate) fn decode(id: &str, record: &[u8]) -> Result<Twin, String> {
         version: version(value.get("version"), "`version`").map_err(bad)?,
         desired: side(properties, "desired").map_err(bad)?,
         reported: side(properties, "reported").map_err(bad)?,
+        tags: match value.get("tags") {
+            None => Map::new(),
+            Some(Value::Object(tags)) => tags.clone(),
+            Some(_) => return Err(bad("`tags` is not an object".to_owned())),
+        },
     })
 }
 
@@ -85,6 +95,7 @@ mod tests {
                 properties: Map::new(),
                 version: 5,
             },
+            tags: json!({"site": {"floor": 3}}).as_object().unwrap().clone(),
         };
         let Change::PutTwin { id, value } = put(&twin) else {
             panic!("not a twin");
@@ -101,6 +112,7 @@ mod tests {
             (br#"{"version":2}"#, "`properties`"),
             (b"\"x\"", "`properties`"),
             (b"{", "EOF"),
+            (br#"{"version":2,"properties":{"desired":{"$version":1},"reported":{"$version":1}},"tags":[]}"#, "`tags`"),
         ] {
             let error = decode("dev1", record).unwrap_err();
             assert!(error.contains("dev1") && error.contains(needle), "{error} / {needle}");

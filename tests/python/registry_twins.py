@@ -1,0 +1,76 @@
+"""The official service SDK (azure-iot-hub) against the emulator: device
+twins through IoTHubRegistryManager (get, update and replace, with ETags
+and tags), as backend code calls them.
+
+Run by the emulator's `service_sdk` test with IOTHUB_CONNECTION_STRING,
+REQUESTS_CA_BUNDLE and IOTHUB_EXISTING_DEVICE. Asserts on the SDK's own
+returned objects and errors; exits non-zero with the failed check on
+stderr; prints one line `ok N checks`.
+"""
+
+import os
+import sys
+
+from azure.iot.hub import IoTHubRegistryManager
+from azure.iot.hub.models import Twin, TwinProperties
+from msrest.exceptions import HttpOperationError
+
+checks = 0
+
+
+def check(condition, what):
+    global checks
+    if not condition:
+        print(f"FAILED: {what}", file=sys.stderr)
+        sys.exit(1)
+    checks += 1
+
+
+def status_of(call):
+    """The HTTP status of the SDK's error for `call`, or None if it worked."""
+    try:
+        call()
+    except HttpOperationError as error:
+        return error.response.status_code
+    return None
+
+
+manager = IoTHubRegistryManager.from_connection_string(
+    os.environ["IOTHUB_CONNECTION_STRING"]
+)
+device = os.environ["IOTHUB_EXISTING_DEVICE"]
+
+twin = manager.get_twin(device)
+check(twin.device_id == device, f"twin device id: {twin.device_id}")
+check(bool(twin.etag), "a twin etag")
+check(twin.properties.desired.get("$version") == 1, f"desired: {twin.properties.desired}")
+check(twin.properties.reported.get("$version") == 1, f"reported: {twin.properties.reported}")
+check(twin.status == "enabled", f"status: {twin.status}")
+check(twin.connection_state == "Disconnected", f"connection state: {twin.connection_state}")
+
+# Update (merge) with the etag: tags and desired.
+patch = Twin(tags={"site": {"floor": 3}}, properties=TwinProperties(desired={"fan": 2}))
+updated = manager.update_twin(device, patch, twin.etag)
+check(updated.tags == {"site": {"floor": 3}}, f"tags: {updated.tags}")
+check(updated.properties.desired.get("fan") == 2, f"desired: {updated.properties.desired}")
+check(updated.properties.desired.get("$version") == 2, "the desired version rises")
+check(updated.etag != twin.etag, "the etag changes")
+check(updated.version == twin.version + 1, "the twin version rises")
+check(status_of(lambda: manager.update_twin(device, patch, twin.etag)) == 412, "a stale etag is 412")
+more = Twin(tags={"owner": "ops"})
+merged = manager.update_twin(device, more)
+check(merged.tags == {"site": {"floor": 3}, "owner": "ops"}, f"merged tags: {merged.tags}")
+check(merged.properties.desired.get("fan") == 2, "tags alone leave desired")
+
+# Replace: tags and desired whole; what is left out is gone.
+replacement = Twin(tags={"owner": "lab"}, properties=TwinProperties(desired={"mode": "eco"}))
+replaced = manager.replace_twin(device, replacement, merged.etag)
+check(replaced.tags == {"owner": "lab"}, f"replaced tags: {replaced.tags}")
+check("fan" not in replaced.properties.desired, f"replaced desired: {replaced.properties.desired}")
+check(replaced.properties.desired.get("mode") == "eco", "the new desired")
+check(status_of(lambda: manager.replace_twin(device, replacement, merged.etag)) == 412, "replace with a stale etag is 412")
+check(manager.get_twin(device).etag == replaced.etag, "get shows the latest etag")
+
+check(status_of(lambda: manager.get_twin("nobody-here")) == 404, "an unknown device's twin is 404")
+
+print(f"ok {checks} checks")
