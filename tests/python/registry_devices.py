@@ -78,6 +78,39 @@ stale = status_of(
 check(stale == 412, f"a stale etag is 412, got {stale}")
 check(manager.get_device("sdk-device").status == "disabled", "the stale update changed nothing")
 
+# Modules of the device: create, get, update with the etag, list, their
+# twins, delete.
+module = manager.create_module_with_sas("sdk-device", "sensor", "ops", key(5), key(6))
+check(module.module_id == "sensor" and module.device_id == "sdk-device", "module ids")
+check(bool(module.etag), "a module etag")
+check(module.authentication.symmetric_key.primary_key == key(5), "the module's key")
+check(
+    status_of(lambda: manager.create_module_with_sas("sdk-device", "sensor", "ops", key(5), key(6))) == 409,
+    "a second module create is a conflict",
+)
+check(manager.get_module("sdk-device", "sensor").etag == module.etag, "get_module")
+moved = manager.update_module_with_sas("sdk-device", "sensor", "ops", module.etag, key(7), key(6))
+check(moved.etag != module.etag, "the module etag changes")
+check(moved.authentication.symmetric_key.primary_key == key(7), "the module's new key")
+check(
+    status_of(lambda: manager.update_module_with_sas("sdk-device", "sensor", "ops", module.etag, key(8), key(6))) == 412,
+    "a stale module etag is 412",
+)
+check([m.module_id for m in manager.get_modules("sdk-device")] == ["sensor"], "get_modules")
+module_twin = manager.get_module_twin("sdk-device", "sensor")
+check(module_twin.module_id == "sensor", f"module twin: {module_twin.module_id}")
+from azure.iot.hub.models import Twin, TwinProperties
+patched = manager.update_module_twin(
+    "sdk-device", "sensor", Twin(properties=TwinProperties(desired={"rate": 5})), module_twin.etag
+)
+check(patched.properties.desired.get("rate") == 5, "the module twin's desired")
+check(
+    status_of(lambda: manager.create_module_with_sas("nobody-here", "m", "ops", key(5), key(6))) == 404,
+    "a module of an unknown device is 404",
+)
+manager.delete_module("sdk-device", "sensor", moved.etag)
+check(status_of(lambda: manager.get_module("sdk-device", "sensor")) == 404, "a deleted module is not found")
+
 # List.
 listed = [device.device_id for device in manager.get_devices()]
 check(listed == sorted([existing, "sdk-device"]), f"listed: {listed}")

@@ -6,11 +6,11 @@
 //!
 //! | route | permission (any one) |
 //! | --- | --- |
-//! | `GET /devices/{id}`, `GET /devices` | RegistryRead |
-//! | `PUT`, `DELETE /devices/{id}` | RegistryWrite |
-//! | `GET /twins/{id}` | ServiceConnect, RegistryRead |
-//! | `PATCH` and `PUT /twins/{id}` | ServiceConnect |
-//! | `POST /twins/{id}/methods` | ServiceConnect |
+//! | `GET /devices/{id}`, `GET /devices` (and modules: `…/modules/{mid}`, `GET /devices/{id}/modules`) | RegistryRead |
+//! | `PUT`, `DELETE /devices/{id}` (and `…/modules/{mid}`) | RegistryWrite |
+//! | `GET /twins/{id}` (and `…/modules/{mid}`) | ServiceConnect, RegistryRead |
+//! | `PATCH` and `PUT /twins/{id}` (and `…/modules/{mid}`) | ServiceConnect |
+//! | `POST /twins/{id}/methods` (and `…/modules/{mid}/methods`) | ServiceConnect |
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
 //! | `GET /messages/events` | ServiceConnect |
 //! | anything else | a valid token (then 404 or 405) |
@@ -47,11 +47,25 @@ pub(super) struct Gate {
 fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
     use Permission::{RegistryRead, RegistryWrite, ServiceConnect};
     match (route, method.as_str()) {
-        (Some("/devices/{id}") | Some("/devices"), "GET") => &[RegistryRead],
-        (Some("/devices/{id}"), "PUT" | "DELETE") => &[RegistryWrite],
-        (Some("/twins/{id}"), "GET") => &[ServiceConnect, RegistryRead],
-        (Some("/twins/{id}"), "PATCH" | "PUT") => &[ServiceConnect],
-        (Some("/twins/{id}/methods"), "POST") => &[ServiceConnect],
+        (
+            Some(
+                "/devices/{id}"
+                | "/devices"
+                | "/devices/{id}/modules"
+                | "/devices/{id}/modules/{mid}",
+            ),
+            "GET",
+        ) => &[RegistryRead],
+        (Some("/devices/{id}" | "/devices/{id}/modules/{mid}"), "PUT" | "DELETE") => {
+            &[RegistryWrite]
+        }
+        (Some("/twins/{id}" | "/twins/{id}/modules/{mid}"), "GET") => {
+            &[ServiceConnect, RegistryRead]
+        }
+        (Some("/twins/{id}" | "/twins/{id}/modules/{mid}"), "PATCH" | "PUT") => &[ServiceConnect],
+        (Some("/twins/{id}/methods" | "/twins/{id}/modules/{mid}/methods"), "POST") => {
+            &[ServiceConnect]
+        }
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
         (Some("/messages/events"), "GET") => &[ServiceConnect],
         _ => &[],
@@ -123,6 +137,14 @@ mod tests {
             ("/twins/{id}", "PATCH"),
             ("/twins/{id}", "PUT"),
             ("/twins/{id}/methods", "POST"),
+            ("/devices/{id}/modules", "GET"),
+            ("/devices/{id}/modules/{mid}", "GET"),
+            ("/devices/{id}/modules/{mid}", "PUT"),
+            ("/devices/{id}/modules/{mid}", "DELETE"),
+            ("/twins/{id}/modules/{mid}", "GET"),
+            ("/twins/{id}/modules/{mid}", "PATCH"),
+            ("/twins/{id}/modules/{mid}", "PUT"),
+            ("/twins/{id}/modules/{mid}/methods", "POST"),
             ("/devices/{id}/messages/deviceBound", "GET"),
             ("/devices/{id}/messages/deviceBound", "POST"),
             ("/messages/events", "GET"),

@@ -3,6 +3,10 @@
 //! `If-Match`), `GET /devices/{id}`, `DELETE /devices/{id}` and
 //! `GET /devices` (the list, at most `top`).
 //!
+//! Module identities are the same under `/devices/{id}/modules/{mid}`
+//! (`GET /devices/{id}/modules` lists them), their device registered
+//! first; a module answers with its `moduleId` beside the `deviceId`.
+//!
 //! A PUT's body is the service's device identity:
 //! `{"deviceId","status","statusReason","authentication":{"type":"sas","symmetricKey":{"primaryKey":B64,"secondaryKey":B64}}}`
 //! or `"type":"selfSigned"` with `"x509Thumbprint":{"primaryThumbprint":HEX,"secondaryThumbprint":HEX}`.
@@ -46,6 +50,7 @@ const MADE_KEY_BYTES: usize = 32;
 #[serde(rename_all = "camelCase")]
 pub(super) struct PutBody {
     device_id: Option<String>,
+    module_id: Option<String>,
     status: Option<String>,
     status_reason: Option<String>,
     authentication: Option<AuthenticationBody>,
@@ -185,12 +190,17 @@ fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
 /// Whether `condition` holds for `current` (what is registered now).
 fn check(condition: &IfMatch, current: Option<&Registered>, id: &DeviceId) -> Result<(), ApiError> {
     match (condition, current) {
+        (IfMatch::Absent, Some(_)) if id.module_id().is_some() => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "moduleAlreadyExists",
+            format!("module `{id}` exists; update it with `If-Match`"),
+        )),
         (IfMatch::Absent, Some(_)) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "deviceAlreadyExists",
             format!("device `{id}` exists; update it with `If-Match`"),
         )),
-        (IfMatch::Tag(_), None) => Err(ApiError::device_not_found(id.as_str())),
+        (IfMatch::Tag(_), None) => Err(ApiError::not_found(id)),
         (IfMatch::Tag(tag), Some(current)) if *tag != current.etag => Err(ApiError::new(
             StatusCode::PRECONDITION_FAILED,
             "preconditionFailed",
@@ -275,10 +285,24 @@ pub(super) async fn put(
     JsonBody(body): JsonBody<PutBody>,
 ) -> Result<Response, ApiError> {
     if let Some(named) = body.device_id.as_deref() {
-        if named != id.as_str() {
+        if named != id.device() {
             return Err(ApiError::bad_request(
                 "`deviceId` in the body differs from the device id in the path",
             ));
+        }
+    }
+    if let (Some(named), Some(module)) = (body.module_id.as_deref(), id.module_id()) {
+        if named != module {
+            return Err(ApiError::bad_request(
+                "`moduleId` in the body differs from the module id in the path",
+            ));
+        }
+    }
+    // A module belongs to a registered device.
+    if id.module_id().is_some() {
+        let device = DeviceId::new(id.device())?;
+        if hub.registry().get(&device).is_none() {
+            return Err(ApiError::device_not_found(device.as_str()));
         }
     }
     let status = match body.status.as_deref() {
@@ -303,7 +327,7 @@ pub(super) async fn put(
     let registered = hub
         .registry()
         .get(&id)
-        .ok_or_else(|| ApiError::device_not_found(id.as_str()))?;
+        .ok_or_else(|| ApiError::not_found(&id))?;
     tracing::info!(device = %id, created = matches!(outcome, PutOutcome::Created { .. }), "device identity put");
     Ok(answer(&hub, &registered))
 }
@@ -313,7 +337,7 @@ pub(super) async fn get(State(hub): State<Hub>, PathId(id): PathId) -> Result<Re
     let registered = hub
         .registry()
         .get(&id)
-        .ok_or_else(|| ApiError::device_not_found(id.as_str()))?;
+        .ok_or_else(|| ApiError::not_found(&id))?;
     Ok(answer(&hub, &registered))
 }
 
@@ -326,7 +350,7 @@ pub(super) async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let current = hub.registry().get(&id);
     if current.is_none() {
-        return Err(ApiError::device_not_found(id.as_str()));
+        return Err(ApiError::not_found(&id));
     }
     match if_match(&headers)? {
         IfMatch::Absent => check(&IfMatch::Any, current.as_ref(), &id)?,
@@ -335,6 +359,24 @@ pub(super) async fn delete(
     hub.remove_device(&id);
     tracing::info!(device = %id, "device identity deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /devices/{id}/modules`: the device's module identities, by id.
+pub(super) async fn list_modules(
+    State(hub): State<Hub>,
+    PathId(id): PathId,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    if hub.registry().get(&id).is_none() {
+        return Err(ApiError::not_found(&id));
+    }
+    let modules = hub
+        .registry()
+        .list()
+        .iter()
+        .filter(|r| r.device.id.module_id().is_some() && r.device.id.device() == id.as_str())
+        .map(|r| identity(&hub, r))
+        .collect();
+    Ok(Json(modules))
 }
 
 /// The query of `GET /devices`.

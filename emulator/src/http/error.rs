@@ -13,7 +13,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::redact::scrub;
-use crate::registry::DeviceIdError;
+use crate::registry::{DeviceId, DeviceIdError};
 use crate::store::StoreError;
 
 /// An error answer of the service API.
@@ -49,6 +49,8 @@ impl ApiError {
         match self.error {
             "unauthorized" => "IotHubUnauthorizedAccess",
             "deviceNotFound" => "DeviceNotFound",
+            "moduleNotFound" => "ModuleNotFound",
+            "moduleAlreadyExists" => "ModuleAlreadyExistsOnDevice",
             "deviceAlreadyExists" => "DeviceAlreadyExists",
             "preconditionFailed" => "PreconditionFailed",
             "payloadTooLarge" => "MessageTooLarge",
@@ -61,6 +63,21 @@ impl ApiError {
     /// 400 `badRequest`.
     pub fn bad_request(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "badRequest", reason)
+    }
+
+    /// 404 for `id`: `moduleNotFound` for a module, else `deviceNotFound`.
+    pub fn not_found(id: &DeviceId) -> Self {
+        match id.module_id() {
+            Some(module) => Self::new(
+                StatusCode::NOT_FOUND,
+                "moduleNotFound",
+                format!(
+                    "module `{module}` of device `{}` is not registered",
+                    id.device()
+                ),
+            ),
+            None => Self::device_not_found(id.as_str()),
+        }
     }
 
     /// 404 `deviceNotFound`.

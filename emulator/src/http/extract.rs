@@ -17,7 +17,8 @@ use crate::hub::Hub;
 use crate::redact::scrub;
 use crate::registry::DeviceId;
 
-/// The `{id}` of the path, as a device id (registered or not).
+/// The `{id}` of the path as a device id, or with `{mid}` as a module's
+/// (`device/module`, as the registry keeps modules), registered or not.
 #[derive(Debug, Clone)]
 pub struct PathId(pub DeviceId);
 
@@ -25,8 +26,17 @@ impl FromRequestParts<Hub> for PathId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, hub: &Hub) -> Result<Self, ApiError> {
-        let Path(id) = Path::<String>::from_request_parts(parts, hub).await?;
-        Ok(Self(DeviceId::new(id)?))
+        let Path(params) =
+            Path::<std::collections::BTreeMap<String, String>>::from_request_parts(parts, hub)
+                .await?;
+        let device = params
+            .get("id")
+            .ok_or_else(|| ApiError::bad_request("the path names no device"))?;
+        let device = DeviceId::new(device.as_str())?;
+        match params.get("mid") {
+            None => Ok(Self(device)),
+            Some(module) => Ok(Self(DeviceId::module(&device, module)?)),
+        }
     }
 }
 
@@ -40,7 +50,7 @@ impl FromRequestParts<Hub> for Registered {
     async fn from_request_parts(parts: &mut Parts, hub: &Hub) -> Result<Self, ApiError> {
         let PathId(id) = PathId::from_request_parts(parts, hub).await?;
         if hub.registry().get(&id).is_none() {
-            return Err(ApiError::device_not_found(id.as_str()));
+            return Err(ApiError::not_found(&id));
         }
         Ok(Self(id))
     }

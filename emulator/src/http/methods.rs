@@ -1,5 +1,8 @@
-//! `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}`:
-//! a direct method call. `200 {"status":<response-code>,"payload":…}` when
+//! `POST /twins/{id}/methods` (and `/twins/{id}/modules/{mid}/methods`)
+//! `{"methodName","payload","responseTimeoutInSeconds","connectTimeoutInSeconds"}`,
+//! as the service SDKs send it: a direct method call (the emulator does
+//! not wait for a device to connect: one that is not is Target
+//! Unavailable at once; fields it does not know are ignored). `200 {"status":<response-code>,"payload":…}` when
 //! the device answers; otherwise the spec's outcome as its status code:
 //! Target Unavailable (404), Target Timeout (504), Target Failed (502). A
 //! request payload over [`MAX_PAYLOAD_BYTES`] (the service's 128 KB) is
@@ -29,7 +32,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub(super) struct CallBody {
     method_name: String,
     #[serde(default)]
@@ -107,11 +110,19 @@ pub(super) async fn call(
                 MethodError::Failed(_) => StatusCode::BAD_GATEWAY,
             };
             tracing::info!(device = %id, method = %body.method_name, %error, "direct method failed");
-            (
-                http,
-                Json(json!({ "status": error.status().to_text(), "reason": error.to_string() })),
-            )
-                .into_response()
+            // The service's error code, in its header and `Message`.
+            let code = match error {
+                MethodError::Unreachable(_) => "DeviceNotOnline",
+                MethodError::Timeout(_) => "GatewayTimeout",
+                MethodError::Failed(_) => "BadGateway",
+            };
+            let body = json!({
+                "status": error.status().to_text(),
+                "reason": error.to_string(),
+                "Message": format!("ErrorCode:{code};{error}"),
+                "ExceptionMessage": "",
+            });
+            (http, [("iothub-errorcode", code)], Json(body)).into_response()
         }
     })
 }

@@ -8,6 +8,7 @@
 //! | `GET /devices/{id}` | the identity, its connection state |
 //! | `DELETE /devices/{id}` | removes it (`If-Match`); 204 |
 //! | `GET /devices?top=N` | identities |
+//! | `…/devices/{id}/modules/{mid}`, `GET /devices/{id}/modules`, `…/twins/{id}/modules/{mid}` | the same for module identities and their twins |
 //! | `GET /twins/{id}` | the twin (see [`twins`]) |
 //! | `PATCH /twins/{id}` `{"tags":{…},"properties":{"desired":{…}}}` | merge patches (`If-Match`); the new twin |
 //! | `PUT /twins/{id}` | tags and desired replaced (`If-Match`); the new twin |
@@ -72,7 +73,17 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
             "/twins/{id}",
             get(twins::get).patch(twins::patch).put(twins::put),
         )
+        .route("/devices/{id}/modules", get(devices::list_modules))
+        .route(
+            "/devices/{id}/modules/{mid}",
+            get(devices::get).put(devices::put).delete(devices::delete),
+        )
+        .route(
+            "/twins/{id}/modules/{mid}",
+            get(twins::get).patch(twins::patch).put(twins::put),
+        )
         .route("/twins/{id}/methods", post(methods::call))
+        .route("/twins/{id}/modules/{mid}/methods", post(methods::call))
         .route(
             "/devices/{id}/messages/deviceBound",
             get(commands::list)

@@ -12,7 +12,7 @@ use std::time::Duration;
 use iothub_emulator::tls::Tls;
 use iothub_test_kit::fixtures::{emulator_with, id};
 use iothub_test_kit::service::{policy_key, POLICY};
-use iothub_test_kit::{python_sdk, root};
+use iothub_test_kit::{python_sdk, root, HOST, WAIT};
 
 /// How long one script may take (the SDK's import alone takes seconds).
 const SCRIPT_TIME: Duration = Duration::from_secs(120);
@@ -57,17 +57,19 @@ async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
     out
 }
 
-/// An emulator over HTTPS with device `existing`, and the environment a
-/// script gets: the service connection string, the CA file, the device.
+/// An emulator over HTTPS (and MQTT over TLS) with device `existing`, and
+/// the environment a script gets: the service connection string, the CA
+/// file, the device.
 struct Served {
     emulator: iothub_emulator::Emulator,
     env: Vec<(&'static str, String)>,
     ca: std::path::PathBuf,
+    cert: String,
 }
 
 async fn served(test: &str) -> Served {
-    let made =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), HOST.to_owned()])
+        .expect("a certificate");
     let (cert, key) = (made.cert.pem(), made.key_pair.serialize_pem());
     let tls = Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("TLS");
     let emulator = emulator_with(&["existing"], |config| config.tls(tls)).await;
@@ -83,7 +85,12 @@ async fn served(test: &str) -> Served {
         ("REQUESTS_CA_BUNDLE", ca.display().to_string()),
         ("IOTHUB_EXISTING_DEVICE", "existing".to_owned()),
     ];
-    Served { emulator, env, ca }
+    Served {
+        emulator,
+        env,
+        ca,
+        cert,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,5 +124,49 @@ async fn the_registry_manager_gets_updates_and_replaces_twins_with_etags_and_tag
         twin.desired.properties.get("mode"),
         Some(&serde_json::json!("eco"))
     );
+    served.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_method_invoked_with_the_sdk_is_answered_by_the_device_client() {
+    use iothub_client::api::receive_direct_methods;
+    use iothub_client::transport::Tls as ClientTls;
+    use iothub_client::Client;
+    let Some(python) = python_sdk("service_sdk::a_direct_method_…") else {
+        return;
+    };
+    let served = served("method").await;
+    let roots = ClientTls::with_ca_pem(served.cert.as_bytes()).expect("the CA");
+    let options = iothub_test_kit::fixtures::options(&served.emulator, "existing", 0).tls(roots);
+    let (client, mut receivers) = Client::connect(options).expect("starts");
+    client
+        .wait_connected(WAIT)
+        .await
+        .expect("connects over TLS");
+    // The device answers every call with its request's payload and `ok`.
+    let answering = tokio::spawn(async move {
+        let mut answered = 0;
+        while let Some(call) = receivers.receive_direct_methods.recv().await {
+            let Ok(call) = call else { continue };
+            let mut body: serde_json::Value = call.json().unwrap_or_default();
+            body["ok"] = true.into();
+            let payload = bytes::Bytes::from(body.to_string());
+            let response = receive_direct_methods::Response { response_code: 200 };
+            if call.respond(response, payload).await.is_ok() {
+                answered += 1;
+            }
+        }
+        answered
+    });
+    let out = run(&python, "direct_method.py", &served.env).await;
+    let _ = std::fs::remove_file(&served.ca);
+    assert!(out.starts_with("ok "), "{out}");
+    client.disconnect().await;
+    drop(client);
+    let answered = tokio::time::timeout(WAIT, answering)
+        .await
+        .expect("ends")
+        .expect("joins");
+    assert_eq!(answered, 1, "the device answered the SDK's one call");
     served.emulator.shutdown().await;
 }
