@@ -13,6 +13,8 @@
 //! | `POST /twins/{id}/methods` (and `…/modules/{mid}/methods`) | ServiceConnect |
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
 //! | `GET /messages/events` | ServiceConnect |
+//! | `POST /admin/reset` | RegistryWrite |
+//! | `GET /health` | none (no token: it says only that the hub is up) |
 //! | anything else | a valid token (then 404 or 405) |
 //!
 //! A missing, malformed, expired or wrongly signed token, and a policy
@@ -68,6 +70,7 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
         }
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
         (Some("/messages/events"), "GET") => &[ServiceConnect],
+        (Some("/admin/reset"), "POST") => &[RegistryWrite],
         _ => &[],
     }
 }
@@ -148,6 +151,7 @@ mod tests {
             ("/devices/{id}/messages/deviceBound", "GET"),
             ("/devices/{id}/messages/deviceBound", "POST"),
             ("/messages/events", "GET"),
+            ("/admin/reset", "POST"),
         ];
         for (route, method) in routes {
             let method = Method::from_bytes(method.as_bytes()).unwrap();

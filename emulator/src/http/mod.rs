@@ -15,6 +15,8 @@
 //! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
 //! | `GET /devices/{id}/messages/deviceBound` | the device's queue |
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
+//! | `GET /health` (no token) | `{"status":"ready"}` |
+//! | `POST /admin/reset` | everything gone but the policies (see [`admin`]) |
 //! | `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}` | the device's answer, or 404 / 504 / 502 with the spec's status |
 //!
 //! Every request is authorized first ([`authorize`]: a
@@ -28,6 +30,7 @@
 //! change (PUT, PATCH, POST of a command) is answered once it is written;
 //! one that could not be is 500 `stateNotWritten`.
 
+pub mod admin;
 pub mod authorize;
 mod commands;
 pub mod devices;
@@ -91,6 +94,7 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
                 .layer(DefaultBodyLimit::max(COMMAND_BODY_LIMIT)),
         )
         .route("/messages/events", get(events::read))
+        .route("/admin/reset", post(admin::reset))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -99,5 +103,7 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
             gate,
             authorize::authorize,
         ))
+        // After the authorizer's layer: the one route without a token.
+        .route("/health", get(admin::health))
         .with_state(hub)
 }

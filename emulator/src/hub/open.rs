@@ -68,7 +68,8 @@ impl HubBuilder {
             hub.twins().restore(id, record)?;
         }
         hub.commands().restore(&rows.queues, &rows.commands)?;
-        hub.telemetry().restore(&rows.telemetry)?;
+        hub.telemetry()
+            .restore(&rows.telemetry, rows.telemetry_floor)?;
         hub.registry().attach(journal);
         Ok(hub)
     }

@@ -194,13 +194,15 @@ impl Telemetry {
 
     /// Fills an empty log from the state file's `rows` (in sequence order;
     /// the newest the retention allows are kept). Numbering continues after
-    /// the last.
-    pub(crate) fn restore(&self, rows: &[TelemetryRow]) -> Result<(), String> {
+    /// the last, and after `floor` (the last number given before the log
+    /// was emptied).
+    pub(crate) fn restore(&self, rows: &[TelemetryRow], floor: u64) -> Result<(), String> {
         let mut log = self.shared.lock();
+        log.last_sequence_no = floor;
         for row in rows {
             let event = record::decode(row)?;
             let size = event.record.footprint();
-            log.last_sequence_no = event.sequence_no;
+            log.last_sequence_no = log.last_sequence_no.max(event.sequence_no);
             log.bytes += size;
             log.events.push_back((event, size));
             log.trim(&self.retention);
@@ -305,6 +307,35 @@ impl Telemetry {
             .take(limit)
             .map(|(e, _)| e.clone())
             .collect()
+    }
+
+    /// Empties the log of every durable event (a reset: numbering goes on,
+    /// so a consumer resuming from a number never skips a new event);
+    /// events still being written stay. Returns how many were dropped.
+    pub fn clear(&self) -> usize {
+        let mut log = self.shared.lock();
+        let before = log
+            .pending
+            .first()
+            .copied()
+            .unwrap_or(log.last_sequence_no + 1);
+        let mut dropped = 0;
+        while log
+            .events
+            .front()
+            .is_some_and(|(e, _)| e.sequence_no < before)
+        {
+            if let Some((_, size)) = log.events.pop_front() {
+                log.bytes -= size;
+                dropped += 1;
+            }
+        }
+        // Not waited for: a reset acknowledges nothing.
+        drop(
+            self.journal
+                .submit(|| crate::store::Change::ClearTelemetry { before }),
+        );
+        dropped
     }
 
     /// The sequence number the next event will get.

@@ -97,6 +97,12 @@ pub(crate) enum Change {
         /// The oldest messages, dropped from the log to make room.
         dropped: Vec<u64>,
     },
+    /// The telemetry log is emptied of every message numbered below
+    /// `before` (a reset; numbering goes on).
+    ClearTelemetry {
+        /// The first sequence number kept.
+        before: u64,
+    },
 }
 
 impl Change {
@@ -118,6 +124,7 @@ impl Change {
             Self::RemoveDevice { id } | Self::RemoveTwin { id } | Self::RemoveQueue { id } => {
                 id.len()
             }
+            Self::ClearTelemetry { .. } => 8,
         }
     }
 
@@ -132,6 +139,7 @@ impl Change {
             Self::DropCommands { .. } => "drop commands",
             Self::RemoveQueue { .. } => "remove queue",
             Self::AppendTelemetry { .. } => "append telemetry",
+            Self::ClearTelemetry { .. } => "clear telemetry",
         }
     }
 }
@@ -152,6 +160,7 @@ impl fmt::Debug for Change {
                 id, sequence_no, ..
             } => out.field("id", id).field("sequence_no", sequence_no),
             Self::AppendTelemetry { sequence_no, .. } => out.field("sequence_no", sequence_no),
+            Self::ClearTelemetry { before } => out.field("before", before),
         };
         out.finish()
     }

@@ -71,6 +71,9 @@ pub(crate) struct Rows {
     pub(crate) commands: Vec<CommandRow>,
     /// By sequence number.
     pub(crate) telemetry: Vec<TelemetryRow>,
+    /// The last telemetry sequence number given before the log was last
+    /// emptied (0 if never): numbering goes on after it.
+    pub(crate) telemetry_floor: u64,
 }
 
 /// An opened state file and its rows, before the writer starts.
@@ -195,6 +198,8 @@ fn prepare(db: &Database, startup: Startup) -> Result<(), String> {
                 ))
             }
         }
+        // The tables open `meta` too.
+        drop(meta);
         let mut tables = Tables::open(&txn).map_err(|e| e.to_string())?;
         for change in &startup.changes {
             tables.apply(change).map_err(|e| e.to_string())?;
@@ -211,7 +216,15 @@ fn read(db: &Database) -> Result<Rows, String> {
     let txn = db.begin_read().map_err(|e| e.to_string())?;
     let e = |e: redb::TableError| e.to_string();
     let s = |e: StorageError| e.to_string();
-    let mut rows = Rows::default();
+    let mut rows = Rows {
+        telemetry_floor: txn
+            .open_table(tables::META)
+            .map_err(e)?
+            .get(tables::TELEMETRY_FLOOR_KEY)
+            .map_err(s)?
+            .map_or(0, |v| v.value()),
+        ..Rows::default()
+    };
     for row in txn
         .open_table(tables::DEVICES)
         .map_err(e)?

@@ -17,6 +17,10 @@ use super::Change;
 pub(super) const FORMAT: u64 = 1;
 /// The `meta` row that holds [`FORMAT`].
 pub(super) const FORMAT_KEY: &str = "format";
+/// The `meta` key of the telemetry numbering's floor: the last sequence
+/// number given before the log was emptied (a reset), so that a restart
+/// with no row left goes on after it.
+pub(super) const TELEMETRY_FLOOR_KEY: &str = "telemetry-floor";
 
 pub(super) const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
 pub(super) const DEVICES: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("devices");
@@ -38,10 +42,11 @@ pub(super) struct Tables<'txn> {
     queues: Table<'txn, &'static str, u64>,
     commands: Table<'txn, CommandKey, WithBytes>,
     telemetry: Table<'txn, u64, WithBytes>,
+    meta: Table<'txn, &'static str, u64>,
 }
 
 impl<'txn> Tables<'txn> {
-    /// Opens (creating them if needed) every table but `meta`.
+    /// Opens (creating them if needed) every table.
     pub(super) fn open(txn: &'txn WriteTransaction) -> Result<Self, redb::TableError> {
         Ok(Self {
             devices: txn.open_table(DEVICES)?,
@@ -49,6 +54,7 @@ impl<'txn> Tables<'txn> {
             queues: txn.open_table(QUEUES)?,
             commands: txn.open_table(COMMANDS)?,
             telemetry: txn.open_table(TELEMETRY)?,
+            meta: txn.open_table(META)?,
         })
     }
 
@@ -104,6 +110,12 @@ impl<'txn> Tables<'txn> {
                 for dropped in dropped {
                     self.telemetry.remove(*dropped)?;
                 }
+            }
+            Change::ClearTelemetry { before } => {
+                self.telemetry.retain_in(0..*before, |_, _| false)?;
+                let floor = before.saturating_sub(1);
+                let kept = self.meta.get(TELEMETRY_FLOOR_KEY)?.map_or(0, |v| v.value());
+                self.meta.insert(TELEMETRY_FLOOR_KEY, floor.max(kept))?;
             }
         }
         Ok(())

@@ -610,3 +610,37 @@ fn a_damaged_state_is_exit_1_naming_it() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_is_kept_across_a_restart_and_numbering_goes_on() {
+    let (dir, log) = folder("reset");
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
+    expect(&service, "PUT", "/devices/d0", &device_body(0), 200).await;
+    let patch = json!({"properties": {"desired": {"a": 1}}, "tags": {"t": 1}});
+    expect(&service, "PATCH", "/twins/d0", &patch, 200).await;
+    one_message(mqtt, 0, "before").await;
+    let reset = expect(&service, "POST", "/admin/reset", &Value::Null, 200).await;
+    assert_eq!(reset, json!({"devices": 1, "events": 1}));
+    signal(&running.0, "TERM");
+    assert_eq!(wait_exit(&mut running.0).code(), Some(0));
+
+    let (mut running, mqtt, service) = start(&dir, &log, &[]);
+    assert_eq!(
+        expect(&service, "GET", "/devices", &Value::Null, 200).await,
+        json!([])
+    );
+    assert!(events(&service).await.is_empty(), "the log stays empty");
+    // The device made again starts with a new twin; telemetry numbering
+    // goes on after the reset's.
+    expect(&service, "PUT", "/devices/d0", &device_body(0), 200).await;
+    let twin = expect(&service, "GET", "/twins/d0", &Value::Null, 200).await;
+    assert_eq!(
+        (twin["version"].clone(), twin["tags"].clone()),
+        (json!(1), json!({}))
+    );
+    one_message(mqtt, 0, "after").await;
+    assert_eq!(events(&service).await.first().map(|e| e.0), Some(2));
+    signal(&running.0, "TERM");
+    assert_eq!(wait_exit(&mut running.0).code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

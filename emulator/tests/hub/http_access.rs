@@ -50,6 +50,7 @@ fn routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("GET", "/devices/dev1/messages/deviceBound", None),
         ("GET", "/messages/events", None),
+        ("POST", "/admin/reset", None),
         ("GET", "/nowhere", None),
     ]
 }
@@ -245,10 +246,10 @@ async fn each_permission_opens_its_routes_only() {
     let addr = emulator.http_addr();
     // (policy, key byte, the routes of `routes()` it opens, by index).
     let table: [(&str, u8, &[usize]); 4] = [
-        ("registryRead", 1, &[1, 3, 4, 11]),
-        ("registryReadWrite", 2, &[0, 1, 2, 3, 4, 11]),
-        ("service", 3, &[4, 5, 6, 7, 8, 9, 10, 11]),
-        ("device", 4, &[11]),
+        ("registryRead", 1, &[1, 3, 4, 12]),
+        ("registryReadWrite", 2, &[0, 1, 2, 3, 4, 11, 12]),
+        ("service", 3, &[4, 5, 6, 7, 8, 9, 10, 12]),
+        ("device", 4, &[12]),
     ];
     for (name, byte, opens) in table {
         let caller = caller(addr, name, byte);

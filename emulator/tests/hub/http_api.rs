@@ -837,3 +837,59 @@ async fn direct_methods_reach_the_device_and_end_with_the_specs_outcomes() {
     .await
     .assert_error(404, "deviceNotFound");
 }
+
+#[tokio::test]
+async fn health_needs_no_token_and_reset_empties_the_hub_but_keeps_numbering() {
+    let emulator = emulator(&["dev1", "dev2"]).await;
+    let addr = emulator.http_addr();
+    // No token at all: the one route that takes none.
+    let health = service::raw(addr, "GET /health HTTP/1.1", None, b"").await;
+    assert_eq!(health.status, 200, "{}", health.text());
+    assert_eq!(health.json(), json!({"status": "ready"}));
+    let unauthorized = service::raw(addr, "POST /admin/reset HTTP/1.1", None, b"").await;
+    assert_eq!(unauthorized.status, 401, "reset needs a token");
+
+    let hub = emulator.hub();
+    let patch = json!({"properties": {"desired": {"a": 1}}});
+    request(addr, "PATCH", "/twins/dev1", Some(&patch)).await;
+    let command = Service::new(addr)
+        .send(
+            "POST",
+            "/devices/dev2/messages/deviceBound",
+            Some("text/plain"),
+            "",
+            b"x",
+        )
+        .await;
+    assert_eq!(command.status, 201, "{}", command.text());
+    let record = || TelemetryRecord {
+        properties: send_telemetry::Message::default(),
+        body: Bytes::from_static(b"{}"),
+    };
+    hub.telemetry().append(&id("dev1"), record());
+    hub.telemetry().append(&id("dev2"), record());
+
+    let reset = request(addr, "POST", "/admin/reset", None).await;
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    assert_eq!(reset.json(), json!({"devices": 2, "events": 2}));
+    assert_eq!(
+        request(addr, "GET", "/devices", None).await.json(),
+        json!([])
+    );
+    assert!(hub.registry().is_empty());
+    assert_eq!(
+        hub.twins().get(&id("dev1")).desired.version,
+        1,
+        "the twin went too"
+    );
+    assert!(hub.commands().list(&id("dev2")).is_empty());
+    let events = request(addr, "GET", "/messages/events?from=1", None).await;
+    assert_eq!(events.json(), json!([]));
+    // Numbering goes on; the policies (and the token) still hold.
+    assert_eq!(hub.telemetry().append(&id("dev1"), record()), 3);
+    let events = request(addr, "GET", "/messages/events?from=1", None)
+        .await
+        .json();
+    assert_eq!(events[0]["sequenceNo"], 3);
+    emulator.shutdown().await;
+}
