@@ -41,6 +41,7 @@ pub mod hub;
 pub mod mailbox;
 pub mod methods;
 pub mod mqtt;
+pub mod query;
 mod redact;
 pub mod registry;
 pub mod sas;

@@ -14,6 +14,7 @@
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
 //! | `GET /messages/events` | ServiceConnect |
 //! | `POST /admin/reset` | RegistryWrite |
+//! | `POST /devices/query` | RegistryRead |
 //! | `GET /health` | none (no token: it says only that the hub is up) |
 //! | anything else | a valid token (then 404 or 405) |
 //!
@@ -71,6 +72,7 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
         (Some("/messages/events"), "GET") => &[ServiceConnect],
         (Some("/admin/reset"), "POST") => &[RegistryWrite],
+        (Some("/devices/query"), "POST") => &[RegistryRead],
         _ => &[],
     }
 }
@@ -152,6 +154,7 @@ mod tests {
             ("/devices/{id}/messages/deviceBound", "POST"),
             ("/messages/events", "GET"),
             ("/admin/reset", "POST"),
+            ("/devices/query", "POST"),
         ];
         for (route, method) in routes {
             let method = Method::from_bytes(method.as_bytes()).unwrap();

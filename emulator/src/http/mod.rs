@@ -8,6 +8,7 @@
 //! | `GET /devices/{id}` | the identity, its connection state |
 //! | `DELETE /devices/{id}` | removes it (`If-Match`); 204 |
 //! | `GET /devices?top=N` | identities |
+//! | `POST /devices/query` `{"query"}` | twins the query selects, paged (see [`query`]) |
 //! | `…/devices/{id}/modules/{mid}`, `GET /devices/{id}/modules`, `…/twins/{id}/modules/{mid}` | the same for module identities and their twins |
 //! | `GET /twins/{id}` | the twin (see [`twins`]) |
 //! | `PATCH /twins/{id}` `{"tags":{…},"properties":{"desired":{…}}}` | merge patches (`If-Match`); the new twin |
@@ -38,6 +39,7 @@ mod error;
 mod events;
 mod extract;
 mod methods;
+pub mod query;
 pub mod time;
 pub mod twins;
 
@@ -68,6 +70,7 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
     };
     Router::new()
         .route("/devices", get(devices::list))
+        .route("/devices/query", post(query::query))
         .route(
             "/devices/{id}",
             get(devices::get).put(devices::put).delete(devices::delete),

@@ -87,7 +87,7 @@ fn if_version(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
 }
 
 /// The twin as the service shows it.
-fn document(hub: &Hub, twin: &Twin) -> Value {
+pub(super) fn document(hub: &Hub, twin: &Twin) -> Value {
     let id = &twin.device_id;
     let registered = hub.registry().get(id);
     let state = hub.connections().get(id);

@@ -893,3 +893,56 @@ async fn health_needs_no_token_and_reset_empties_the_hub_but_keeps_numbering() {
     assert_eq!(events[0]["sequenceNo"], 3);
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn queries_select_twins_page_by_page() {
+    let emulator = emulator(&["a", "b", "c", "d"]).await;
+    let addr = emulator.http_addr();
+    for (id, floor) in [("a", 1), ("b", 2), ("c", 3), ("d", 4)] {
+        let patch = json!({"tags": {"floor": floor}, "properties": {"desired": {"mode": if floor % 2 == 0 { "eco" } else { "boost" }}}});
+        request(addr, "PATCH", &format!("/twins/{id}"), Some(&patch)).await;
+    }
+    let query = |text: &str, extra: &str| {
+        let body = json!({ "query": text });
+        let extra = extra.to_owned();
+        async move { with_headers(addr, "POST", "/devices/query", &extra, &body).await }
+    };
+    let ids = |answer: &Answer| -> Vec<String> {
+        answer
+            .json()
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|t| t["deviceId"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let all = query(
+        "SELECT * FROM devices WHERE tags.floor >= 2 AND properties.desired.mode = 'eco'",
+        "",
+    )
+    .await;
+    assert_eq!(all.status, 200, "{}", all.text());
+    assert_eq!(all.header("x-ms-item-type"), Some("twin"));
+    assert_eq!(ids(&all), ["b", "d"]);
+    assert_eq!(all.header("x-ms-continuation"), None, "one page");
+    assert_eq!(all.json()[0]["tags"], json!({"floor": 2}));
+    // Two at a time: the continuation leads to the rest.
+    let first = query("SELECT * FROM devices", "x-ms-max-item-count: 2").await;
+    assert_eq!(ids(&first), ["a", "b"]);
+    let token = first.header("x-ms-continuation").expect("more").to_owned();
+    let second = query(
+        "SELECT * FROM devices",
+        &format!("x-ms-max-item-count: 2\r\nx-ms-continuation: {token}"),
+    )
+    .await;
+    assert_eq!(ids(&second), ["c", "d"]);
+    assert_eq!(second.header("x-ms-continuation"), None, "the last page");
+    let reason = query("SELECT deviceId FROM devices", "")
+        .await
+        .assert_error(400, "badRequest");
+    assert!(
+        reason.contains("SELECT *") && reason.contains("at character 8"),
+        "{reason}"
+    );
+    emulator.shutdown().await;
+}

@@ -72,7 +72,7 @@ async fn served(test: &str) -> Served {
         .expect("a certificate");
     let (cert, key) = (made.cert.pem(), made.key_pair.serialize_pem());
     let tls = Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("TLS");
-    let emulator = emulator_with(&["existing"], |config| config.tls(tls)).await;
+    let emulator = emulator_with(&["existing", "second"], |config| config.tls(tls)).await;
     let ca = std::env::temp_dir().join(format!("iothub-sdk-ca-{}-{test}.pem", std::process::id()));
     std::fs::write(&ca, &cert).expect("the CA file");
     let connection_string = format!(
