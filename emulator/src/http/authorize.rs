@@ -12,7 +12,7 @@
 //! | `PATCH` and `PUT /twins/{id}` (and `…/modules/{mid}`) | ServiceConnect |
 //! | `POST /twins/{id}/methods` (and `…/modules/{mid}/methods`) | ServiceConnect |
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
-//! | `GET /messages/events` | ServiceConnect |
+//! | `GET /messages/events`, `GET /messages/events/stream` | ServiceConnect |
 //! | `POST /admin/reset` | RegistryWrite |
 //! | `POST /devices/query` | RegistryRead |
 //! | `GET /health` | none (no token: it says only that the hub is up) |
@@ -70,7 +70,7 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
             &[ServiceConnect]
         }
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
-        (Some("/messages/events"), "GET") => &[ServiceConnect],
+        (Some("/messages/events" | "/messages/events/stream"), "GET") => &[ServiceConnect],
         (Some("/admin/reset"), "POST") => &[RegistryWrite],
         (Some("/devices/query"), "POST") => &[RegistryRead],
         _ => &[],
@@ -153,6 +153,7 @@ mod tests {
             ("/devices/{id}/messages/deviceBound", "GET"),
             ("/devices/{id}/messages/deviceBound", "POST"),
             ("/messages/events", "GET"),
+            ("/messages/events/stream", "GET"),
             ("/admin/reset", "POST"),
             ("/devices/query", "POST"),
         ];

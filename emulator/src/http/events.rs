@@ -55,7 +55,7 @@ fn system_properties(message: &send_telemetry::Message) -> Map<String, Value> {
 }
 
 /// An event as the API shows it.
-fn event_json(event: &TelemetryEvent) -> Value {
+pub(super) fn event_json(event: &TelemetryEvent) -> Value {
     let message = &event.record.properties;
     let mut application = Map::new();
     for (name, value) in message.application.iter() {

@@ -16,6 +16,7 @@
 //! | `POST /devices/{id}/messages/deviceBound` | enqueue a command; 201 `{"sequenceNo":n}` |
 //! | `GET /devices/{id}/messages/deviceBound` | the device's queue |
 //! | `GET /messages/events?from=N&limit=M` | the telemetry log |
+//! | `GET /messages/events/stream?from=N&deviceId=ID` | the log live, as Server-Sent Events (see [`stream`]) |
 //! | `GET /health` (no token) | `{"status":"ready"}` |
 //! | `POST /admin/reset` | everything gone but the policies (see [`admin`]) |
 //! | `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}` | the device's answer, or 404 / 504 / 502 with the spec's status |
@@ -40,6 +41,7 @@ mod events;
 mod extract;
 mod methods;
 pub mod query;
+pub mod stream;
 pub mod time;
 pub mod twins;
 
@@ -97,6 +99,7 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
                 .layer(DefaultBodyLimit::max(COMMAND_BODY_LIMIT)),
         )
         .route("/messages/events", get(events::read))
+        .route("/messages/events/stream", get(stream::stream))
         .route("/admin/reset", post(admin::reset))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)

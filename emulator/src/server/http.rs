@@ -149,8 +149,13 @@ async fn serve_connection<S>(
         }
         () = stopped(&mut stop) => connection.as_mut().graceful_shutdown(),
     }
-    let _ = connection.await;
+    // The request in progress finishes; a response that never ends (a live
+    // telemetry stream) is cut after a grace period.
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
 }
+
+/// How long a stopping emulator lets a response in progress go on.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// Completes once `stop` says to stop (or its sender is gone).
 async fn stopped(stop: &mut watch::Receiver<bool>) {

@@ -13,6 +13,7 @@ mod frame_bytes;
 mod http_access;
 mod http_api;
 mod http_limits;
+mod http_stream;
 mod mqtt_commands;
 mod mqtt_connect;
 mod mqtt_isolation;
