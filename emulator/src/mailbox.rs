@@ -31,6 +31,9 @@ pub enum Mail {
     CredentialsChanged,
     /// The device has a command to deliver.
     CommandsReady,
+    /// The hub ends the connection with this DISCONNECT reason code (an
+    /// injected fault).
+    Disconnect(u8),
     /// The device's desired state changed.
     Desired(DesiredUpdate),
     /// The desired state changed more often than the connection kept up
@@ -43,6 +46,7 @@ pub enum Mail {
 #[derive(Debug, Default)]
 struct State {
     taken_over: bool,
+    disconnect: Option<u8>,
     credentials_changed: bool,
     commands_ready: bool,
     desired: VecDeque<DesiredUpdate>,
@@ -77,6 +81,12 @@ impl Mailbox {
     /// Tells the connection the device's credentials changed.
     pub fn credentials_changed(&self) {
         self.lock().credentials_changed = true;
+        self.arrived.notify_one();
+    }
+
+    /// Tells the connection to end with DISCONNECT `reason_code`.
+    pub fn disconnect(&self, reason_code: u8) {
+        self.lock().disconnect = Some(reason_code);
         self.arrived.notify_one();
     }
 
@@ -139,6 +149,9 @@ impl Mailbox {
         let mut state = self.lock();
         if std::mem::take(&mut state.taken_over) {
             return Some(Mail::TakenOver);
+        }
+        if let Some(reason_code) = state.disconnect.take() {
+            return Some(Mail::Disconnect(reason_code));
         }
         if std::mem::take(&mut state.credentials_changed) {
             return Some(Mail::CredentialsChanged);
@@ -207,6 +220,14 @@ impl Mailboxes {
         if live.get(device).is_some_and(|(c, _)| *c == connection) {
             live.remove(device);
         }
+    }
+
+    /// Every live connection's device and mailbox.
+    pub fn all(&self) -> Vec<(DeviceId, Arc<Mailbox>)> {
+        self.lock()
+            .iter()
+            .map(|(id, (_, m))| (id.clone(), Arc::clone(m)))
+            .collect()
     }
 
     /// The mailbox of `device`'s live connection, if it has one.

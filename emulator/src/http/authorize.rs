@@ -13,7 +13,7 @@
 //! | `POST /twins/{id}/methods` (and `…/modules/{mid}/methods`) | ServiceConnect |
 //! | `GET`, `POST /devices/{id}/messages/deviceBound` | ServiceConnect |
 //! | `GET /messages/events`, `GET /messages/events/stream` | ServiceConnect |
-//! | `POST /admin/reset` | RegistryWrite |
+//! | `POST /admin/reset`, `/admin/faults` | RegistryWrite |
 //! | `POST /devices/query` | RegistryRead |
 //! | `GET /health` | none (no token: it says only that the hub is up) |
 //! | anything else | a valid token (then 404 or 405) |
@@ -72,6 +72,7 @@ fn needed(method: &Method, route: Option<&str>) -> &'static [Permission] {
         (Some("/devices/{id}/messages/deviceBound"), "GET" | "POST") => &[ServiceConnect],
         (Some("/messages/events" | "/messages/events/stream"), "GET") => &[ServiceConnect],
         (Some("/admin/reset"), "POST") => &[RegistryWrite],
+        (Some("/admin/faults"), "POST" | "GET" | "DELETE") => &[RegistryWrite],
         (Some("/devices/query"), "POST") => &[RegistryRead],
         _ => &[],
     }
@@ -155,6 +156,9 @@ mod tests {
             ("/messages/events", "GET"),
             ("/messages/events/stream", "GET"),
             ("/admin/reset", "POST"),
+            ("/admin/faults", "POST"),
+            ("/admin/faults", "GET"),
+            ("/admin/faults", "DELETE"),
             ("/devices/query", "POST"),
         ];
         for (route, method) in routes {

@@ -19,6 +19,7 @@
 //! | `GET /messages/events/stream?from=N&deviceId=ID` | the log live, as Server-Sent Events (see [`stream`]) |
 //! | `GET /health` (no token) | `{"status":"ready"}` |
 //! | `POST /admin/reset` | everything gone but the policies (see [`admin`]) |
+//! | `POST`, `GET`, `DELETE /admin/faults` | fault injection (see [`admin`]) |
 //! | `POST /twins/{id}/methods` `{"methodName","payload","responseTimeoutInSeconds"}` | the device's answer, or 404 / 504 / 502 with the spec's status |
 //!
 //! Every request is authorized first ([`authorize`]: a
@@ -101,6 +102,10 @@ pub fn router(hub: Hub, hostname: Option<&str>, body_read_timeout: std::time::Du
         .route("/messages/events", get(events::read))
         .route("/messages/events/stream", get(stream::stream))
         .route("/admin/reset", post(admin::reset))
+        .route(
+            "/admin/faults",
+            post(admin::inject).get(admin::list).delete(admin::clear),
+        )
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -22,6 +22,7 @@
 
 pub mod commands;
 pub mod connection;
+pub mod faults;
 mod open;
 pub mod telemetry;
 pub mod twin;
@@ -38,6 +39,7 @@ use crate::store::Journal;
 
 pub use commands::{Command, CommandError, CommandQuotas, CommandState, Commands, QueuedCommand};
 pub use connection::{ConnectionState, ConnectionToken, Connections};
+pub use faults::{Fault, FaultAction, Faults};
 pub use telemetry::{Telemetry, TelemetryEvent, TelemetryRecord, TelemetryRetention};
 pub use twin::{DesiredUpdate, ServiceUpdate, Twin, TwinError, TwinState, Twins};
 
@@ -49,6 +51,8 @@ struct Inner {
     telemetry: Telemetry,
     connections: Connections,
     methods: Methods,
+    live: Mailboxes,
+    faults: Faults,
     journal: Journal,
 }
 
@@ -73,6 +77,16 @@ impl Hub {
     /// A builder for a hub with other limits.
     pub fn builder() -> HubBuilder {
         HubBuilder::default()
+    }
+
+    /// The faults a test injected ([`faults`]).
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// The live connections' mailboxes, by device.
+    pub fn live(&self) -> &Mailboxes {
+        &self.inner.live
     }
 
     /// The live connections that take direct method calls.
@@ -149,6 +163,7 @@ impl Hub {
         for id in &devices {
             self.remove_device(id);
         }
+        self.inner.faults.clear();
         (devices.len(), self.inner.telemetry.clear())
     }
 
@@ -254,7 +269,9 @@ impl HubBuilder {
                 .followed_by(live.clone()),
                 telemetry: Telemetry::with_journal(self.telemetry_retention, journal.clone()),
                 connections: Connections::default(),
-                methods: Methods::new(live),
+                methods: Methods::new(live.clone()),
+                live,
+                faults: Faults::default(),
                 journal,
             }),
         }

@@ -10,11 +10,14 @@
 //! (PINGRESP, SUBACK, the hub's own PUBLISHes) go on at once. Whoever
 //! drives the connection takes the head reply's commit
 //! ([`Outbox::poll_commit`]), waits on it and hands the outcome back
-//! ([`Outbox::committed`]). The Outbox also counts the client's QoS 1
-//! PUBLISHes the hub has not acknowledged yet, for the hub's Receive
+//! ([`Outbox::committed`]). A reply may also wait for an instant (an
+//! injected latency: [`Outbox::release`] at the time,
+//! [`Outbox::next_due`] says when). The Outbox also counts the client's
+//! QoS 1 PUBLISHes the hub has not acknowledged yet, for the hub's Receive
 //! Maximum.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use bytes::Bytes;
 use iothub_mqtt::packet::Packet;
@@ -133,7 +136,7 @@ impl Outbox {
     /// Queues `reply`: at once if no reply waits and it waits for nothing,
     /// else behind the waiting ones.
     pub fn reply(&mut self, reply: Reply) {
-        if self.waiting.is_empty() && !reply.waits() {
+        if self.waiting.is_empty() && !reply.waits() && reply.not_before.is_none() {
             for packet in reply.resolve(Ok(())) {
                 self.send(packet);
             }
@@ -153,23 +156,41 @@ impl Outbox {
         Some(commit)
     }
 
-    /// The outcome of the commit [`poll_commit`](Self::poll_commit) gave:
-    /// the oldest reply goes out, and those behind it that wait for
-    /// nothing.
-    pub fn committed(&mut self, written: Result<(), StoreError>) {
+    /// The outcome of the commit [`poll_commit`](Self::poll_commit) gave,
+    /// at `now`: the oldest reply goes out (once its instant, if any, has
+    /// come), and those behind it that wait for nothing more.
+    pub fn committed(&mut self, written: Result<(), StoreError>, now: Instant) {
         if let Some(reply) = self.waiting.pop_front() {
-            for packet in reply.resolve(written) {
-                self.send(packet);
-            }
+            let not_before = reply.not_before;
+            let packets = reply.resolve(written);
+            self.waiting.push_front(Reply::ready(packets, not_before));
         }
         self.taken = false;
-        while self.waiting.front().is_some_and(|reply| !reply.waits()) {
+        self.release(now);
+    }
+
+    /// Sends the replies at the head that wait for nothing more at `now`.
+    pub fn release(&mut self, now: Instant) {
+        while self
+            .waiting
+            .front()
+            .is_some_and(|reply| !reply.waits() && reply.not_before.is_none_or(|at| at <= now))
+        {
             if let Some(reply) = self.waiting.pop_front() {
                 for packet in reply.resolve(Ok(())) {
                     self.send(packet);
                 }
             }
         }
+    }
+
+    /// When the oldest waiting reply's instant comes, if it waits for one
+    /// (and no longer for its commit).
+    pub fn next_due(&self) -> Option<Instant> {
+        self.waiting
+            .front()
+            .filter(|reply| !reply.waits())
+            .and_then(|reply| reply.not_before)
     }
 
     /// How many replies wait for their commits.
@@ -235,7 +256,7 @@ mod tests {
         let commit = out.poll_commit().expect("the first reply's commit");
         assert!(out.poll_commit().is_none(), "taken once");
         tx.send(Ok(())).expect("sent");
-        out.committed(commit.await);
+        out.committed(commit.await, Instant::now());
         assert_eq!(pkids(&mut out), vec![1, 2]);
         assert_eq!(out.received(), 1, "two PUBACKs took the count to 0");
     }

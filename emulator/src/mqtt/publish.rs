@@ -46,6 +46,8 @@ pub struct Reply {
     pub close: bool,
     /// The change the packets acknowledge, which must be durable first.
     pub durable: Option<Durable>,
+    /// Not before this instant (an injected latency).
+    pub not_before: Option<std::time::Instant>,
 }
 
 /// A change an acknowledgement waits for, and what answers instead if it
@@ -85,7 +87,16 @@ impl Reply {
         Self {
             packets: vec![packet],
             close: true,
-            durable: None,
+            ..Self::default()
+        }
+    }
+
+    /// `packets`, ready but for `not_before`.
+    pub fn ready(packets: Vec<Packet>, not_before: Option<std::time::Instant>) -> Self {
+        Self {
+            packets,
+            not_before,
+            ..Self::default()
         }
     }
 
@@ -213,6 +224,30 @@ pub fn handle(
         request(publish, topic, peer, hub)
     } else {
         unknown_topic(publish, topic, peer)
+    }
+}
+
+/// The answer to `publish` (on `topic`) when an injected fault answers
+/// it with `status` instead of carrying it out (see
+/// [`crate::hub::faults`]): the PUBACK (or, at QoS 0, the DISCONNECT) of a
+/// message, the response of a request. A request that is not valid is
+/// answered as without the fault.
+pub fn fault(publish: &Publish, topic: &str, peer: Peer<'_>, hub: &Hub, status: Status) -> Reply {
+    let why = "an injected fault";
+    if api::send_telemetry::is_topic(topic) {
+        return refuse_message(publish, peer, status, why);
+    }
+    let correlation = publish
+        .properties
+        .as_ref()
+        .and_then(|p| p.correlation_data.clone())
+        .filter(|c| c.len() <= usize::from(limits::CORRELATION_DATA_MAX_BYTES));
+    match correlation {
+        Some(correlation) if publish.qos == QoS::AtMostOnce => {
+            let response = outcome::response_status(correlation.clone(), status, why);
+            fit_response(response, correlation, peer.limit)
+        }
+        _ => handle(publish, topic, peer, hub, None),
     }
 }
 

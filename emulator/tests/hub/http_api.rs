@@ -946,3 +946,44 @@ async fn queries_select_twins_page_by_page() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn fault_bodies_are_checked() {
+    let emulator = emulator(&["d1"]).await;
+    let addr = emulator.http_addr();
+    for (body, needle) in [
+        (
+            json!({"operation": "receive-commands", "status": "0501"}),
+            "operation",
+        ),
+        (json!({"status": "0501", "latencyMs": 5}), "one of"),
+        (json!({}), "one of"),
+        (json!({"status": "zz"}), "status"),
+        (json!({"latencyMs": 400_000}), "latencyMs"),
+        (json!({"disconnect": 5}), "128 to 255"),
+        (json!({"deviceId": "a/b", "status": "0501"}), "device id"),
+        (json!({"status": "0501", "colour": "red"}), "unknown field"),
+    ] {
+        let reason = request(addr, "POST", "/admin/faults", Some(&body))
+            .await
+            .assert_error(400, "badRequest");
+        assert!(reason.contains(needle), "{body}: {reason}");
+    }
+    assert!(
+        emulator.hub().faults().list().is_empty(),
+        "nothing was added"
+    );
+    let none = request(
+        addr,
+        "POST",
+        "/admin/faults",
+        Some(&json!({"disconnect": 142})),
+    )
+    .await;
+    assert_eq!(
+        none.json(),
+        json!({"disconnected": 0}),
+        "no device is connected"
+    );
+    emulator.shutdown().await;
+}

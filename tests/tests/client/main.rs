@@ -14,3 +14,4 @@ mod client_session;
 mod client_tls;
 mod client_wire;
 mod hostile_peer;
+mod injected_faults;

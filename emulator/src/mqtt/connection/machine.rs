@@ -58,6 +58,9 @@ pub enum Event {
     Call(Box<MethodCall>),
     /// The device's command queue has something new.
     CommandsReady,
+    /// The hub ends the connection with this reason code (an injected
+    /// fault).
+    Disconnect(u8),
 }
 
 impl From<Mail> for Event {
@@ -66,6 +69,7 @@ impl From<Mail> for Event {
             Mail::TakenOver => Self::TakenOver,
             Mail::CredentialsChanged => Self::CredentialsChanged,
             Mail::CommandsReady => Self::CommandsReady,
+            Mail::Disconnect(reason_code) => Self::Disconnect(reason_code),
             Mail::Desired(update) => Self::Desired(update),
             Mail::DesiredLagged => Self::DesiredLagged,
             Mail::Call(call) => Self::Call(call),
@@ -265,6 +269,11 @@ impl Machine {
                 open.deliver_commands(&mut self.out);
                 None
             }
+            Event::Disconnect(reason_code) => Some(End::hub(outcome::disconnect(
+                reason_code,
+                None,
+                "an injected fault",
+            ))),
         };
         if let Some(end) = end {
             self.end(end);
@@ -273,7 +282,7 @@ impl Machine {
 
     /// When it next needs the time ([`handle_timeout`](Self::handle_timeout)).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match &self.phase {
+        let own = match &self.phase {
             Phase::Connecting { deadline } => Some(*deadline),
             Phase::Open(open) => [
                 Some(open.heard + open.silence),
@@ -284,13 +293,17 @@ impl Machine {
             .flatten()
             .min(),
             Phase::Closing { .. } | Phase::Ended => None,
-        }
+        };
+        [own, self.out.next_due()].into_iter().flatten().min()
     }
 
     /// The time passed `clock`: what was due by then happens.
     pub fn handle_timeout(&mut self, clock: Clock) {
         self.clock = clock;
         let now = clock.instant;
+        // Replies whose injected latency is over.
+        self.out.release(now);
+        self.close_when_drained();
         match &mut self.phase {
             Phase::Connecting { deadline } if now >= *deadline => {
                 tracing::debug!("no CONNECT in time; closing");
@@ -351,7 +364,7 @@ impl Machine {
     /// The outcome of the commit [`poll_commit`](Self::poll_commit) gave.
     pub fn handle_commit(&mut self, written: Result<(), StoreError>, clock: Clock) {
         self.clock = clock;
-        self.out.committed(written);
+        self.out.committed(written, clock.instant);
         self.close_when_drained();
     }
 

@@ -11,6 +11,7 @@ use iothub_mqtt::{ReasonCode, Violation};
 
 use super::context::Clock;
 use super::session::{End, Open, Pending};
+use crate::hub::FaultAction;
 use crate::mqtt::connect::{self, ConnectContext};
 use crate::mqtt::frame::Frame;
 use crate::mqtt::outbox::Outbox;
@@ -18,6 +19,29 @@ use crate::mqtt::outcome;
 use crate::mqtt::publish::{self, Peer};
 use crate::mqtt::subscribe::{self};
 use crate::store::Reservation;
+
+/// The stable name of the client-to-server operation of `topic`, if any.
+fn operation_of(topic: &str) -> Option<&'static str> {
+    use iothub_client::operation::Operation;
+    if api::send_telemetry::is_topic(topic) {
+        Some(api::SendTelemetry::NAME)
+    } else if api::get_twin::is_topic(topic) {
+        Some(api::GetTwin::NAME)
+    } else if api::patch_twin_reported::is_topic(topic) {
+        Some(api::PatchTwinReported::NAME)
+    } else {
+        None
+    }
+}
+
+/// Queues `reply`, or ends the connection with it.
+fn answer(out: &mut Outbox, mut reply: publish::Reply) -> Option<End> {
+    if reply.close {
+        return reply.packets.pop().map(End::hub).or(Some(End::Closed));
+    }
+    out.reply(reply);
+    None
+}
 
 impl Open {
     /// Handles one packet; `Some` ends the connection.
@@ -80,7 +104,7 @@ impl Open {
                     None => Some(End::Closed),
                 }
             }
-            Packet::Publish(publish) => self.on_publish(out, publish),
+            Packet::Publish(publish) => self.on_publish(out, publish, clock),
             Packet::Subscribe(subscribe) => {
                 if let Err(violation) = subscribe::check(&subscribe) {
                     return Some(End::violation(&violation));
@@ -127,7 +151,12 @@ impl Open {
 
     /// Handles a PUBLISH of the client; one that needs room in the state
     /// writer's queue and finds none waits in `pending`.
-    pub(super) fn on_publish(&mut self, out: &mut Outbox, publish: Publish) -> Option<End> {
+    pub(super) fn on_publish(
+        &mut self,
+        out: &mut Outbox,
+        publish: Publish,
+        clock: Clock,
+    ) -> Option<End> {
         let topic = match self.topic_of(&publish) {
             Ok(topic) => topic,
             Err(violation) => return Some(End::violation(&violation)),
@@ -177,6 +206,29 @@ impl Open {
             }
             return self.on_method_response(&publish);
         }
+        // An injected fault: a status instead of the operation, or a
+        // latency before its answer.
+        let mut not_before = None;
+        if let Some(operation) = operation_of(&topic) {
+            match self
+                .shared
+                .hub
+                .faults()
+                .take(&self.accepted.device, operation)
+            {
+                Some(FaultAction::Status(status)) => {
+                    let peer = Peer {
+                        device: &self.accepted.device,
+                        problem_information: self.accepted.problem_information,
+                        limit: out.limit(),
+                    };
+                    let reply = publish::fault(&publish, &topic, peer, &self.shared.hub, status);
+                    return answer(out, reply);
+                }
+                Some(FaultAction::Latency(delay)) => not_before = Some(clock.instant + delay),
+                None => {}
+            }
+        }
         // Room in the state writer's queue first (QoS 0 too): a hub whose
         // disk falls behind stops reading from its publishers.
         let journal = self.shared.hub.journal();
@@ -184,29 +236,41 @@ impl Open {
             match journal.try_reserve(publish::footprint(&publish)) {
                 Some(reservation) => Some(reservation),
                 None => {
-                    self.pending = Some(Box::new(Pending { publish, topic }));
+                    self.pending = Some(Box::new(Pending {
+                        publish,
+                        topic,
+                        not_before,
+                    }));
                     return None;
                 }
             }
         } else {
             None
         };
-        self.handle_publish(out, &publish, &topic, reservation)
+        self.handle_publish(out, &publish, &topic, reservation, not_before)
     }
 
     /// The room `pending`'s PUBLISH waited for: it is handled now.
     pub(super) fn reserved(&mut self, out: &mut Outbox, reservation: Reservation) -> Option<End> {
         let pending = self.pending.take()?;
-        self.handle_publish(out, &pending.publish, &pending.topic, Some(reservation))
+        self.handle_publish(
+            out,
+            &pending.publish,
+            &pending.topic,
+            Some(reservation),
+            pending.not_before,
+        )
     }
 
-    /// The PUBLISH's operation, its reply queued in order.
+    /// The PUBLISH's operation, its reply queued in order (not before
+    /// `not_before`, if given).
     fn handle_publish(
         &mut self,
         out: &mut Outbox,
         publish: &Publish,
         topic: &str,
         reservation: Option<Reservation>,
+        not_before: Option<std::time::Instant>,
     ) -> Option<End> {
         let peer = Peer {
             device: &self.accepted.device,
@@ -214,11 +278,8 @@ impl Open {
             limit: out.limit(),
         };
         let mut reply = publish::handle(publish, topic, peer, &self.shared.hub, reservation);
-        if reply.close {
-            return reply.packets.pop().map(End::hub).or(Some(End::Closed));
-        }
-        out.reply(reply);
-        None
+        reply.not_before = not_before;
+        answer(out, reply)
     }
 
     /// The topic of `publish`, through the client's topic aliases; else the

@@ -62,6 +62,8 @@ impl End {
 pub(super) struct Pending {
     pub(super) publish: Publish,
     pub(super) topic: String,
+    /// Its answer not before this instant (an injected latency).
+    pub(super) not_before: Option<Instant>,
 }
 
 /// An accepted connection's state.
