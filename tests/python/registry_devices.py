@@ -59,6 +59,11 @@ check(
     "a second create is a conflict",
 )
 
+# Keys left out are made, as the service makes them.
+made = manager.create_device_with_sas("made-keys", None, None, "enabled")
+check(len(base64.b64decode(made.authentication.symmetric_key.primary_key)) == 32, "a made key")
+manager.delete_device("made-keys")
+
 # Get.
 got = manager.get_device("sdk-device")
 check(got.etag == created.etag, "get shows the created etag")

@@ -170,3 +170,39 @@ async fn a_direct_method_invoked_with_the_sdk_is_answered_by_the_device_client()
     assert_eq!(answered, 1, "the device answered the SDK's one call");
     served.emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_disabled_with_the_sdk_is_refused_with_not_authorized() {
+    use iothub_client::runtime::{ConnectionState, DisconnectCause};
+    use iothub_client::transport::Tls as ClientTls;
+    use iothub_client::Client;
+    let Some(python) = python_sdk("service_sdk::a_device_disabled_…") else {
+        return;
+    };
+    let served = served("disable").await;
+    let out = run(&python, "disable_device.py", &served.env).await;
+    let _ = std::fs::remove_file(&served.ca);
+    assert!(out.starts_with("ok "), "{out}");
+    let roots = ClientTls::with_ca_pem(served.cert.as_bytes()).expect("the CA");
+    let options = iothub_test_kit::fixtures::options(&served.emulator, "existing", 0).tls(roots);
+    let (client, _receivers) = Client::connect(options).expect("starts");
+    let mut state = client.connection_state();
+    let refused = tokio::time::timeout(WAIT, async {
+        loop {
+            let current = state.borrow_and_update().clone();
+            if let ConnectionState::Disconnected {
+                cause: DisconnectCause::Refused { reason_code, .. },
+                ..
+            } = current
+            {
+                return reason_code;
+            }
+            state.changed().await.expect("open");
+        }
+    })
+    .await
+    .expect("refused in time");
+    assert_eq!(refused, 135, "CONNACK Not authorized");
+    drop(client);
+    served.emulator.shutdown().await;
+}
