@@ -46,6 +46,7 @@ mod redact;
 pub mod registry;
 pub mod sas;
 mod server;
+pub mod settings;
 pub mod store;
 pub mod tls;
 

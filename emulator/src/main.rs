@@ -1,8 +1,10 @@
 //! `iothub-emulator`: a local IoT Hub (MQTT 5 server and HTTP service API).
 //!
-//! `iothub-emulator [--mqtt 127.0.0.1:1883] [--http 127.0.0.1:8080]
+//! `iothub-emulator [--config FILE.yaml] [--mqtt 127.0.0.1:1883] [--http 127.0.0.1:8080]
 //! [--hostname NAME] [--registry FILE.yaml] [--tls-cert PEM --tls-key PEM]
-//! [--state DIR]` prints one line
+//! [--state DIR]` (and every other setting of
+//! [`Settings`](iothub_emulator::settings::Settings), as a flag or in the
+//! `--config` file; the effective settings are logged at `debug`) prints one line
 //! `listening mqtt=HOST:PORT http=HOST:PORT` on stdout once both sockets
 //! are bound (and, when the registry file has no `policies`, a second line
 //! `service-connection-string HostName=…;SharedAccessKeyName=iothubowner;SharedAccessKey=…`:
@@ -24,21 +26,26 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use iothub_emulator::registry::Registry;
-use iothub_emulator::tls::Tls;
-use iothub_emulator::{Config, Emulator};
+use iothub_emulator::settings::Settings;
+use iothub_emulator::Emulator;
 use tracing_subscriber::EnvFilter;
 
 /// A local IoT Hub for the data-plane MQTT 5 API.
 #[derive(Debug, Parser)]
 #[command(name = "iothub-emulator", version, about)]
 struct Args {
-    /// The MQTT listening address (port 0 picks a free one).
-    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:1883")]
-    mqtt: SocketAddr,
-    /// The HTTP service API's listening address (port 0 picks a free one).
-    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
-    http: SocketAddr,
+    /// Read settings from this YAML file (the flags' names as keys; a flag
+    /// wins over the file).
+    #[arg(long, value_name = "FILE.yaml")]
+    config: Option<PathBuf>,
+    /// The MQTT listening address (port 0 picks a free one) [default:
+    /// 127.0.0.1:1883].
+    #[arg(long, value_name = "HOST:PORT")]
+    mqtt: Option<SocketAddr>,
+    /// The HTTP service API's listening address (port 0 picks a free one)
+    /// [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "HOST:PORT")]
+    http: Option<SocketAddr>,
     /// Accept only this hub host name in SAS tokens (default: any).
     #[arg(long, value_name = "NAME")]
     hostname: Option<String>,
@@ -56,6 +63,76 @@ struct Args {
     /// `--registry` file's devices are written over the stored ones.
     #[arg(long, value_name = "DIR")]
     state: Option<PathBuf>,
+    /// Connections that may wait for their CONNECT at once [default: 4096].
+    #[arg(long, value_name = "N")]
+    pending_connections: Option<usize>,
+    /// HTTP connections served at once [default: 256].
+    #[arg(long, value_name = "N")]
+    http_max_connections: Option<usize>,
+    /// How long an HTTP request head may take, in ms [default: 10000].
+    #[arg(long, value_name = "MS")]
+    http_header_timeout_ms: Option<u64>,
+    /// How long an HTTP request body may take, in ms [default: 30000].
+    #[arg(long, value_name = "MS")]
+    http_body_timeout_ms: Option<u64>,
+    /// Telemetry events the log keeps [default: 100000].
+    #[arg(long, value_name = "N")]
+    telemetry_events: Option<usize>,
+    /// Telemetry bytes the log keeps [default: 4194304].
+    #[arg(long, value_name = "BYTES")]
+    telemetry_bytes: Option<usize>,
+    /// Unfinished commands per device [default: 50].
+    #[arg(long, value_name = "N")]
+    command_queue_depth: Option<usize>,
+    /// A command's time to live, in seconds [default: 3600].
+    #[arg(long, value_name = "S")]
+    command_ttl_seconds: Option<u64>,
+    /// Deliveries before a command is dead-lettered [default: 10].
+    #[arg(long, value_name = "N")]
+    command_max_deliveries: Option<u32>,
+    /// A command payload's largest size, in bytes [default: 65536].
+    #[arg(long, value_name = "BYTES")]
+    command_max_payload: Option<usize>,
+    /// The wait between an abandoned delivery and the next, in ms
+    /// [default: 1000].
+    #[arg(long, value_name = "MS")]
+    command_redelivery_delay_ms: Option<u64>,
+}
+
+impl Args {
+    /// The settings the flags give (the file's, if any, under them).
+    fn settings(self) -> Result<Settings, String> {
+        let defaults = Settings {
+            mqtt: Some(SocketAddr::from(([127, 0, 0, 1], 1883))),
+            http: Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            ..Settings::default()
+        };
+        let file = match &self.config {
+            Some(path) => Settings::from_yaml_file(path).map_err(|e| format!("error: {e}"))?,
+            None => Settings::default(),
+        };
+        let flags = Settings {
+            mqtt: self.mqtt,
+            http: self.http,
+            hostname: self.hostname,
+            registry: self.registry,
+            tls_cert: self.tls_cert,
+            tls_key: self.tls_key,
+            state: self.state,
+            pending_connections: self.pending_connections,
+            http_max_connections: self.http_max_connections,
+            http_header_timeout_ms: self.http_header_timeout_ms,
+            http_body_timeout_ms: self.http_body_timeout_ms,
+            telemetry_events: self.telemetry_events,
+            telemetry_bytes: self.telemetry_bytes,
+            command_queue_depth: self.command_queue_depth,
+            command_ttl_seconds: self.command_ttl_seconds,
+            command_max_deliveries: self.command_max_deliveries,
+            command_max_payload: self.command_max_payload,
+            command_redelivery_delay_ms: self.command_redelivery_delay_ms,
+        };
+        Ok(defaults.overridden_by(file).overridden_by(flags))
+    }
 }
 
 fn main() -> ExitCode {
@@ -76,21 +153,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), String> {
-    let mut config = Config::new().mqtt(args.mqtt).http(args.http);
-    if let Some(name) = args.hostname {
-        config = config.hostname(name);
-    }
-    if let Some(path) = &args.registry {
-        // Each problem is `file:line:column: message`, one a line.
-        let registry = Registry::load_yaml(path).map_err(|e| format!("error: {e}"))?;
-        config = config.registry(registry);
-    }
-    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        let tls = Tls::from_pem_files(cert, key).map_err(|e| format!("error: {e}"))?;
-        config = config.tls(tls);
-    }
-    if let Some(dir) = args.state {
-        config = config.state(dir);
+    let settings = args.settings()?;
+    let (config, effective) = settings.into_config().map_err(|e| format!("error: {e}"))?;
+    for line in effective.lines() {
+        tracing::debug!("setting {line}");
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -230,3 +230,67 @@ fn a_bad_pem_file_exits_1_naming_it() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains(&missing), "{stderr}");
 }
+
+/// A request with a body, answered on a fresh connection (what
+/// [`http_get`] does for GET).
+fn http_post(addr: SocketAddr, path: &str, authorization: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: {authorization}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("writes");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn a_config_file_sets_what_flags_do_and_flags_win() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a folder");
+    std::fs::write(
+        dir.join("devices.yaml"),
+        "devices:\n  - id: dev1\n    authentication: { type: sas, primary-key: c2VjcmV0MQ==, secondary-key: c2VjcmV0Mg== }\n",
+    )
+    .expect("writes");
+    // The file's addresses lose to the flags `start` gives (free ports);
+    // its registry is found beside it.
+    std::fs::write(
+        dir.join("emulator.yaml"),
+        "mqtt: 127.0.0.1:1\nhttp: 127.0.0.1:1\nregistry: devices.yaml\ncommand-queue-depth: 1\n",
+    )
+    .expect("writes");
+    let config = dir.join("emulator.yaml");
+    let Started {
+        mut running,
+        line,
+        service,
+    } = start(&["--config", config.to_str().expect("UTF-8")]);
+    let (_, http) = addresses(&line);
+    let authorization = connection_string_token(&service.expect("a development policy"));
+    let path = "/devices/dev1/messages/deviceBound";
+    let first = http_post(http, path, &authorization, "one");
+    assert!(first.starts_with("HTTP/1.1 201"), "{first}");
+    let second = http_post(http, path, &authorization, "two");
+    assert!(second.starts_with("HTTP/1.1 403"), "a queue of 1: {second}");
+    signal(&running.0, "TERM");
+    assert_eq!(wait_exit(&mut running.0).code(), Some(0));
+}
+
+#[test]
+fn a_bad_config_file_exits_1_naming_file_line_and_column() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("binary-bad-config.yaml");
+    std::fs::write(&path, "mqtt: 127.0.0.1:0\ncommand-queue-dept: 5\n").expect("writes");
+    let path = path.to_str().expect("UTF-8 path").to_owned();
+    let (code, stdout, stderr) = run_to_end(&["--config", &path]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains(&format!("{path}:2:")), "{stderr}");
+    assert!(stderr.contains("command-queue-dept"), "{stderr}");
+}
