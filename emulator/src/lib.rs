@@ -48,6 +48,7 @@ pub mod sas;
 mod server;
 pub mod settings;
 pub mod store;
+pub mod time;
 pub mod tls;
 
 pub use config::Config;

@@ -30,12 +30,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::time::{iso8601, NEVER};
 use super::{ApiError, JsonBody, PathId};
 use crate::hub::Hub;
 use crate::registry::{
     Authentication, Device, DeviceId, DeviceStatus, Key, PutOutcome, Registered, Thumbprint,
 };
+use crate::time::{iso8601, NEVER};
 
 /// The lengths of a symmetric key the service accepts, in bytes (decoded).
 pub const KEY_BYTES: std::ops::RangeInclusive<usize> = 16..=64;

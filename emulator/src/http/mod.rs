@@ -43,7 +43,6 @@ mod extract;
 mod methods;
 pub mod query;
 pub mod stream;
-pub mod time;
 pub mod twins;
 
 use axum::extract::DefaultBodyLimit;

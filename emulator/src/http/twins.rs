@@ -21,10 +21,10 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::time::{iso8601, NEVER};
 use super::{ApiError, JsonBody, Registered};
 use crate::hub::{Hub, ServiceUpdate, Twin, TwinError};
 use crate::registry::{Authentication, DeviceId};
+use crate::time::{iso8601, NEVER};
 
 #[derive(Deserialize)]
 pub(super) struct TwinBody {
@@ -118,7 +118,7 @@ pub(super) fn document(hub: &Hub, twin: &Twin) -> Value {
         "x509Thumbprint": thumbprints,
         "version": twin.version,
         "tags": Value::Object(twin.tags.clone()),
-        "properties": twin.properties_json(),
+        "properties": twin.service_properties_json(),
         "capabilities": {"iotEdge": false},
     });
     if let Some(module) = id.module_id() {

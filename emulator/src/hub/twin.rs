@@ -136,6 +136,10 @@ pub struct TwinState {
     pub properties: Map<String, Value>,
     /// Its `$version`.
     pub version: u64,
+    /// Its `$metadata`, as the service shows it: `$lastUpdated` (and, on
+    /// the desired side, `$lastUpdatedVersion`) of the side and of every
+    /// property, nested as the properties are.
+    pub metadata: Map<String, Value>,
 }
 
 impl Default for TwinState {
@@ -143,16 +147,80 @@ impl Default for TwinState {
         Self {
             properties: Map::new(),
             version: 1,
+            metadata: Map::new(),
         }
     }
 }
 
+/// The JSON name of a side's metadata in twin documents.
+const METADATA_FIELD: &str = "$metadata";
+
 impl TwinState {
-    /// The properties with `"$version"` added, as twin documents show them.
+    /// The properties with `"$version"` added, as a device gets them.
     pub fn to_json(&self) -> Value {
         let mut object = self.properties.clone();
         object.insert(VERSION_FIELD.to_owned(), Value::from(self.version));
         Value::Object(object)
+    }
+
+    /// [`to_json`](Self::to_json) with `"$metadata"`, as the service API
+    /// shows it (a side never updated was last updated
+    /// `0001-01-01T00:00:00Z`, as the service says it).
+    pub fn to_service_json(&self) -> Value {
+        let mut object = self.properties.clone();
+        let mut metadata = self.metadata.clone();
+        metadata
+            .entry(LAST_UPDATED.to_owned())
+            .or_insert_with(|| Value::from(crate::time::NEVER));
+        object.insert(METADATA_FIELD.to_owned(), Value::Object(metadata));
+        object.insert(VERSION_FIELD.to_owned(), Value::from(self.version));
+        Value::Object(object)
+    }
+}
+
+/// The metadata name of when a property was last updated.
+const LAST_UPDATED: &str = "$lastUpdated";
+/// The metadata name of the desired version that last updated a property.
+const LAST_UPDATED_VERSION: &str = "$lastUpdatedVersion";
+
+/// Stamps `metadata` for `patch` applied at `at` (ISO 8601), with
+/// `version` (the desired side's new version) if given: every property the
+/// patch sets gets `$lastUpdated` (and `$lastUpdatedVersion`), nested
+/// objects property by property; a property the patch removes loses its
+/// metadata.
+fn stamp(
+    metadata: &mut Map<String, Value>,
+    patch: &Map<String, Value>,
+    at: &str,
+    version: Option<u64>,
+) {
+    for (name, value) in patch {
+        if value.is_null() {
+            metadata.remove(name);
+            continue;
+        }
+        let entry = metadata
+            .entry(name.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(inner) = entry else {
+            continue;
+        };
+        match value {
+            Value::Object(nested) => stamp(inner, nested, at, version),
+            // A leaf replaces whatever was there, its metadata too.
+            _ => inner.clear(),
+        }
+        mark(inner, at, version);
+    }
+}
+
+fn mark(metadata: &mut Map<String, Value>, at: &str, version: Option<u64>) {
+    metadata.insert(LAST_UPDATED.to_owned(), Value::from(at));
+    if let Some(version) = version {
+        metadata.insert(LAST_UPDATED_VERSION.to_owned(), Value::from(version));
     }
 }
 
@@ -177,6 +245,12 @@ impl Twin {
     /// as a device gets it.
     pub fn properties_json(&self) -> Value {
         json!({ "desired": self.desired.to_json(), "reported": self.reported.to_json() })
+    }
+
+    /// `{"desired":{…,"$metadata":{…},"$version":n},"reported":{…}}`: the
+    /// sides as the service API shows them.
+    pub fn service_properties_json(&self) -> Value {
+        json!({ "desired": self.desired.to_service_json(), "reported": self.reported.to_service_json() })
     }
 
     /// `{"deviceId","version","properties":{…}}`: the twin as the service API
@@ -572,10 +646,17 @@ impl Twins {
     }
 }
 
-/// `state` with `patch` applied, if it stays within [`MAX_SECTION_BYTES`].
+/// `state` with `patch` applied (its metadata stamped with now), if it
+/// stays within [`MAX_SECTION_BYTES`].
 fn patched(state: &TwinState, patch: &Value, side: &'static str) -> Result<TwinState, TwinError> {
     let mut next = state.clone();
     apply(&mut next, patch);
+    let at = crate::time::iso8601(iothub_client::wire::Timestamp::now().as_millis());
+    let version = (side == "desired").then_some(next.version);
+    if let Value::Object(patch) = patch {
+        stamp(&mut next.metadata, patch, &at, version);
+    }
+    mark(&mut next.metadata, &at, version);
     let size = serde_json::to_vec(&next.properties).map_or(usize::MAX, |json| json.len());
     if size > MAX_SECTION_BYTES {
         return Err(TwinError::TooLarge { side, size });

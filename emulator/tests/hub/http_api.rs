@@ -374,7 +374,9 @@ async fn twins_get_and_patch_desired() {
     assert_eq!(twin.status, 200);
     assert_eq!(
         core(&twin.json()),
-        json!({"deviceId": "dev1", "version": 1, "etag": "AAAAAAAAAAE=", "tags": {}, "properties": {"desired": {"$version": 1}, "reported": {"$version": 1}}})
+        json!({"deviceId": "dev1", "version": 1, "etag": "AAAAAAAAAAE=", "tags": {}, "properties": {
+            "desired": {"$metadata": {"$lastUpdated": "0001-01-01T00:00:00Z"}, "$version": 1},
+            "reported": {"$metadata": {"$lastUpdated": "0001-01-01T00:00:00Z"}, "$version": 1}}})
     );
     assert_eq!(twin.header("etag"), Some("\"AAAAAAAAAAE=\""));
     assert_eq!(twin.json()["connectionState"], "Disconnected");
@@ -384,10 +386,25 @@ async fn twins_get_and_patch_desired() {
     let patched = request(addr, "PATCH", "/twins/dev1", Some(&patch)).await;
     assert_eq!(patched.status, 200, "{}", patched.text());
     assert_eq!(patched.json()["version"], 2);
+    let mut desired = patched.json()["properties"]["desired"].clone();
+    let metadata = desired
+        .as_object_mut()
+        .and_then(|d| d.remove("$metadata"))
+        .expect("$metadata");
     assert_eq!(
-        patched.json()["properties"]["desired"],
+        desired,
         json!({"fan": {"speed": 3}, "mode": "eco", "$version": 2})
     );
+    // When and by which version each property was last updated, nested.
+    let at = metadata["$lastUpdated"]
+        .as_str()
+        .expect("a time")
+        .to_owned();
+    assert!(at.starts_with("20") && at.ends_with('Z'), "{at}");
+    assert_eq!(metadata["$lastUpdatedVersion"], 2);
+    assert_eq!(metadata["fan"]["$lastUpdatedVersion"], 2);
+    assert_eq!(metadata["fan"]["speed"]["$lastUpdated"], at.as_str());
+    assert_eq!(metadata["mode"]["$lastUpdatedVersion"], 2);
     let update = updates
         .try_recv()
         .expect("the device's subscribers are told");
@@ -400,7 +417,11 @@ async fn twins_get_and_patch_desired() {
     assert_eq!(twin.desired.properties.get("mode"), None, "null removes");
     let got = request(addr, "GET", "/twins/dev1", None).await;
     let shown = twin.to_json();
-    assert_eq!(got.json()["properties"], shown["properties"]);
+    assert_eq!(got.json()["properties"], twin.service_properties_json());
+    assert!(
+        got.json()["properties"]["desired"]["$metadata"]["mode"].is_null(),
+        "its metadata went with it"
+    );
     assert_eq!(got.json()["version"], shown["version"]);
 
     // The reported side belongs to the device: a body's is ignored.
@@ -473,9 +494,16 @@ async fn twins_get_and_patch_desired() {
     assert_eq!(replaced.status, 200, "{}", replaced.text());
     let replaced = replaced.json();
     assert_eq!(replaced["tags"], json!({"owner": "lab"}));
-    assert_eq!(
-        replaced["properties"]["desired"],
-        json!({"fan": {"speed": 1}, "$version": 4})
+    let mut desired = replaced["properties"]["desired"].clone();
+    let metadata = desired
+        .as_object_mut()
+        .and_then(|d| d.remove("$metadata"))
+        .expect("$metadata");
+    assert_eq!(desired, json!({"fan": {"speed": 1}, "$version": 4}));
+    assert_eq!(metadata["fan"]["$lastUpdatedVersion"], 4);
+    assert!(
+        metadata.get("mode").is_none(),
+        "a removed property's metadata goes"
     );
     let update = std::iter::from_fn(|| updates.try_recv().ok())
         .last()

@@ -491,7 +491,7 @@ async fn a_devices_packets_advance_its_last_activity_time() {
     // Until the wall clock has moved past it (no sleep: a bounded wait);
     // the service's ISO 8601 times order as text.
     iothub_test_kit::fixtures::eventually("the clock ticks", || {
-        iothub_emulator::http::time::iso8601(iothub_client::wire::Timestamp::now().as_millis())
+        iothub_emulator::time::iso8601(iothub_client::wire::Timestamp::now().as_millis())
             > at_connect
     })
     .await;

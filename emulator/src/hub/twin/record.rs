@@ -6,13 +6,22 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Twin, TwinState, VERSION_FIELD};
+use super::{Twin, TwinState, METADATA_FIELD, VERSION_FIELD};
 use crate::registry::DeviceId;
 use crate::store::Change;
 
 /// The change that stores `twin`.
 pub(crate) fn put(twin: &Twin) -> Change {
-    let mut record = json!({ "version": twin.version, "properties": twin.properties_json() });
+    let stored = |side: &TwinState| {
+        let mut object = side.to_json();
+        if !side.metadata.is_empty() {
+            object[METADATA_FIELD] = Value::Object(side.metadata.clone());
+        }
+        object
+    };
+    let properties =
+        json!({ "desired": stored(&twin.desired), "reported": stored(&twin.reported) });
+    let mut record = json!({ "version": twin.version, "properties": properties });
     if !twin.tags.is_empty() {
         record["tags"] = Value::Object(twin.tags.clone());
     }
@@ -47,9 +56,19 @@ fn side(properties: &Map<String, Value>, name: &str) -> Result<TwinState, String
         object.remove(VERSION_FIELD).as_ref(),
         &format!("`properties.{name}.{VERSION_FIELD}`"),
     )?;
+    let metadata = match object.remove(METADATA_FIELD) {
+        None => Map::new(),
+        Some(Value::Object(metadata)) => metadata,
+        Some(_) => {
+            return Err(format!(
+                "`properties.{name}.{METADATA_FIELD}` is not an object"
+            ))
+        }
+    };
     Ok(TwinState {
         properties: object,
         version,
+        metadata,
     })
 }
 
@@ -90,10 +109,15 @@ mod tests {
                     .unwrap()
                     .clone(),
                 version: 3,
+                metadata: json!({"$lastUpdated": "2026-12-07T05:00:00.000Z", "a": {"$lastUpdated": "2026-12-07T05:00:00.000Z", "$lastUpdatedVersion": 3}})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
             },
             reported: TwinState {
                 properties: Map::new(),
                 version: 5,
+                metadata: Map::new(),
             },
             tags: json!({"site": {"floor": 3}}).as_object().unwrap().clone(),
         };
