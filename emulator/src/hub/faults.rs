@@ -6,6 +6,7 @@
 //! not a stored fault: it happens at once, through the device's mailbox.)
 //! Each fault that fires is logged.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -41,6 +42,9 @@ pub struct Fault {
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
     waiting: Arc<Mutex<Vec<Fault>>>,
+    /// How many wait: every device operation asks, and without a fault
+    /// it takes no lock.
+    count: Arc<AtomicUsize>,
 }
 
 impl Faults {
@@ -51,7 +55,9 @@ impl Faults {
     /// Adds `fault` (behind the ones waiting).
     pub fn add(&self, fault: Fault) {
         if fault.remaining > 0 {
-            self.lock().push(fault);
+            let mut waiting = self.lock();
+            waiting.push(fault);
+            self.count.store(waiting.len(), Ordering::Release);
         }
     }
 
@@ -62,12 +68,17 @@ impl Faults {
 
     /// Forgets every fault waiting.
     pub fn clear(&self) {
-        self.lock().clear();
+        let mut waiting = self.lock();
+        waiting.clear();
+        self.count.store(0, Ordering::Release);
     }
 
     /// What happens to `device`'s operation `operation` now: the oldest
     /// fault that catches it fires (one fewer to catch), if any.
     pub fn take(&self, device: &DeviceId, operation: &str) -> Option<FaultAction> {
+        if self.count.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let mut waiting = self.lock();
         let index = waiting.iter().position(|f| {
             f.device.as_ref().is_none_or(|d| d == device)
@@ -78,6 +89,7 @@ impl Faults {
         let action = fault.action;
         if fault.remaining == 0 {
             waiting.remove(index);
+            self.count.store(waiting.len(), Ordering::Release);
         }
         tracing::info!(device = %device.as_str(), operation, ?action, "injected fault");
         Some(action)
