@@ -20,7 +20,8 @@ const SCRIPT_TIME: Duration = Duration::from_secs(120);
 /// Runs `script` with `python`, its environment `env`; its standard output
 /// (panics with its standard error if it fails or takes too long).
 async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
-    let dir = std::env::temp_dir().join(format!("iothub-sdk-{}", std::process::id()));
+    // A folder of this script's own: the tests of one process run at once.
+    let dir = std::env::temp_dir().join(format!("iothub-sdk-{}-{script}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let (stdout, stderr) = (
         dir.join(format!("{script}.out")),
