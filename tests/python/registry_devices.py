@@ -8,40 +8,16 @@ non-zero with the failed check on stderr; prints one line `ok N checks`.
 """
 
 import base64
-import os
-import sys
 
-from azure.iot.hub import IoTHubRegistryManager
-from msrest.exceptions import HttpOperationError
-
-checks = 0
-
-
-def check(condition, what):
-    global checks
-    if not condition:
-        print(f"FAILED: {what}", file=sys.stderr)
-        sys.exit(1)
-    checks += 1
-
-
-def status_of(call):
-    """The HTTP status of the SDK's error for `call`, or None if it worked."""
-    try:
-        call()
-    except HttpOperationError as error:
-        return error.response.status_code
-    return None
+from sdk_checks import check, done, existing_device, registry_manager, status_of
 
 
 def key(byte):
     return base64.b64encode(bytes([byte]) * 32).decode()
 
 
-manager = IoTHubRegistryManager.from_connection_string(
-    os.environ["IOTHUB_CONNECTION_STRING"]
-)
-existing = os.environ["IOTHUB_EXISTING_DEVICE"]
+manager = registry_manager()
+existing = existing_device()
 
 # Create.
 created = manager.create_device_with_sas("sdk-device", key(1), key(2), "enabled")
@@ -130,4 +106,4 @@ manager.delete_device("sdk-device", updated.etag)
 check(status_of(lambda: manager.get_device("sdk-device")) == 404, "a deleted device is not found")
 check(status_of(lambda: manager.delete_device("sdk-device")) == 404, "deleting it again is 404")
 
-print(f"ok {checks} checks")
+done()

@@ -8,37 +8,12 @@ returned objects and errors; exits non-zero with the failed check on
 stderr; prints one line `ok N checks`.
 """
 
-import os
-import sys
-
-from azure.iot.hub import IoTHubRegistryManager
 from azure.iot.hub.models import Twin, TwinProperties
-from msrest.exceptions import HttpOperationError
 
-checks = 0
+from sdk_checks import check, done, existing_device, registry_manager, status_of
 
-
-def check(condition, what):
-    global checks
-    if not condition:
-        print(f"FAILED: {what}", file=sys.stderr)
-        sys.exit(1)
-    checks += 1
-
-
-def status_of(call):
-    """The HTTP status of the SDK's error for `call`, or None if it worked."""
-    try:
-        call()
-    except HttpOperationError as error:
-        return error.response.status_code
-    return None
-
-
-manager = IoTHubRegistryManager.from_connection_string(
-    os.environ["IOTHUB_CONNECTION_STRING"]
-)
-device = os.environ["IOTHUB_EXISTING_DEVICE"]
+manager = registry_manager()
+device = existing_device()
 
 twin = manager.get_twin(device)
 check(twin.device_id == device, f"twin device id: {twin.device_id}")
@@ -94,4 +69,4 @@ check(
     "a query the emulator does not answer is 400",
 )
 
-print(f"ok {checks} checks")
+done()

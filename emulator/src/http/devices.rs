@@ -24,12 +24,13 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::etag::{if_match, tagged, IfMatch};
 use super::{ApiError, JsonBody, PathId};
 use crate::hub::Hub;
 use crate::registry::{
@@ -157,36 +158,6 @@ impl AuthenticationBody {
     }
 }
 
-/// What an `If-Match` header asks for.
-enum IfMatch {
-    /// No header: create only.
-    Absent,
-    /// `*`: whatever is there.
-    Any,
-    /// Only the device with this entity tag.
-    Tag(String),
-}
-
-fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(IfMatch::Absent);
-    };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::bad_request("`If-Match` is not text"))?
-        .trim();
-    let text = text.strip_prefix("W/").unwrap_or(text);
-    let tag = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text);
-    // The SDKs quote the wildcard too (`"*"`).
-    if tag == "*" {
-        return Ok(IfMatch::Any);
-    }
-    Ok(IfMatch::Tag(tag.to_owned()))
-}
-
 /// Whether `condition` holds for `current` (what is registered now).
 fn check(condition: &IfMatch, current: Option<&Registered>, id: &DeviceId) -> Result<(), ApiError> {
     match (condition, current) {
@@ -237,12 +208,7 @@ fn identity(hub: &Hub, registered: &Registered) -> Value {
     let state = hub.connections().get(id);
     let connected = state.as_ref().is_some_and(|s| s.connected);
     let time = |ms: Option<u64>| ms.map_or_else(|| NEVER.to_owned(), iso8601);
-    let waiting = hub
-        .commands()
-        .list(id)
-        .iter()
-        .filter(|c| !c.state.is_finished())
-        .count();
+    let waiting = hub.commands().unfinished(id);
     let mut body = json!({
         "deviceId": id.device(),
         "generationId": registered.created.to_string(),
@@ -269,11 +235,10 @@ fn identity(hub: &Hub, registered: &Registered) -> Value {
 
 /// An answer with the identity and its entity tag.
 fn answer(hub: &Hub, registered: &Registered) -> Response {
-    let mut response = Json(identity(hub, registered)).into_response();
-    if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", registered.etag)) {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    response
+    tagged(
+        Json(identity(hub, registered)).into_response(),
+        &registered.etag,
+    )
 }
 
 /// `PUT /devices/{id}`: creates or (with `If-Match`) updates a device

@@ -38,6 +38,7 @@ pub mod authorize;
 mod commands;
 pub mod devices;
 mod error;
+mod etag;
 mod events;
 mod extract;
 mod methods;

@@ -14,13 +14,14 @@
 //! does not keep).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::etag::{if_match, tagged, IfMatch};
 use super::{ApiError, JsonBody, Registered};
 use crate::hub::{Hub, ServiceUpdate, Twin, TwinError};
 use crate::registry::{Authentication, DeviceId};
@@ -62,22 +63,9 @@ fn entity_tag(version: u64) -> String {
 /// The twin version an `If-Match` header names: `None` for none or `*`;
 /// a tag that is no twin's is version 0, which no twin has.
 fn if_version(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
+    let IfMatch::Tag(tag) = if_match(headers)? else {
         return Ok(None);
     };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::bad_request("`If-Match` is not text"))?
-        .trim();
-    let text = text.strip_prefix("W/").unwrap_or(text);
-    let tag = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text);
-    // The SDKs quote the wildcard too (`"*"`).
-    if tag == "*" {
-        return Ok(None);
-    }
     let version = base64::engine::general_purpose::STANDARD
         .decode(tag)
         .ok()
@@ -113,7 +101,7 @@ pub(super) fn document(hub: &Hub, twin: &Twin) -> Value {
         "statusUpdateTime": NEVER,
         "connectionState": if connected { "Connected" } else { "Disconnected" },
         "lastActivityTime": state.as_ref().map_or_else(|| NEVER.to_owned(), |s| iso8601(s.last_activity.as_millis())),
-        "cloudToDeviceMessageCount": hub.commands().list(id).iter().filter(|c| !c.state.is_finished()).count(),
+        "cloudToDeviceMessageCount": hub.commands().unfinished(id),
         "authenticationType": kind,
         "x509Thumbprint": thumbprints,
         "version": twin.version,
@@ -129,11 +117,10 @@ pub(super) fn document(hub: &Hub, twin: &Twin) -> Value {
 
 /// An answer with the twin and its entity tag.
 fn answer(hub: &Hub, twin: &Twin) -> Response {
-    let mut response = Json(document(hub, twin)).into_response();
-    if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", entity_tag(twin.version))) {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    response
+    tagged(
+        Json(document(hub, twin)).into_response(),
+        &entity_tag(twin.version),
+    )
 }
 
 fn refused(error: TwinError, id: &DeviceId) -> ApiError {

@@ -18,42 +18,37 @@ use iothub_test_kit::{python_sdk, root, HOST, WAIT};
 const SCRIPT_TIME: Duration = Duration::from_secs(120);
 
 /// Runs `script` with `python`, its environment `env`; its standard output
-/// (panics with its standard error if it fails or takes too long).
+/// (panics with its standard error if it fails or takes too long). The
+/// script is waited for on a blocking thread (its pipes read to the end),
+/// so the emulator it talks to goes on serving meanwhile.
 async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
-    // A folder of this script's own: the tests of one process run at once.
-    let dir = std::env::temp_dir().join(format!("iothub-sdk-{}-{script}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let (stdout, stderr) = (
-        dir.join(format!("{script}.out")),
-        dir.join(format!("{script}.err")),
-    );
     let mut command = Command::new(python);
     command
         .arg(root().join("tests/python").join(script))
         .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout).expect("a file"))
-        .stderr(std::fs::File::create(&stderr).expect("a file"));
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // No `__pycache__` left in the source tree by the shared module.
+        .env("PYTHONDONTWRITEBYTECODE", "1");
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = command.spawn().expect("python starts");
-    let deadline = tokio::time::Instant::now() + SCRIPT_TIME;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the script's status") {
-            break status;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            let _ = child.kill();
+    let child = command.spawn().expect("python starts");
+    let pid = child.id();
+    let finished = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let output = match tokio::time::timeout(SCRIPT_TIME, finished).await {
+        Ok(output) => output.expect("joins").expect("the script's output"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
             panic!("{script} took longer than {SCRIPT_TIME:?}");
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let out = std::fs::read_to_string(&stdout).unwrap_or_default();
-    let err = std::fs::read_to_string(&stderr).unwrap_or_default();
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    let err = String::from_utf8_lossy(&output.stderr);
     assert!(
-        status.success(),
-        "{script} failed ({status}):\n{err}\n{out}"
+        output.status.success(),
+        "{script} failed ({}):\n{err}\n{out}",
+        output.status
     );
     out
 }
@@ -144,6 +139,11 @@ async fn a_direct_method_invoked_with_the_sdk_is_answered_by_the_device_client()
         .wait_connected(WAIT)
         .await
         .expect("connects over TLS");
+    // The hub reads a connection's packets in order: once a request sent
+    // after the client's SUBSCRIBEs is answered, its method subscription
+    // is in place and a call reaches it.
+    let twin = client.get_twin().await.expect("answered");
+    assert!(twin.is_success(), "{twin:?}");
     // The device answers every call with its request's payload and `ok`.
     let answering = tokio::spawn(async move {
         let mut answered = 0;

@@ -563,6 +563,15 @@ impl Commands {
         }
     }
 
+    /// How many of device `id`'s commands are not finished (the service's
+    /// `cloudToDeviceMessageCount`).
+    pub fn unfinished(&self, id: &DeviceId) -> usize {
+        self.list(id)
+            .iter()
+            .filter(|c| !c.state.is_finished())
+            .count()
+    }
+
     /// Device `id`'s commands in sequence order (finished ones as retained;
     /// those not durable yet left out).
     pub fn list(&self, id: &DeviceId) -> Vec<QueuedCommand> {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use iothub_client::wire::Timestamp;
 
 use crate::hub::Hub;
+use crate::mqtt::connect::ConnectContext;
 use crate::mqtt::sessions::Sessions;
 use crate::registry::Thumbprint;
 
@@ -42,6 +43,24 @@ pub struct Transport {
     pub sni: Option<String>,
     /// The SHA-256 thumbprint of the client's TLS certificate.
     pub thumbprint: Option<Thumbprint>,
+}
+
+impl Shared {
+    /// What a CONNECT or an AUTH over `transport` is judged with at
+    /// `clock`.
+    pub(super) fn connect_context<'a>(
+        &'a self,
+        transport: &'a Transport,
+        clock: Clock,
+    ) -> ConnectContext<'a> {
+        ConnectContext {
+            registry: self.hub.registry(),
+            hostname: self.hostname.as_deref(),
+            sni: transport.sni.as_deref(),
+            thumbprint: transport.thumbprint.as_ref(),
+            now_ms: clock.wall.as_millis(),
+        }
+    }
 }
 
 /// The time a connection is driven with: a monotonic instant for its

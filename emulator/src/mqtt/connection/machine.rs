@@ -32,7 +32,7 @@ use super::session::{End, Open, Sources};
 use crate::hub::twin::DesiredUpdate;
 use crate::mailbox::Mail;
 use crate::methods::MethodCall;
-use crate::mqtt::connect::{self, ConnectContext};
+use crate::mqtt::connect;
 use crate::mqtt::frame::{self, FrameError};
 use crate::mqtt::outbox::{Outbox, Outgoing};
 use crate::mqtt::outcome;
@@ -376,13 +376,7 @@ impl Machine {
     fn on_connect(&mut self, connect: &iothub_mqtt::packet::Connect, clock: Clock) {
         let max = connect.properties.as_ref().and_then(|p| p.max_packet_size);
         self.out.set_limit(PacketLimit::new(max));
-        let ctx = ConnectContext {
-            registry: self.shared.hub.registry(),
-            hostname: self.shared.hostname.as_deref(),
-            sni: self.transport.sni.as_deref(),
-            thumbprint: self.transport.thumbprint.as_ref(),
-            now_ms: clock.wall.as_millis(),
-        };
+        let ctx = self.shared.connect_context(&self.transport, clock);
         match connect::accept(connect, &ctx) {
             Ok(accepted) => {
                 let transport = std::mem::take(&mut self.transport);

@@ -5,38 +5,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use iothub_client::api::connection::{sas, Connect as ConnectProperties, DisconnectReason};
-use iothub_client::api::{self, limits};
-use iothub_client::wire::{MqttProperties, Timestamp};
-use iothub_mqtt::packet::{Connect, Packet, PingReq, Publish, PublishProperties, QoS};
+use bytes::BytesMut;
+use iothub_client::api::connection::DisconnectReason;
+use iothub_client::api::limits;
+use iothub_client::wire::Timestamp;
+use iothub_mqtt::packet::{Packet, PingReq, QoS};
 use iothub_mqtt::ReasonCode;
 
+use super::test_support::{connect, registry, telemetry};
 use super::{Clock, Machine, Shared, Transport};
 use crate::hub::Hub;
 use crate::mqtt::frame::{self, Frame};
 use crate::mqtt::outbox::Outgoing;
-use crate::registry::{Authentication, Device, DeviceId, Key, Registry};
+use crate::registry::DeviceId;
 use crate::store::testing::{journal, Control};
 
-const HOST: &str = "hub.example.test";
 const MS: Duration = Duration::from_millis(1);
-
-fn key() -> Key {
-    Key::from_bytes(vec![7; 32]).expect("a key")
-}
-
-fn registry() -> Registry {
-    let registry = Registry::new();
-    registry.put(Device::new(
-        DeviceId::new("d1").expect("id"),
-        Authentication::Sas {
-            primary: key(),
-            secondary: key(),
-        },
-    ));
-    registry
-}
 
 fn machine(hub: Hub, clock: Clock) -> Machine {
     let shared = Arc::new(Shared {
@@ -45,47 +29,6 @@ fn machine(hub: Hub, clock: Clock) -> Machine {
         hostname: None,
     });
     Machine::new(shared, Transport::default(), clock)
-}
-
-/// A CONNECT of d1 with `keep_alive`, signed at `clock` with a token valid
-/// for `valid`.
-fn connect(clock: Clock, keep_alive: u16, valid: Duration) -> Packet {
-    let now = clock.wall.as_millis();
-    let valid = u64::try_from(valid.as_millis()).expect("short");
-    let properties = ConnectProperties {
-        api_version: api::API_VERSION.to_owned(),
-        host: Some(HOST.to_owned()),
-        sas_at: Some(Timestamp(now)),
-        sas_expiry: Some(Timestamp(now + valid)),
-        sas_policy: None,
-        client_agent: None,
-    };
-    let signature = crate::sas::sign(&key(), &sas::string_to_sign(HOST, "d1", &properties));
-    let mut wire = iothub_mqtt::packet::ConnectProperties::new();
-    wire.authentication_method = Some("SAS".to_owned());
-    wire.authentication_data = Some(Bytes::from(signature));
-    wire.user_properties = properties.to_properties().user;
-    Packet::Connect(
-        Connect {
-            keep_alive,
-            client_id: "d1".to_owned(),
-            clean_start: true,
-            properties: Some(wire),
-        },
-        None,
-        None,
-    )
-}
-
-fn telemetry(pkid: u16, qos: QoS) -> Packet {
-    let mut publish = Publish::new(
-        api::send_telemetry::TOPIC,
-        qos,
-        Bytes::from_static(b"{}"),
-        Some(PublishProperties::default()),
-    );
-    publish.pkid = pkid;
-    Packet::Publish(publish)
 }
 
 fn feed(machine: &mut Machine, packets: &[Packet], clock: Clock) {

@@ -24,4 +24,6 @@ pub use session::Sources;
 #[cfg(test)]
 mod machine_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use iothub_mqtt::{ReasonCode, Violation};
 use super::context::Clock;
 use super::session::{End, Open, Pending};
 use crate::hub::FaultAction;
-use crate::mqtt::connect::{self, ConnectContext};
+use crate::mqtt::connect;
 use crate::mqtt::frame::Frame;
 use crate::mqtt::outbox::Outbox;
 use crate::mqtt::outcome;
@@ -49,13 +49,7 @@ impl Open {
         let packet = match frame {
             Frame::Packet(packet) => *packet,
             Frame::Auth(auth) => {
-                let ctx = ConnectContext {
-                    registry: self.shared.hub.registry(),
-                    hostname: self.shared.hostname.as_deref(),
-                    sni: self.transport.sni.as_deref(),
-                    thumbprint: self.transport.thumbprint.as_ref(),
-                    now_ms: clock.wall.as_millis(),
-                };
+                let ctx = self.shared.connect_context(&self.transport, clock);
                 return match connect::reauthenticate(&self.accepted, &auth, &ctx) {
                     Ok(expiry_ms) => {
                         self.expiry = Some(clock.instant_of(expiry_ms));

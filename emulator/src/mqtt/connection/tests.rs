@@ -6,65 +6,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use iothub_client::api::connection::{sas, Connect as ConnectProperties};
 use iothub_client::api::{self, limits};
-use iothub_client::wire::{MqttProperties, Timestamp};
-use iothub_mqtt::packet::{Connect, Packet, Publish, PublishProperties, QoS};
+use iothub_mqtt::packet::{Packet, Publish, PublishProperties, QoS};
 use iothub_mqtt::ReasonCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
-use super::{serve, Shared, Transport};
+use super::test_support::registry;
+use super::{serve, Clock, Shared, Transport};
 use crate::hub::Hub;
 use crate::mqtt::admission::Admission;
 use crate::mqtt::frame::{self, Frame};
-use crate::registry::{Authentication, Device, DeviceId, Key, Registry};
+use crate::registry::DeviceId;
 use crate::store::testing::{journal, Control};
-
-const HOST: &str = "hub.example.test";
-
-fn key() -> Key {
-    Key::from_bytes(vec![7; 32]).expect("a key")
-}
 
 /// A durable hub on the testing backend with device `d1`.
 fn hub(control: &Arc<Control>) -> Hub {
-    let registry = Registry::new();
-    registry.put(Device::new(
-        DeviceId::new("d1").expect("id"),
-        Authentication::Sas {
-            primary: key(),
-            secondary: key(),
-        },
-    ));
-    Hub::builder().registry(registry).build_on(journal(control))
+    Hub::builder()
+        .registry(registry())
+        .build_on(journal(control))
 }
 
-/// A CONNECT of d1, signed.
+/// A CONNECT of d1, signed now, keep alive 60 s.
 fn connect() -> Packet {
-    let now = Timestamp::now().as_millis();
-    let properties = ConnectProperties {
-        api_version: api::API_VERSION.to_owned(),
-        host: Some(HOST.to_owned()),
-        sas_at: Some(Timestamp(now)),
-        sas_expiry: Some(Timestamp(now + 3_600_000)),
-        sas_policy: None,
-        client_agent: None,
-    };
-    let signature = crate::sas::sign(&key(), &sas::string_to_sign(HOST, "d1", &properties));
-    let mut wire = iothub_mqtt::packet::ConnectProperties::new();
-    wire.authentication_method = Some("SAS".to_owned());
-    wire.authentication_data = Some(Bytes::from(signature));
-    wire.user_properties = properties.to_properties().user;
-    Packet::Connect(
-        Connect {
-            keep_alive: 60,
-            client_id: "d1".to_owned(),
-            clean_start: true,
-            properties: Some(wire),
-        },
-        None,
-        None,
-    )
+    super::test_support::connect(Clock::now(), 60, Duration::from_secs(3600))
 }
 
 async fn send(stream: &mut DuplexStream, packets: &[Packet]) {
@@ -126,9 +90,18 @@ async fn a_qos_1_publish_past_the_receive_maximum_is_disconnect_0x93() {
     // The hub read them all while the first commit is held, and ended the
     // connection (its DISCONNECT waits behind the PUBACKs).
     let device = DeviceId::new("d1").expect("id");
-    while hub.connections().is_connected(&device) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    // The connection's task runs whenever this one yields (one thread):
+    // no timer involved.
+    for _ in 0..10_000 {
+        if !hub.connections().is_connected(&device) {
+            break;
+        }
+        tokio::task::yield_now().await;
     }
+    assert!(
+        !hub.connections().is_connected(&device),
+        "the connection ended"
+    );
     assert_eq!(
         hub.telemetry().len(),
         allowed,
