@@ -114,8 +114,7 @@ async fn a_latency_fault_makes_a_request_hit_its_timeout() {
     );
     client.disconnect().await;
     drop(client);
-    let options = iothub_test_kit::fixtures::options(&hub, "d1", 0)
-        .request_timeout(Duration::from_millis(300));
+    let options = iothub_test_kit::fixtures::options(&hub, "d1", 0).request_timeout(WAIT);
     let (again, _receivers) = Client::connect(options).expect("starts");
     again.wait_connected(WAIT).await.expect("connects");
     let twin = again.get_twin().await.expect("answered");
