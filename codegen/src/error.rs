@@ -62,6 +62,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A spec could not be read from a git revision.
+    #[error("{}: cannot read it at git revision `{revision}`: {message}", path.display())]
+    Git {
+        /// The git revision asked for.
+        revision: String,
+        /// The spec file in the working copy.
+        path: PathBuf,
+        /// What git said.
+        message: String,
+    },
     /// The docs template failed to render (a bug in iothub-codegen).
     #[cfg(feature = "docs")]
     #[error("rendering the reference document: {0}")]

@@ -24,6 +24,8 @@
 
 pub mod diagnostic;
 #[cfg(feature = "docs")]
+pub mod diff;
+#[cfg(feature = "docs")]
 pub mod docs;
 mod error;
 pub mod ident;

@@ -5,6 +5,7 @@
 
 mod check;
 mod derived;
+mod diff;
 mod docs;
 mod import;
 mod paths;
@@ -26,6 +27,7 @@ Examples:
   iothub-codegen check --strict           fail on stale docs and on any fuzzy or missing translation
   iothub-codegen import --locale el-GR --from el-GR.md
   iothub-codegen rust --out generated.rs
+  iothub-codegen diff --against origin/main --fail-on breaking
 
 Default paths are relative to the workspace root (the nearest folder above the
 current one whose Cargo.toml has a [workspace] section); paths you give are
@@ -52,6 +54,21 @@ Examples:
 Exit codes: 0 ok (warnings may have been printed), 1 input problems, 2 usage errors."
     )
 }
+
+const DIFF_HELP: &str = "\
+Classes: breaking-for-devices (a device built from OLD may fail against a hub
+implementing NEW), breaking-for-hubs (a hub implementing OLD may fail devices
+built from NEW), compatible (additions), docs-only (prose). The Rust API
+column says what the change does to the generated typed layer. The catalogs
+(--locales, default spec/locales in the workspace) are judged against both
+specs: the places that become fuzzy or missing are counted per locale.
+
+Examples:
+  iothub-codegen diff old.yaml spec/iothub-mqtt5.yaml
+  iothub-codegen diff --against HEAD~1 --format markdown --verbose
+  iothub-codegen diff --against origin/main --format github --fail-on breaking
+
+Exit codes: 0 ok, 1 input problems or a change matched --fail-on, 2 usage errors.";
 
 /// Generate and check everything derived from the IoT Hub MQTT 5 API spec.
 #[derive(Debug, Parser)]
@@ -167,6 +184,41 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show what changed between two specs: each change classified (breaking for devices or hubs, compatible, docs-only) and located in both, the semver bump of each crate, and the translations it makes fuzzy or missing.
+    #[command(after_help = DIFF_HELP)]
+    Diff {
+        /// The old spec.
+        #[arg(
+            value_name = "OLD",
+            required_unless_present = "against",
+            conflicts_with = "against"
+        )]
+        old: Option<PathBuf>,
+        /// The new spec.
+        #[arg(
+            value_name = "NEW",
+            required_unless_present = "against",
+            conflicts_with = "against"
+        )]
+        new: Option<PathBuf>,
+        /// Compare the spec at this git revision (old) with the working copy's (new).
+        #[arg(long, value_name = "GIT-REF")]
+        against: Option<String>,
+        /// With --against: the spec file [default: spec/iothub-mqtt5.yaml in the workspace].
+        #[arg(long, value_name = "FILE", requires = "against")]
+        spec: Option<PathBuf>,
+        #[command(flatten)]
+        locales: LocalesArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: diff::Format,
+        /// Exit 1 when a change of this class is found.
+        #[arg(long, value_enum, value_name = "CLASS", default_value = "never")]
+        fail_on: diff::FailOn,
+        /// List each catalog's fuzzy and missing places.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Print (or write) the generated Rust, formatted.
     #[command(after_help = format!("Example:\n  iothub-codegen rust --out generated.rs\n\n{EXIT_CODES}"))]
     Rust {
@@ -248,6 +300,40 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
                 strict,
             };
             check::run(&spec, &locales, &docs, mode, say).map_err(|e| inputs.fail(e))
+        }
+        Command::Diff {
+            old,
+            new,
+            against,
+            spec,
+            locales,
+            format,
+            fail_on,
+            verbose,
+        } => {
+            let named = locales.locales.is_some();
+            let sides = match (against, old, new) {
+                (Some(revision), _, _) => {
+                    diff::Sides::Against(revision, defaults.or_default(spec, DEFAULT_SPEC))
+                }
+                (None, Some(old), Some(new)) => diff::Sides::Files(old, new),
+                // clap requires both without --against; said as clap would.
+                _ => <Cli as clap::CommandFactory>::command()
+                    .error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "diff takes OLD and NEW, or --against GIT-REF",
+                    )
+                    .exit(),
+            };
+            let request = diff::Request {
+                sides,
+                locales: Some((locales_of(locales), named)),
+                root: defaults.root.clone(),
+                format,
+                fail_on,
+                verbose,
+            };
+            diff::run(request).map_err(Failure::from)
         }
         Command::Rust { spec, out } => {
             let spec = spec_of(spec);

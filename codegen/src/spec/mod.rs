@@ -3,7 +3,7 @@
 mod fields;
 mod indent;
 pub mod load;
-mod locate;
+pub(crate) mod locate;
 pub mod model;
 pub mod number;
 mod prune;

@@ -7,6 +7,8 @@ mod common;
 
 mod broken_specs;
 mod cli;
+mod diff_cli;
+mod diff_edits;
 mod docs_bad_catalogs;
 mod docs_catalog_format;
 mod docs_catalogs_never_panic;
