@@ -57,6 +57,9 @@ pub mod limits {
     pub const TOPIC_ALIAS_MAXIMUM: u16 = 10u16;
     /// Largest Keep Alive in seconds.
     pub const MAX_KEEP_ALIVE_SECONDS: u16 = 1140u16;
+    /// CONNACK Session Expiry Interval granted to a client that asks
+    /// for a session outliving its connection (`u32::MAX`: never expires).
+    pub const SESSION_EXPIRY_INTERVAL: u32 = 4294967295u32;
     /// Subscriptions per client.
     pub const MAX_SUBSCRIPTIONS: u32 = 50u32;
     /// SUBACK Reason Code of a subscription past `MAX_SUBSCRIPTIONS`.

@@ -14,7 +14,13 @@ use crate::ir::Connection;
 impl Differ<'_> {
     pub(super) fn connection(&mut self) {
         let (o, n) = (&self.old.api.connection, &self.new.api.connection);
-        let limits: [(&str, &str, u64, u64); 8] = [
+        let limits: [(&str, &str, u64, u64); 9] = [
+            (
+                "connack.session-expiry-interval",
+                "CONNACK Session Expiry Interval (seconds)",
+                o.connack.session_expiry_interval.into(),
+                n.connack.session_expiry_interval.into(),
+            ),
             (
                 "connect-timeout-seconds",
                 "CONNECT deadline (seconds)",

@@ -199,6 +199,7 @@ impl Cx<'_> {
                 subscription_identifiers_available: *k.subscription_identifiers_available,
                 shared_subscriptions_available: *k.shared_subscriptions_available,
                 server_keep_alive_seconds: k.server_keep_alive_seconds.0,
+                session_expiry_interval: k.session_expiry_interval.0,
             },
             max_subscriptions: c.limits.max_subscriptions.0,
             subscription_quota_exceeded_reason_code: c

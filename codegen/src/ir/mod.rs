@@ -301,6 +301,8 @@ pub struct Connack {
     pub shared_subscriptions_available: bool,
     /// Largest Keep Alive.
     pub server_keep_alive_seconds: u16,
+    /// Session Expiry Interval granted to a client asking for one above 0.
+    pub session_expiry_interval: u32,
 }
 
 /// A DISCONNECT reason code.

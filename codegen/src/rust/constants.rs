@@ -24,6 +24,7 @@ pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
     let maximum_packet_size = k.maximum_packet_size;
     let topic_alias_maximum = k.topic_alias_maximum;
     let keep_alive = k.server_keep_alive_seconds;
+    let session_expiry = k.session_expiry_interval;
     let max_subscriptions = c.max_subscriptions;
     let correlation = c.correlation_data_max_bytes;
     let app_prefix = &c.application_property_prefix;
@@ -122,6 +123,9 @@ pub fn tokens(api: &Api) -> syn::Result<TokenStream> {
             pub const TOPIC_ALIAS_MAXIMUM: u16 = #topic_alias_maximum;
             /// Largest Keep Alive in seconds.
             pub const MAX_KEEP_ALIVE_SECONDS: u16 = #keep_alive;
+            /// CONNACK Session Expiry Interval granted to a client that asks
+            /// for a session outliving its connection (`u32::MAX`: never expires).
+            pub const SESSION_EXPIRY_INTERVAL: u32 = #session_expiry;
             /// Subscriptions per client.
             pub const MAX_SUBSCRIPTIONS: u32 = #max_subscriptions;
             /// SUBACK Reason Code of a subscription past `MAX_SUBSCRIPTIONS`.

@@ -504,6 +504,9 @@ pub struct Connack {
     pub shared_subscriptions_available: Spanned<bool>,
     /// Largest Keep Alive; Server Keep Alive when the client asks for more.
     pub server_keep_alive_seconds: Spanned<Number<u16>>,
+    /// Session Expiry Interval the hub grants to a client that asks for a
+    /// session that outlives its connection (`0xFFFFFFFF`: never expires).
+    pub session_expiry_interval: Spanned<Number<u32>>,
 }
 
 /// Limits not carried by CONNACK.

@@ -14,9 +14,6 @@ use iothub_mqtt::ReasonCode;
 use crate::access::Permission;
 use crate::registry::{DeviceId, DeviceStatus, Registry, Thumbprint};
 
-/// MQTT 5's Session Expiry Interval meaning "never".
-const SESSION_NEVER_EXPIRES: u32 = u32::MAX;
-
 /// What the server knows when a CONNECT arrives.
 #[derive(Debug, Clone)]
 pub struct ConnectContext<'a> {
@@ -308,8 +305,8 @@ pub fn connack(connect: &Connect, session_present: bool) -> ConnAck {
         code: ReasonCode::from(0),
         properties: Some(ConnAckProperties {
             session_expiry_interval: requested_expiry
-                .filter(|e| *e > 0 && *e < SESSION_NEVER_EXPIRES)
-                .map(|_| SESSION_NEVER_EXPIRES),
+                .filter(|e| *e > 0 && *e < limits::SESSION_EXPIRY_INTERVAL)
+                .map(|_| limits::SESSION_EXPIRY_INTERVAL),
             receive_max: Some(limits::RECEIVE_MAXIMUM),
             max_qos: Some(limits::MAXIMUM_QOS),
             retain_available: flag(limits::RETAIN_AVAILABLE),
