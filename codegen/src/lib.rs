@@ -22,6 +22,7 @@
 //! `iothub-codegen = { version = "…", default-features = false }`.
 #![deny(missing_docs)]
 
+pub mod asyncapi;
 pub mod diagnostic;
 #[cfg(feature = "docs")]
 pub mod diff;
@@ -35,6 +36,7 @@ pub mod rust;
 pub mod spec;
 pub mod status;
 pub mod topic;
+mod tree;
 pub mod validate;
 
 use std::path::Path;

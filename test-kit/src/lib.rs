@@ -3,6 +3,8 @@
 //!
 //! - [`sources`]: where the source documents are, and what a test does
 //!   without them;
+//! - [`mod@python_sdk`] and [`tools`]: the third-party programs the CI scripts
+//!   install (the service SDK, the AsyncAPI CLI, check-jsonschema);
 //! - [`sas`]: SAS signatures, CONNECT and re-authentication AUTH computed
 //!   from the overview's rule, independently of the client and the
 //!   emulator;
@@ -20,6 +22,7 @@
 
 pub mod python_sdk;
 pub mod sources;
+pub mod tools;
 
 #[cfg(feature = "network")]
 pub mod fixtures;
@@ -36,6 +39,7 @@ pub mod service;
 
 pub use python_sdk::python_sdk;
 pub use sources::{root, sources_dir, sources_path};
+pub use tools::{asyncapi_cli, check_jsonschema};
 
 /// Every wait of a test for a peer is bounded by this.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -1,9 +1,10 @@
-//! Files derived from the workspace's spec outside the docs: the copy of the
-//! spec that the `iothub-client` crate ships (its build script reads it when
-//! built outside the workspace), and the golden generated Rust
-//! (`tests/golden/iothub_api.rs`). `generate` refreshes them and `check`
-//! reports them stale, but only for the workspace's own spec: a spec given
-//! with `--spec` elsewhere leaves them alone.
+//! Files derived from the spec outside the docs: its AsyncAPI document,
+//! beside it (`spec/iothub-mqtt5.asyncapi.yaml`); and for the workspace's
+//! own spec, the copy that the `iothub-client` crate ships (its build script
+//! reads it when built outside the workspace), the golden generated Rust
+//! (`tests/golden/iothub_api.rs`) and the JSON Schema of the spec format
+//! (`spec/schema.json`). `generate` refreshes them and `check`
+//! reports them stale.
 
 use std::path::{Path, PathBuf};
 
@@ -18,15 +19,37 @@ const CLIENT_SPEC: &str = "generated-client/spec/iothub-mqtt5.yaml";
 /// The golden generated Rust, under the workspace root.
 const GOLDEN: &str = "tests/golden/iothub_api.rs";
 
+/// The JSON Schema of the spec format, under the workspace root.
+const SCHEMA: &str = "spec/schema.json";
+
+/// Where the AsyncAPI document of `spec` is kept: beside it, named after it
+/// (`spec/iothub-mqtt5.asyncapi.yaml`).
+pub fn asyncapi_path(spec: &Path) -> PathBuf {
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "spec".to_owned());
+    spec.with_file_name(format!("{stem}.asyncapi.yaml"))
+}
+
 /// Each derived file with the content it must have.
 pub struct Derived {
     files: Vec<(PathBuf, String)>,
 }
 
 impl Derived {
-    /// The derived files of `spec`: none unless it is the spec of an
-    /// iothub-mqtt5 workspace.
+    /// The derived files of `spec`: its AsyncAPI document beside it, and
+    /// for the spec of an iothub-mqtt5 workspace the client's copy and the
+    /// golden Rust.
     pub fn of(spec: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(spec).map_err(|source| Error::Io {
+            path: spec.to_path_buf(),
+            source,
+        })?;
+        // Everything of exactly the text read (the file may have changed
+        // since the caller loaded it).
+        let api = iothub_codegen::parse(&text, spec)?;
+        let mut files = vec![(asyncapi_path(spec), iothub_codegen::asyncapi::yaml(&api))];
         let root = std::fs::canonicalize(spec)
             .ok()
             .and_then(|spec| spec.parent().and_then(workspace_root))
@@ -35,19 +58,16 @@ impl Derived {
                     == std::fs::canonicalize(spec).ok()
                     && root.join("generated-client").is_dir()
             });
-        let Some(root) = root else {
-            return Ok(Self { files: Vec::new() });
-        };
-        let text = std::fs::read_to_string(spec).map_err(|source| Error::Io {
-            path: spec.to_path_buf(),
-            source,
-        })?;
-        // The golden Rust of exactly the text copied (the file may have
-        // changed since `api` was loaded).
-        let golden = iothub_codegen::rust::generate(&iothub_codegen::parse(&text, spec)?)?;
-        Ok(Self {
-            files: vec![(root.join(CLIENT_SPEC), text), (root.join(GOLDEN), golden)],
-        })
+        if let Some(root) = root {
+            let golden = iothub_codegen::rust::generate(&api)?;
+            files.push((root.join(CLIENT_SPEC), text));
+            files.push((root.join(GOLDEN), golden));
+            files.push((
+                root.join(SCHEMA),
+                iothub_codegen::spec::schema::json_schema()?,
+            ));
+        }
+        Ok(Self { files })
     }
 
     /// Writes those that changed; returns their paths.

@@ -34,8 +34,9 @@ pub fn docs(
     Ok(unknown.is_empty())
 }
 
-/// Validates, then writes every document, the POT template and (for the
-/// workspace's spec) the client crate's spec copy and the golden Rust.
+/// Validates, then writes every document, the POT template, the AsyncAPI
+/// document and (for the workspace's spec) the client crate's spec copy and
+/// the golden Rust.
 pub fn generate(
     spec: &Path,
     locales: &Path,
@@ -56,7 +57,7 @@ pub fn generate(
     say.wrote(&derived.write()?);
     let locales: Vec<&str> = rendered.iter().map(|r| r.locale.as_str()).collect();
     say.say(format!(
-        "docs, the POT template, the client's spec copy and the golden Rust are up to date ({})",
+        "docs, the POT template, the AsyncAPI document, the client's spec copy and the golden Rust are up to date ({})",
         locales.join(", ")
     ));
     Ok(true)

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 input problems (spec errors, stale docs, bad
 //! catalogs, unreadable files), 2 usage errors (reported by clap).
 
+mod asyncapi;
 mod check;
 mod derived;
 mod diff;
@@ -120,7 +121,7 @@ fn locale_tag(tag: &str) -> Result<String, String> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate the spec, then write the docs of every locale and the POT template (and, for the workspace's spec, the client's spec copy and the golden Rust).
+    /// Validate the spec, then write the docs of every locale, the POT template and the spec's AsyncAPI document (and, for the workspace's spec, the client's spec copy and the golden Rust).
     #[command(after_help = format!("Example:\n  iothub-codegen generate\n\n{EXIT_CODES}"))]
     Generate {
         #[command(flatten)]
@@ -167,7 +168,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate the spec, the catalogs and the freshness of docs/ (and of the client's spec copy and the golden Rust); print translation coverage.
+    /// Validate the spec, the catalogs and the freshness of docs/ and of the AsyncAPI document (and of the client's spec copy and the golden Rust); print translation coverage.
     #[command(after_help = format!("Examples:\n  iothub-codegen check\n  iothub-codegen check --strict --quiet    (publishing pipelines)\n\n{EXIT_CODES}"))]
     Check {
         #[command(flatten)]
@@ -218,6 +219,18 @@ enum Command {
         /// List each catalog's fuzzy and missing places.
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Print (or write) the spec as an AsyncAPI 3.0 document (`generate` writes it beside the spec).
+    #[command(after_help = format!("Examples:\n  iothub-codegen asyncapi > iothub.asyncapi.yaml\n  iothub-codegen asyncapi --format json --out iothub.asyncapi.json\n\n{EXIT_CODES}"))]
+    Asyncapi {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: asyncapi::Format,
+        /// Write to this file (only if its content changes) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Print (or write) the generated Rust, formatted.
     #[command(after_help = format!("Example:\n  iothub-codegen rust --out generated.rs\n\n{EXIT_CODES}"))]
@@ -334,6 +347,17 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
                 verbose,
             };
             diff::run(request).map_err(Failure::from)
+        }
+        Command::Asyncapi { spec, format, out } => {
+            let spec = spec_of(spec);
+            let inputs = report::Inputs {
+                spec: Some(&spec),
+                in_workspace,
+                ..report::Inputs::default()
+            };
+            asyncapi::run(&spec, format, out.as_deref(), say)
+                .map(|()| true)
+                .map_err(|e| inputs.fail(e))
         }
         Command::Rust { spec, out } => {
             let spec = spec_of(spec);

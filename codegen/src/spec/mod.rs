@@ -7,5 +7,6 @@ pub(crate) mod locate;
 pub mod model;
 pub mod number;
 mod prune;
+pub mod schema;
 mod shape;
 pub mod source;

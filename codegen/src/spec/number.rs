@@ -11,9 +11,28 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Number<T>(pub T);
 
+/// The unsigned integer types a [`Number`] may hold, with their largest value.
+pub trait Unsigned: TryFrom<u64> + Copy {
+    /// The largest value.
+    const MAX: u64;
+}
+
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl Unsigned for $t {
+            const MAX: u64 = <$t>::MAX as u64;
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64);
+
+/// The start of what a [`Number`] expects, as its errors say (the JSON
+/// Schema of the spec reads the largest value from it).
+pub const EXPECTING: &str = "an unsigned integer from 0 to ";
+
 impl<'de, T> Deserialize<'de> for Number<T>
 where
-    T: TryFrom<u64> + Copy,
+    T: Unsigned,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(NumberVisitor(PhantomData))
@@ -38,12 +57,16 @@ where
 
 impl<'de, T> Visitor<'de> for NumberVisitor<T>
 where
-    T: TryFrom<u64>,
+    T: Unsigned,
 {
     type Value = Number<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an unsigned integer, decimal (131) or hexadecimal (0x83)")
+        write!(
+            f,
+            "{EXPECTING}{}, decimal (131) or hexadecimal (0x83)",
+            T::MAX
+        )
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {

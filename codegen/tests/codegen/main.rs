@@ -5,6 +5,7 @@
 
 mod common;
 
+mod asyncapi;
 mod broken_specs;
 mod cli;
 mod diff_cli;
@@ -24,3 +25,4 @@ mod docs_structure;
 mod loader_never_panics;
 mod path_parameters;
 mod shape_problems;
+mod spec_schema;
