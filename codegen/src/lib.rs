@@ -33,6 +33,8 @@ pub mod ident;
 pub mod ir;
 pub mod output;
 pub mod rust;
+#[cfg(feature = "docs")]
+pub mod site;
 pub mod spec;
 pub mod status;
 pub mod topic;

@@ -39,7 +39,7 @@ pub mod service;
 
 pub use python_sdk::python_sdk;
 pub use sources::{root, sources_dir, sources_path};
-pub use tools::{asyncapi_cli, check_jsonschema};
+pub use tools::{asyncapi_cli, check_jsonschema, chromium, html_validate, python_tools};
 
 /// Every wait of a test for a peer is bounded by this.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -12,6 +12,7 @@ mod import;
 mod paths;
 mod report;
 mod rust;
+mod site;
 
 use std::path::PathBuf;
 
@@ -220,6 +221,19 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Write the localized reference as a static site: a page per locale with a language switcher on every section, stale translations shown in English and marked, and coverage pages.
+    #[command(after_help = format!("Examples:\n  iothub-codegen site\n  iothub-codegen site --out /tmp/site && python3 -m http.server -d /tmp/site\n\n{EXIT_CODES}"))]
+    Site {
+        #[command(flatten)]
+        spec: SpecArg,
+        #[command(flatten)]
+        locales: LocalesArg,
+        /// Output folder [default: site in the workspace].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        fuzzy: FuzzyArg,
+    },
     /// Print (or write) the spec as an AsyncAPI 3.0 document (`generate` writes it beside the spec).
     #[command(after_help = format!("Examples:\n  iothub-codegen asyncapi > iothub.asyncapi.yaml\n  iothub-codegen asyncapi --format json --out iothub.asyncapi.json\n\n{EXIT_CODES}"))]
     Asyncapi {
@@ -347,6 +361,17 @@ pub fn run(cli: Cli) -> Result<bool, Failure> {
                 verbose,
             };
             diff::run(request).map_err(Failure::from)
+        }
+        Command::Site {
+            spec,
+            locales,
+            out,
+            fuzzy,
+        } => {
+            let (spec, locales) = (spec_of(spec), locales_of(locales));
+            let inputs = report::Inputs::spec_and_locales(&spec, &locales, in_workspace);
+            let out = defaults.or_default(out, paths::DEFAULT_SITE);
+            site::run(&spec, &locales, &out, fuzzy.options(), say).map_err(|e| inputs.fail(e))
         }
         Command::Asyncapi { spec, format, out } => {
             let spec = spec_of(spec);

@@ -15,6 +15,9 @@ pub const DEFAULT_LOCALES: &str = "spec/locales";
 /// Default docs folder.
 pub const DEFAULT_DOCS: &str = "docs";
 
+/// Default static site folder, under the workspace root.
+pub const DEFAULT_SITE: &str = "site";
+
 /// Where default paths are resolved.
 #[derive(Debug, Clone)]
 pub struct Defaults {

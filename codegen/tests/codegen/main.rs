@@ -25,4 +25,6 @@ mod docs_structure;
 mod loader_never_panics;
 mod path_parameters;
 mod shape_problems;
+mod site;
+mod site_browser;
 mod spec_schema;
