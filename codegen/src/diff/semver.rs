@@ -90,7 +90,7 @@ fn bump(
     let (bump, reason) = if breaking > 0 {
         (Bump::Major, format!("{breaking} {what}"))
     } else if other > 0 {
-        (Bump::Minor, format!("{other} compatible"))
+        (Bump::Minor, format!("{other} beyond docs, none {what}"))
     } else if docs > 0 {
         (Bump::Patch, format!("{docs} docs-only"))
     } else {

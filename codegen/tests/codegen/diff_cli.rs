@@ -281,7 +281,7 @@ fn fail_on_breaking_exits_1_and_a_docs_change_does_not() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("fuzzy: operation.get-twin.summary"),
+        stdout.contains("\nsv-SE: fuzzy: operation.get-twin.summary\n"),
         "{stdout}"
     );
     let out = codegen(tmp.path(), &["diff", old, "docs.yaml", "--fail-on", "any"]);

@@ -73,16 +73,18 @@ pub fn render(report: &Report) -> String {
                 e.fuzzy.len().to_string(),
                 e.missing.len().to_string(),
             ]);
-            if report.verbose {
+        }
+        out.push_str(&table(&rows));
+        if report.verbose {
+            for e in &report.catalogs {
                 for place in &e.fuzzy {
-                    rows.push(vec![String::new(), format!("fuzzy: {place}")]);
+                    out.push_str(&format!("{}: fuzzy: {place}\n", e.locale));
                 }
                 for place in &e.missing {
-                    rows.push(vec![String::new(), format!("missing: {place}")]);
+                    out.push_str(&format!("{}: missing: {place}\n", e.locale));
                 }
             }
         }
-        out.push_str(&table(&rows));
     }
     out
 }
