@@ -312,6 +312,9 @@ fn help_shows_examples_and_exit_codes() {
         &["import", "--help"],
         &["check", "--help"],
         &["rust", "--help"],
+        &["diff", "--help"],
+        &["asyncapi", "--help"],
+        &["site", "--help"],
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
