@@ -8,8 +8,8 @@
 //! CONNACK's capabilities, withdrawn or added.
 
 use super::change::{Impact, Kind, RustApi, Side};
-use super::differ::{find, At, Differ};
-use crate::ir::Connection;
+use super::differ::{At, Differ, Keyed, Listed};
+use crate::ir::{AuthenticationMethod, Connection, DisconnectReason};
 
 impl Differ<'_> {
     pub(super) fn connection(&mut self) {
@@ -245,113 +245,99 @@ impl Differ<'_> {
     }
 
     fn authentication_methods(&mut self) {
-        let o = &self.old.api.connection.authentication_methods;
-        let n = &self.new.api.connection.authentication_methods;
-        for (i, a) in o.iter().enumerate() {
-            let subject = format!("connection, authentication method {}", a.name);
-            let Some(j) = find(n, &a.name, |m| &m.name) else {
-                self.push(
-                    Kind::AuthenticationMethodRemoved,
-                    Impact::BOTH,
-                    subject,
-                    "removed",
-                    &At::pair(
-                        format!("connection.authentication-methods[{i}]"),
-                        "connection.authentication-methods",
-                    ),
-                );
-                continue;
-            };
-            let b = &n[j];
-            let at = At::pair(
-                format!("connection.authentication-methods[{i}]"),
-                format!("connection.authentication-methods[{j}]"),
-            );
-            if a.data != b.data {
-                let detail = format!("authentication data {:?} → {:?}", a.data, b.data);
-                self.push(
-                    Kind::AuthenticationMethodChanged,
-                    Impact::breaking(true, true, RustApi::Unchanged),
+        let (old, new) = (self.old, self.new);
+        let subject =
+            |m: &AuthenticationMethod| format!("connection, authentication method {}", m.name);
+        let how = Keyed {
+            key: |m: &AuthenticationMethod| m.name.clone(),
+            removed: |a: &AuthenticationMethod| Listed {
+                kind: Kind::AuthenticationMethodRemoved,
+                impact: Impact::BOTH,
+                subject: subject(a),
+                detail: "removed".to_owned(),
+            },
+            added: |b: &AuthenticationMethod| Listed {
+                kind: Kind::AuthenticationMethodAdded,
+                impact: Impact::compatible(RustApi::Breaking),
+                subject: subject(b),
+                detail: "added".to_owned(),
+            },
+        };
+        self.keyed(
+            &old.api.connection.authentication_methods,
+            &new.api.connection.authentication_methods,
+            &At::same("connection.authentication-methods"),
+            how,
+            |d, a, b, at| {
+                let subject = subject(a);
+                if a.data != b.data {
+                    let detail = format!("authentication data {:?} → {:?}", a.data, b.data);
+                    d.push(
+                        Kind::AuthenticationMethodChanged,
+                        Impact::breaking(true, true, RustApi::Unchanged),
+                        &subject,
+                        detail,
+                        &at.join(".authentication-data"),
+                    );
+                }
+                d.prose(
                     &subject,
-                    detail,
-                    &at.join(".authentication-data"),
+                    "description",
+                    &a.description,
+                    &b.description,
+                    &at.join(".description"),
                 );
-            }
-            self.prose(
-                &subject,
-                "description",
-                &a.description,
-                &b.description,
-                &at.join(".description"),
-            );
-        }
-        for (j, b) in n.iter().enumerate() {
-            if find(o, &b.name, |m| &m.name).is_none() {
-                self.push(
-                    Kind::AuthenticationMethodAdded,
-                    Impact::compatible(RustApi::Breaking),
-                    format!("connection, authentication method {}", b.name),
-                    "added",
-                    &At::pair(
-                        "connection.authentication-methods",
-                        format!("connection.authentication-methods[{j}]"),
-                    ),
-                );
-            }
-        }
+            },
+        );
     }
 
     fn disconnect_reasons(&mut self) {
-        let o = &self.old.api.connection.disconnect_reasons;
-        let n = &self.new.api.connection.disconnect_reasons;
-        let list = "connection.disconnect-reasons";
-        for (i, a) in o.iter().enumerate() {
-            let subject = format!(
+        let (old, new) = (self.old, self.new);
+        let subject = |r: &DisconnectReason| {
+            format!(
                 "connection, DISCONNECT reason {} ({})",
-                a.reason_code, a.name
-            );
-            let Some(j) = n.iter().position(|r| r.reason_code == a.reason_code) else {
-                self.push(
-                    Kind::DisconnectReasonRemoved,
-                    Impact::BOTH,
-                    subject,
-                    "removed",
-                    &At::pair(format!("{list}[{i}]"), list),
-                );
-                continue;
-            };
-            let b = &n[j];
-            let at = At::pair(format!("{list}[{i}]"), format!("{list}[{j}]"));
-            if a.name != b.name {
-                self.push(
-                    Kind::DisconnectReasonChanged,
-                    Impact::compatible(RustApi::Breaking),
+                r.reason_code, r.name
+            )
+        };
+        let how = Keyed {
+            key: |r: &DisconnectReason| r.reason_code.to_string(),
+            removed: |a: &DisconnectReason| Listed {
+                kind: Kind::DisconnectReasonRemoved,
+                impact: Impact::BOTH,
+                subject: subject(a),
+                detail: "removed".to_owned(),
+            },
+            added: |b: &DisconnectReason| Listed {
+                kind: Kind::DisconnectReasonAdded,
+                impact: Impact::compatible(RustApi::Breaking),
+                subject: subject(b),
+                detail: "added".to_owned(),
+            },
+        };
+        self.keyed(
+            &old.api.connection.disconnect_reasons,
+            &new.api.connection.disconnect_reasons,
+            &At::same("connection.disconnect-reasons"),
+            how,
+            |d, a, b, at| {
+                let subject = subject(a);
+                if a.name != b.name {
+                    d.push(
+                        Kind::DisconnectReasonChanged,
+                        Impact::compatible(RustApi::Breaking),
+                        &subject,
+                        format!("name {} → {}", a.name, b.name),
+                        &at.join(".name"),
+                    );
+                }
+                d.prose(
                     &subject,
-                    format!("name {} → {}", a.name, b.name),
-                    &at.join(".name"),
+                    "description",
+                    &a.description,
+                    &b.description,
+                    &at.join(".description"),
                 );
-            }
-            self.prose(
-                &subject,
-                "description",
-                &a.description,
-                &b.description,
-                &at.join(".description"),
-            );
-        }
-        for (j, b) in n.iter().enumerate() {
-            if !o.iter().any(|r| r.reason_code == b.reason_code) {
-                self.push(
-                    Kind::DisconnectReasonAdded,
-                    Impact::compatible(RustApi::Breaking),
-                    format!(
-                        "connection, DISCONNECT reason {} ({})",
-                        b.reason_code, b.name
-                    ),
-                    "added",
-                    &At::pair(list, format!("{list}[{j}]")),
-                );
-            }
-        }
+            },
+        );
     }
 }

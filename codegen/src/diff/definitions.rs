@@ -2,7 +2,8 @@
 //! data types, payload schemas and the document's own texts.
 
 use super::change::{Impact, Kind, RustApi};
-use super::differ::{find, At, Differ};
+use super::differ::{At, Differ, Keyed, Listed};
+use crate::ir::{DataType, Schema};
 
 impl Differ<'_> {
     pub(super) fn info(&mut self) {
@@ -87,102 +88,98 @@ impl Differ<'_> {
     }
 
     pub(super) fn types(&mut self) {
-        let (old, new) = (&self.old.api.types, &self.new.api.types);
-        for (i, o) in old.iter().enumerate() {
-            let subject = format!("type {}", o.name);
-            let Some(j) = find(new, &o.name, |t| &t.name) else {
-                // Properties that used it are reported on their own.
-                self.push(
-                    Kind::TypeRemoved,
-                    Impact::compatible(RustApi::Unchanged),
-                    subject,
-                    "removed",
-                    &At::pair(format!("types[{i}]"), "types"),
-                );
-                continue;
-            };
-            let n = &new[j];
-            let at = At::pair(format!("types[{i}]"), format!("types[{j}]"));
-            if o.wire != n.wire {
-                self.push(
-                    Kind::TypeEncodingChanged,
-                    Impact::BOTH,
+        let (old, new) = (self.old, self.new);
+        // Properties that used a removed type are reported on their own.
+        let how = Keyed {
+            key: |t: &DataType| t.name.clone(),
+            removed: |o: &DataType| Listed {
+                kind: Kind::TypeRemoved,
+                impact: Impact::compatible(RustApi::Unchanged),
+                subject: format!("type {}", o.name),
+                detail: "removed".to_owned(),
+            },
+            added: |n: &DataType| Listed {
+                kind: Kind::TypeAdded,
+                impact: Impact::compatible(RustApi::Unchanged),
+                subject: format!("type {}", n.name),
+                detail: "added".to_owned(),
+            },
+        };
+        self.keyed(
+            &old.api.types,
+            &new.api.types,
+            &At::same("types"),
+            how,
+            |d, o, n, at| {
+                let subject = format!("type {}", o.name);
+                if o.wire != n.wire {
+                    d.push(
+                        Kind::TypeEncodingChanged,
+                        Impact::BOTH,
+                        &subject,
+                        format!("wire {:?} → {:?}", o.wire, n.wire),
+                        &at.join(".wire"),
+                    );
+                }
+                d.prose(
                     &subject,
-                    format!("wire {:?} → {:?}", o.wire, n.wire),
-                    &at.join(".wire"),
+                    "description",
+                    &o.description,
+                    &n.description,
+                    &at.join(".description"),
                 );
-            }
-            self.prose(
-                &subject,
-                "description",
-                &o.description,
-                &n.description,
-                &at.join(".description"),
-            );
-        }
-        for (j, n) in new.iter().enumerate() {
-            if find(old, &n.name, |t| &t.name).is_none() {
-                self.push(
-                    Kind::TypeAdded,
-                    Impact::compatible(RustApi::Unchanged),
-                    format!("type {}", n.name),
-                    "added",
-                    &At::pair("types", format!("types[{j}]")),
-                );
-            }
-        }
+            },
+        );
     }
 
     pub(super) fn schemas(&mut self) {
-        let (old, new) = (&self.old.api.schemas, &self.new.api.schemas);
-        for (i, o) in old.iter().enumerate() {
-            let subject = format!("schema {}", o.name);
-            let Some(j) = find(new, &o.name, |s| &s.name) else {
-                self.push(
-                    Kind::SchemaRemoved,
-                    Impact::compatible(RustApi::Unchanged),
-                    subject,
-                    "removed",
-                    &At::pair(format!("schemas[{i}]"), "schemas"),
-                );
-                continue;
-            };
-            let n = &new[j];
-            let at = At::pair(format!("schemas[{i}]"), format!("schemas[{j}]"));
-            if o.content != n.content {
-                self.push(
-                    Kind::SchemaContentChanged,
-                    Impact::BOTH,
+        let (old, new) = (self.old, self.new);
+        let how = Keyed {
+            key: |s: &Schema| s.name.clone(),
+            removed: |o: &Schema| Listed {
+                kind: Kind::SchemaRemoved,
+                impact: Impact::compatible(RustApi::Unchanged),
+                subject: format!("schema {}", o.name),
+                detail: "removed".to_owned(),
+            },
+            added: |n: &Schema| Listed {
+                kind: Kind::SchemaAdded,
+                impact: Impact::compatible(RustApi::Unchanged),
+                subject: format!("schema {}", n.name),
+                detail: "added".to_owned(),
+            },
+        };
+        self.keyed(
+            &old.api.schemas,
+            &new.api.schemas,
+            &At::same("schemas"),
+            how,
+            |d, o, n, at| {
+                let subject = format!("schema {}", o.name);
+                if o.content != n.content {
+                    d.push(
+                        Kind::SchemaContentChanged,
+                        Impact::BOTH,
+                        &subject,
+                        format!("content {:?} → {:?}", o.content, n.content),
+                        &at.join(".content"),
+                    );
+                }
+                d.prose_opt(
                     &subject,
-                    format!("content {:?} → {:?}", o.content, n.content),
-                    &at.join(".content"),
+                    "text",
+                    o.text.as_deref(),
+                    n.text.as_deref(),
+                    &at.join(".text"),
                 );
-            }
-            self.prose_opt(
-                &subject,
-                "text",
-                o.text.as_deref(),
-                n.text.as_deref(),
-                &at.join(".text"),
-            );
-            self.prose(
-                &subject,
-                "description",
-                &o.description,
-                &n.description,
-                &at.join(".description"),
-            );
-        }
-        for (j, n) in new.iter().enumerate() {
-            if find(old, &n.name, |s| &s.name).is_none() {
-                self.push(
-                    Kind::SchemaAdded,
-                    Impact::compatible(RustApi::Unchanged),
-                    format!("schema {}", n.name),
-                    "added",
-                    &At::pair("schemas", format!("schemas[{j}]")),
+                d.prose(
+                    &subject,
+                    "description",
+                    &o.description,
+                    &n.description,
+                    &at.join(".description"),
                 );
-            }
-        }
+            },
+        );
     }
 }

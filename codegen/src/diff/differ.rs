@@ -74,6 +74,50 @@ impl<'a> Differ<'a> {
         });
     }
 
+    /// Compares two lists, `list` being where each is: in the old list's
+    /// order, each item is compared with its match by `same` (given where
+    /// both are) or recorded as removed (at the list it left); then each
+    /// new item without a match is recorded as added (at the list it joins).
+    pub fn keyed<T>(
+        &mut self,
+        old: &[T],
+        new: &[T],
+        list: &At,
+        how: Keyed<impl Fn(&T) -> String, impl Fn(&T) -> Listed, impl Fn(&T) -> Listed>,
+        mut same: impl FnMut(&mut Self, &T, &T, &At),
+    ) {
+        let new_keys: Vec<String> = new.iter().map(&how.key).collect();
+        let old_keys: Vec<String> = old.iter().map(&how.key).collect();
+        for (i, o) in old.iter().enumerate() {
+            match new_keys.iter().position(|k| *k == old_keys[i]) {
+                Some(j) => {
+                    let at = At::pair(format!("{}[{i}]", list.old), format!("{}[{j}]", list.new));
+                    same(self, o, &new[j], &at);
+                }
+                None => {
+                    let at = At::pair(format!("{}[{i}]", list.old), list.new.clone());
+                    self.record((how.removed)(o), &at);
+                }
+            }
+        }
+        for (j, n) in new.iter().enumerate() {
+            if !old_keys.contains(&new_keys[j]) {
+                let at = At::pair(list.old.clone(), format!("{}[{j}]", list.new));
+                self.record((how.added)(n), &at);
+            }
+        }
+    }
+
+    fn record(&mut self, listed: Listed, at: &At) {
+        self.push(
+            listed.kind,
+            listed.impact,
+            listed.subject,
+            listed.detail,
+            at,
+        );
+    }
+
     /// Records a prose change of `what` if the texts differ.
     pub fn prose(&mut self, subject: &str, what: &str, old: &str, new: &str, at: &At) {
         if old != new {
@@ -110,7 +154,20 @@ pub(super) fn short(text: &str) -> String {
     out
 }
 
-/// Index of the item named `name` in `items`.
-pub(super) fn find<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<usize> {
-    items.iter().position(|item| key(item) == name)
+/// An item added to or removed from a list, to be recorded.
+pub(super) struct Listed {
+    pub kind: Kind,
+    pub impact: Impact,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// How the items of two lists are matched and reported.
+pub(super) struct Keyed<K, R, A> {
+    /// The key items are matched by.
+    pub key: K,
+    /// What an old item without a match is.
+    pub removed: R,
+    /// What a new item without a match is.
+    pub added: A,
 }

@@ -2,8 +2,8 @@
 //! path parameters, messages, alternative outcomes and snapshots.
 
 use super::change::{Impact, Kind, RustApi, Side};
-use super::differ::{find, At, Differ};
-use crate::ir::{Api, Direction, Interaction, Message, Operation, Response};
+use super::differ::{At, Differ, Keyed, Listed};
+use crate::ir::{Alternative, Api, Direction, Interaction, Message, Operation, Response};
 use crate::topic::{Segment, TopicPattern};
 
 /// The spec keys of an operation's first and success messages.
@@ -59,40 +59,34 @@ fn response_senders(api: &Api, name: &str) -> Vec<Side> {
 
 impl Differ<'_> {
     pub(super) fn operations(&mut self) {
-        let (old, new) = (&self.old.api.operations, &self.new.api.operations);
-        for (i, o) in old.iter().enumerate() {
-            let subject = format!("operation {}", o.name);
-            match find(new, &o.name, |op| &op.name) {
-                Some(j) => {
-                    let at = At::pair(format!("operations[{i}]"), format!("operations[{j}]"));
-                    self.operation(&subject, o, &new[j], &at);
-                }
-                None => self.push(
-                    Kind::OperationRemoved,
-                    Impact::BOTH,
-                    subject,
-                    format!("{} on {} removed", o.title, o.topic.text),
-                    &At::pair(format!("operations[{i}]"), "operations"),
-                ),
-            }
-        }
-        for (j, n) in new.iter().enumerate() {
-            if find(old, &n.name, |op| &op.name).is_none() {
+        let (old, new) = (self.old, self.new);
+        let how = Keyed {
+            key: |op: &Operation| op.name.clone(),
+            removed: |o: &Operation| Listed {
+                kind: Kind::OperationRemoved,
+                impact: Impact::BOTH,
+                subject: format!("operation {}", o.name),
+                detail: format!("{} on {} removed", o.title, o.topic.text),
+            },
+            added: |n: &Operation| Listed {
+                kind: Kind::OperationAdded,
                 // A server-to-client operation adds a field to the client's
                 // `Receivers` struct.
-                let rust = match n.direction {
+                impact: Impact::compatible(match n.direction {
                     Direction::C2s => RustApi::Additive,
                     Direction::S2c => RustApi::Breaking,
-                };
-                self.push(
-                    Kind::OperationAdded,
-                    Impact::compatible(rust),
-                    format!("operation {}", n.name),
-                    format!("{} on {} added", n.title, n.topic.text),
-                    &At::pair("operations", format!("operations[{j}]")),
-                );
-            }
-        }
+                }),
+                subject: format!("operation {}", n.name),
+                detail: format!("{} on {} added", n.title, n.topic.text),
+            },
+        };
+        self.keyed(
+            &old.api.operations,
+            &new.api.operations,
+            &At::same("operations"),
+            how,
+            |d, o, n, at| d.operation(&format!("operation {}", o.name), o, n, at),
+        );
     }
 
     fn operation(&mut self, subject: &str, o: &Operation, n: &Operation, at: &At) {
@@ -233,90 +227,87 @@ impl Differ<'_> {
     }
 
     fn alternatives(&mut self, subject: &str, o: &Operation, n: &Operation, at: &At, sender: Side) {
-        for (i, a) in o.alternatives.iter().enumerate() {
-            let what = format!("{subject}, alternative {}", a.name);
-            let Some(j) = find(&n.alternatives, &a.name, |x| &x.name) else {
-                self.push(
-                    Kind::StatusRemoved,
-                    Impact::BOTH,
-                    what,
-                    format!("status {} ({}) removed", a.status, a.title),
-                    &At::pair(
-                        format!("{}.alternatives[{i}]", at.old),
-                        format!("{}.alternatives", at.new),
-                    ),
-                );
-                continue;
-            };
-            let b = &n.alternatives[j];
-            let here = At::pair(
-                format!("{}.alternatives[{i}]", at.old),
-                format!("{}.alternatives[{j}]", at.new),
+        let what = |a: &Alternative| format!("{subject}, alternative {}", a.name);
+        let how = Keyed {
+            key: |a: &Alternative| a.name.clone(),
+            removed: |a: &Alternative| Listed {
+                kind: Kind::StatusRemoved,
+                impact: Impact::BOTH,
+                subject: what(a),
+                detail: format!("status {} ({}) removed", a.status, a.title),
+            },
+            // Receivers built from the old spec see an unknown status (the
+            // generated `Alternative::Unknown`); the generated enum gains a
+            // variant.
+            added: |b: &Alternative| Listed {
+                kind: Kind::StatusAdded,
+                impact: Impact::compatible(RustApi::Breaking),
+                subject: what(b),
+                detail: format!("status {} ({}) added", b.status, b.title),
+            },
+        };
+        self.keyed(
+            &o.alternatives,
+            &n.alternatives,
+            &at.join(".alternatives"),
+            how,
+            |d, a, b, here| d.alternative(&what(a), a, b, here, sender),
+        );
+    }
+
+    fn alternative(
+        &mut self,
+        what: &str,
+        a: &Alternative,
+        b: &Alternative,
+        here: &At,
+        sender: Side,
+    ) {
+        // What an alternative takes from the named response it refers to
+        // (its status, and its texts unless it rewords them) is reported
+        // once, with the response.
+        let same_response = a.response.is_some() && a.response == b.response;
+        let named = |api: &Api, x: &Alternative| {
+            x.response
+                .as_deref()
+                .and_then(|r| api.response(r))
+                .map(|r| (r.title.clone(), r.description.clone()))
+        };
+        let (old_named, new_named) = (named(&self.old.api, a), named(&self.new.api, b));
+        let inherited = |pick: fn(&(String, String)) -> &String, x: &str, y: &str| {
+            same_response
+                && old_named.as_ref().is_some_and(|n| pick(n) == x)
+                && new_named.as_ref().is_some_and(|n| pick(n) == y)
+        };
+        if !same_response && (a.status.code != b.status.code || a.reason_code != b.reason_code) {
+            let detail = format!(
+                "status {} → {}, reason code {} → {}",
+                a.status, b.status, a.reason_code, b.reason_code
             );
-            // What an alternative takes from the named response it refers
-            // to (its status, and its texts unless it rewords them) is
-            // reported once, with the response.
-            let same_response = a.response.is_some() && a.response == b.response;
-            let named = |api: &'_ crate::ir::Api, x: &crate::ir::Alternative| {
-                x.response
-                    .as_deref()
-                    .and_then(|r| api.response(r))
-                    .map(|r| (r.title.clone(), r.description.clone()))
-            };
-            let (old_named, new_named) = (named(&self.old.api, a), named(&self.new.api, b));
-            let inherited = |pick: fn(&(String, String)) -> &String, x: &str, y: &str| {
-                same_response
-                    && old_named.as_ref().is_some_and(|n| pick(n) == x)
-                    && new_named.as_ref().is_some_and(|n| pick(n) == y)
-            };
-            if !same_response && (a.status.code != b.status.code || a.reason_code != b.reason_code)
-            {
-                let detail = format!(
-                    "status {} → {}, reason code {} → {}",
-                    a.status, b.status, a.reason_code, b.reason_code
-                );
-                let impact = Impact::breaking(true, true, RustApi::Unchanged);
-                self.push(Kind::StatusChanged, impact, &what, detail, &here);
-            }
-            if !inherited(|n| &n.0, &a.title, &b.title) {
-                self.prose(&what, "title", &a.title, &b.title, &here.join(".title"));
-            }
-            if !inherited(|n| &n.1, &a.description, &b.description) {
-                self.prose(
-                    &what,
-                    "description",
-                    &a.description,
-                    &b.description,
-                    &here.join(".description"),
-                );
-            }
-            // The properties of a named response are compared with it.
-            if a.response.is_none() && b.response.is_none() {
-                self.properties(
-                    &what,
-                    &a.properties,
-                    &b.properties,
-                    &here.join(".properties"),
-                    &[sender],
-                );
-            }
+            let impact = Impact::breaking(true, true, RustApi::Unchanged);
+            self.push(Kind::StatusChanged, impact, what, detail, here);
         }
-        for (j, b) in n.alternatives.iter().enumerate() {
-            if find(&o.alternatives, &b.name, |x| &x.name).is_none() {
-                // Receivers built from the old spec see an unknown status
-                // (the generated `Alternative::Unknown`); the generated
-                // enum gains a variant.
-                self.push(
-                    Kind::StatusAdded,
-                    Impact::compatible(RustApi::Breaking),
-                    format!("{subject}, alternative {}", b.name),
-                    format!("status {} ({}) added", b.status, b.title),
-                    &At::pair(
-                        format!("{}.alternatives", at.old),
-                        format!("{}.alternatives[{j}]", at.new),
-                    ),
-                );
-            }
+        if !inherited(|n| &n.0, &a.title, &b.title) {
+            self.prose(what, "title", &a.title, &b.title, &here.join(".title"));
+        }
+        if !inherited(|n| &n.1, &a.description, &b.description) {
+            self.prose(
+                what,
+                "description",
+                &a.description,
+                &b.description,
+                &here.join(".description"),
+            );
+        }
+        // The properties of a named response are compared with it.
+        if a.response.is_none() && b.response.is_none() {
+            self.properties(
+                what,
+                &a.properties,
+                &b.properties,
+                &here.join(".properties"),
+                &[sender],
+            );
         }
     }
 
@@ -351,35 +342,30 @@ impl Differ<'_> {
     }
 
     pub(super) fn responses(&mut self) {
-        let (old, new) = (&self.old.api.responses, &self.new.api.responses);
-        for (i, o) in old.iter().enumerate() {
-            let subject = format!("response {}", o.name);
-            match find(new, &o.name, |r| &r.name) {
-                Some(j) => {
-                    let at = At::pair(format!("responses[{i}]"), format!("responses[{j}]"));
-                    self.response(&subject, o, &new[j], &at);
-                }
-                None => self.push(
-                    Kind::ResponseRemoved,
-                    Impact::BOTH,
-                    subject,
-                    format!("status {} ({}) removed", o.status, o.title),
-                    &At::pair(format!("responses[{i}]"), "responses"),
-                ),
-            }
-        }
-        for (j, n) in new.iter().enumerate() {
-            if find(old, &n.name, |r| &r.name).is_none() {
-                // The generated `Status` enum gains a variant.
-                self.push(
-                    Kind::ResponseAdded,
-                    Impact::compatible(RustApi::Breaking),
-                    format!("response {}", n.name),
-                    format!("status {} ({}) added", n.status, n.title),
-                    &At::pair("responses", format!("responses[{j}]")),
-                );
-            }
-        }
+        let (old, new) = (self.old, self.new);
+        let how = Keyed {
+            key: |r: &Response| r.name.clone(),
+            removed: |o: &Response| Listed {
+                kind: Kind::ResponseRemoved,
+                impact: Impact::BOTH,
+                subject: format!("response {}", o.name),
+                detail: format!("status {} ({}) removed", o.status, o.title),
+            },
+            // The generated `Status` enum gains a variant.
+            added: |n: &Response| Listed {
+                kind: Kind::ResponseAdded,
+                impact: Impact::compatible(RustApi::Breaking),
+                subject: format!("response {}", n.name),
+                detail: format!("status {} ({}) added", n.status, n.title),
+            },
+        };
+        self.keyed(
+            &old.api.responses,
+            &new.api.responses,
+            &At::same("responses"),
+            how,
+            |d, o, n, at| d.response(&format!("response {}", o.name), o, n, at),
+        );
     }
 
     fn response(&mut self, subject: &str, o: &Response, n: &Response, at: &At) {

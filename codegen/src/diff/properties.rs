@@ -5,7 +5,7 @@
 //! breaks receivers built from the old spec.
 
 use super::change::{Impact, Kind, RustApi, Side};
-use super::differ::{find, At, Differ};
+use super::differ::{At, Differ, Keyed, Listed};
 use crate::ir::{Property, WireFormat};
 
 /// Whether every value of `a` is a value of `b`.
@@ -40,41 +40,29 @@ impl Differ<'_> {
         senders: &[Side],
     ) {
         let receivers = receivers(senders);
-        for (i, o) in old.iter().enumerate() {
-            let what = format!("{subject}, property {}", o.name);
-            let Some(j) = find(new, &o.name, |p| &p.name) else {
-                let at = At::pair(format!("{}[{i}]", list.old), list.new.clone());
-                self.push(
-                    Kind::PropertyRemoved,
-                    Impact::BOTH,
-                    what,
-                    format!("{} removed", requirement(o)),
-                    &at,
-                );
-                continue;
-            };
-            let n = &new[j];
-            let at = At::pair(format!("{}[{i}]", list.old), format!("{}[{j}]", list.new));
-            self.property(&what, o, n, &at, senders, &receivers);
-        }
-        for (j, n) in new.iter().enumerate() {
-            if find(old, &n.name, |p| &p.name).is_some() {
-                continue;
-            }
-            let at = At::pair(list.old.clone(), format!("{}[{j}]", list.new));
-            let impact = if n.required {
-                for_sides(senders, RustApi::Breaking)
-            } else {
-                Impact::compatible(RustApi::Breaking)
-            };
-            self.push(
-                Kind::PropertyAdded,
-                impact,
-                format!("{subject}, property {}", n.name),
-                format!("{} {} added", requirement(n), n.type_name),
-                &at,
-            );
-        }
+        let what = |p: &Property| format!("{subject}, property {}", p.name);
+        let how = Keyed {
+            key: |p: &Property| p.name.clone(),
+            removed: |o: &Property| Listed {
+                kind: Kind::PropertyRemoved,
+                impact: Impact::BOTH,
+                subject: what(o),
+                detail: format!("{} removed", requirement(o)),
+            },
+            added: |n: &Property| Listed {
+                kind: Kind::PropertyAdded,
+                impact: if n.required {
+                    for_sides(senders, RustApi::Breaking)
+                } else {
+                    Impact::compatible(RustApi::Breaking)
+                },
+                subject: what(n),
+                detail: format!("{} {} added", requirement(n), n.type_name),
+            },
+        };
+        self.keyed(old, new, list, how, |d, o, n, at| {
+            d.property(&what(o), o, n, at, senders, &receivers);
+        });
     }
 
     fn property(
