@@ -59,6 +59,37 @@ impl Coverage {
     }
 }
 
+/// The text shown for `unit` in `catalog`'s locale (Markdown inline syntax,
+/// unescaped) and how the catalog has it, counted into `coverage`: a
+/// current translation; a fuzzy or suggested one (English is shown unless
+/// `options` shows fuzzy translations); or none (English).
+pub(crate) fn fill(
+    catalog: &Catalog,
+    unit: &Unit,
+    options: Options,
+    coverage: &mut Coverage,
+) -> (String, Status) {
+    let Some(found) = catalog.find_with(unit, options.use_fuzzy) else {
+        coverage.missing.push(unit.place.clone());
+        return (unit.english.clone(), Status::Missing);
+    };
+    match found.status {
+        Status::Translated => coverage.translated += 1,
+        Status::Fuzzy => coverage.fuzzy.push(unit.place.clone()),
+        Status::Suggested => coverage.suggested.push(Suggestion {
+            place: unit.place.clone(),
+            from: found.key.to_owned(),
+        }),
+        Status::Missing => coverage.missing.push(unit.place.clone()),
+    }
+    let text = if found.status == Status::Translated || options.use_fuzzy {
+        found.entry.msgstr.clone()
+    } else {
+        unit.english.clone()
+    };
+    (text, found.status)
+}
+
 #[derive(Template)]
 #[template(path = "reference.md", escape = "none")]
 struct ReferenceView {
@@ -119,26 +150,9 @@ struct Renderer<'a> {
 impl Renderer<'_> {
     /// The text of a unit in this locale, unescaped.
     fn raw(&mut self, unit: &Unit) -> String {
-        let Some(catalog) = self.catalog else {
-            return unit.english.clone();
-        };
-        let Some(found) = catalog.find_with(unit, self.options.use_fuzzy) else {
-            self.coverage.missing.push(unit.place.clone());
-            return unit.english.clone();
-        };
-        match found.status {
-            Status::Translated => self.coverage.translated += 1,
-            Status::Fuzzy => self.coverage.fuzzy.push(unit.place.clone()),
-            Status::Suggested => self.coverage.suggested.push(Suggestion {
-                place: unit.place.clone(),
-                from: found.key.to_owned(),
-            }),
-            Status::Missing => self.coverage.missing.push(unit.place.clone()),
-        }
-        if found.status == Status::Translated || self.options.use_fuzzy {
-            found.entry.msgstr.clone()
-        } else {
-            unit.english.clone()
+        match self.catalog {
+            Some(catalog) => fill(catalog, unit, self.options, &mut self.coverage).0,
+            None => unit.english.clone(),
         }
     }
 

@@ -1,11 +1,12 @@
 //! Each place's text in one locale, as HTML, with its freshness: a current
 //! translation; or, where the translation is fuzzy or missing, the English
-//! text marked as such (in its own language, `lang="en-US"`). Coverage is
-//! counted as the Markdown rendering counts it.
+//! text marked as such (in its own language, `lang="en-US"`). Texts and
+//! coverage come from the Markdown rendering's own lookup (`docs::render`).
 
 use crate::docs::catalog::{Catalog, Status};
 use crate::docs::plan::Unit;
-use crate::docs::{Coverage, Options, Suggestion, SOURCE_LOCALE};
+use crate::docs::render::fill;
+use crate::docs::{Coverage, Options, SOURCE_LOCALE};
 
 use super::inline;
 
@@ -50,45 +51,22 @@ impl<'a> Texts<'a> {
 
     /// The text shown for `unit` (Markdown inline syntax) and its freshness.
     pub fn raw(&mut self, unit: &Unit) -> (String, Freshness) {
-        let Some(catalog) = self.catalog else {
-            self.coverage.translated += 1;
-            return (unit.english.clone(), Freshness::Current);
-        };
-        let found = catalog.find_with(unit, self.options.use_fuzzy);
-        let freshness = match &found {
+        let (text, freshness) = match self.catalog {
             None => {
-                self.coverage.missing.push(unit.place.clone());
-                Freshness::Missing
+                self.coverage.translated += 1;
+                (unit.english.clone(), Freshness::Current)
             }
-            Some(f) => match f.status {
-                Status::Translated => {
-                    self.coverage.translated += 1;
-                    Freshness::Current
-                }
-                Status::Fuzzy => {
-                    self.coverage.fuzzy.push(unit.place.clone());
-                    Freshness::Fuzzy
-                }
-                Status::Suggested => {
-                    self.coverage.suggested.push(Suggestion {
-                        place: unit.place.clone(),
-                        from: f.key.to_owned(),
-                    });
-                    Freshness::Fuzzy
-                }
-                Status::Missing => {
-                    self.coverage.missing.push(unit.place.clone());
-                    Freshness::Missing
-                }
-            },
+            Some(catalog) => {
+                let (text, status) = fill(catalog, unit, self.options, &mut self.coverage);
+                let freshness = match status {
+                    Status::Translated => Freshness::Current,
+                    Status::Fuzzy | Status::Suggested => Freshness::Fuzzy,
+                    Status::Missing => Freshness::Missing,
+                };
+                (text, freshness)
+            }
         };
         self.places.push((unit.place.clone(), freshness));
-        let text = match found {
-            Some(f) if f.status == Status::Translated || self.options.use_fuzzy => {
-                f.entry.msgstr.clone()
-            }
-            _ => unit.english.clone(),
-        };
         (text, freshness)
     }
 
