@@ -60,14 +60,20 @@ pub fn load(path: impl AsRef<Path>) -> Result<ir::Api> {
 
 /// Validates and lowers spec `text`; `file` names it in diagnostics.
 pub fn parse(text: &str, file: &Path) -> Result<ir::Api> {
+    parse_with_tree(text, file).map(|(api, _)| api)
+}
+
+/// [`parse`], also giving the YAML tree the spec was read from (whose
+/// positions locate any of its values).
+pub(crate) fn parse_with_tree(text: &str, file: &Path) -> Result<(ir::Api, marked_yaml::Node)> {
     let mut source = Source::new(file, text);
     let parsed = spec::load::parse(text, &mut source);
-    if let Some(model) = &parsed {
+    if let Some((model, _)) = &parsed {
         validate::validate(model, &mut source);
     }
     match parsed {
-        Some(model) if !source.has_errors() => match ir::lower(&model) {
-            Some(api) => Ok(api),
+        Some((model, tree)) if !source.has_errors() => match ir::lower(&model) {
+            Some(api) => Ok((api, tree)),
             None => {
                 source.report_at(
                     source.marker(None),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use marked_yaml::{LoaderOptions, Node};
+use marked_yaml::Node;
 
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
@@ -34,14 +34,7 @@ impl SpecFile {
 
     /// Validates spec `text`; `name` is shown in locations and diagnostics.
     pub fn parse(text: &str, name: &Path) -> Result<Self> {
-        let api = crate::parse(text, name)?;
-        let options = LoaderOptions::default()
-            .error_on_duplicate_keys(true)
-            .prevent_coercion(true);
-        // `parse` succeeded, so the YAML is well formed; an error here
-        // would be a bug, reported as the spec's own diagnostics are.
-        let root = marked_yaml::parse_yaml_with_options(0, text, options)
-            .map_err(|_| Error::InvalidSpec(crate::Diagnostics::from_vec(Vec::new())))?;
+        let (api, root) = crate::parse_with_tree(text, name)?;
         Ok(Self {
             api,
             name: name.to_path_buf(),

@@ -2,14 +2,15 @@
 //! syntax and shape problem located (every shape problem at once: see
 //! `super::shape`).
 
-use marked_yaml::{LoadError, LoaderOptions, Marker};
+use marked_yaml::{LoadError, LoaderOptions, Marker, Node};
 
 use super::model::Spec;
 use super::source::Source;
 use crate::diagnostic::DiagnosticKind;
 
-/// Parses spec text. On failure the problems are recorded in `source`.
-pub fn parse(text: &str, source: &mut Source) -> Option<Spec> {
+/// Parses spec text into its model and its YAML tree (whose positions
+/// locate any value). On failure the problems are recorded in `source`.
+pub fn parse(text: &str, source: &mut Source) -> Option<(Spec, Node)> {
     let options = LoaderOptions::default()
         .error_on_duplicate_keys(true)
         .prevent_coercion(true);
@@ -20,7 +21,8 @@ pub fn parse(text: &str, source: &mut Source) -> Option<Spec> {
             return None;
         }
     };
-    super::shape::deserialize(&node, source)
+    let spec = super::shape::deserialize(&node, source)?;
+    Some((spec, node))
 }
 
 fn report_load_error(error: &LoadError, source: &mut Source) {
