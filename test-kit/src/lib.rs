@@ -3,8 +3,9 @@
 //!
 //! - [`sources`]: where the source documents are, and what a test does
 //!   without them;
-//! - [`mod@python_sdk`] and [`tools`]: the third-party programs the CI scripts
-//!   install (the service SDK, the AsyncAPI CLI, check-jsonschema);
+//! - [`tools`]: the third-party programs the CI scripts install (the service
+//!   SDK, the AsyncAPI CLI, html-validate, check-jsonschema, selenium,
+//!   chromium);
 //! - [`sas`]: SAS signatures, CONNECT and re-authentication AUTH computed
 //!   from the overview's rule, independently of the client and the
 //!   emulator;
@@ -20,7 +21,6 @@
 //! Every wait is bounded by [`WAIT`].
 #![deny(missing_docs)]
 
-pub mod python_sdk;
 pub mod sources;
 pub mod tools;
 
@@ -37,9 +37,10 @@ pub mod sas;
 #[cfg(feature = "network")]
 pub mod service;
 
-pub use python_sdk::python_sdk;
 pub use sources::{root, sources_dir, sources_path};
-pub use tools::{asyncapi_cli, check_jsonschema, chromium, html_validate, python_tools};
+pub use tools::{
+    asyncapi_cli, check_jsonschema, chromium, html_validate, python_sdk, python_tools,
+};
 
 /// Every wait of a test for a peer is bounded by this.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);

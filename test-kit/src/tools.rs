@@ -1,5 +1,6 @@
-//! Third-party command-line tools the tests run, installed by the
-//! project's CI scripts: the AsyncAPI CLI and html-validate
+//! Third-party programs the tests run, installed by the project's CI
+//! scripts: the official IoT Hub service SDK for Python
+//! (`.ci/python-sdk.sh`, into `target/python-sdk`), the AsyncAPI CLI and html-validate
 //! (`.ci/node-tools.sh`, into `target/node-tools`) and check-jsonschema (`.ci/python-tools.sh`, into
 //! `target/python-tools`, with selenium), and Debian's chromium and
 //! chromedriver (`.ci/chromium.sh`). An environment variable may name
@@ -11,23 +12,39 @@ use std::path::PathBuf;
 
 use crate::sources::{missing, root};
 
-fn tool(test: &str, variable: &str, default: &str, install: &str) -> Option<PathBuf> {
+/// The program `variable` names, else `default` (under the workspace root
+/// when relative); `None` after saying what `test` misses.
+fn tool(test: &str, what: &str, variable: &str, default: &str, install: &str) -> Option<PathBuf> {
     // `root().join` keeps an absolute default as it is.
     let path = std::env::var_os(variable).map_or_else(|| root().join(default), PathBuf::from);
     if path.is_file() {
         return Some(path);
     }
     missing(&format!(
-        "{test} needs {}, which is not there (run `bash {install}`, or set {variable})",
+        "{test} needs {what}, which is not at {} (run `bash {install}`, or set {variable})",
         path.display()
     ));
     None
+}
+
+/// The python of the official IoT Hub service SDK's environment
+/// (`azure-iot-hub`, pinned in `tests/python/requirements.txt`; made by
+/// `.ci/python-sdk.sh`; `IOTHUB_PYTHON`).
+pub fn python_sdk(test: &str) -> Option<PathBuf> {
+    tool(
+        test,
+        "the service SDK for Python",
+        "IOTHUB_PYTHON",
+        "target/python-sdk/bin/python",
+        ".ci/python-sdk.sh",
+    )
 }
 
 /// The `asyncapi` command of the official AsyncAPI CLI (`IOTHUB_ASYNCAPI`).
 pub fn asyncapi_cli(test: &str) -> Option<PathBuf> {
     tool(
         test,
+        "the AsyncAPI CLI",
         "IOTHUB_ASYNCAPI",
         "target/node-tools/node_modules/.bin/asyncapi",
         ".ci/node-tools.sh",
@@ -38,6 +55,7 @@ pub fn asyncapi_cli(test: &str) -> Option<PathBuf> {
 pub fn html_validate(test: &str) -> Option<PathBuf> {
     tool(
         test,
+        "html-validate",
         "IOTHUB_HTML_VALIDATE",
         "target/node-tools/node_modules/.bin/html-validate",
         ".ci/node-tools.sh",
@@ -49,6 +67,7 @@ pub fn html_validate(test: &str) -> Option<PathBuf> {
 pub fn python_tools(test: &str) -> Option<PathBuf> {
     tool(
         test,
+        "the Python tools (selenium)",
         "IOTHUB_PYTHON_TOOLS",
         "target/python-tools/bin/python",
         ".ci/python-tools.sh",
@@ -60,12 +79,14 @@ pub fn python_tools(test: &str) -> Option<PathBuf> {
 pub fn chromium(test: &str) -> Option<(PathBuf, PathBuf)> {
     let browser = tool(
         test,
+        "Chromium",
         "IOTHUB_CHROMIUM",
         "/usr/bin/chromium",
         ".ci/chromium.sh",
     )?;
     let driver = tool(
         test,
+        "ChromeDriver",
         "IOTHUB_CHROMEDRIVER",
         "/usr/bin/chromedriver",
         ".ci/chromium.sh",
@@ -77,6 +98,7 @@ pub fn chromium(test: &str) -> Option<(PathBuf, PathBuf)> {
 pub fn check_jsonschema(test: &str) -> Option<PathBuf> {
     tool(
         test,
+        "check-jsonschema",
         "IOTHUB_CHECK_JSONSCHEMA",
         "target/python-tools/bin/check-jsonschema",
         ".ci/python-tools.sh",
