@@ -4,7 +4,7 @@
 
 use super::schemas;
 use super::MQTT_BINDING_VERSION;
-use crate::ir::{Api, AuthenticationData, Connection, Property};
+use crate::ir::{Api, AuthenticationData, Connection, Property, PropertyRole};
 use crate::tree::{reference, MapBuilder, Node};
 
 /// The key of the one server.
@@ -104,13 +104,21 @@ pub fn security_schemes(api: &Api) -> Node {
     out.build()
 }
 
+/// A property role as the spec writes it.
+fn role_name(role: PropertyRole) -> &'static str {
+    match role {
+        PropertyRole::Status => "status",
+        PropertyRole::TraceId => "trace-id",
+        PropertyRole::Reason => "reason",
+    }
+}
+
 fn properties(list: &[Property]) -> Node {
-    let refs: Vec<&Property> = list.iter().collect();
     let mut out = MapBuilder::new();
-    for p in refs {
+    for p in list {
         let mut schema = MapBuilder::new().set("required", p.required);
         if let Some(role) = p.role {
-            schema.push("role", format!("{role:?}").to_lowercase());
+            schema.push("role", role_name(role));
         }
         if let Node::Map(entries) = schemas::property(p) {
             for (k, v) in entries {
