@@ -166,14 +166,21 @@ impl Builder<'_> {
     /// response's message, or one of the operation's own.
     fn alternative(&self, op: &Operation, a: &Alternative) -> Built {
         let status = a.status.to_string();
-        let (id, payload) = match a.response.as_deref().and_then(|r| self.api.response(r)) {
-            Some(r) => (format!("{}.{}", RESPONSES, r.name), r.payload.clone()),
-            None => (format!("{}.{}", op.name, a.name), "empty".to_owned()),
-        };
-        let (title, description) = match a.response.as_deref().and_then(|r| self.api.response(r)) {
-            Some(r) => (r.title.clone(), r.description.clone()),
-            None => (a.title.clone(), a.description.clone()),
-        };
+        let (id, payload, title, description) =
+            match a.response.as_deref().and_then(|r| self.api.response(r)) {
+                Some(r) => (
+                    format!("{RESPONSES}.{}", r.name),
+                    r.payload.clone(),
+                    r.title.clone(),
+                    r.description.clone(),
+                ),
+                None => (
+                    format!("{}.{}", op.name, a.name),
+                    "empty".to_owned(),
+                    a.title.clone(),
+                    a.description.clone(),
+                ),
+            };
         let mut properties: Vec<&Property> = a.properties.iter().collect();
         properties.extend(
             self.api
