@@ -39,7 +39,8 @@ pub mod service;
 
 pub use sources::{root, sources_dir, sources_path};
 pub use tools::{
-    asyncapi_cli, check_jsonschema, chromium, html_validate, python_sdk, python_tools,
+    asyncapi_cli, check_jsonschema, chromium, html_validate, output_within, python_sdk,
+    python_tools,
 };
 
 /// Every wait of a test for a peer is bounded by this.

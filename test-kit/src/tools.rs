@@ -9,6 +9,9 @@
 //! prints `skipped: …` and the caller skips.
 
 use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::sources::{missing, root};
 
@@ -103,4 +106,29 @@ pub fn check_jsonschema(test: &str) -> Option<PathBuf> {
         "target/python-tools/bin/check-jsonschema",
         ".ci/python-tools.sh",
     )
+}
+
+/// Runs `command` to its end (no standard input; standard output and error
+/// captured) and returns its output. Panics if it does not start, or if it
+/// takes longer than `limit` (it is killed first), naming it as `what`.
+/// It blocks the calling thread: async tests call it on a blocking thread.
+pub fn output_within(mut command: Command, limit: Duration, what: &str) -> Output {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+    let pid = child.id();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(child.wait_with_output());
+    });
+    match receive.recv_timeout(limit) {
+        Ok(output) => output.unwrap_or_else(|e| panic!("{what}'s output: {e}")),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("{what} took longer than {limit:?}");
+        }
+    }
 }

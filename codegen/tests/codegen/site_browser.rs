@@ -4,8 +4,7 @@
 //! is built here from the real spec and catalogs, with one sv-SE place made
 //! fuzzy, and served on 127.0.0.1 by the script.
 
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
 use iothub_codegen::docs::{publish, Options};
@@ -52,7 +51,8 @@ fn in_headless_chromium_the_language_switch_keeps_the_section_links_resolve_and_
     let screenshot = shots.join("sv-SE-patch-twin-reported.png");
     std::fs::remove_file(&screenshot).ok();
 
-    let child = Command::new(python)
+    let mut command = Command::new(python);
+    command
         .arg(common::root().join("tests/python/site_e2e.py"))
         .env("SITE_DIR", &dir)
         .env("SCREENSHOT", &screenshot)
@@ -60,24 +60,8 @@ fn in_headless_chromium_the_language_switch_keeps_the_section_links_resolve_and_
         .env("CHROMEDRIVER", driver)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         // Selenium must not fetch drivers or browsers.
-        .env("SE_OFFLINE", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python starts");
-    let pid = child.id();
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = send.send(child.wait_with_output());
-    });
-    let output = match receive.recv_timeout(BROWSER_TIME) {
-        Ok(output) => output.expect("the script's output"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("the browser test took longer than {BROWSER_TIME:?}");
-        }
-    };
+        .env("SE_OFFLINE", "true");
+    let output = iothub_test_kit::output_within(command, BROWSER_TIME, "the browser test");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -6,13 +6,13 @@
 //! the SDK's own returned objects and errors.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use iothub_emulator::tls::Tls;
 use iothub_test_kit::fixtures::{emulator_with, id};
 use iothub_test_kit::service::{policy_key, POLICY};
-use iothub_test_kit::{python_sdk, root, HOST, WAIT};
+use iothub_test_kit::{output_within, python_sdk, root, HOST, WAIT};
 
 /// How long one script may take (the SDK's import alone takes seconds).
 const SCRIPT_TIME: Duration = Duration::from_secs(120);
@@ -25,24 +25,16 @@ async fn run(python: &Path, script: &str, env: &[(&str, String)]) -> String {
     let mut command = Command::new(python);
     command
         .arg(root().join("tests/python").join(script))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         // No `__pycache__` left in the source tree by the shared module.
         .env("PYTHONDONTWRITEBYTECODE", "1");
     for (name, value) in env {
         command.env(name, value);
     }
-    let child = command.spawn().expect("python starts");
-    let pid = child.id();
-    let finished = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let output = match tokio::time::timeout(SCRIPT_TIME, finished).await {
-        Ok(output) => output.expect("joins").expect("the script's output"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("{script} took longer than {SCRIPT_TIME:?}");
-        }
-    };
+    let script_name = script.to_owned();
+    let output =
+        tokio::task::spawn_blocking(move || output_within(command, SCRIPT_TIME, &script_name))
+            .await
+            .expect("joins");
     let out = String::from_utf8_lossy(&output.stdout).into_owned();
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
