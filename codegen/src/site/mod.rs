@@ -144,16 +144,11 @@ pub fn build(api: &Api, catalogs: &[Catalog], options: Options) -> Result<Site> 
                 .map(|(key, _)| link(key))
                 .collect()
         };
-        let total = cov.total();
-        let percent = (cov.translated * 100).checked_div(total).unwrap_or(100);
+        let counts = pages::Counts::of(&cov);
         let coverage_page = pages::CoveragePage {
             tag: locale.tag.clone(),
             name: locale.name.clone(),
-            translated: cov.translated,
-            fuzzy: cov.fuzzy_count(),
-            missing: cov.missing.len(),
-            total,
-            percent,
+            counts,
             groups: vec![
                 pages::Group {
                     id: "fuzzy",
@@ -179,11 +174,7 @@ pub fn build(api: &Api, catalogs: &[Catalog], options: Options) -> Result<Site> 
         rows.push(pages::LocaleRow {
             tag: locale.tag.clone(),
             name: locale.name.clone(),
-            translated: cov.translated,
-            fuzzy: cov.fuzzy_count(),
-            missing: cov.missing.len(),
-            total,
-            percent,
+            counts,
         });
         coverage.push((locale.tag.clone(), cov));
     }

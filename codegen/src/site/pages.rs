@@ -4,6 +4,35 @@
 
 use askama::Template;
 
+use crate::docs::Coverage;
+
+/// How many places of a locale are current, fuzzy and missing.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    pub translated: usize,
+    pub fuzzy: usize,
+    pub missing: usize,
+    pub total: usize,
+    /// The current share, in whole percent.
+    pub percent: usize,
+}
+
+impl Counts {
+    /// The counts of `coverage`.
+    pub fn of(coverage: &Coverage) -> Self {
+        let total = coverage.total();
+        Self {
+            translated: coverage.translated,
+            fuzzy: coverage.fuzzy_count(),
+            missing: coverage.missing.len(),
+            total,
+            percent: (coverage.translated * 100)
+                .checked_div(total)
+                .unwrap_or(100),
+        }
+    }
+}
+
 /// A place linked to the section that shows it.
 pub struct PlaceLink {
     pub key: String,
@@ -22,11 +51,7 @@ pub struct Group {
 pub struct CoveragePage {
     pub tag: String,
     pub name: String,
-    pub translated: usize,
-    pub fuzzy: usize,
-    pub missing: usize,
-    pub total: usize,
-    pub percent: usize,
+    pub counts: Counts,
     pub groups: Vec<Group>,
 }
 
@@ -34,11 +59,7 @@ pub struct CoveragePage {
 pub struct LocaleRow {
     pub tag: String,
     pub name: String,
-    pub translated: usize,
-    pub fuzzy: usize,
-    pub missing: usize,
-    pub total: usize,
-    pub percent: usize,
+    pub counts: Counts,
 }
 
 #[derive(Template)]

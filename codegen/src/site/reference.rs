@@ -7,6 +7,7 @@ use askama::Template;
 use crate::docs::plan::{AlternativesPlan, Plan, PropertiesPlan, Unit};
 use crate::docs::Coverage;
 
+use super::pages::Counts;
 use super::text::{Freshness, Texts};
 use super::{Locale, PAGE};
 
@@ -99,9 +100,7 @@ pub struct ReferencePage {
     pub title: String,
     pub description: String,
     pub languages: Vec<Elsewhere>,
-    pub current: usize,
-    pub total: usize,
-    pub percent: usize,
+    pub counts: Counts,
     pub heading_anchor: String,
     pub heading: String,
     pub introduction: String,
@@ -183,10 +182,6 @@ fn alternatives(t: &mut Texts<'_>, op: &str, plan: &AlternativesPlan) -> Alterna
     }
 }
 
-fn percent(current: usize, total: usize) -> usize {
-    (current * 100).checked_div(total).unwrap_or(100)
-}
-
 /// The page of `locale` and its coverage.
 pub fn page(
     plan: &Plan,
@@ -264,16 +259,13 @@ pub fn page(
         });
     }
     let coverage = t.coverage.clone();
-    let total = coverage.total();
     let page = ReferencePage {
         lang: locale.tag.clone(),
         dir: locale.dir,
         title,
         description,
         languages: elsewhere(locales, &locale.tag, ""),
-        current: coverage.translated,
-        total,
-        percent: percent(coverage.translated, total),
+        counts: Counts::of(&coverage),
         heading_anchor: plan.heading_anchor.clone(),
         heading,
         introduction,
