@@ -22,6 +22,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The workspace's catalogs folder, as an argument.
+fn locales() -> String {
+    let dir = common::root().join("spec/locales");
+    dir.to_str().expect("utf-8").to_owned()
+}
+
 fn spec_text() -> String {
     std::fs::read_to_string(common::spec_path()).expect("spec")
 }
@@ -166,8 +172,7 @@ fn json_markdown_and_github_formats_locate_the_change_in_both_files() {
         "qos:",
     );
 
-    let locales = common::root().join("spec/locales");
-    let locales = locales.to_str().expect("utf-8");
+    let locales = &locales();
     let out = codegen(
         tmp.path(),
         &[
@@ -263,8 +268,7 @@ fn fail_on_breaking_exits_1_and_a_docs_change_does_not() {
         "{}",
         text(&out.stderr)
     );
-    let locales = common::root().join("spec/locales");
-    let locales = locales.to_str().expect("utf-8");
+    let locales = &locales();
     let out = codegen(
         tmp.path(),
         &[
@@ -345,8 +349,7 @@ fn against_head_1_compares_the_previous_commit_with_the_working_copy() {
     std::fs::write(&spec, &new_text).expect("write");
     git(repo, &["commit", "-q", "-am", "raise a QoS"]);
 
-    let locales = common::root().join("spec/locales");
-    let locales = locales.to_str().expect("utf-8");
+    let locales = &locales();
     let out = codegen(
         &repo.join("api"),
         &[
