@@ -71,27 +71,6 @@ pub struct Site {
     pub coverage: Vec<(String, Coverage)>,
 }
 
-/// The section a place shows in: the operation's or response's own
-/// subsection when it has one, else the operation or response, else the
-/// top of the page.
-fn anchor_of(place: &str, ids: &[String], top: &str) -> String {
-    let parts: Vec<&str> = place.split('.').collect();
-    match parts.as_slice() {
-        ["operation" | "response", name, section, ..] => {
-            let sub = format!("{name}-{section}");
-            if ids.contains(&sub) {
-                sub
-            } else {
-                (*name).to_owned()
-            }
-        }
-        ["operation" | "response", name] => (*name).to_owned(),
-        ["section", "operations", ..] => "operations".to_owned(),
-        ["section", "responses", ..] => "responses".to_owned(),
-        _ => top.to_owned(),
-    }
-}
-
 /// The site of `api` in English and every catalog's locale.
 pub fn build(api: &Api, catalogs: &[Catalog], options: Options) -> Result<Site> {
     let plan = plan(api);
@@ -123,25 +102,19 @@ pub fn build(api: &Api, catalogs: &[Catalog], options: Options) -> Result<Site> 
         let catalog = sorted.iter().copied().find(|c| c.locale == locale.tag);
         let mut texts = text::Texts::new(catalog, options);
         let (page, cov) = reference::page(&plan, &mut texts, &locales, locale);
-        let mut ids: Vec<String> = Vec::new();
-        for op in &page.operations {
-            ids.extend(op.sections.iter().map(|s| s.id.clone()));
-            ids.extend(op.alternatives.iter().map(|a| a.id.clone()));
-        }
         pages.push(Page {
             path: Path::new(&locale.tag).join(PAGE),
             content: page.render()?,
         });
-        let link = |key: &String| pages::PlaceLink {
-            key: key.clone(),
-            anchor: anchor_of(key, &ids, &plan.heading_anchor),
-        };
         let by = |wanted: text::Freshness| -> Vec<pages::PlaceLink> {
             texts
                 .places
                 .iter()
-                .filter(|(_, f)| *f == wanted)
-                .map(|(key, _)| link(key))
+                .filter(|p| p.freshness == wanted)
+                .map(|p| pages::PlaceLink {
+                    key: p.key.clone(),
+                    anchor: p.section.clone(),
+                })
                 .collect()
         };
         let counts = pages::Counts::of(&cov);

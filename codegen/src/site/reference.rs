@@ -163,10 +163,12 @@ fn properties(t: &mut Texts<'_>, plan: &PropertiesPlan) -> Properties {
 }
 
 fn alternatives(t: &mut Texts<'_>, op: &str, plan: &AlternativesPlan) -> Alternatives {
+    let id = format!("{op}-{}", plan.anchor);
+    t.section = id.clone();
     let heading = t.html(&plan.heading);
     let header = plan.header.iter().map(|h| t.html(h)).collect();
     Alternatives {
-        id: format!("{op}-{}", plan.anchor),
+        id,
         heading,
         header,
         rows: plan
@@ -191,35 +193,44 @@ pub fn page(
 ) -> (ReferencePage, Coverage) {
     let t = texts;
     let unit_html = |t: &mut Texts<'_>, u: &Unit| t.html(u);
+    t.section = plan.heading_anchor.clone();
     let title = t.plain(&plan.title);
     let description = t.plain(&plan.description);
     let heading = unit_html(t, &plan.heading);
     let introduction = unit_html(t, &plan.introduction);
+    t.section = "operations".to_owned();
     let operations_heading = unit_html(t, &plan.operations_heading);
     let mut operations = Vec::new();
     for op in &plan.operations {
         let from = t.places.len();
+        t.section = op.anchor.clone();
         let title = t.html(&op.title);
         let summary = t.html(&op.summary);
         let sections = op
             .sections
             .iter()
-            .map(|s| Section {
-                id: format!("{}-{}", op.anchor, s.anchor),
-                heading: t.html(&s.heading),
-                description: s.description.as_ref().map(|d| t.html(d)),
-                topic: s
-                    .topic
-                    .as_ref()
-                    .map(|(label, topic)| (t.html(label), topic.clone())),
-                properties: properties(t, &s.properties),
-                payload: t.html(&s.payload),
+            .map(|s| {
+                let id = format!("{}-{}", op.anchor, s.anchor);
+                t.section = id.clone();
+                Section {
+                    id,
+                    heading: t.html(&s.heading),
+                    description: s.description.as_ref().map(|d| t.html(d)),
+                    topic: s
+                        .topic
+                        .as_ref()
+                        .map(|(label, topic)| (t.html(label), topic.clone())),
+                    properties: properties(t, &s.properties),
+                    payload: t.html(&s.payload),
+                }
             })
             .collect();
         let alternatives = op
             .alternatives
             .as_ref()
             .map(|a| alternatives(t, &op.anchor, a));
+        // The sample's heading is listed under the operation.
+        t.section = op.anchor.clone();
         let sample_heading = t.html(&op.sample_heading);
         operations.push(Operation {
             anchor: op.anchor.clone(),
@@ -234,10 +245,12 @@ pub fn page(
             sample: op.sample.clone(),
         });
     }
+    t.section = "responses".to_owned();
     let responses_heading = t.html(&plan.responses_heading);
     let mut responses = Vec::new();
     for r in &plan.responses {
         let from = t.places.len();
+        t.section = r.anchor.clone();
         let title = t.html(&r.title);
         let description = t.html(&r.description);
         let reason_code_label = t.html(&r.reason_code_label);

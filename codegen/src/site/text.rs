@@ -22,6 +22,17 @@ pub enum Freshness {
     Missing,
 }
 
+/// A place as shown on a page.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Its key.
+    pub key: String,
+    /// How current its text is.
+    pub freshness: Freshness,
+    /// The id of the section it shows in.
+    pub section: String,
+}
+
 /// What a reader is told about a stale place.
 pub const FUZZY_NOTE: &str = "This text has not been translated since the English changed.";
 /// What a reader is told about an untranslated place.
@@ -34,8 +45,10 @@ pub struct Texts<'a> {
     options: Options,
     /// How every place was filled so far.
     pub coverage: Coverage,
-    /// Places in document order with their freshness.
-    pub places: Vec<(String, Freshness)>,
+    /// Places in document order.
+    pub places: Vec<Place>,
+    /// The id of the section the next places show in.
+    pub section: String,
 }
 
 impl<'a> Texts<'a> {
@@ -46,6 +59,7 @@ impl<'a> Texts<'a> {
             options,
             coverage: Coverage::default(),
             places: Vec::new(),
+            section: String::new(),
         }
     }
 
@@ -66,7 +80,11 @@ impl<'a> Texts<'a> {
                 (text, freshness)
             }
         };
-        self.places.push((unit.place.clone(), freshness));
+        self.places.push(Place {
+            key: unit.place.clone(),
+            freshness,
+            section: self.section.clone(),
+        });
         (text, freshness)
     }
 
@@ -102,7 +120,7 @@ impl<'a> Texts<'a> {
     /// The freshness of the places recorded since `from` (an index into
     /// [`places`](Self::places)): the stalest of them.
     pub fn stalest_since(&self, from: usize) -> Freshness {
-        let stale = self.places[from..].iter().map(|(_, f)| *f);
+        let stale = self.places[from..].iter().map(|p| p.freshness);
         let mut out = Freshness::Current;
         for f in stale {
             match f {
